@@ -1,0 +1,1 @@
+"""Kring: an open-source platform for Communities of Practice."""

@@ -1,0 +1,111 @@
+"""The HTTP API at /api/v1/: one NinjaAPI, routers from the apps, one error format.
+
+Errors always look like {"detail": "...", "code": "...", "errors": {...}?}.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from kring.accounts.services import api_token_authenticate
+from kring.communities.api import router as communities_router
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class ReadOnlyToken(Exception):
+    pass
+
+
+class TokenAuth(HttpBearer):
+    """Personal access tokens: `Authorization: Bearer kr_...`. Read tokens may only read."""
+
+    openapi_description = "A personal access token from your profile or `kring createtoken`."
+
+    def authenticate(self, request, token):
+        found = api_token_authenticate(secret=token)
+        if found is None:
+            return None
+        if request.method not in SAFE_METHODS and not found.can_write:
+            raise ReadOnlyToken
+        request.user = found.user
+        return found
+
+
+class ActiveSessionAuth(SessionAuth):
+    """The browser session, with CSRF protection, for htmx and the docs page."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+api = NinjaAPI(
+    title="Kring API",
+    version="1",
+    description="Communities of Practice: communities, members and, later, knowledge.",
+    auth=[TokenAuth(), ActiveSessionAuth()],
+    urls_namespace="api",
+)
+
+
+def _error(request, status: int, code: str, detail: str, errors=None):
+    body = {"detail": detail, "code": code}
+    if errors is not None:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ReadOnlyToken)
+def _read_only(request, exc):
+    return _error(request, 403, "read_only_token", "This token may only read. Use a write token.")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error(request, 401, "unauthenticated", "Send a valid token: Authorization: Bearer …")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return _error(request, 403, "forbidden", "You may not do this.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(DjangoValidationError)
+def _invalid(request, exc):
+    if hasattr(exc, "error_dict"):
+        errors = {
+            field: [str(m) for e in errs for m in e.messages]
+            for field, errs in exc.error_dict.items()
+        }
+    else:
+        errors = {"__all__": [str(m) for m in exc.messages]}
+    first = next(iter(errors.values()))[0]
+    return _error(request, 422, "invalid", first, errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def _schema_invalid(request, exc):
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query")]
+        errors.setdefault(".".join(loc) or "__all__", []).append(err.get("msg", "invalid"))
+    first_field, first_msgs = next(iter(errors.items()), ("__all__", ["invalid"]))
+    return _error(request, 422, "invalid", f"{first_field}: {first_msgs[0]}", errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+api.add_router("/communities", communities_router)

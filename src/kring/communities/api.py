@@ -1,0 +1,140 @@
+"""Communities and their members over HTTP. Same rules as the web pages: see permissions.py."""
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from ninja import Router
+from ninja.pagination import PageNumberPagination, paginate
+
+from kring.communities import permissions, selectors, services
+from kring.communities.models import Community, Membership
+from kring.communities.schemas import CommunityIn, CommunityOut, MemberAdded, MemberIn, MemberOut
+
+router = Router(tags=["communities"])
+
+
+def _community_out(community: Community, user) -> dict:
+    membership = permissions.membership_of(user, community)
+    count = getattr(community, "member_count", None)
+    if count is None:
+        count = community.memberships.count()
+    return {
+        "slug": community.slug,
+        "name": community.name,
+        "theme": community.theme,
+        "urgency": community.urgency,
+        "shared_goal": community.shared_goal,
+        "signature": community.signature,
+        "visibility": community.visibility,
+        "stage": community.stage,
+        "target_mix": community.target_mix,
+        "ground_rules": [rule.text for rule in community.ground_rules.all()],
+        "member_count": count,
+        "my_role": membership.role if membership else None,
+        "url": settings.SITE_URL + community.get_absolute_url(),
+        "created_at": community.created_at,
+    }
+
+
+def _member_out(membership: Membership) -> dict:
+    user = membership.user
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "name": user.full_name,
+        "organisation": user.organisation,
+        "job_title": user.job_title,
+        "perspectives": [p.key for p in user.perspectives.all()],
+        "help_tags": [t.name for t in user.help_tags.all()],
+        "seeking_tags": [t.name for t in user.seeking_tags.all()],
+        "role": membership.role,
+        "joined_at": membership.joined_at,
+        "has_joined": user.has_usable_password(),
+        "url": settings.SITE_URL + reverse("person-detail", kwargs={"pk": user.pk}),
+    }
+
+
+@router.get("", response=list[CommunityOut], summary="Communities you may see")
+@paginate(PageNumberPagination, page_size=50)
+def community_list(request, **kwargs):
+    user = request.user
+    communities = list(selectors.communities_visible(user=user).prefetch_related("ground_rules"))
+    mine = {
+        m.community_id: m for m in Membership.objects.filter(user=user, community__in=communities)
+    }
+    cache = user.__dict__.setdefault("_kring_memberships", {})
+    for community in communities:
+        cache.setdefault(community.pk, mine.get(community.pk))
+    return [_community_out(c, user) for c in communities]
+
+
+@router.post("", response={201: CommunityOut}, summary="Create a community")
+def community_create(request, payload: CommunityIn):
+    data = payload.dict()
+    rules = data.pop("ground_rules")
+    with transaction.atomic():
+        community = services.community_create(by=request.user, **data)
+        if rules:
+            services.ground_rules_set(community=community, by=request.user, rules=rules)
+    return 201, _community_out(community, request.user)
+
+
+@router.get("/{slug}", response=CommunityOut, summary="One community")
+def community_detail(request, slug: str):
+    community = selectors.community_get_visible(slug=slug, user=request.user)
+    return _community_out(community, request.user)
+
+
+@router.get("/{slug}/members", response=list[MemberOut], summary="Members of a community")
+@paginate(PageNumberPagination, page_size=50)
+def member_list(
+    request,
+    slug: str,
+    perspective: str = "",
+    organisation: str = "",
+    tag: str = "",
+    role: str = "",
+    q: str = "",
+    **kwargs,
+):
+    community = selectors.community_get_inside(slug=slug, user=request.user)
+    memberships = selectors.members_directory(
+        community=community,
+        viewer=request.user,
+        perspective=perspective,
+        organisation=organisation,
+        tag=tag,
+        role=role,
+        q=q,
+    )
+    return _LazyMembers(memberships)
+
+
+class _LazyMembers:
+    """Lets the paginator slice the queryset before members are turned into dicts."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+
+    def __len__(self):
+        return self.queryset.count()
+
+    def count(self):
+        return self.queryset.count()
+
+    def __getitem__(self, item):
+        return [_member_out(m) for m in self.queryset[item]]
+
+
+@router.post("/{slug}/members", response={201: MemberAdded}, summary="Add a person by e-mail")
+def member_add(request, slug: str, payload: MemberIn):
+    community = selectors.community_get_inside(slug=slug, user=request.user)
+    membership, invited = services.member_add_by_email(
+        community=community,
+        by=request.user,
+        email=payload.email,
+        full_name=payload.name,
+        role=payload.role,
+        perspectives=payload.perspectives,
+    )
+    return 201, {**_member_out(membership), "invited": invited}

@@ -1,0 +1,209 @@
+"""Communities of practice: identity and framing, membership and roles, invitations."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from kring.core.models import TimeStampedModel
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", _("Private: only members see anything")
+    PUBLIC = "public", _("Public landing page: anyone sees the framing, only members see inside")
+
+
+class Stage(models.TextChoices):
+    FORMING = "forming", pgettext_lazy("community stage", "Forming")
+    ACTIVE = "active", pgettext_lazy("community stage", "Active")
+    MATURING = "maturing", pgettext_lazy("community stage", "Maturing")
+    STEWARDSHIP = "stewardship", pgettext_lazy("community stage", "Stewardship")
+    TRANSFORMED = "transformed", pgettext_lazy("community stage", "Transformed")
+
+
+class Role(models.TextChoices):
+    FACILITATOR = "facilitator", _("Facilitator")
+    CORE = "core", _("Core group")
+    MEMBER = "member", _("Member")
+    GUEST = "guest", _("Guest")
+
+
+ROLE_ORDER = {Role.FACILITATOR: 0, Role.CORE: 1, Role.MEMBER: 2, Role.GUEST: 3}
+
+
+class CommunityQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CommunityQuerySet":
+        """Communities whose landing page the user may open."""
+        if user is not None and user.is_authenticated:
+            if user.is_superuser:
+                return self
+            return self.filter(
+                Q(visibility=Visibility.PUBLIC) | Q(memberships__user=user)
+            ).distinct()
+        return self.filter(visibility=Visibility.PUBLIC)
+
+    def of_member(self, user) -> "CommunityQuerySet":
+        return self.filter(memberships__user=user)
+
+
+class Community(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("short name in the web address"), max_length=60, unique=True)
+    theme = models.TextField(
+        _("theme"), max_length=2000, blank=True, help_text=_("What this community is about.")
+    )
+    urgency = models.TextField(
+        _("urgency"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Why this matters to the participants now."),
+    )
+    shared_goal = models.TextField(
+        _("shared goal"),
+        max_length=2000,
+        blank=True,
+        help_text=_("What we want to achieve together."),
+    )
+    signature = models.TextField(
+        _("signature"),
+        max_length=2000,
+        blank=True,
+        help_text=_("What happens here, who comes and why."),
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    stage = models.CharField(
+        _("lifecycle stage"), max_length=12, choices=Stage.choices, default=Stage.FORMING
+    )
+    target_mix = models.JSONField(
+        _("target mix of perspectives"),
+        default=dict,
+        blank=True,
+        help_text=_('Share in percent per perspective key, e.g. {"citizen": 20}.'),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CommunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("community-detail", kwargs={"slug": self.slug})
+
+
+class GroundRule(models.Model):
+    """One agreement the group keeps; later, a flag can point at it."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="ground_rules")
+    text = models.CharField(_("ground rule"), max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("ground rule")
+        verbose_name_plural = _("ground rules")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Membership(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    joined_at = models.DateTimeField(_("member since"), default=timezone.now)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["joined_at"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user"], name="membership_unique"),
+        ]
+        indexes = [models.Index(fields=["community", "role"], name="membership_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.community} ({self.role})"
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == Role.FACILITATOR
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self) -> "InvitationQuerySet":
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).filter(
+            Q(email="") | Q(accepted_at__isnull=True)
+        )
+
+
+class Invitation(models.Model):
+    """An invitation to join a community, by e-mail (once) or by link (until it expires).
+
+    Only a hash of the secret in the link is stored.
+    """
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"), blank=True)
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    message = models.TextField(_("personal message"), max_length=1000, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    use_count = models.PositiveIntegerField(default=0)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email or 'link'} → {self.community}"
+
+    @property
+    def is_link(self) -> bool:
+        return not self.email
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

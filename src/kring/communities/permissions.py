@@ -1,0 +1,81 @@
+"""Who may do what in a community. check_* raise, can_* answer for templates."""
+
+from django.core.exceptions import PermissionDenied
+
+from kring.communities.models import Community, Membership, Role, Visibility
+
+
+def membership_of(user, community: Community) -> Membership | None:
+    """The user's membership, fetched once per (user, community) and remembered on the user."""
+    if user is None or not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_kring_memberships", {})
+    if community.pk not in cache:
+        cache[community.pk] = Membership.objects.filter(user=user, community=community).first()
+    return cache[community.pk]
+
+
+def forget_membership(user, community: Community) -> None:
+    user.__dict__.get("_kring_memberships", {}).pop(community.pk, None)
+
+
+def is_platform_admin(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_superuser)
+
+
+def can_view_landing(user, community: Community) -> bool:
+    return (
+        community.visibility == Visibility.PUBLIC
+        or is_platform_admin(user)
+        or membership_of(user, community) is not None
+    )
+
+
+def can_view_inside(user, community: Community) -> bool:
+    """Members (guests included) see the inside: directory, and later knowledge and talk."""
+    return is_platform_admin(user) or membership_of(user, community) is not None
+
+
+def can_manage(user, community: Community) -> bool:
+    """Facilitators edit the community, invite, change roles and remove members."""
+    if is_platform_admin(user):
+        return True
+    membership = membership_of(user, community)
+    return membership is not None and membership.role == Role.FACILITATOR
+
+
+def can_edit_ground_rules(user, community: Community) -> bool:
+    """The group's own agreements: facilitators and the core group keep the list."""
+    if can_manage(user, community):
+        return True
+    membership = membership_of(user, community)
+    return membership is not None and membership.role == Role.CORE
+
+
+def can_create_community(user) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.has_perm("communities.add_community")
+    )
+
+
+def check_view_inside(user, community: Community) -> None:
+    if not can_view_inside(user, community):
+        raise PermissionDenied
+
+
+def check_manage(user, community: Community) -> None:
+    if not can_manage(user, community):
+        raise PermissionDenied
+
+
+def check_edit_ground_rules(user, community: Community) -> None:
+    if not can_edit_ground_rules(user, community):
+        raise PermissionDenied
+
+
+def check_create_community(user) -> None:
+    if not can_create_community(user):
+        raise PermissionDenied

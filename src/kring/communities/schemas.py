@@ -1,0 +1,59 @@
+from datetime import datetime
+
+from ninja import Field, Schema
+
+
+class CommunityIn(Schema):
+    name: str = Field(..., max_length=200)
+    slug: str = Field("", max_length=100)
+    theme: str = ""
+    urgency: str = ""
+    shared_goal: str = ""
+    signature: str = ""
+    visibility: str = "private"
+    stage: str = "forming"
+    target_mix: dict[str, int] = Field(default_factory=dict)
+    ground_rules: list[str] = Field(default_factory=list)
+
+
+class CommunityOut(Schema):
+    slug: str
+    name: str
+    theme: str
+    urgency: str
+    shared_goal: str
+    signature: str
+    visibility: str
+    stage: str
+    target_mix: dict[str, int]
+    ground_rules: list[str]
+    member_count: int
+    my_role: str | None
+    url: str
+    created_at: datetime
+
+
+class MemberIn(Schema):
+    email: str = Field(..., max_length=254)
+    name: str = Field("", max_length=200)
+    role: str = "member"
+    perspectives: list[str] = Field(default_factory=list)
+
+
+class MemberOut(Schema):
+    id: int
+    email: str
+    name: str
+    organisation: str
+    job_title: str
+    perspectives: list[str]
+    help_tags: list[str]
+    seeking_tags: list[str]
+    role: str
+    joined_at: datetime
+    has_joined: bool
+    url: str
+
+
+class MemberAdded(MemberOut):
+    invited: bool

@@ -1,0 +1,168 @@
+"""Reads about communities and their people. Every selector takes the viewer."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from kring.accounts.models import Perspective, User
+from kring.communities import permissions
+from kring.communities.models import Community, Invitation, Membership, Role
+from kring.core.models import Tag
+
+
+def community_get_visible(*, slug: str, user) -> Community:
+    """The community if the user may see its landing page; 404 otherwise (no existence leak)."""
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not permissions.can_view_landing(user, community):
+        raise Http404
+    return community
+
+
+def community_get_inside(*, slug: str, user) -> Community:
+    """The community if the user may see inside it. Non-members get 404 for a private
+    community and 403 for a public one (its existence is public anyway)."""
+    community = community_get_visible(slug=slug, user=user)
+    permissions.check_view_inside(user, community)
+    return community
+
+
+def communities_visible(*, user) -> QuerySet:
+    return Community.objects.visible_to(user).annotate(
+        member_count=Count("memberships", distinct=True)
+    )
+
+
+def memberships_of_user(*, user) -> QuerySet:
+    """A person's communities for their home page, with member counts, in one query."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("community")
+        .annotate(member_count=Count("community__memberships", distinct=True))
+        .order_by("community__name")
+    )
+
+
+def facilitators_of(*, community: Community) -> list[User]:
+    return [
+        m.user
+        for m in Membership.objects.filter(community=community, role=Role.FACILITATOR)
+        .select_related("user")
+        .order_by("user__full_name")
+    ]
+
+
+def members_directory(
+    *,
+    community: Community,
+    viewer,
+    perspective: str = "",
+    organisation: str = "",
+    tag: str = "",
+    role: str = "",
+    q: str = "",
+) -> QuerySet:
+    """Members of a community, filtered; a fixed number of queries however many there are."""
+    permissions.check_view_inside(viewer, community)
+    qs = Membership.objects.filter(community=community).select_related("user")
+    if perspective:
+        qs = qs.filter(user__perspectives__key=perspective)
+    if organisation:
+        qs = qs.filter(user__organisation__iexact=organisation)
+    if tag:
+        qs = qs.filter(Q(user__help_tags__slug=tag) | Q(user__seeking_tags__slug=tag))
+    if role:
+        qs = qs.filter(role=role)
+    if q:
+        qs = qs.filter(
+            Q(user__full_name__icontains=q)
+            | Q(user__organisation__icontains=q)
+            | Q(user__job_title__icontains=q)
+        )
+    return (
+        qs.distinct()
+        .prefetch_related(
+            Prefetch("user__perspectives", queryset=Perspective.objects.all()),
+            "user__help_tags",
+            "user__seeking_tags",
+        )
+        .order_by("user__full_name", "pk")
+    )
+
+
+def directory_facets(*, community: Community) -> dict:
+    """Options for the directory filters: only values that occur in this community."""
+    member_ids = Membership.objects.filter(community=community).values("user_id")
+    perspectives = (
+        Perspective.objects.filter(people__in=member_ids)
+        .annotate(n=Count("people", filter=Q(people__in=member_ids), distinct=True))
+        .order_by("position")
+    )
+    organisations = (
+        User.objects.filter(pk__in=member_ids)
+        .exclude(organisation="")
+        .values_list("organisation", flat=True)
+        .distinct()
+        .order_by("organisation")
+    )
+    tags = (
+        Tag.objects.filter(Q(helpers__in=member_ids) | Q(seekers__in=member_ids))
+        .distinct()
+        .order_by("name")
+    )
+    return {
+        "perspectives": list(perspectives),
+        "organisations": list(organisations),
+        "tags": list(tags),
+    }
+
+
+def perspective_mix(*, community: Community) -> list[dict]:
+    """Members per perspective against the community's target mix (percent)."""
+    member_ids = Membership.objects.filter(community=community).values("user_id")
+    total = Membership.objects.filter(community=community).count()
+    counts = dict(
+        Perspective.objects.filter(people__in=member_ids)
+        .annotate(n=Count("people", filter=Q(people__in=member_ids), distinct=True))
+        .values_list("key", "n")
+    )
+    rows = []
+    for perspective in Perspective.objects.filter(is_active=True):
+        count = counts.get(perspective.key, 0)
+        target = community.target_mix.get(perspective.key)
+        if not count and not target:
+            continue
+        rows.append(
+            {
+                "perspective": perspective,
+                "count": count,
+                "share": round(100 * count / total) if total else 0,
+                "target": target,
+            }
+        )
+    return rows
+
+
+def person_get_visible(*, pk: int, viewer) -> User:
+    """A person's profile: visible to themselves, to people sharing a community, and admins."""
+    if not viewer.is_authenticated:
+        raise Http404
+    qs = User.objects.filter(pk=pk, is_active=True)
+    if not (viewer.pk == pk or permissions.is_platform_admin(viewer)):
+        shared = Membership.objects.filter(user=viewer).values("community_id")
+        qs = qs.filter(memberships__community_id__in=shared)
+    person = qs.distinct().prefetch_related("perspectives", "help_tags", "seeking_tags").first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def shared_memberships(*, person: User, viewer) -> QuerySet:
+    """The communities of a person that the viewer may see inside."""
+    qs = Membership.objects.filter(user=person).select_related("community")
+    if not permissions.is_platform_admin(viewer):
+        qs = qs.filter(community__memberships__user=viewer)
+    return qs.order_by("community__name")
+
+
+def invitations_open(*, community: Community, viewer) -> QuerySet:
+    permissions.check_manage(viewer, community)
+    return Invitation.objects.filter(community=community).open().select_related("created_by")

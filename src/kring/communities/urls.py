@@ -1,0 +1,35 @@
+from django.urls import path
+
+from kring.communities import views
+
+urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("communities/", views.community_list_view, name="community-list"),
+    path("communities/create/", views.community_create_view, name="community-create"),
+    path("communities/<slug:slug>/", views.community_detail_view, name="community-detail"),
+    path("communities/<slug:slug>/update/", views.community_update_view, name="community-update"),
+    path("communities/<slug:slug>/members/", views.member_list_view, name="member-list"),
+    path(
+        "communities/<slug:slug>/members/<int:user_pk>/role/",
+        views.member_role_view,
+        name="member-role",
+    ),
+    path(
+        "communities/<slug:slug>/members/<int:user_pk>/remove/",
+        views.member_remove_view,
+        name="member-remove",
+    ),
+    path(
+        "communities/<slug:slug>/invitations/",
+        views.invitation_list_view,
+        name="invitation-list",
+    ),
+    path(
+        "communities/<slug:slug>/invitations/<int:pk>/revoke/",
+        views.invitation_revoke_view,
+        name="invitation-revoke",
+    ),
+    path("invitations/<str:secret>/", views.invitation_accept_view, name="invitation-accept"),
+    path("people/<int:pk>/", views.person_detail_view, name="person-detail"),
+    path("people/<int:pk>/photo/", views.person_photo_view, name="person-photo"),
+]

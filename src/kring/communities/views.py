@@ -1,0 +1,361 @@
+"""Community pages. Views parse input, call one service or selector, and render."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kring.communities import permissions, selectors, services
+from kring.communities.forms import CommunityForm, InvitationForm, SignupForm
+from kring.communities.models import Membership, Role
+
+DIRECTORY_PAGE_SIZE = 24
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def home_view(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    memberships = selectors.memberships_of_user(user=request.user)
+    return render(
+        request,
+        "communities/home.html",
+        {
+            "memberships": memberships,
+            "can_create": permissions.can_create_community(request.user),
+            "nav": "home",
+        },
+    )
+
+
+def community_list_view(request):
+    communities = selectors.communities_visible(user=request.user).order_by("name")
+    mine = set()
+    if request.user.is_authenticated:
+        mine = set(
+            Membership.objects.filter(user=request.user).values_list("community_id", flat=True)
+        )
+    return render(
+        request,
+        "communities/community_list.html",
+        {
+            "communities": communities,
+            "mine": mine,
+            "can_create": permissions.can_create_community(request.user),
+            "nav": "communities",
+        },
+    )
+
+
+@login_required
+def community_create_view(request):
+    permissions.check_create_community(request.user)
+    form = CommunityForm(
+        request.POST or None, initial={"visibility": "private", "stage": "forming"}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            community = services.community_create_with_rules(by=request.user, **_fields(data))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The community has been created. Now invite people."))
+            return redirect("invitation-list", slug=community.slug)
+    return render(request, "communities/community_form.html", {"form": form, "creating": True})
+
+
+def _fields(data: dict) -> dict:
+    return {
+        "name": data["name"],
+        "slug": data["slug"],
+        "theme": data["theme"],
+        "urgency": data["urgency"],
+        "shared_goal": data["shared_goal"],
+        "signature": data["signature"],
+        "visibility": data["visibility"],
+        "stage": data["stage"],
+        "target_mix": data["target_mix"],
+        "ground_rules": data["ground_rules"],
+    }
+
+
+def community_detail_view(request, slug: str):
+    community = selectors.community_get_visible(slug=slug, user=request.user)
+    inside = permissions.can_view_inside(request.user, community)
+    context = {
+        "community": community,
+        "inside": inside,
+        "membership": permissions.membership_of(request.user, community),
+        "can_manage": permissions.can_manage(request.user, community),
+        "ground_rules": list(community.ground_rules.all()),
+        "facilitators": selectors.facilitators_of(community=community),
+        "member_count": community.memberships.count(),
+        "tab": "about",
+    }
+    if inside:
+        context["newest"] = (
+            Membership.objects.filter(community=community)
+            .select_related("user")
+            .order_by("-joined_at")[:8]
+        )
+        context["mix"] = selectors.perspective_mix(community=community)
+    return render(request, "communities/community_detail.html", context)
+
+
+@login_required
+def community_update_view(request, slug: str):
+    community = selectors.community_get_inside(slug=slug, user=request.user)
+    permissions.check_manage(request.user, community)
+    form = CommunityForm(request.POST or None, initial=CommunityForm.initial_for(community))
+    if request.method == "POST" and form.is_valid():
+        fields = _fields(form.cleaned_data)
+        if not fields["slug"]:
+            fields["slug"] = community.slug
+        try:
+            services.community_update_with_rules(community=community, by=request.user, **fields)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect(community)
+    return render(
+        request,
+        "communities/community_form.html",
+        {"form": form, "community": community, "creating": False, "tab": "about"},
+    )
+
+
+@login_required
+def member_list_view(request, slug: str):
+    community = selectors.community_get_inside(slug=slug, user=request.user)
+    filters = {
+        "perspective": request.GET.get("perspective", "")[:40],
+        "organisation": request.GET.get("organisation", "")[:120],
+        "tag": request.GET.get("tag", "")[:80],
+        "role": request.GET.get("role", "")[:12],
+        "q": request.GET.get("q", "").strip()[:100],
+    }
+    memberships = selectors.members_directory(community=community, viewer=request.user, **filters)
+    page = Paginator(memberships, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "community": community,
+        "page": page,
+        "filters": filters,
+        "filtered": any(filters.values()),
+        "can_manage": permissions.can_manage(request.user, community),
+        "roles": Role.choices,
+        "tab": "members",
+    }
+    if request.htmx and request.htmx.target == "directory-results":
+        return render(request, "communities/_directory_results.html", context)
+    context["facets"] = selectors.directory_facets(community=community)
+    return render(request, "communities/member_list.html", context)
+
+
+def _membership_for(request, slug: str, user_pk: int) -> Membership:
+    community = selectors.community_get_inside(slug=slug, user=request.user)
+    return get_object_or_404(
+        Membership.objects.select_related("user", "community"),
+        community=community,
+        user_id=user_pk,
+    )
+
+
+@login_required
+@require_POST
+def member_role_view(request, slug: str, user_pk: int):
+    membership = _membership_for(request, slug, user_pk)
+    try:
+        services.membership_role_change(
+            membership=membership, role=request.POST.get("role", ""), by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now: %(role)s.")
+            % {"name": membership.user.full_name, "role": membership.get_role_display()},
+        )
+    return redirect("member-list", slug=slug)
+
+
+@login_required
+@require_POST
+def member_remove_view(request, slug: str, user_pk: int):
+    membership = _membership_for(request, slug, user_pk)
+    name = membership.user.full_name
+    leaving = membership.user_id == request.user.pk
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("member-list", slug=slug)
+    if leaving:
+        messages.success(
+            request, _("You have left %(community)s.") % {"community": membership.community.name}
+        )
+        return redirect("home")
+    messages.success(request, _("%(name)s is no longer a member.") % {"name": name})
+    return redirect("member-list", slug=slug)
+
+
+@login_required
+def invitation_list_view(request, slug: str):
+    community = selectors.community_get_inside(slug=slug, user=request.user)
+    permissions.check_manage(request.user, community)
+    form = InvitationForm(request.POST or None)
+    link = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["kind"] == InvitationForm.KIND_LINK:
+                _invitation, secret = services.invitation_create(
+                    community=community,
+                    by=request.user,
+                    role=data["role"],
+                    message=data["message"],
+                    days=data["days"],
+                )
+                link = services.invitation_url(secret)
+                messages.success(request, _("Your invitation link is ready. Copy it below."))
+            else:
+                sent = services.invitations_send(
+                    community=community,
+                    by=request.user,
+                    emails=data["addresses"],
+                    role=data["role"],
+                    message=data["message"],
+                    days=data["days"],
+                )
+                messages.success(
+                    request,
+                    _("Invitations sent: %(count)s.") % {"count": len(sent)},
+                )
+                return redirect("invitation-list", slug=slug)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            form = InvitationForm()
+    invitations = selectors.invitations_open(community=community, viewer=request.user)
+    return render(
+        request,
+        "communities/invitation_list.html",
+        {
+            "community": community,
+            "form": form,
+            "invitations": invitations,
+            "link": link,
+            "tab": "invitations",
+            "can_manage": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke_view(request, slug: str, pk: int):
+    community = selectors.community_get_inside(slug=slug, user=request.user)
+    invitation = get_object_or_404(community.invitations, pk=pk)
+    services.invitation_revoke(invitation=invitation, by=request.user)
+    messages.success(request, _("The invitation has been withdrawn."))
+    return redirect("invitation-list", slug=slug)
+
+
+def invitation_accept_view(request, secret: str):
+    try:
+        invitation = services.invitation_lookup(secret=secret)
+    except services.InvitationError as exc:
+        return render(
+            request,
+            "communities/invitation_invalid.html",
+            {"reason": exc.messages[0]},
+            status=410 if exc.code in {"expired", "used", "revoked"} else 404,
+        )
+    community = invitation.community
+    if request.user.is_authenticated:
+        already = permissions.membership_of(request.user, community) is not None
+        if request.method == "POST":
+            try:
+                services.invitation_accept(secret=secret, user=request.user)
+            except services.InvitationError as exc:
+                messages.error(request, exc.messages[0])
+                return redirect("home")
+            messages.success(
+                request, _("Welcome to %(community)s!") % {"community": community.name}
+            )
+            return redirect(community)
+        return render(
+            request,
+            "communities/invitation_accept.html",
+            {"invitation": invitation, "community": community, "already": already},
+        )
+    form = SignupForm(request.POST or None, fixed_email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, _membership = services.invitation_signup(
+                secret=secret,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password"],
+                email=form.cleaned_data["email"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                _(
+                    "Welcome to %(community)s! Tell the others who you are: add a photo and "
+                    "what you can help with."
+                )
+                % {"community": community.name},
+            )
+            return redirect("profile-update")
+    login_url = reverse("login") + "?next=" + request.path
+    return render(
+        request,
+        "communities/invitation_signup.html",
+        {"invitation": invitation, "community": community, "form": form, "login_url": login_url},
+    )
+
+
+@login_required
+def person_detail_view(request, pk: int):
+    person = selectors.person_get_visible(pk=pk, viewer=request.user)
+    memberships = selectors.shared_memberships(person=person, viewer=request.user)
+    return render(
+        request,
+        "communities/person_detail.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "is_me": person.pk == request.user.pk,
+            "nav": "me" if person.pk == request.user.pk else None,
+        },
+    )
+
+
+@login_required
+def person_photo_view(request, pk: int):
+    person = selectors.person_get_visible(pk=pk, viewer=request.user)
+    if not person.photo:
+        raise Http404
+    response = FileResponse(person.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    response["Content-Disposition"] = "inline"
+    return response

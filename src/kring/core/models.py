@@ -1,0 +1,101 @@
+"""Shared models: tags and the activity event, the backbone every feature writes to."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Tag(models.Model):
+    """A free-form topic word, shared by profiles ("I can help with") and later by content."""
+
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def slug_for(name: str) -> str:
+        return slugify(name.strip(), allow_unicode=True)[:80]
+
+
+class Verb(models.TextChoices):
+    """What happened. Later features add their own verbs here."""
+
+    JOINED = "joined", _("joined")
+    LEFT = "left", _("left")
+    REMOVED = "removed", _("removed")
+    ROLE_CHANGED = "role_changed", _("role changed")
+    INVITED = "invited", _("invited")
+    INVITATION_ACCEPTED = "invitation_accepted", _("accepted an invitation")
+    PROFILE_UPDATED = "profile_updated", _("updated their profile")
+    COMMUNITY_CREATED = "community_created", _("created the community")
+    COMMUNITY_UPDATED = "community_updated", _("updated the community")
+
+
+class ActivityEvent(models.Model):
+    """One row per meaningful action: who did what to what, where, when, and with whom.
+
+    Insights, feeds and digests read only this table, so features never need to
+    import each other to learn what happened.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="activity_events",
+        verbose_name=_("actor"),
+    )
+    verb = models.CharField(_("verb"), max_length=40, choices=Verb.choices)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    other = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activity_events_involving",
+        verbose_name=_("other person involved"),
+    )
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activity_events",
+        verbose_name=_("community"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=False)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("activity event")
+        verbose_name_plural = _("activity events")
+        indexes = [
+            models.Index(fields=["community", "created_at"], name="event_community_time"),
+            models.Index(fields=["actor", "created_at"], name="event_actor_time"),
+            models.Index(fields=["other", "created_at"], name="event_other_time"),
+            models.Index(fields=["target_type", "target_id"], name="event_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.verb} @ {self.created_at:%Y-%m-%d %H:%M}"

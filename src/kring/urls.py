@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kring.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("kring.core.urls")),
+    path("", include("kring.accounts.urls")),
+    path("", include("kring.communities.urls")),
+]
