@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kring.core",
     "kring.accounts",
     "kring.communities",
+    "kring.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
