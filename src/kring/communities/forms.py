@@ -186,3 +186,18 @@ class SignupForm(forms.Form):
             self.fields["email"].initial = fixed_email
             self.fields["email"].disabled = True
             self.fields["email"].help_text = _("This invitation was sent to this address.")
+
+
+class GroundRulesForm(forms.Form):
+    ground_rules = forms.CharField(
+        label=_("Ground rules"),
+        required=False,
+        max_length=9000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("One agreement per line, in the group's own words."),
+    )
+
+    def clean_ground_rules(self):
+        return [
+            line.strip() for line in self.cleaned_data["ground_rules"].splitlines() if line.strip()
+        ]

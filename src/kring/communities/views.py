@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kring.communities import permissions, selectors, services
-from kring.communities.forms import CommunityForm, InvitationForm, SignupForm
+from kring.communities.forms import CommunityForm, GroundRulesForm, InvitationForm, SignupForm
 from kring.communities.models import Membership, Role
 
 DIRECTORY_PAGE_SIZE = 24
@@ -102,6 +102,7 @@ def community_detail_view(request, slug: str):
         "membership": permissions.membership_of(request.user, community),
         "can_manage": permissions.can_manage(request.user, community),
         "ground_rules": list(community.ground_rules.all()),
+        "can_edit_rules": permissions.can_edit_ground_rules(request.user, community),
         "facilitators": selectors.facilitators_of(community=community),
         "member_count": community.memberships.count(),
         "tab": "about",
@@ -136,6 +137,36 @@ def community_update_view(request, slug: str):
         request,
         "communities/community_form.html",
         {"form": form, "community": community, "creating": False, "tab": "about"},
+    )
+
+
+@login_required
+def ground_rules_update_view(request, slug: str):
+    """The group's own agreements, kept by facilitators and the core group."""
+    community = selectors.community_get_inside(slug=slug, user=request.user)
+    permissions.check_edit_ground_rules(request.user, community)
+    initial = {"ground_rules": "\n".join(r.text for r in community.ground_rules.all())}
+    form = GroundRulesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ground_rules_set(
+                community=community, by=request.user, rules=form.cleaned_data["ground_rules"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The ground rules have been saved."))
+            return redirect(community)
+    return render(
+        request,
+        "communities/ground_rules_form.html",
+        {
+            "form": form,
+            "community": community,
+            "inside": True,
+            "can_manage": permissions.can_manage(request.user, community),
+            "tab": "about",
+        },
     )
 
 

@@ -1,6 +1,8 @@
 """Response headers Django 5.2 does not set by itself."""
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 POLICY = "; ".join(
     [
@@ -28,4 +30,32 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
+        return response
+
+
+class LanguageMiddleware:
+    """Dutch first: the person's own choice (cookie, else their account), else Dutch.
+
+    Unlike Django's LocaleMiddleware, the browser's Accept-Language is not consulted: a
+    community that works in Dutch should look Dutch to everyone until they switch.
+    Must come after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.available = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.available:
+            user = getattr(request, "user", None)
+            account_language = getattr(user, "language", None) if user is not None else None
+            language = (
+                account_language if account_language in self.available else settings.LANGUAGE_CODE
+            )
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
         return response
