@@ -40,9 +40,10 @@ class CommunityQuerySet(models.QuerySet):
         if user is not None and user.is_authenticated:
             if user.is_superuser:
                 return self
-            return self.filter(
-                Q(visibility=Visibility.PUBLIC) | Q(memberships__user=user)
-            ).distinct()
+            # A subquery rather than a join, so later annotations (member counts) see
+            # every membership, not only the viewer's own.
+            mine = Membership.objects.filter(user=user).values("community_id")
+            return self.filter(Q(visibility=Visibility.PUBLIC) | Q(pk__in=mine))
         return self.filter(visibility=Visibility.PUBLIC)
 
     def of_member(self, user) -> "CommunityQuerySet":
