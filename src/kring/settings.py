@@ -5,6 +5,7 @@ See the README's "Configuration" section for every variable.
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -172,18 +173,21 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+# Hashed, compressed static files once `kring collectstatic` has written its manifest
+# (production); straight from the apps before that (demo, tests), so a missing
+# manifest never breaks a page.
+_STATIC_MANIFEST = (STATIC_ROOT / "staticfiles.json").exists() or "collectstatic" in sys.argv
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and env_bool("KRING_MANIFEST_STATIC", True)
+            if _STATIC_MANIFEST and not DEBUG
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-# Serve static files straight from the apps when collectstatic has not run (demo, tests).
-WHITENOISE_USE_FINDERS = DEBUG or not STATIC_ROOT.exists()
+WHITENOISE_USE_FINDERS = DEBUG or not _STATIC_MANIFEST
 WHITENOISE_AUTOREFRESH = DEBUG
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
