@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -192,9 +193,13 @@ def member_list_view(request, slug: str):
         "tab": "members",
     }
     if request.htmx and request.htmx.target == "directory-results":
-        return render(request, "communities/_directory_results.html", context)
-    context["facets"] = selectors.directory_facets(community=community)
-    return render(request, "communities/member_list.html", context)
+        response = render(request, "communities/_directory_results.html", context)
+    else:
+        context["facets"] = selectors.directory_facets(community=community)
+        response = render(request, "communities/member_list.html", context)
+    # The same URL answers with a fragment for htmx and a page otherwise.
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 def _membership_for(request, slug: str, user_pk: int) -> Membership:

@@ -44,6 +44,8 @@ def query_with(context, **changes):
             params.pop(key, None)
         else:
             params[key] = value
-    params.pop("page", None) if "page" not in changes else None
+    if "page" not in changes:
+        # A new filter starts again at the first page.
+        params.pop("page", None)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
