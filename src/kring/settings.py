@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kring.core",
     "kring.accounts",
     "kring.communities",
+    "kring.knowledge",
     "kring.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -160,6 +161,7 @@ KRING_LOGIN_WINDOW_SECONDS = int(env("KRING_LOGIN_WINDOW_SECONDS", "900"))
 KRING_INVITATION_DAYS = int(env("KRING_INVITATION_DAYS", "14"))
 KRING_PHOTO_MAX_BYTES = int(env("KRING_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
 KRING_PHOTO_SIZE = 512
+KRING_ATTACHMENT_MAX_BYTES = int(env("KRING_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]

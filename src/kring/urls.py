@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("kring.core.urls")),
     path("", include("kring.accounts.urls")),
     path("", include("kring.communities.urls")),
+    path("", include("kring.knowledge.urls")),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kring.accounts.models import ApiToken, Perspective, TokenScope, User
+from kring.core import search
 from kring.core.models import Verb
 from kring.core.services import activity_record, tags_get_or_create
 
@@ -120,6 +121,7 @@ def profile_update(
             changed.append(field)
     if changed:
         activity_record(actor=by, verb=Verb.PROFILE_UPDATED, target=user, data={"fields": changed})
+        search.index_objects("person", [user.pk])
     if "photo" in changed and old_photo:
         storage = user.photo.storage
         transaction.on_commit(lambda: storage.delete(old_photo))

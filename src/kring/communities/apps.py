@@ -6,3 +6,9 @@ class CommunitiesConfig(AppConfig):
     name = "kring.communities"
     label = "communities"
     verbose_name = _("Communities")
+
+    def ready(self) -> None:
+        from kring.communities.search import PersonSearchProvider
+        from kring.core.search import registry
+
+        registry.register(PersonSearchProvider())

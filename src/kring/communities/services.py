@@ -30,6 +30,7 @@ from kring.communities.models import (
     Stage,
     Visibility,
 )
+from kring.core import search
 from kring.core.models import Verb
 from kring.core.services import activity_record
 
@@ -234,6 +235,7 @@ def membership_add(
     )
     if created:
         permissions.forget_membership(user, community)
+        search.index_objects("person", [user.pk])
         activity_record(
             actor=user,
             verb=Verb.JOINED,
@@ -297,6 +299,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     )
     membership.delete()
     permissions.forget_membership(user, community)
+    search.index_objects("person", [user.pk])
 
 
 # --- Invitations ----------------------------------------------------------------------------

@@ -47,6 +47,12 @@ class Verb(models.TextChoices):
     PROFILE_UPDATED = "profile_updated", _("updated their profile")
     COMMUNITY_CREATED = "community_created", _("created the community")
     COMMUNITY_UPDATED = "community_updated", _("updated the community")
+    ITEM_CREATED = "item_created", _("shared a library item")
+    ITEM_UPDATED = "item_updated", _("edited a library item")
+    ITEM_DELETED = "item_deleted", _("deleted a library item")
+    ITEM_FEATURED = "item_featured", _("featured a library item")
+    MARKED_USEFUL = "marked_useful", _("marked as useful")
+    COMMENTED = "commented", _("commented")
 
 
 class ActivityEvent(models.Model):
@@ -99,3 +105,36 @@ class ActivityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_id} {self.verb} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SearchDocument(models.Model):
+    """One searchable thing (a library item, a person in a community, later a discussion).
+
+    The text index itself is backend-specific and lives beside this table: an FTS5 table
+    on SQLite, a weighted tsvector column with a GIN index on PostgreSQL (see
+    kring.core.search). Features register providers; they never write here directly.
+    """
+
+    doc_type = models.CharField(max_length=20)
+    doc_id = models.PositiveBigIntegerField()
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=40, blank=True)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    tags = models.TextField(blank=True)
+    themes = models.TextField(blank=True, help_text="space-separated tag slugs, padded")
+    url = models.CharField(max_length=300)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doc_type", "doc_id", "community"], name="searchdoc_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["community", "doc_type"], name="searchdoc_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}:{self.doc_id} {self.title}"

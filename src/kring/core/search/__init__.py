@@ -1,0 +1,239 @@
+"""One search interface, two backends (SQLite FTS5, PostgreSQL full-text search).
+
+Feature apps register a provider per document type in their AppConfig.ready():
+
+    search.registry.register(ItemSearchProvider())
+
+and call `search.index_objects("item", [pk])` / `search.remove_objects(...)` from their
+services, inside the transaction of the change. Reads go through `search.search(...)`.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.db import connection, transaction
+
+from kring.core.models import SearchDocument
+from kring.core.search import text
+
+
+@dataclass
+class SearchDoc:
+    doc_type: str
+    doc_id: int
+    community_id: int
+    title: str
+    url: str
+    body: str = ""
+    tags: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    kind: str = ""
+
+
+@dataclass
+class Hit:
+    document: SearchDocument
+    score: float
+    title_html: str
+    snippet_html: str
+
+
+@dataclass
+class Results:
+    hits: list[Hit]
+    total: int
+    terms: list[tuple[str, ...]]
+
+
+class Provider(Protocol):
+    doc_type: str
+
+    def documents(self, ids: Iterable[int] | None = None) -> Iterator[SearchDoc]:
+        """Documents for these object ids (all objects when ids is None)."""
+
+    def count(self) -> int:
+        """How many objects there are, for progress bars."""
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._providers: dict[str, Provider] = {}
+
+    def register(self, provider: Provider) -> None:
+        self._providers[provider.doc_type] = provider
+
+    def get(self, doc_type: str) -> Provider | None:
+        return self._providers.get(doc_type)
+
+    def types(self) -> list[str]:
+        return list(self._providers)
+
+
+registry = Registry()
+
+
+def backend():
+    if connection.vendor == "postgresql":
+        from kring.core.search import postgres as module
+    else:
+        from kring.core.search import sqlite as module
+    return module
+
+
+def _write(docs: list[SearchDoc]) -> None:
+    """Insert or replace rows and their index entries; docs are unique by key."""
+    if not docs:
+        return
+    keys = {(d.doc_type, d.doc_id, d.community_id) for d in docs}
+    types = {k[0] for k in keys}
+    ids = {k[1] for k in keys}
+    existing = {
+        (row.doc_type, row.doc_id, row.community_id): row
+        for row in SearchDocument.objects.filter(doc_type__in=types, doc_id__in=ids)
+    }
+    rows_new, rows_changed = [], []
+    for doc in docs:
+        values = {
+            "kind": doc.kind,
+            "title": doc.title[:300],
+            "body": doc.body,
+            "tags": " ".join(doc.tags),
+            "themes": (" " + " ".join(doc.themes) + " ") if doc.themes else "",
+            "url": doc.url[:300],
+        }
+        row = existing.get((doc.doc_type, doc.doc_id, doc.community_id))
+        if row is None:
+            rows_new.append(
+                SearchDocument(
+                    doc_type=doc.doc_type,
+                    doc_id=doc.doc_id,
+                    community_id=doc.community_id,
+                    **values,
+                )
+            )
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            rows_changed.append(row)
+    if rows_changed:
+        SearchDocument.objects.bulk_update(
+            rows_changed, ["kind", "title", "body", "tags", "themes", "url"]
+        )
+    if rows_new:
+        SearchDocument.objects.bulk_create(rows_new)
+        if rows_new[0].pk is None:  # backends that do not return ids
+            lookup = {
+                (r.doc_type, r.doc_id, r.community_id): r.pk
+                for r in SearchDocument.objects.filter(doc_type__in=types, doc_id__in=ids)
+            }
+            for row in rows_new:
+                row.pk = lookup[(row.doc_type, row.doc_id, row.community_id)]
+    backend().write(rows_changed + rows_new)
+
+
+@transaction.atomic
+def index_objects(doc_type: str, ids: Iterable[int]) -> None:
+    """Bring the index up to date for these objects: add, change, or drop their documents."""
+    ids = list(ids)
+    provider = registry.get(doc_type)
+    if not ids or provider is None:
+        return
+    docs = list(provider.documents(ids))
+    keep = {(d.doc_type, d.doc_id, d.community_id) for d in docs}
+    stale = [
+        row.pk
+        for row in SearchDocument.objects.filter(doc_type=doc_type, doc_id__in=ids)
+        if (row.doc_type, row.doc_id, row.community_id) not in keep
+    ]
+    _delete_rows(stale)
+    _write(docs)
+
+
+@transaction.atomic
+def remove_objects(doc_type: str, ids: Iterable[int]) -> None:
+    rows = list(
+        SearchDocument.objects.filter(doc_type=doc_type, doc_id__in=list(ids)).values_list(
+            "pk", flat=True
+        )
+    )
+    _delete_rows(rows)
+
+
+def _delete_rows(pks: list[int]) -> None:
+    if pks:
+        backend().delete(pks)
+        SearchDocument.objects.filter(pk__in=pks).delete()
+
+
+def write_batch(docs: list[SearchDoc]) -> None:
+    """For bulk imports: write documents for objects that are new (no stale rows to drop)."""
+    with transaction.atomic():
+        _write(docs)
+
+
+def reindex_all(*, progress: Callable[[int], None] | None = None, batch: int = 500) -> int:
+    """Rebuild the whole index from the providers. Returns the number of documents."""
+    with transaction.atomic():
+        backend().clear()
+        SearchDocument.objects.all().delete()
+    total = 0
+    for doc_type in registry.types():
+        buffer: list[SearchDoc] = []
+        for doc in registry.get(doc_type).documents(None):
+            buffer.append(doc)
+            if len(buffer) >= batch:
+                write_batch(buffer)
+                total += len(buffer)
+                if progress:
+                    progress(len(buffer))
+                buffer = []
+        if buffer:
+            write_batch(buffer)
+            total += len(buffer)
+            if progress:
+                progress(len(buffer))
+    return total
+
+
+def search(
+    query: str,
+    *,
+    community_ids: list[int],
+    doc_types: list[str] | None = None,
+    kinds: list[str] | None = None,
+    theme: str = "",
+    limit: int = 20,
+    offset: int = 0,
+) -> Results:
+    """Ranked hits for a query, only within the given communities (the caller decides which
+    communities the viewer may see). Title matches weigh more than body matches."""
+    words = text.query_words(query)
+    terms = [text.stems(word) for word in words]
+    if not terms or not community_ids:
+        return Results(hits=[], total=0, terms=terms)
+    ranked, total = backend().search(
+        terms,
+        words=words,
+        community_ids=community_ids,
+        doc_types=doc_types,
+        kinds=kinds,
+        theme=theme,
+        limit=limit,
+        offset=offset,
+    )
+    rows = SearchDocument.objects.in_bulk([pk for pk, _score in ranked])
+    hits = []
+    for pk, score in ranked:
+        row = rows.get(pk)
+        if row is None:
+            continue
+        hits.append(
+            Hit(
+                document=row,
+                score=round(float(score), 4),
+                title_html=text.highlight(row.title, terms, length=300),
+                snippet_html=text.highlight(row.body or row.tags, terms),
+            )
+        )
+    return Results(hits=hits, total=total, terms=terms)

@@ -1,0 +1,106 @@
+"""SQLite FTS5 backend: an FTS5 table of stemmed text, rowid = SearchDocument.id."""
+
+from django.db import connection
+
+from kring.core.search import text
+
+TABLE = "core_search_fts"
+# bm25 weights per column: title, body, tags. Title matches weigh most.
+WEIGHTS = (10.0, 1.0, 4.0)
+
+
+def create_table(cursor) -> None:
+    cursor.execute(
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
+        "title, body, tags, tokenize = 'unicode61 remove_diacritics 2', detail = 'column')"
+    )
+
+
+def write(rows) -> None:
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        pks = [row.pk for row in rows]
+        for start in range(0, len(pks), 500):
+            chunk = pks[start : start + 500]
+            cursor.execute(
+                f"DELETE FROM {TABLE} WHERE rowid IN ({','.join('%s' for _ in chunk)})", chunk
+            )
+        cursor.executemany(
+            f"INSERT INTO {TABLE} (rowid, title, body, tags) VALUES (%s, %s, %s, %s)",
+            [
+                (
+                    row.pk,
+                    text.stemmed_text(row.title),
+                    text.stemmed_text(row.body),
+                    text.stemmed_text(row.tags),
+                )
+                for row in rows
+            ],
+        )
+
+
+def delete(pks: list[int]) -> None:
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), 500):
+            chunk = pks[start : start + 500]
+            cursor.execute(
+                f"DELETE FROM {TABLE} WHERE rowid IN ({','.join('%s' for _ in chunk)})", chunk
+            )
+
+
+def clear() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def match_expression(terms: list[tuple[str, ...]]) -> str:
+    """Every query word must match, through either of its stems."""
+    return " AND ".join(
+        "(" + " OR ".join(_quote(stem) for stem in alternatives) + ")" for alternatives in terms
+    )
+
+
+def search(terms, *, words, community_ids, doc_types, kinds, theme, limit, offset):
+    where = [f"{TABLE} MATCH %s", f"d.community_id IN ({','.join('%s' for _ in community_ids)})"]
+    params: list = [match_expression(terms), *community_ids]
+    if doc_types:
+        where.append(f"d.doc_type IN ({','.join('%s' for _ in doc_types)})")
+        params.extend(doc_types)
+    if kinds:
+        where.append(f"(d.doc_type != 'item' OR d.kind IN ({','.join('%s' for _ in kinds)}))")
+        params.extend(kinds)
+    if theme:
+        where.append("d.themes LIKE %s")
+        params.append(f"% {theme} %")
+    joined = (
+        f"FROM {TABLE} JOIN core_searchdocument d ON d.id = {TABLE}.rowid "
+        f"WHERE {' AND '.join(where)}"
+    )
+    weights = ", ".join(str(w) for w in WEIGHTS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT d.id, -bm25({TABLE}, {weights}) AS score {joined} "  # noqa: S608
+            "ORDER BY score DESC, d.id LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        ranked = cursor.fetchall()
+        if offset == 0 and len(ranked) < limit:
+            total = len(ranked)
+        else:
+            cursor.execute(f"SELECT count(*) {joined}", params)  # noqa: S608
+            total = cursor.fetchone()[0]
+    return ranked, total
+
+
+def index_size_bytes() -> int:
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute("SELECT SUM(pgsize) FROM dbstat WHERE name LIKE %s", [f"{TABLE}%"])
+            return int(cursor.fetchone()[0] or 0)
+        except Exception:  # dbstat is an optional SQLite module
+            return -1

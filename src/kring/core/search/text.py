@@ -1,0 +1,224 @@
+"""Language handling for search: tokens, Dutch and English stems, highlighted snippets.
+
+Both backends share this: SQLite stores stemmed text in FTS5 (it has no Dutch stemmer),
+and PostgreSQL's `dutch`/`english` configurations use the same Snowball algorithms, so
+results agree. A word is indexed under its Dutch and its English stem: "begeleiders" and
+"begeleiding" meet at "begeleid", "leerkringen" and "leerkring" at "leerkring".
+"""
+
+import html
+import re
+from functools import lru_cache
+
+import Stemmer
+
+# The Snowball algorithm PostgreSQL's `dutch` configuration uses.
+_DUTCH = Stemmer.Stemmer("dutch_porter")
+_ENGLISH = Stemmer.Stemmer("english")
+
+WORD_RE = re.compile(r"\w+(?:['’-]\w+)*", re.UNICODE)
+MAX_QUERY_TERMS = 12
+
+STOPWORDS = frozenset(
+    [
+        "de",
+        "het",
+        "een",
+        "en",
+        "of",
+        "maar",
+        "dat",
+        "die",
+        "dit",
+        "deze",
+        "van",
+        "in",
+        "op",
+        "te",
+        "voor",
+        "met",
+        "aan",
+        "als",
+        "bij",
+        "om",
+        "tot",
+        "uit",
+        "naar",
+        "over",
+        "door",
+        "dan",
+        "ook",
+        "nog",
+        "wel",
+        "niet",
+        "geen",
+        "er",
+        "is",
+        "zijn",
+        "was",
+        "waren",
+        "wordt",
+        "worden",
+        "werd",
+        "kan",
+        "kunnen",
+        "moet",
+        "moeten",
+        "heeft",
+        "hebben",
+        "had",
+        "ik",
+        "je",
+        "jij",
+        "u",
+        "hij",
+        "zij",
+        "ze",
+        "we",
+        "wij",
+        "ons",
+        "onze",
+        "mijn",
+        "jouw",
+        "hun",
+        "haar",
+        "zijn",
+        "wat",
+        "wie",
+        "waar",
+        "hoe",
+        "waarom",
+        "wanneer",
+        "al",
+        "alle",
+        "meer",
+        "veel",
+        "zo",
+        "nu",
+        "hier",
+        "daar",
+        "toch",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "we",
+        "you",
+        "they",
+        "he",
+        "she",
+        "our",
+        "your",
+        "their",
+        "his",
+        "her",
+        "not",
+        "no",
+        "so",
+        "than",
+        "then",
+    ]
+)
+
+
+@lru_cache(maxsize=65536)
+def stems(word: str) -> tuple[str, ...]:
+    """The Dutch and English stems of one lower-cased word (one if they agree)."""
+    dutch = _DUTCH.stemWord(word)
+    english = _ENGLISH.stemWord(word)
+    return (dutch,) if dutch == english else (dutch, english)
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in WORD_RE.findall(text or "")]
+
+
+def stemmed_text(text: str) -> str:
+    """Text as the SQLite index stores it: every word replaced by its stems."""
+    out: list[str] = []
+    for word in words(text):
+        if word in STOPWORDS or len(word) > 60:
+            continue
+        out.extend(stems(word))
+    return " ".join(out)
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a query that count: stop words dropped unless nothing is left, and
+    words that share their stems with an earlier word dropped."""
+    raw = [w[:60] for w in words(query)[: MAX_QUERY_TERMS * 2]]
+    kept = [w for w in raw if w not in STOPWORDS] or raw
+    seen: dict[tuple[str, ...], str] = {}
+    for word in kept:
+        seen.setdefault(stems(word), word)
+    return list(seen.values())[:MAX_QUERY_TERMS]
+
+
+def query_terms(query: str) -> list[tuple[str, ...]]:
+    """The query's words as alternatives of stems."""
+    return [stems(word) for word in query_words(query)]
+
+
+def _matches(word: str, wanted: set[str]) -> bool:
+    return any(stem in wanted for stem in stems(word.lower()))
+
+
+def highlight(text: str, terms: list[tuple[str, ...]], *, length: int = 220) -> str:
+    """An HTML-escaped excerpt around the densest run of matching words, hits in <mark>."""
+    text = " ".join((text or "").split())
+    if not text:
+        return ""
+    wanted = {stem for alternatives in terms for stem in alternatives}
+    spans = [m.span() for m in WORD_RE.finditer(text) if _matches(m.group(), wanted)]
+    if len(text) <= length:
+        start, end = 0, len(text)
+    elif spans:
+        best_start, best_hits = spans[0][0], 0
+        for i, (s, _e) in enumerate(spans):
+            hits = sum(1 for s2, _ in spans[i:] if s2 < s + length)
+            if hits > best_hits:
+                best_start, best_hits = s, hits
+        start = max(0, best_start - length // 4)
+        space = text.rfind(" ", 0, start)
+        start = space + 1 if start and space != -1 else start
+        end = min(len(text), start + length)
+    else:
+        start, end = 0, length
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    pieces, cursor = [], start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        pieces.append(html.escape(text[cursor:s]))
+        pieces.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        cursor = e
+    pieces.append(html.escape(text[cursor:end]))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return prefix + "".join(pieces) + suffix

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KnowledgeConfig(AppConfig):
+    name = "kring.knowledge"
+    label = "knowledge"
+    verbose_name = _("Knowledge library")
+
+    def ready(self) -> None:
+        from kring.core.search import registry
+        from kring.knowledge.search import ItemSearchProvider
+
+        registry.register(ItemSearchProvider())

@@ -1,0 +1,66 @@
+"""Who may do what with library items."""
+
+from django.core.exceptions import PermissionDenied
+
+from kring.communities import permissions as community_permissions
+from kring.communities.models import Role
+from kring.knowledge.models import KnowledgeItem
+
+
+def can_view(user, community) -> bool:
+    return community_permissions.can_view_inside(user, community)
+
+
+def can_create(user, community) -> bool:
+    """Members share knowledge; guests read, react and comment."""
+    if community_permissions.is_platform_admin(user):
+        return True
+    membership = community_permissions.membership_of(user, community)
+    return membership is not None and membership.role != Role.GUEST
+
+
+def _is_author(user, item: KnowledgeItem) -> bool:
+    if not user.is_authenticated:
+        return False
+    return any(link.user_id == user.pk for link in item.item_authors.all())
+
+
+def can_edit(user, item: KnowledgeItem) -> bool:
+    """Authors and facilitators edit; every change is kept as a revision."""
+    return community_permissions.can_manage(user, item.community) or (
+        _is_author(user, item) and can_view(user, item.community)
+    )
+
+
+def can_feature(user, item: KnowledgeItem) -> bool:
+    return community_permissions.can_manage(user, item.community)
+
+
+def can_react(user, item: KnowledgeItem) -> bool:
+    """Marking useful and commenting: everyone inside the community, guests too."""
+    return can_view(user, item.community)
+
+
+def check_view(user, community) -> None:
+    if not can_view(user, community):
+        raise PermissionDenied
+
+
+def check_create(user, community) -> None:
+    if not can_create(user, community):
+        raise PermissionDenied
+
+
+def check_edit(user, item: KnowledgeItem) -> None:
+    if not can_edit(user, item):
+        raise PermissionDenied
+
+
+def check_feature(user, item: KnowledgeItem) -> None:
+    if not can_feature(user, item):
+        raise PermissionDenied
+
+
+def check_react(user, item: KnowledgeItem) -> None:
+    if not can_react(user, item):
+        raise PermissionDenied

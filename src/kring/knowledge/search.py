@@ -1,0 +1,68 @@
+"""What the library and the directory contribute to search: items and people."""
+
+from collections.abc import Iterable, Iterator
+
+from django.urls import reverse
+
+from kring.core.models import Tag
+from kring.core.search import SearchDoc
+from kring.knowledge.models import LESSON_SECTIONS, KnowledgeItem
+
+BATCH = 1000
+
+
+def item_document(item: KnowledgeItem) -> SearchDoc:
+    tags = list(item.tags.all())
+    return SearchDoc(
+        doc_type="item",
+        doc_id=item.pk,
+        community_id=item.community_id,
+        title=item.title,
+        body=item_plain_text(item),
+        tags=[t.name for t in tags],
+        themes=[t.slug for t in tags],
+        kind=item.kind,
+        url=reverse("item-detail", kwargs={"slug": item.community.slug, "pk": item.pk}),
+    )
+
+
+def item_document_fast(item: KnowledgeItem, community, tag_names: list[str]) -> SearchDoc:
+    """The same document, built without queries (bulk imports know the tags already)."""
+    return SearchDoc(
+        doc_type="item",
+        doc_id=item.pk,
+        community_id=community.pk,
+        title=item.title,
+        body=item_plain_text(item),
+        tags=list(tag_names),
+        themes=[Tag.slug_for(name) for name in tag_names],
+        kind=item.kind,
+        url=reverse("item-detail", kwargs={"slug": community.slug, "pk": item.pk}),
+    )
+
+
+def item_plain_text(item: KnowledgeItem) -> str:
+    if item.sections:
+        parts = [item.sections.get(key, "") for key, _label in LESSON_SECTIONS]
+        return "\n\n".join(p for p in parts if p)
+    return item.body
+
+
+class ItemSearchProvider:
+    doc_type = "item"
+
+    def documents(self, ids: Iterable[int] | None = None) -> Iterator[SearchDoc]:
+        qs = KnowledgeItem.objects.select_related("community").prefetch_related("tags")
+        if ids is not None:
+            yield from (item_document(item) for item in qs.filter(pk__in=list(ids)))
+            return
+        last = 0
+        while True:
+            chunk = list(qs.filter(pk__gt=last).order_by("pk")[:BATCH])
+            if not chunk:
+                return
+            yield from (item_document(item) for item in chunk)
+            last = chunk[-1].pk
+
+    def count(self) -> int:
+        return KnowledgeItem.objects.count()

@@ -1,0 +1,277 @@
+"""Reads for the library: browsing, one item, search across items and people, who knows."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kring.accounts.models import User
+from kring.communities import permissions as community_permissions
+from kring.communities.models import Community, Membership
+from kring.core import search
+from kring.core.search import text
+from kring.knowledge import permissions
+from kring.knowledge.models import Featured, ItemAuthor, Kind, KnowledgeItem
+
+SORTS = {
+    "new": ("-created_at", "-id"),
+    "updated": ("-updated_at", "-id"),
+    "useful": ("-useful_count", "-created_at", "-id"),
+    "title": ("title", "id"),
+}
+PERIODS = {"month": 31, "quarter": 92, "year": 366}
+
+
+def items_for_community(
+    *,
+    community: Community,
+    viewer,
+    kind: str = "",
+    theme: str = "",
+    author: int | None = None,
+    perspective: str = "",
+    period: str = "",
+    featured: str = "",
+    sort: str = "new",
+) -> QuerySet:
+    """Library items of a community the viewer may see, filtered and sorted."""
+    permissions.check_view(viewer, community)
+    qs = KnowledgeItem.objects.filter(community=community)
+    if kind == "implicit":
+        qs = qs.filter(kind__in=[Kind.PRACTICE_STORY, Kind.LESSON_LEARNED])
+    elif kind == "explicit":
+        qs = qs.exclude(kind__in=[Kind.PRACTICE_STORY, Kind.LESSON_LEARNED])
+    elif kind:
+        qs = qs.filter(kind=kind)
+    if theme:
+        qs = qs.filter(tags__slug=theme)
+    if author:
+        qs = qs.filter(item_authors__user_id=author)
+    if perspective:
+        qs = qs.filter(
+            pk__in=ItemAuthor.objects.filter(
+                item__community=community, user__perspectives__key=perspective
+            ).values("item_id")
+        )
+    if period in PERIODS:
+        qs = qs.filter(created_at__gte=timezone.now() - timedelta(days=PERIODS[period]))
+    if featured:
+        qs = (
+            qs.filter(featured=featured) if featured in Featured.values else qs.exclude(featured="")
+        )
+    return qs.distinct().with_people().order_by(*SORTS.get(sort, SORTS["new"]))
+
+
+def featured_items(*, community: Community, viewer) -> dict[str, list[KnowledgeItem]]:
+    permissions.check_view(viewer, community)
+    items = (
+        KnowledgeItem.objects.filter(community=community)
+        .exclude(featured="")
+        .with_people()
+        .order_by("-featured_at")[:12]
+    )
+    grouped: dict[str, list[KnowledgeItem]] = defaultdict(list)
+    for item in items:
+        grouped[item.featured].append(item)
+    return dict(grouped)
+
+
+def item_get(*, community: Community, pk: int, viewer) -> KnowledgeItem:
+    """One item; 404 if it is not in this community or the viewer may not see inside."""
+    if not permissions.can_view(viewer, community):
+        raise Http404
+    item = KnowledgeItem.objects.filter(community=community, pk=pk).with_people().first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def library_facets(*, community: Community) -> dict:
+    from kring.core.models import Tag
+
+    authors = (
+        User.objects.filter(authored_items__item__community=community)
+        .distinct()
+        .order_by("full_name")
+    )
+    return {
+        "themes": Tag.objects.filter(knowledge_items__community=community)
+        .distinct()
+        .order_by("name"),
+        "authors": authors,
+    }
+
+
+def visible_community_ids(viewer) -> list[int]:
+    if community_permissions.is_platform_admin(viewer):
+        return list(Community.objects.values_list("pk", flat=True))
+    if not viewer.is_authenticated:
+        return []
+    return list(Membership.objects.filter(user=viewer).values_list("community_id", flat=True))
+
+
+def community_search(
+    *,
+    community: Community,
+    viewer,
+    q: str,
+    kind: str = "",
+    theme: str = "",
+    types: list[str] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> search.Results:
+    """Search one community. Raises 404/403 through the community check for outsiders."""
+    permissions.check_view(viewer, community)
+    kinds = None
+    if kind == "implicit":
+        kinds = [Kind.PRACTICE_STORY, Kind.LESSON_LEARNED]
+    elif kind == "explicit":
+        kinds = [k for k in Kind.values if k not in (Kind.PRACTICE_STORY, Kind.LESSON_LEARNED)]
+    elif kind in Kind.values:
+        kinds = [kind]
+    doc_types = types
+    if kinds and not doc_types:
+        doc_types = ["item"]
+    return search.search(
+        q,
+        community_ids=[community.pk],
+        doc_types=doc_types,
+        kinds=kinds,
+        theme=theme,
+        limit=limit,
+        offset=offset,
+    )
+
+
+# --- Who knows this? ------------------------------------------------------------------------
+
+KIND_REASONS = {
+    Kind.PRACTICE_STORY: lambda n, topic: (
+        ngettext(
+            "wrote %(count)s practice story on %(topic)s",
+            "wrote %(count)s practice stories on %(topic)s",
+            n,
+        )
+        % {"count": n, "topic": topic}
+    ),
+    Kind.LESSON_LEARNED: lambda n, topic: (
+        ngettext(
+            "shared %(count)s lesson learned on %(topic)s",
+            "shared %(count)s lessons learned on %(topic)s",
+            n,
+        )
+        % {"count": n, "topic": topic}
+    ),
+}
+
+
+def _generic_reason(n: int, topic: str) -> str:
+    return ngettext(
+        "shared %(count)s library item on %(topic)s",
+        "shared %(count)s library items on %(topic)s",
+        n,
+    ) % {"count": n, "topic": topic}
+
+
+@dataclass
+class Expert:
+    user: User
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def who_knows(
+    *,
+    community: Community,
+    viewer,
+    query: str = "",
+    item: KnowledgeItem | None = None,
+    limit: int = 5,
+) -> list[Expert]:
+    """Members most likely to help with a question or an item, each with reasons in words.
+
+    Evidence, strongest first: saying they can help with it (profile tags), having written
+    about it (library items that match), and others marking that work useful.
+    """
+    permissions.check_view(viewer, community)
+    if item is not None:
+        query = " ".join([item.title, *[t.name for t in item.tags.all()]])
+    words = text.query_words(query)
+    if not words:
+        return []
+    wanted = {stem for word in words for stem in text.stems(word)}
+    topic = query.strip() if item is None else item.title
+    topic = topic if len(topic) <= 60 else topic[:57] + "…"
+    experts: dict[int, Expert] = {}
+
+    def expert(user: User) -> Expert:
+        return experts.setdefault(user.pk, Expert(user=user))
+
+    members = (
+        User.objects.filter(memberships__community=community, is_active=True)
+        .prefetch_related("help_tags")
+        .distinct()
+    )
+    for person in members:
+        matched = [
+            tag.name
+            for tag in person.help_tags.all()
+            if wanted & {s for w in text.words(tag.name) for s in text.stems(w)}
+        ]
+        if matched:
+            e = expert(person)
+            e.score += 3 * len(matched)
+            e.reasons.append(_("can help with %(tags)s") % {"tags": ", ".join(matched)})
+
+    results = search.search(query, community_ids=[community.pk], doc_types=["item"], limit=200)
+    item_ids = [hit.document.doc_id for hit in results.hits]
+    if item is not None:
+        item_ids = [pk for pk in item_ids if pk != item.pk]
+    if item_ids:
+        links = ItemAuthor.objects.filter(
+            item_id__in=item_ids, user__memberships__community=community
+        ).select_related("user", "item")
+        per_author: dict[int, Counter] = defaultdict(Counter)
+        useful: Counter = Counter()
+        for link in links:
+            per_author[link.user_id][link.item.kind] += 1
+            useful[link.user_id] += link.item.useful_count
+            experts.setdefault(link.user_id, Expert(user=link.user))
+        for user_id, kinds in per_author.items():
+            e = experts[user_id]
+            for kind, n in kinds.most_common():
+                e.score += 2 * n if kind in (Kind.PRACTICE_STORY, Kind.LESSON_LEARNED) else 1.5 * n
+                e.reasons.append(KIND_REASONS.get(kind, _generic_reason)(n, topic))
+            if useful[user_id]:
+                e.score += min(useful[user_id], 20) * 0.5
+                e.reasons.append(
+                    ngettext(
+                        "%(count)s person found that useful",
+                        "%(count)s people found that useful",
+                        useful[user_id],
+                    )
+                    % {"count": useful[user_id]}
+                )
+    ranked = sorted(
+        (e for e in experts.values() if e.user.pk != getattr(viewer, "pk", None)),
+        key=lambda e: (-e.score, e.user.full_name),
+    )
+    return ranked[:limit]
+
+
+def people_matching(*, community: Community, viewer, q: str) -> QuerySet:
+    """Plain name lookup for author pickers."""
+    permissions.check_view(viewer, community)
+    return User.objects.filter(
+        Q(full_name__icontains=q) | Q(email__iexact=q), memberships__community=community
+    ).distinct()[:10]

@@ -1,0 +1,524 @@
+"""Writes for the library: items, revisions, attachments, useful marks, comments, imports."""
+
+import uuid
+from collections.abc import Iterable
+
+import filetype
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kring.accounts.models import User
+from kring.communities.models import Community, Membership
+from kring.core import search
+from kring.core.models import ActivityEvent, Verb
+from kring.core.services import activity_record, tags_get_or_create
+from kring.knowledge import permissions
+from kring.knowledge.models import (
+    LESSON_SECTIONS,
+    Attachment,
+    Comment,
+    Featured,
+    ItemAuthor,
+    Kind,
+    KnowledgeItem,
+    Revision,
+    Useful,
+)
+from kring.knowledge.search import item_document_fast
+
+ALLOWED_ATTACHMENT_TYPES = {
+    "application/pdf": "pdf",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.ms-powerpoint": "ppt",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+}
+MAX_TITLE = 200
+MAX_BODY = 50000
+MAX_SECTION = 10000
+MAX_TAGS = 15
+MAX_AUTHORS = 10
+
+
+def _clean_fields(
+    *, kind: str, title: str, body: str, sections: dict | None, url: str, tags: list[str]
+) -> dict:
+    errors: dict[str, str] = {}
+    if kind not in Kind.values:
+        errors["kind"] = _("Choose one of the kinds of library item.")
+    title = " ".join((title or "").split())
+    if not title:
+        errors["title"] = _("Give the item a title.")
+    elif len(title) > MAX_TITLE:
+        errors["title"] = _("Keep the title to %(max)s characters.") % {"max": MAX_TITLE}
+    body = (body or "").strip()
+    clean_sections: dict[str, str] = {}
+    if kind == Kind.LESSON_LEARNED:
+        given = sections or {}
+        unknown = set(given) - {key for key, _label in LESSON_SECTIONS}
+        if unknown:
+            errors["sections"] = _("Unknown part: %(name)s") % {"name": ", ".join(sorted(unknown))}
+        for key, _label in LESSON_SECTIONS:
+            value = (given.get(key) or "").strip()
+            if len(value) > MAX_SECTION:
+                errors[key] = _("Keep each part to %(max)s characters.") % {"max": MAX_SECTION}
+            if value:
+                clean_sections[key] = value
+        if not clean_sections and not body:
+            errors["learned"] = _("Tell at least what you learned.")
+        if clean_sections:
+            body = ""
+    elif sections:
+        errors["sections"] = _("Only a lesson learned has parts.")
+    if len(body) > MAX_BODY:
+        errors["body"] = _("The text is too long (at most %(max)s characters).") % {"max": MAX_BODY}
+    url = (url or "").strip()
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors["url"] = _("Enter a web address starting with http:// or https://.")
+        if len(url) > 500:
+            errors["url"] = _("The web address is too long.")
+    elif kind == Kind.LINK:
+        errors["url"] = _("A link needs a web address.")
+    if len(tags) > MAX_TAGS:
+        errors["tags"] = _("%(max)s themes at most, please.") % {"max": MAX_TAGS}
+    elif any(len(t.strip()) > 60 for t in tags):
+        errors["tags"] = _("Keep each theme to 60 characters.")
+    if errors:
+        raise ValidationError(errors)
+    return {"kind": kind, "title": title, "body": body, "sections": clean_sections, "url": url}
+
+
+def _clean_authors(community: Community, authors: Iterable[User] | None, by: User) -> list[User]:
+    people = list(dict.fromkeys(authors or [])) or [by]
+    if len(people) > MAX_AUTHORS:
+        raise ValidationError({"authors": _("At most %(max)s authors.") % {"max": MAX_AUTHORS}})
+    member_ids = set(
+        Membership.objects.filter(community=community, user__in=people).values_list(
+            "user_id", flat=True
+        )
+    )
+    outsiders = [p.full_name for p in people if p.pk not in member_ids]
+    if outsiders:
+        raise ValidationError(
+            {
+                "authors": _("Authors must be members of this community: %(names)s")
+                % {"names": ", ".join(outsiders)}
+            }
+        )
+    return people
+
+
+def _snapshot(item: KnowledgeItem, *, by: User, note: str = "") -> Revision:
+    number = (item.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return Revision.objects.create(
+        item=item,
+        number=number,
+        kind=item.kind,
+        title=item.title,
+        body=item.body,
+        sections=item.sections,
+        url=item.url,
+        tags=sorted(t.name for t in item.tags.all()),
+        edited_by=by,
+        note=note[:200],
+    )
+
+
+def _set_authors(item: KnowledgeItem, people: list[User]) -> None:
+    ItemAuthor.objects.filter(item=item).delete()
+    ItemAuthor.objects.bulk_create(
+        [ItemAuthor(item=item, user=user, position=i) for i, user in enumerate(people)]
+    )
+
+
+@transaction.atomic
+def item_create(
+    *,
+    community: Community,
+    by: User,
+    kind: str,
+    title: str,
+    body: str = "",
+    sections: dict | None = None,
+    url: str = "",
+    tags: list[str] | None = None,
+    authors: Iterable[User] | None = None,
+    at=None,
+    index: bool = True,
+) -> KnowledgeItem:
+    """Share a library item. The sharer is the author unless others are named."""
+    permissions.check_create(by, community)
+    tags = tags or []
+    values = _clean_fields(kind=kind, title=title, body=body, sections=sections, url=url, tags=tags)
+    people = _clean_authors(community, authors, by)
+    now = at or timezone.now()
+    item = KnowledgeItem.objects.create(
+        community=community, created_by=by, created_at=now, **values
+    )
+    _set_authors(item, people)
+    item.tags.set(tags_get_or_create(names=tags))
+    _snapshot(item, by=by, note=_("First version"))
+    activity_record(
+        actor=by,
+        verb=Verb.ITEM_CREATED,
+        community=community,
+        target=item,
+        at=now,
+        data={"kind": item.kind},
+    )
+    if index:
+        search.index_objects("item", [item.pk])
+    return item
+
+
+@transaction.atomic
+def item_update(
+    *,
+    item: KnowledgeItem,
+    by: User,
+    title: str | None = None,
+    body: str | None = None,
+    sections: dict | None = None,
+    url: str | None = None,
+    kind: str | None = None,
+    tags: list[str] | None = None,
+    authors: Iterable[User] | None = None,
+    note: str = "",
+) -> KnowledgeItem:
+    """Change an item; fields left None stay. Each real change adds a revision."""
+    permissions.check_edit(by, item)
+    current_tags = [t.name for t in item.tags.all()]
+    values = _clean_fields(
+        kind=kind if kind is not None else item.kind,
+        title=title if title is not None else item.title,
+        body=body if body is not None else item.body,
+        sections=sections if sections is not None else (item.sections or None),
+        url=url if url is not None else item.url,
+        tags=tags if tags is not None else current_tags,
+    )
+    changed = [name for name, value in values.items() if getattr(item, name) != value]
+    for name in changed:
+        setattr(item, name, values[name])
+    if tags is not None and sorted(tags_get_or_create(names=tags), key=lambda t: t.pk) != sorted(
+        item.tags.all(), key=lambda t: t.pk
+    ):
+        item.tags.set(tags_get_or_create(names=tags))
+        changed.append("tags")
+    if authors is not None:
+        people = _clean_authors(item.community, authors, by)
+        if [a.pk for a in people] != [a.user_id for a in item.item_authors.all()]:
+            _set_authors(item, people)
+            changed.append("authors")
+    if not changed:
+        return item
+    item.save()
+    item = KnowledgeItem.objects.with_people().get(pk=item.pk)
+    _snapshot(item, by=by, note=note or ", ".join(changed))
+    activity_record(
+        actor=by,
+        verb=Verb.ITEM_UPDATED,
+        community=item.community,
+        target=item,
+        data={"fields": changed},
+    )
+    search.index_objects("item", [item.pk])
+    return item
+
+
+@transaction.atomic
+def item_restore(*, item: KnowledgeItem, revision: Revision, by: User) -> KnowledgeItem:
+    """Bring back an older version; the restore itself becomes the newest revision."""
+    if revision.item_id != item.pk:
+        raise ValidationError(_("That version belongs to another item."))
+    return item_update(
+        item=item,
+        by=by,
+        kind=revision.kind,
+        title=revision.title,
+        body=revision.body,
+        sections=revision.sections,
+        url=revision.url,
+        tags=list(revision.tags),
+        note=_("Restored version %(number)s") % {"number": revision.number},
+    )
+
+
+@transaction.atomic
+def item_delete(*, item: KnowledgeItem, by: User) -> None:
+    permissions.check_edit(by, item)
+    files = [a.file.name for a in item.attachments.all()]
+    activity_record(
+        actor=by,
+        verb=Verb.ITEM_DELETED,
+        community=item.community,
+        data={"title": item.title, "kind": item.kind, "item_id": item.pk},
+    )
+    search.remove_objects("item", [item.pk])
+    storage = Attachment._meta.get_field("file").storage
+    item.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+
+@transaction.atomic
+def item_feature(*, item: KnowledgeItem, by: User, featured: str) -> KnowledgeItem:
+    """Facilitators put items in the spotlight: a good example, or part of the toolbox."""
+    permissions.check_feature(by, item)
+    if featured not in Featured.values:
+        raise ValidationError({"featured": _("Choose good example, toolbox or none.")})
+    if item.featured != featured:
+        item.featured = featured
+        item.featured_at = timezone.now() if featured else None
+        item.save(update_fields=["featured", "featured_at"])
+        if featured:
+            activity_record(
+                actor=by,
+                verb=Verb.ITEM_FEATURED,
+                community=item.community,
+                target=item,
+                other=item.item_authors.first().user if item.item_authors.exists() else None,
+                data={"featured": featured},
+            )
+    return item
+
+
+def _first_author(item: KnowledgeItem):
+    link = item.item_authors.order_by("position").select_related("user").first()
+    return link.user if link else None
+
+
+@transaction.atomic
+def item_mark_useful(*, item: KnowledgeItem, by: User, useful: bool = True) -> KnowledgeItem:
+    """Say (or unsay) that an item helped you. Counted once per person."""
+    permissions.check_react(by, item)
+    if useful:
+        _mark, created = Useful.objects.get_or_create(item=item, user=by)
+        if created:
+            KnowledgeItem.objects.filter(pk=item.pk).update(useful_count=F("useful_count") + 1)
+            activity_record(
+                actor=by,
+                verb=Verb.MARKED_USEFUL,
+                community=item.community,
+                target=item,
+                other=_first_author(item),
+            )
+    else:
+        deleted, _rows = Useful.objects.filter(item=item, user=by).delete()
+        if deleted:
+            KnowledgeItem.objects.filter(pk=item.pk).update(useful_count=F("useful_count") - 1)
+    item.refresh_from_db(fields=["useful_count"])
+    return item
+
+
+@transaction.atomic
+def comment_create(*, item: KnowledgeItem, by: User, body: str) -> Comment:
+    permissions.check_react(by, item)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write a comment first.")})
+    if len(body) > 5000:
+        raise ValidationError({"body": _("Keep the comment to 5000 characters.")})
+    comment = Comment.objects.create(item=item, author=by, body=body)
+    KnowledgeItem.objects.filter(pk=item.pk).update(comment_count=F("comment_count") + 1)
+    activity_record(
+        actor=by,
+        verb=Verb.COMMENTED,
+        community=item.community,
+        target=item,
+        other=_first_author(item),
+    )
+    return comment
+
+
+def sniff_attachment(upload) -> str:
+    """The content type read from the file's first bytes; the name and the browser's claim
+    do not count. Raises ValidationError for anything not on the list."""
+    if upload.size > settings.KRING_ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is too large (%(size)s MB). The maximum is %(max)s MB.")
+                % {
+                    "size": round(upload.size / 1024 / 1024, 1),
+                    "max": round(settings.KRING_ATTACHMENT_MAX_BYTES / 1024 / 1024),
+                }
+            }
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else None
+    if mime == "application/zip":
+        mime = None
+    if mime not in ALLOWED_ATTACHMENT_TYPES:
+        raise ValidationError(
+            {
+                "file": _(
+                    "This type of file is not allowed. Upload a PDF, an Office or "
+                    "OpenDocument file, or an image."
+                )
+            }
+        )
+    return mime
+
+
+@transaction.atomic
+def attachment_add(*, item: KnowledgeItem, by: User, upload) -> Attachment:
+    permissions.check_edit(by, item)
+    if item.attachments.count() >= 20:
+        raise ValidationError({"file": _("An item can have at most 20 attachments.")})
+    mime = sniff_attachment(upload)
+    name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-200:]
+    attachment = Attachment(
+        item=item, original_name=name, content_type=mime, size=upload.size, uploaded_by=by
+    )
+    attachment.file.save(f"{uuid.uuid4().hex}.{ALLOWED_ATTACHMENT_TYPES[mime]}", upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment, by: User) -> None:
+    permissions.check_edit(by, attachment.item)
+    name = attachment.file.name
+    storage = attachment.file.storage
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def items_bulk_create(
+    *,
+    community: Community,
+    by: User,
+    documents: Iterable[dict],
+    authors: list[User] | None = None,
+    batch: int = 500,
+    progress=None,
+) -> tuple[int, list[str]]:
+    """Import many items at once, streamed in batches (for imports and generators).
+
+    Each document is a dict with kind, title, body and optionally tags, sections, url,
+    created_at. Invalid documents are skipped and reported; each batch is one transaction.
+    Returns (created, problems).
+    """
+    permissions.check_create(by, community)
+    people = _clean_authors(community, authors, by)
+    created, problems, buffer = 0, [], []
+
+    def flush() -> int:
+        if not buffer:
+            return 0
+        with transaction.atomic():
+            now = timezone.now()
+            items = KnowledgeItem.objects.bulk_create(
+                [
+                    KnowledgeItem(
+                        community=community,
+                        created_by=by,
+                        created_at=doc.get("created_at") or now,
+                        **values,
+                    )
+                    for doc, values, _tags in buffer
+                ]
+            )
+            if items and items[0].pk is None:
+                raise RuntimeError("the database did not return ids for bulk-created items")
+            ItemAuthor.objects.bulk_create(
+                [
+                    ItemAuthor(item=item, user=u, position=i)
+                    for item in items
+                    for i, u in enumerate(people)
+                ]
+            )
+            Revision.objects.bulk_create(
+                [
+                    Revision(
+                        item=item,
+                        number=1,
+                        kind=item.kind,
+                        title=item.title,
+                        body=item.body,
+                        sections=item.sections,
+                        url=item.url,
+                        tags=sorted(tags),
+                        edited_by=by,
+                        created_at=item.created_at,
+                        note="import",
+                    )
+                    for item, (_doc, _values, tags) in zip(items, buffer, strict=True)
+                ]
+            )
+            through = KnowledgeItem.tags.through
+            links = []
+            for item, (_doc, _values, tags) in zip(items, buffer, strict=True):
+                for tag in tags_get_or_create(names=tags) if tags else []:
+                    links.append(through(knowledgeitem_id=item.pk, tag_id=tag.pk))
+            if links:
+                through.objects.bulk_create(links, ignore_conflicts=True)
+            ActivityEvent.objects.bulk_create(
+                [
+                    ActivityEvent(
+                        actor=by,
+                        verb=Verb.ITEM_CREATED,
+                        community=community,
+                        target_type=_item_type(),
+                        target_id=item.pk,
+                        created_at=item.created_at,
+                        data={"kind": item.kind, "import": True},
+                    )
+                    for item in items
+                ]
+            )
+            search.write_batch(
+                [
+                    item_document_fast(item, community, tags)
+                    for item, (_doc, _values, tags) in zip(items, buffer, strict=True)
+                ]
+            )
+        count = len(buffer)
+        buffer.clear()
+        if progress:
+            progress(count)
+        return count
+
+    for number, doc in enumerate(documents, start=1):
+        tags = list(doc.get("tags") or [])
+        try:
+            values = _clean_fields(
+                kind=doc.get("kind", Kind.PRACTICE_EXAMPLE),
+                title=doc.get("title", ""),
+                body=doc.get("body", ""),
+                sections=doc.get("sections"),
+                url=doc.get("url", ""),
+                tags=tags,
+            )
+        except ValidationError as exc:
+            label = doc.get("source") or f"#{number}"
+            problems.append(f"{label}: {' '.join(exc.messages)}")
+            continue
+        buffer.append((doc, values, tags))
+        if len(buffer) >= batch:
+            created += flush()
+    created += flush()
+    return created, problems
+
+
+def _item_type():
+    return ContentType.objects.get_for_model(KnowledgeItem)
