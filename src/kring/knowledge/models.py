@@ -127,6 +127,9 @@ class ItemAuthor(models.Model):
         constraints = [models.UniqueConstraint(fields=["item", "user"], name="itemauthor_unique")]
         indexes = [models.Index(fields=["user", "item"], name="itemauthor_user")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.item_id}"
+
 
 class Revision(models.Model):
     """A snapshot of an item after each change, so any version can be compared or restored."""
@@ -149,6 +152,9 @@ class Revision(models.Model):
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["item", "number"], name="revision_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.item_id} v{self.number}"
+
 
 class Useful(models.Model):
     item = models.ForeignKey(KnowledgeItem, on_delete=models.CASCADE, related_name="useful_marks")
@@ -159,6 +165,9 @@ class Useful(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "user"], name="useful_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} found {self.item_id} useful"
 
 
 class Comment(TimeStampedModel):
