@@ -54,10 +54,11 @@ def stemmed_text(text: str) -> str:
 
 
 def query_words(query: str) -> list[str]:
-    """The words of a query that count: stop words dropped unless nothing is left, and
-    words that share their stems with an earlier word dropped."""
+    """The words of a query that count: stop words and words that share their stems with
+    an earlier word are dropped (a query of only stop words finds nothing, on both
+    backends alike, since stop words are not indexed)."""
     raw = [w[:60] for w in words(query)[: MAX_QUERY_TERMS * 2]]
-    kept = [w for w in raw if w not in STOPWORDS] or raw
+    kept = [w for w in raw if w not in STOPWORDS]
     seen: dict[tuple[str, ...], str] = {}
     for word in kept:
         seen.setdefault(stems(word), word)
