@@ -25,10 +25,15 @@ def _is_author(user, item: KnowledgeItem) -> bool:
     return any(link.user_id == user.pk for link in item.item_authors.all())
 
 
+def _is_sharer(user, item: KnowledgeItem) -> bool:
+    return user.is_authenticated and item.created_by_id == user.pk
+
+
 def can_edit(user, item: KnowledgeItem) -> bool:
-    """Authors and facilitators edit; every change is kept as a revision."""
+    """Authors, the person who shared it (who may have named only others as authors) and
+    facilitators edit; every change is kept as a revision."""
     return community_permissions.can_manage(user, item.community) or (
-        _is_author(user, item) and can_view(user, item.community)
+        (_is_author(user, item) or _is_sharer(user, item)) and can_view(user, item.community)
     )
 
 

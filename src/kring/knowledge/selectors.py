@@ -10,13 +10,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kring.accounts.models import User
+from kring.accounts.models import Perspective, User
 from kring.communities import permissions as community_permissions
 from kring.communities.models import Community, Membership
 from kring.core import search
 from kring.core.search import text
 from kring.knowledge import permissions
-from kring.knowledge.models import Featured, ItemAuthor, Kind, KnowledgeItem
+from kring.knowledge.models import (
+    Attachment,
+    Featured,
+    ItemAuthor,
+    Kind,
+    KnowledgeItem,
+    Revision,
+    Useful,
+)
 
 SORTS = {
     "new": ("-created_at", "-id"),
@@ -104,6 +112,12 @@ def library_facets(*, community: Community) -> dict:
         .distinct()
         .order_by("name"),
         "authors": authors,
+        # Only perspectives some author holds: the others would always show an empty list.
+        "perspectives": Perspective.objects.filter(
+            people__authored_items__item__community=community
+        )
+        .distinct()
+        .order_by("position", "key"),
     }
 
 
@@ -275,3 +289,33 @@ def people_matching(*, community: Community, viewer, q: str) -> QuerySet:
     return User.objects.filter(
         Q(full_name__icontains=q) | Q(email__iexact=q), memberships__community=community
     ).distinct()[:10]
+
+
+# --- One item's page: comments, useful marks, attachments, history -------------------------
+# Each takes an item the caller got from item_get, so access is already settled.
+
+
+def item_comments(*, item: KnowledgeItem) -> QuerySet:
+    return item.comments.select_related("author").order_by("created_at", "id")
+
+
+def item_is_useful_to(*, item: KnowledgeItem, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Useful.objects.filter(item=item, user=user).exists()
+
+
+def item_attachments(*, item: KnowledgeItem) -> QuerySet:
+    return item.attachments.order_by("created_at", "id")
+
+
+def attachment_get(*, item: KnowledgeItem, pk: int) -> Attachment:
+    attachment = Attachment.objects.filter(item=item, pk=pk).first()
+    if attachment is None:
+        raise Http404
+    attachment.item = item
+    return attachment
+
+
+def item_revisions(*, item: KnowledgeItem) -> list[Revision]:
+    return list(item.revisions.select_related("edited_by").order_by("-number"))

@@ -1,0 +1,52 @@
+"""Template helpers for the library: kind names, short plain-text excerpts."""
+
+import html
+
+from django import template
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from kring.core.markdown import render_markdown
+from kring.knowledge.models import IMPLICIT_KINDS, Kind
+from kring.knowledge.search import item_plain_text
+from kring.knowledge.services import ALLOWED_ATTACHMENT_TYPES
+
+register = template.Library()
+
+
+@register.filter
+def kind_label(value: str) -> str:
+    """The readable name of an item kind; "person" for people in search results."""
+    if value == "person":
+        return _("Person")
+    return str(Kind(value).label) if value in Kind.values else value
+
+
+@register.filter
+def kind_group(value: str) -> str:
+    """ "implicit" for stories and lessons, "explicit" for the rest (for the badge colour)."""
+    if value == "person":
+        return "person"
+    return "implicit" if value in IMPLICIT_KINDS else "explicit"
+
+
+@register.filter
+def item_excerpt(item, length: int = 180) -> str:
+    """The start of an item's text without Markdown syntax, for cards and lists."""
+    source = item_plain_text(item)[: length * 4]
+    plain = " ".join(html.unescape(strip_tags(render_markdown(source))).split())
+    return Truncator(plain).chars(length)
+
+
+@register.filter
+def markdown(source: str) -> str:
+    """A person's Markdown as HTML, sanitised by an allowlist (see kring.core.markdown)."""
+    return mark_safe(render_markdown(source or ""))  # noqa: S308 (nh3 cleaned it)
+
+
+@register.filter
+def file_kind(content_type: str) -> str:
+    """ "PDF", "DOCX", "PNG", ...: the short name people know a file type by."""
+    return ALLOWED_ATTACHMENT_TYPES.get(content_type, "").upper() or _("file")
