@@ -1,5 +1,6 @@
 """What the library and the directory contribute to search: items and people."""
 
+import re
 from collections.abc import Iterable, Iterator
 
 from django.urls import reverse
@@ -41,11 +42,26 @@ def item_document_fast(item: KnowledgeItem, community, tag_names: list[str]) -> 
     )
 
 
+# Markdown punctuation that would only clutter a snippet: images, link targets, emphasis
+# and heading markers, code fences, list bullets, table bars.
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"(^|\s)(#{1,6}|>|[-*+]|\d+\.)\s+|[*_`~|]+", re.MULTILINE)
+
+
+def markdown_to_text(source: str) -> str:
+    """Plain words from Markdown, for the index and snippets (no rendering: it runs on
+    every imported item, so it must stay cheap)."""
+    source = _MD_IMAGE.sub(r"\1", source)
+    source = _MD_LINK.sub(r"\1", source)
+    return _MD_MARKS.sub(r"\1", source)
+
+
 def item_plain_text(item: KnowledgeItem) -> str:
     if item.sections:
         parts = [item.sections.get(key, "") for key, _label in LESSON_SECTIONS]
-        return "\n\n".join(p for p in parts if p)
-    return item.body
+        return markdown_to_text("\n\n".join(p for p in parts if p))
+    return markdown_to_text(item.body)
 
 
 class ItemSearchProvider:
