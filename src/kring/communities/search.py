@@ -53,4 +53,5 @@ class PersonSearchProvider:
             yield from person_documents(user, list(user.memberships.all()))
 
     def count(self) -> int:
-        return User.objects.filter(is_active=True).count()
+        """Documents, not people: one per membership of an active person."""
+        return Membership.objects.filter(user__is_active=True).count()

@@ -134,6 +134,7 @@ def community_create(*, by: User, name: str, slug: str = "", **fields) -> Commun
         ) from None
     Membership.objects.create(community=community, user=by, role=Role.FACILITATOR)
     permissions.forget_membership(by, community)
+    search.index_objects("person", [by.pk])
     activity_record(actor=by, verb=Verb.COMMUNITY_CREATED, community=community, target=community)
     activity_record(
         actor=by,
