@@ -13,6 +13,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from kring.accounts.services import api_token_authenticate
 from kring.communities.api import router as communities_router
+from kring.knowledge.api import router as knowledge_router
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -47,7 +48,7 @@ class ActiveSessionAuth(SessionAuth):
 api = NinjaAPI(
     title="Kring API",
     version="1",
-    description="Communities of Practice: communities, members and, later, knowledge.",
+    description="Communities of Practice: communities, members, and their knowledge library.",
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
 )
@@ -109,3 +110,5 @@ def _http_error(request, exc):
 
 
 api.add_router("/communities", communities_router)
+# The library lives under each community: /communities/{slug}/knowledge, /{slug}/search.
+api.add_router("/communities", knowledge_router)
