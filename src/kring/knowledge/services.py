@@ -79,7 +79,9 @@ def _clean_fields(
                 errors[key] = _("Keep each part to %(max)s characters.") % {"max": MAX_SECTION}
             if value:
                 clean_sections[key] = value
-        if not clean_sections and not body:
+        # Written in parts, "what we learned" is the one part a lesson cannot do without;
+        # an imported lesson may instead be one text (the body).
+        if not clean_sections.get("learned") and (clean_sections or not body):
             errors["learned"] = _("Tell at least what you learned.")
         if clean_sections:
             body = ""
