@@ -116,8 +116,13 @@ def _validate_fields(values: dict) -> dict:
 
 
 @transaction.atomic
-def community_create(*, by: User, name: str, slug: str = "", **fields) -> Community:
-    """Create a community; its creator becomes its first facilitator."""
+def community_create(
+    *, by: User, name: str, slug: str = "", at: datetime | None = None, **fields
+) -> Community:
+    """Create a community; its creator becomes its first facilitator.
+
+    `at` backdates the creation (imports of history, demo data); it defaults to now.
+    """
     permissions.check_create_community(by)
     unknown = set(fields) - set(COMMUNITY_FIELDS)
     if unknown:
@@ -126,19 +131,30 @@ def community_create(*, by: User, name: str, slug: str = "", **fields) -> Commun
     values["slug"] = _validate_slug(slug) if slug else _derive_slug(values["name"])
     try:
         with transaction.atomic():
-            community = Community.objects.create(created_by=by, **values)
+            community = Community.objects.create(
+                created_by=by, created_at=at or timezone.now(), **values
+            )
     except IntegrityError:
         raise ValidationError(
             {"slug": _("Another community already uses this short name.")}
         ) from None
-    Membership.objects.create(community=community, user=by, role=Role.FACILITATOR)
+    Membership.objects.create(
+        community=community, user=by, role=Role.FACILITATOR, joined_at=community.created_at
+    )
     permissions.forget_membership(by, community)
-    activity_record(actor=by, verb=Verb.COMMUNITY_CREATED, community=community, target=community)
+    activity_record(
+        actor=by,
+        verb=Verb.COMMUNITY_CREATED,
+        community=community,
+        target=community,
+        at=community.created_at,
+    )
     activity_record(
         actor=by,
         verb=Verb.JOINED,
         community=community,
         target=community,
+        at=community.created_at,
         data={"role": Role.FACILITATOR},
     )
     return community
