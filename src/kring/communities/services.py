@@ -514,6 +514,12 @@ def invitation_signup(
     user = User.objects.filter(email__iexact=email).first() if "email" not in errors else None
     if user is not None and user.has_usable_password():
         errors["email"] = [_("An account with this e-mail address exists. Please log in first.")]
+    elif user is not None and not invitation.email:
+        # A pending account is completed only through the invitation sent to its address;
+        # otherwise anyone holding a shared link could claim it by typing the address.
+        errors["email"] = [
+            _("This address has been invited already: use the link in that e-mail.")
+        ]
     if not errors:
         try:
             validate_password(password, user=User(email=email, full_name=full_name))
