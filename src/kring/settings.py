@@ -157,6 +157,9 @@ LOGOUT_REDIRECT_URL = "login"
 # address within the window, further attempts are refused until the window passes.
 KRING_LOGIN_MAX_FAILURES = int(env("KRING_LOGIN_MAX_FAILURES", "5"))
 KRING_LOGIN_WINDOW_SECONDS = int(env("KRING_LOGIN_WINDOW_SECONDS", "900"))
+# Behind a reverse proxy, the number of proxies that append to X-Forwarded-For; the
+# client address for login throttling is then read from that header.
+KRING_TRUSTED_PROXIES = int(env("KRING_TRUSTED_PROXIES", "0"))
 KRING_INVITATION_DAYS = int(env("KRING_INVITATION_DAYS", "14"))
 KRING_PHOTO_MAX_BYTES = int(env("KRING_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
 KRING_PHOTO_SIZE = 512

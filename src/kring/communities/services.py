@@ -138,7 +138,7 @@ def community_create(
         raise ValidationError(
             {"slug": _("Another community already uses this short name.")}
         ) from None
-    Membership.objects.create(
+    founder = Membership.objects.create(
         community=community, user=by, role=Role.FACILITATOR, joined_at=community.created_at
     )
     permissions.forget_membership(by, community)
@@ -153,7 +153,7 @@ def community_create(
         actor=by,
         verb=Verb.JOINED,
         community=community,
-        target=community,
+        target=founder,
         at=community.created_at,
         data={"role": Role.FACILITATOR},
     )
@@ -466,6 +466,10 @@ def _accept(invitation: Invitation, user: User) -> Membership:
         if not count:
             raise InvitationError(_("This invitation has already been used."), code="used")
     else:
+        existing = Membership.objects.filter(community=invitation.community, user=user).first()
+        if existing is not None:
+            # A member following a shared link again: nothing to count, nothing to record.
+            return existing
         updated.update(use_count=F("use_count") + 1, accepted_at=now, accepted_by=user)
     membership = membership_add(
         community=invitation.community,
@@ -517,9 +521,7 @@ def invitation_signup(
     elif user is not None and not invitation.email:
         # A pending account is completed only through the invitation sent to its address;
         # otherwise anyone holding a shared link could claim it by typing the address.
-        errors["email"] = [
-            _("This address has been invited already: use the link in that e-mail.")
-        ]
+        errors["email"] = [_("This address has been invited already: use the link in that e-mail.")]
     if not errors:
         try:
             validate_password(password, user=User(email=email, full_name=full_name))
