@@ -26,6 +26,9 @@ def _clean_slate(settings, tmp_path):
     """Uploads go to a temporary folder, the cache (login throttle) starts empty, passwords
     hash fast, and code outside a request speaks English, like the test clients."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test process gets its own cache, even when REDIS_URL is set for the app: the
+    # login throttle must not leak between parallel workers.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     with translation.override("en"):
