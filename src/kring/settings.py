@@ -158,6 +158,9 @@ LOGOUT_REDIRECT_URL = "login"
 # address within the window, further attempts are refused until the window passes.
 KRING_LOGIN_MAX_FAILURES = int(env("KRING_LOGIN_MAX_FAILURES", "5"))
 KRING_LOGIN_WINDOW_SECONDS = int(env("KRING_LOGIN_WINDOW_SECONDS", "900"))
+# Behind a reverse proxy, the number of proxies that append to X-Forwarded-For; the
+# client address for login throttling is then read from that header.
+KRING_TRUSTED_PROXIES = int(env("KRING_TRUSTED_PROXIES", "0"))
 KRING_INVITATION_DAYS = int(env("KRING_INVITATION_DAYS", "14"))
 KRING_PHOTO_MAX_BYTES = int(env("KRING_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
 KRING_PHOTO_SIZE = 512
@@ -237,5 +240,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("KRING_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # Django's own "django" console handler would print every line a second time.
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

@@ -8,7 +8,16 @@ from kring.core import throttle
 
 
 def client_ip(request) -> str:
-    return (request.META.get("REMOTE_ADDR") or "unknown") if request else "unknown"
+    """The client's address; behind KRING_TRUSTED_PROXIES proxies, from X-Forwarded-For."""
+    if request is None:
+        return "unknown"
+    proxies = settings.KRING_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 class LoginForm(AuthenticationForm):
@@ -75,10 +84,6 @@ class ProfileForm(forms.Form):
     photo = forms.FileField(
         label=_("Photo"),
         required=False,
-        help_text=_(
-            "A clear photo of your face helps people recognise you at meetings. "
-            "JPEG, PNG or WebP, at most 5 MB."
-        ),
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
         ),
@@ -112,6 +117,10 @@ class ProfileForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["perspectives"].label_from_instance = lambda p: p.name
+        self.fields["photo"].help_text = _(
+            "A clear photo of your face helps people recognise you at meetings. "
+            "JPEG, PNG or WebP, at most %(max)s MB."
+        ) % {"max": max(1, round(settings.KRING_PHOTO_MAX_BYTES / 1024 / 1024))}
 
 
 class TokenForm(forms.Form):

@@ -35,7 +35,7 @@ def photo_prepare(*, upload) -> ContentFile:
             _("The photo is too large (%(size)s MB). The maximum is %(max)s MB.")
             % {
                 "size": round(upload.size / 1024 / 1024, 1),
-                "max": round(settings.KRING_PHOTO_MAX_BYTES / 1024 / 1024),
+                "max": round(settings.KRING_PHOTO_MAX_BYTES / 1024 / 1024, 1),
             },
             code="photo_too_large",
         )
@@ -81,7 +81,7 @@ def profile_update(
     remove_photo: bool = False,
 ) -> User:
     """Change a profile; only the fields given change. Records one activity event."""
-    if by.pk != user.pk and not by.is_staff:
+    if by.pk != user.pk and not by.is_superuser:
         raise PermissionDenied
     values = {
         "full_name": full_name,
@@ -150,7 +150,7 @@ def api_token_create(*, user: User, scope: str = TokenScope.READ, name: str = ""
 
 
 def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
-    if by.pk != token.user_id and not by.is_staff:
+    if by.pk != token.user_id and not by.is_superuser:
         raise PermissionDenied
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from kring.accounts.forms import LoginForm, ProfileForm, TokenForm
-from kring.accounts.models import ApiToken
+from kring.accounts.models import ApiToken, User
 from kring.accounts.services import (
     api_token_create,
     api_token_revoke,
@@ -116,5 +116,6 @@ def language_set_view(request):
     response = set_language(request)
     language = request.POST.get("language")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+        # request.user is a lazy wrapper, so the model is named rather than taken from type().
+        User.objects.filter(pk=request.user.pk).update(language=language)
     return response

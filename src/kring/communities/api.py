@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from kring.communities import permissions, selectors, services
@@ -76,7 +76,7 @@ def community_create(request, payload: CommunityIn):
         community = services.community_create(by=request.user, **data)
         if rules:
             services.ground_rules_set(community=community, by=request.user, rules=rules)
-    return 201, _community_out(community, request.user)
+    return Status(201, _community_out(community, request.user))
 
 
 @router.get("/{slug}", response=CommunityOut, summary="One community")
@@ -137,4 +137,4 @@ def member_add(request, slug: str, payload: MemberIn):
         role=payload.role,
         perspectives=payload.perspectives,
     )
-    return 201, {**_member_out(membership), "invited": invited}
+    return Status(201, {**_member_out(membership), "invited": invited})

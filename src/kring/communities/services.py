@@ -117,8 +117,13 @@ def _validate_fields(values: dict) -> dict:
 
 
 @transaction.atomic
-def community_create(*, by: User, name: str, slug: str = "", **fields) -> Community:
-    """Create a community; its creator becomes its first facilitator."""
+def community_create(
+    *, by: User, name: str, slug: str = "", at: datetime | None = None, **fields
+) -> Community:
+    """Create a community; its creator becomes its first facilitator.
+
+    `at` backdates the creation (imports of history, demo data); it defaults to now.
+    """
     permissions.check_create_community(by)
     unknown = set(fields) - set(COMMUNITY_FIELDS)
     if unknown:
@@ -127,20 +132,31 @@ def community_create(*, by: User, name: str, slug: str = "", **fields) -> Commun
     values["slug"] = _validate_slug(slug) if slug else _derive_slug(values["name"])
     try:
         with transaction.atomic():
-            community = Community.objects.create(created_by=by, **values)
+            community = Community.objects.create(
+                created_by=by, created_at=at or timezone.now(), **values
+            )
     except IntegrityError:
         raise ValidationError(
             {"slug": _("Another community already uses this short name.")}
         ) from None
-    Membership.objects.create(community=community, user=by, role=Role.FACILITATOR)
+    founder = Membership.objects.create(
+        community=community, user=by, role=Role.FACILITATOR, joined_at=community.created_at
+    )
     permissions.forget_membership(by, community)
     search.index_objects("person", [by.pk])
-    activity_record(actor=by, verb=Verb.COMMUNITY_CREATED, community=community, target=community)
+    activity_record(
+        actor=by,
+        verb=Verb.COMMUNITY_CREATED,
+        community=community,
+        target=community,
+        at=community.created_at,
+    )
     activity_record(
         actor=by,
         verb=Verb.JOINED,
         community=community,
-        target=community,
+        target=founder,
+        at=community.created_at,
         data={"role": Role.FACILITATOR},
     )
     return community
@@ -454,6 +470,10 @@ def _accept(invitation: Invitation, user: User) -> Membership:
         if not count:
             raise InvitationError(_("This invitation has already been used."), code="used")
     else:
+        existing = Membership.objects.filter(community=invitation.community, user=user).first()
+        if existing is not None:
+            # A member following a shared link again: nothing to count, nothing to record.
+            return existing
         updated.update(use_count=F("use_count") + 1, accepted_at=now, accepted_by=user)
     membership = membership_add(
         community=invitation.community,
@@ -502,6 +522,10 @@ def invitation_signup(
     user = User.objects.filter(email__iexact=email).first() if "email" not in errors else None
     if user is not None and user.has_usable_password():
         errors["email"] = [_("An account with this e-mail address exists. Please log in first.")]
+    elif user is not None and not invitation.email:
+        # A pending account is completed only through the invitation sent to its address;
+        # otherwise anyone holding a shared link could claim it by typing the address.
+        errors["email"] = [_("This address has been invited already: use the link in that e-mail.")]
     if not errors:
         try:
             validate_password(password, user=User(email=email, full_name=full_name))

@@ -1,0 +1,64 @@
+"""List pages and endpoints use a fixed number of queries, however many members there are."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kring.accounts.models import Perspective
+from kring.accounts.services import profile_update
+
+
+@pytest.fixture
+def viewer(make_user):
+    return make_user(full_name="Vera Viewer", can_create=True)
+
+
+@pytest.fixture
+def community_of(make_community, make_member, viewer):
+    """A community led by the viewer with `size` members who filled in their profiles."""
+    perspectives = list(Perspective.objects.all()[:3])
+
+    def make(size: int, slug: str):
+        community = make_community(by=viewer, name=slug, slug=slug)
+        for n in range(size - 1):
+            person = make_member(community, organisation=f"Org {n % 4}").user
+            profile_update(
+                user=person,
+                by=person,
+                perspectives=perspectives[: 1 + n % 3],
+                help_tags=[f"topic {n}", "care"],
+                seeking_tags=[f"question {n}"],
+            )
+        return community
+
+    return make
+
+
+def count_queries(client, url, **extra) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("url", "extra"),
+    [
+        ("/communities/{slug}/members/", {}),
+        (
+            "/communities/{slug}/members/",
+            {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "directory-results"},
+        ),
+        ("/api/v1/communities/{slug}/members", {}),
+        ("/communities/{slug}/", {}),
+    ],
+    ids=["directory", "directory-htmx", "api-members", "community-page"],
+)
+def test_query_count_does_not_grow(make_client, community_of, viewer, url, extra):
+    """The same number of queries for 3 members as for 30."""
+    small, large = community_of(3, "small"), community_of(30, "large")
+    client = make_client(viewer)
+    client.get("/")  # settle the session before measuring
+    few = count_queries(client, url.format(slug=small.slug), **extra)
+    many = count_queries(client, url.format(slug=large.slug), **extra)
+    assert few == many

@@ -1,0 +1,98 @@
+"""Browser tests: Playwright's Python package driving Debian's Chromium against a live server.
+
+Playwright's own browser download is never used: `make test` installs Debian's chromium.
+KRING_SCREENSHOTS=1 saves full-page screenshots of the pages the tests visit in screenshots/.
+"""
+
+import importlib
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
+# database access from the test body ("You cannot call this from an async context").
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("KRING_CHROMIUM", "/usr/bin/chromium")
+# As root Chromium needs --no-sandbox; the rest keep it off the (closed) network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "screenshots"
+TIMEOUT_MS = 15_000
+# Lazy images below the fold would show as empty circles in a full-page screenshot.
+# (page.evaluate, not wait_for_function: Kring's CSP forbids the eval the latter uses.)
+LOAD_ALL_IMAGES = """() => Promise.all([...document.images].map(image => {
+    image.loading = "eager";
+    return image.complete ? null : new Promise(done => { image.onload = image.onerror = done; });
+}))"""
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser tab (own cookies) pointed at the live server."""
+    context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT, locale="nl-NL")
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, "name"): a PNG of the page in screenshots/ when KRING_SCREENSHOTS=1."""
+    enabled = os.environ.get("KRING_SCREENSHOTS", "") not in ("", "0")
+
+    def take(tab, name: str, *, full_page: bool = True) -> None:
+        if not enabled:
+            return
+        SCREENSHOT_DIR.mkdir(exist_ok=True)
+        if full_page:
+            tab.evaluate(LOAD_ALL_IMAGES)
+        tab.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=full_page)
+
+    return take
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo data from `kring seed-demo` in the live server's database; its password."""
+    from django.apps import apps
+    from django.core.management import call_command
+
+    from kring.demo.services import DEFAULT_PASSWORD
+
+    # Transactional tests empty every table when they end, the default perspectives that a
+    # data migration adds too; seed-demo needs them, so put them back (get_or_create).
+    default_perspectives = importlib.import_module(
+        "kring.accounts.migrations.0003_default_perspectives"
+    )
+    default_perspectives.add_defaults(apps, None)
+    call_command("seed-demo", "--quiet")
+    return SimpleNamespace(password=DEFAULT_PASSWORD)
