@@ -8,51 +8,19 @@ import os
 # database access from the test body ("You cannot call this from an async context").
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from pathlib import Path  # noqa: E402
-
 import pytest  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("KRING_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
-SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "screenshots"
 PASSWORD = "mantelzorg-kring-2026"
 LESSON_TITLE = "Mantelzorgers te laat betrokken bij de begeleiding"
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def tab(chromium, live_server):
-    """A fresh browser tab (own cookies) pointed at the live server."""
-    context = chromium.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}
-    )
+def tab(browser, live_server):
+    """A fresh browser tab (own cookies) pointed at the live server; fails on page errors."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
     problems = []
@@ -60,19 +28,6 @@ def tab(chromium, live_server):
     yield page
     context.close()
     assert not problems, f"JavaScript errors on the page: {problems}"
-
-
-@pytest.fixture
-def shoot():
-    """shoot(page, "name"): a full-page PNG in screenshots/ when KRING_SCREENSHOTS=1."""
-    enabled = os.environ.get("KRING_SCREENSHOTS", "") not in ("", "0")
-
-    def take(page, name: str) -> None:
-        if enabled:
-            SCREENSHOT_DIR.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT_DIR / f"{name}.png"), full_page=True)
-
-    return take
 
 
 @pytest.fixture
@@ -109,7 +64,7 @@ def _log_in(page, email: str, name: str) -> None:
     expect(page.locator("nav.site-nav")).to_contain_text(name)
 
 
-def test_member_shares_a_lesson_and_finds_it_and_who_knows(tab, mantelzorg_community, shoot):
+def test_member_shares_a_lesson_and_finds_it_and_who_knows(tab, mantelzorg_community, screenshot):
     """Anna shares a lesson learned; a search for "mantelzorger" finds it and suggests Bram
     (who can help with mantelzorg) but not Anna herself; "begeleiders" finds it too."""
     page = tab
@@ -136,7 +91,7 @@ def test_member_shares_a_lesson_and_finds_it_and_who_knows(tab, mantelzorg_commu
     page.fill("#id_learned", "Vraag mantelzorgers eerst wanneer zij kunnen, en regel vervanging.")
     page.fill("#id_differently", "Overdag, kort, met respijtzorg geregeld.")
     page.fill("#id_tags", "mantelzorg, begeleiding")
-    shoot(page, "library-lesson-form")
+    screenshot(page, "library-lesson-form")
     page.locator("form.item-form button[type=submit]").click()
 
     expect(page.locator("#item-title")).to_have_text(LESSON_TITLE)
@@ -152,11 +107,11 @@ def test_member_shares_a_lesson_and_finds_it_and_who_knows(tab, mantelzorg_commu
     )
     expect(page.locator(".lesson-sections")).to_contain_text("regel vervanging")
     expect(page.locator(".byline-people")).to_contain_text("Anna de Wit")
-    shoot(page, "library-item-detail")
+    screenshot(page, "library-item-detail")
 
     page.locator(".back-link a").click()
     expect(page.locator("#library-results .item-card h3")).to_have_text([LESSON_TITLE])
-    shoot(page, "library-list")
+    screenshot(page, "library-list")
 
     page.locator(".tabs a", has_text="Search").click()
     page.fill("#id_q", "mantelzorger")
@@ -168,7 +123,7 @@ def test_member_shares_a_lesson_and_finds_it_and_who_knows(tab, mantelzorg_commu
     expect(who_knows.locator(".person-name")).to_have_text(["Bram Visser"])
     expect(who_knows).to_contain_text("Can help with mantelzorg")
     expect(who_knows).not_to_contain_text("Anna de Wit")
-    shoot(page, "library-search-results")
+    screenshot(page, "library-search-results")
 
     page.fill("#id_q", "begeleiders")
     page.locator("#id_q").press("Enter")
