@@ -1,7 +1,8 @@
 """Filling a Kring with demo communities and people, through the same services the app uses.
 
 Running the seed again changes nothing that is already there: people are found by e-mail,
-communities by slug, and each service call below is a no-op when its data is already in place.
+communities by slug, library items by community and title, and each service call below is a
+no-op when its data is already in place.
 """
 
 import hashlib
@@ -29,6 +30,14 @@ from kring.communities.services import (
 )
 from kring.demo.avatars import avatar_png
 from kring.demo.data import ADMIN, COMMUNITIES, PEOPLE, CommunitySpec, PersonSpec
+from kring.demo.library import LIBRARY, ItemSpec
+from kring.knowledge.models import Comment, KnowledgeItem, Useful
+from kring.knowledge.services import (
+    comment_create,
+    item_create,
+    item_feature,
+    item_mark_useful,
+)
 
 DEFAULT_PASSWORD = "Kring-demo-2026"
 
@@ -52,6 +61,10 @@ class DemoSeedResult:
     communities_created: int = 0
     memberships: int = 0
     memberships_added: int = 0
+    items: int = 0
+    items_created: int = 0
+    useful_added: int = 0
+    comments_added: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -217,6 +230,80 @@ def _community_ensure(
     return community, False
 
 
+def _item_moment(*, spec: ItemSpec, now: datetime, authors_joined: list[datetime]) -> datetime:
+    """When an item was shared: `days_ago`, in office hours, but never before all its authors
+    had joined the community, nor in the future."""
+    moment = _office_hours(now - timedelta(days=spec.days_ago), _rng(spec.community, spec.title))
+    moment = max(moment, max(authors_joined) + timedelta(days=1))
+    return min(moment, now)
+
+
+def _library_ensure(
+    *,
+    key: str,
+    community: Community,
+    people: dict[str, User],
+    now: datetime,
+    result: DemoSeedResult,
+) -> None:
+    """The community's library: items, useful marks, comments and what facilitators featured.
+
+    Items are found by title and an existing one is left as it is (members may have edited
+    it). The knowledge services date useful marks, comments and featuring at the moment they
+    run; only the items themselves are backdated.
+    """
+    specs = sorted(
+        (spec for spec in LIBRARY if spec.community == key),
+        key=lambda spec: (-spec.days_ago, spec.title),
+    )
+    items = {
+        item.title: item
+        for item in KnowledgeItem.objects.filter(
+            community=community, title__in=[spec.title for spec in specs]
+        )
+    }
+    joined = dict(
+        Membership.objects.filter(community=community).values_list("user_id", "joined_at")
+    )
+    marked = set(Useful.objects.filter(item__community=community).values_list("item_id", "user_id"))
+    said = set(
+        Comment.objects.filter(item__community=community).values_list(
+            "item_id", "author_id", "body"
+        )
+    )
+    for spec in specs:
+        authors = [people[name] for name in spec.authors]
+        item = items.get(spec.title)
+        if item is None:
+            item = item_create(
+                community=community,
+                by=authors[0],
+                kind=spec.kind,
+                title=spec.title,
+                body=spec.body,
+                sections=spec.sections or None,
+                url=spec.url,
+                tags=list(spec.tags),
+                authors=authors,
+                at=_item_moment(spec=spec, now=now, authors_joined=[joined[a.pk] for a in authors]),
+            )
+            result.items_created += 1
+        result.items += 1
+        for name in spec.useful:
+            reader = people[name]
+            if (item.pk, reader.pk) not in marked:
+                item_mark_useful(item=item, by=reader)
+                result.useful_added += 1
+        for name, body in spec.comments:
+            writer = people[name]
+            if (item.pk, writer.pk, body) not in said:
+                comment_create(item=item, by=writer, body=body)
+                result.comments_added += 1
+        if spec.featured and item.featured != spec.featured[0]:
+            featured, facilitator = spec.featured
+            item_feature(item=item, by=people[facilitator], featured=featured)
+
+
 def _logins(admin: User, users: dict[str, User]) -> list[DemoLogin]:
     names = {community.key: community.name for community in COMMUNITIES}
     logins = [DemoLogin("platform admin", admin.email, admin.full_name)]
@@ -239,7 +326,7 @@ def demo_seed(
     progress: Progress | None = None,
     now: datetime | None = None,
 ) -> DemoSeedResult:
-    """Create (or complete) the demo communities, people, photos and memberships.
+    """Create (or complete) the demo communities, people, photos, memberships and libraries.
 
     `progress` wraps the loop over people, e.g. with a progress bar.
     """
@@ -272,6 +359,7 @@ def demo_seed(
             users[spec.address] = user
         result.people = len(users) + 1
 
+        by_name = {spec.name: users[spec.address] for spec in PEOPLE}
         existing = set(Membership.objects.values_list("community__slug", "user__email"))
         for spec in COMMUNITIES:
             cast = [
@@ -306,6 +394,9 @@ def demo_seed(
                     membership_role_change(membership=membership, role=role, by=admin)
                 result.memberships += 1
                 result.memberships_added += is_new
+            _library_ensure(
+                key=spec.key, community=community, people=by_name, now=now, result=result
+            )
 
     result.logins = _logins(admin, users)
     return result

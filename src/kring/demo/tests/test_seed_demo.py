@@ -1,7 +1,10 @@
-"""`kring seed-demo`: demo communities and people, built through the services, idempotently."""
+"""`kring seed-demo`: demo communities, people and libraries, built through the services,
+idempotently."""
 
 import io
+import json
 import re
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,8 +15,22 @@ from django.utils import timezone
 
 from kring.accounts.models import User
 from kring.communities.models import Community, GroundRule, Membership, Role, Visibility
-from kring.core.models import ActivityEvent, Tag, Verb
+from kring.core.models import ActivityEvent, SearchDocument, Tag, Verb
+from kring.core.search import text
+from kring.demo.data import COMMUNITIES, PEOPLE
+from kring.demo.library import LIBRARY
 from kring.demo.services import DEFAULT_PASSWORD
+from kring.knowledge.models import (
+    LESSON_SECTIONS,
+    Comment,
+    Featured,
+    ItemAuthor,
+    Kind,
+    KnowledgeItem,
+    Revision,
+    Useful,
+)
+from kring.knowledge.search import item_plain_text
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +54,20 @@ def demo_people():
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (User, Community, Membership, GroundRule, Tag, ActivityEvent)
+        for model in (
+            User,
+            Community,
+            Membership,
+            GroundRule,
+            Tag,
+            ActivityEvent,
+            KnowledgeItem,
+            ItemAuthor,
+            Revision,
+            Useful,
+            Comment,
+            SearchDocument,
+        )
     }
 
 
@@ -129,6 +159,7 @@ def test_running_twice_creates_nothing_new(media):
     assert dict(User.objects.values_list("email", "photo")) == photos
     assert sorted(p.name for p in (media / "photos").iterdir()) == files
     assert "0 new" in output
+    assert "(0 new; 0 useful marks and 0 comments added)" in output
 
 
 def test_rerun_restores_a_changed_role_and_a_missing_photo(media):
@@ -207,3 +238,185 @@ def test_quiet_prints_nothing():
     """--quiet suppresses the summary and the list of logins."""
     assert seed("--quiet") == ""
     assert User.objects.count() > 40
+
+
+# --- The library -------------------------------------------------------------------------
+
+LESSON_KEYS = [key for key, _label in LESSON_SECTIONS]
+
+
+def spec_words(spec) -> int:
+    return len(text.words(" ".join([spec.body, *spec.sections.values()])))
+
+
+def test_library_specs_are_consistent_with_the_people_and_communities():
+    """Every demo item is written by non-guest members of its community, read and commented
+    on by other members, featured by a facilitator, and has 80-300 words and 1-3 themes
+    of which at least one is something a member says they can help with."""
+    roles = {(key, person.name): role for person in PEOPLE for key, role in person.memberships}
+    started = {community.key: community.started_days_ago for community in COMMUNITIES}
+    help_tags = {
+        community.key: {
+            tag.lower()
+            for person in PEOPLE
+            if any(key == community.key for key, _role in person.memberships)
+            for tag in person.help_tags
+        }
+        for community in COMMUNITIES
+    }
+    titles = Counter((spec.community, spec.title) for spec in LIBRARY)
+    assert max(titles.values()) == 1
+    for spec in LIBRARY:
+        where = (spec.community, spec.title)
+        assert spec.kind in Kind.values, where
+        assert spec.title == " ".join(spec.title.split()), where
+        assert 80 <= spec_words(spec) <= 300, (where, spec_words(spec))
+        assert 1 <= len(spec.tags) <= 3, where
+        assert help_tags[spec.community] & {t.lower() for t in spec.tags}, where
+        assert 0 < spec.days_ago < started[spec.community], where
+        for name in spec.authors:
+            assert roles.get((spec.community, name)) in ("facilitator", "core", "member"), name
+        assert len(set(spec.useful)) == len(spec.useful), where
+        assert not set(spec.useful) & set(spec.authors), where
+        for name in [*spec.useful, *(name for name, _text in spec.comments)]:
+            assert (spec.community, name) in roles, (where, name)
+        if spec.featured:
+            assert spec.featured[0] in Featured.values, where
+            assert roles[(spec.community, spec.featured[1])] == "facilitator", where
+        if spec.kind == Kind.LESSON_LEARNED:
+            assert list(spec.sections) == LESSON_KEYS and not spec.body, where
+        else:
+            assert not spec.sections, where
+            # Markdown with structure: headings or lists.
+            assert re.search(r"^(## |- |\d+\. )", spec.body, flags=re.MULTILINE), where
+        # The wrapped source is joined again: no line starts indented.
+        for part in [spec.body, *spec.sections.values()]:
+            assert not re.search(r"^[ \t]+\S", part, flags=re.MULTILINE), where
+
+
+def test_each_community_gets_a_library_of_every_kind():
+    """Each community has 8-12 library items: toolkits, a step-by-step plan, a webinar with a
+    web address, a hand-out, a practice example, a link, 3-4 practice stories and 2-3
+    lessons learned, each with one to three themes."""
+    seed("--quiet")
+    for community in Community.objects.all():
+        items = list(community.knowledge_items.prefetch_related("tags"))
+        assert 8 <= len(items) <= 12, community.slug
+        kinds = Counter(item.kind for item in items)
+        for kind in (Kind.TOOLKIT, Kind.STEP_PLAN, Kind.HANDOUT, Kind.PRACTICE_EXAMPLE):
+            assert kinds[kind] >= 1, (community.slug, kind)
+        assert 3 <= kinds[Kind.PRACTICE_STORY] <= 4, community.slug
+        assert 2 <= kinds[Kind.LESSON_LEARNED] <= 3, community.slug
+        for kind in (Kind.WEBINAR, Kind.LINK):
+            urls = [item.url for item in items if item.kind == kind]
+            assert urls and all(url.startswith("https://") for url in urls), community.slug
+        for item in items:
+            assert 1 <= len(item.tags.all()) <= 3, item.title
+            assert item.revisions.count() == 1, item.title
+
+
+def test_items_are_written_by_members_and_dated_after_they_joined():
+    """Authors (some with a co-author) are members of the item's community, and each item
+    is dated after all its authors joined, spread over the community's life."""
+    seed("--quiet")
+    now = timezone.now()
+    co_authored = 0
+    for community in Community.objects.all():
+        joined = dict(community.memberships.values_list("user_id", "joined_at"))
+        dates = []
+        for item in community.knowledge_items.prefetch_related("item_authors"):
+            authors = [link.user_id for link in item.item_authors.all()]
+            assert authors[0] == item.created_by_id, item.title
+            assert all(pk in joined for pk in authors), item.title
+            assert max(joined[pk] for pk in authors) < item.created_at <= now, item.title
+            co_authored += len(authors) > 1
+            dates.append(item.created_at)
+        life = now - community.created_at
+        assert max(dates) - min(dates) > life / 2, community.slug
+        created = ActivityEvent.objects.filter(community=community, verb=Verb.ITEM_CREATED)
+        assert sorted(created.values_list("created_at", flat=True)) == sorted(dates)
+    assert co_authored >= 6
+
+
+def test_lessons_learned_have_all_four_sections(client):
+    """Every lesson learned is written in the four parts, and its page shows them."""
+    seed("--quiet")
+    lessons = KnowledgeItem.objects.filter(kind=Kind.LESSON_LEARNED).select_related("community")
+    assert lessons.count() >= 6
+    for lesson in lessons:
+        assert list(lesson.sections) == LESSON_KEYS, lesson.title
+        assert all(len(part.split()) >= 15 for part in lesson.sections.values()), lesson.title
+        assert lesson.body == ""
+    lesson = lessons.first()
+    client.force_login(lesson.created_by)
+    page = client.get(lesson.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    first_words = " ".join(lesson.sections["learned"].split()[:4])
+    assert first_words in html
+
+
+def test_members_mark_items_useful_comment_and_facilitators_feature():
+    """Other members (guests too) found items useful and left comments; the counters agree;
+    in each community a facilitator featured one or two items."""
+    seed("--quiet")
+    for community in Community.objects.all():
+        items = list(community.knowledge_items.prefetch_related("item_authors"))
+        marks = Useful.objects.filter(item__community=community)
+        comments = Comment.objects.filter(item__community=community)
+        assert marks.count() >= 3 * len(items), community.slug
+        assert comments.count() >= 5, community.slug
+        assert marks.filter(user__memberships__community=community).count() == marks.count()
+        for item in items:
+            authors = {link.user_id for link in item.item_authors.all()}
+            readers = set(item.useful_marks.values_list("user_id", flat=True))
+            assert readers and not readers & authors, item.title
+            assert item.useful_count == len(readers), item.title
+            assert item.comment_count == item.comments.count(), item.title
+        featured = [item for item in items if item.featured]
+        assert 1 <= len(featured) <= 2, community.slug
+        assert {item.featured for item in featured} <= {Featured.GOOD_EXAMPLE, Featured.TOOLBOX}
+        facilitators = set(
+            community.memberships.filter(role=Role.FACILITATOR).values_list("user_id", flat=True)
+        )
+        events = ActivityEvent.objects.filter(community=community, verb=Verb.ITEM_FEATURED)
+        assert events.count() == len(featured)
+        assert set(events.values_list("actor_id", flat=True)) <= facilitators
+    assert Useful.objects.filter(user__memberships__role=Role.GUEST).exists()
+    # The stories are the best read: on average more marks than the explicit kinds.
+    stories = KnowledgeItem.objects.filter(
+        kind__in=[Kind.PRACTICE_STORY, Kind.LESSON_LEARNED]
+    ).values_list("useful_count", flat=True)
+    others = KnowledgeItem.objects.exclude(
+        kind__in=[Kind.PRACTICE_STORY, Kind.LESSON_LEARNED]
+    ).values_list("useful_count", flat=True)
+    assert sum(stories) / len(stories) > sum(others) / len(others)
+
+
+def search_json(slug: str, query: str) -> dict:
+    out = io.StringIO()
+    call_command("search", slug, query, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_search_finds_demo_items_by_a_stemmed_word_and_who_knows():
+    """After seeding, the search index holds the library: "portiekgesprek" finds the story
+    titled "Portiekgesprekken" (the singular appears nowhere in it), and a search for
+    "mantelzorgers" finds items and the people who know about it."""
+    seed("--quiet")
+    energy = Community.objects.get(slug="energiekring-vogelwijk")
+    story = energy.knowledge_items.get(title__startswith="Portiekgesprekken")
+    assert "portiekgesprek" not in text.words(f"{story.title} {item_plain_text(story)}")
+
+    found = search_json(energy.slug, "portiekgesprek")
+    assert {"type": "item", "id": story.pk} in [
+        {"type": hit["type"], "id": hit["id"]} for hit in found["results"]
+    ]
+
+    care = Community.objects.get(slug="langer-thuis-rivierenland")
+    found = search_json(care.slug, "mantelzorgers")
+    titles = {hit["title"] for hit in found["results"] if hit["type"] == "item"}
+    assert len(titles) >= 3
+    assert "Gesprekskaart: en hoe gaat het met ú?" in titles
+    names = {person["name"] for person in found["people"]}
+    assert {"Mehmet Kaya", "Gerrit Kuipers"} <= names

@@ -1,4 +1,4 @@
-"""`kring seed-demo`: fill this Kring with demo communities and people to try it out."""
+"""`kring seed-demo`: fill this Kring with demo communities, people and library content."""
 
 import sys
 
@@ -13,8 +13,9 @@ from kring.demo.services import DEFAULT_PASSWORD, demo_seed
 
 class Command(BaseCommand):
     help = (
-        "Create demo communities, people with photos and memberships. Safe to run again: "
-        "what exists already is kept. Prints logins to try Kring with."
+        "Create demo communities, people with photos, memberships and library items with "
+        "useful marks and comments. Safe to run again: what exists already is kept. Prints "
+        "logins to try Kring with."
     )
 
     def add_arguments(self, parser):
@@ -45,7 +46,9 @@ class Command(BaseCommand):
                 f"Demo ready: {result.people} people ({result.people_created} new, "
                 f"{result.photos_drawn} photos drawn), {result.communities} communities "
                 f"({result.communities_created} new), {result.memberships} memberships "
-                f"({result.memberships_added} new)."
+                f"({result.memberships_added} new), {result.items} library items "
+                f"({result.items_created} new; {result.useful_added} useful marks and "
+                f"{result.comments_added} comments added)."
             )
         )
         width = max(len(login.email) for login in result.logins)
