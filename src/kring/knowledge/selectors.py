@@ -256,25 +256,38 @@ def who_knows(
             item_id__in=item_ids, user__memberships__community=community
         ).select_related("user", "item")
         per_author: dict[int, Counter] = defaultdict(Counter)
-        useful: Counter = Counter()
+        authored: dict[int, set[int]] = defaultdict(set)
         for link in links:
-            per_author[link.user_id][link.item.kind] += 1
-            useful[link.user_id] += link.item.useful_count
+            # Practice stories and lessons learned get their own words; the other kinds
+            # are counted together as library items.
+            kind = link.item.kind if link.item.kind in KIND_REASONS else ""
+            per_author[link.user_id][kind] += 1
+            authored[link.item_id].add(link.user_id)
             experts.setdefault(link.user_id, Expert(user=link.user))
+        # Distinct people who found an author's matching work useful (one person marking
+        # three of their items counts once).
+        fans: dict[int, set[int]] = defaultdict(set)
+        for item_id, user_id in Useful.objects.filter(item_id__in=item_ids).values_list(
+            "item_id", "user_id"
+        ):
+            for author_id in authored.get(item_id, ()):
+                if author_id != user_id:
+                    fans[author_id].add(user_id)
         for user_id, kinds in per_author.items():
             e = experts[user_id]
             for kind, n in kinds.most_common():
-                e.score += 2 * n if kind in (Kind.PRACTICE_STORY, Kind.LESSON_LEARNED) else 1.5 * n
+                e.score += 2 * n if kind in KIND_REASONS else 1.5 * n
                 e.reasons.append(KIND_REASONS.get(kind, _generic_reason)(n, topic))
-            if useful[user_id]:
-                e.score += min(useful[user_id], 20) * 0.5
+            people = len(fans[user_id])
+            if people:
+                e.score += min(people, 20) * 0.5
                 e.reasons.append(
                     ngettext(
                         "%(count)s person found that useful",
                         "%(count)s people found that useful",
-                        useful[user_id],
+                        people,
                     )
-                    % {"count": useful[user_id]}
+                    % {"count": people}
                 )
     ranked = sorted(
         (e for e in experts.values() if e.user.pk != getattr(viewer, "pk", None)),

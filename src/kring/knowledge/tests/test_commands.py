@@ -77,6 +77,8 @@ def test_search_json_equals_the_api_document(client, place):
         "--limit",
         "5",
         "--json",
+        "--language",
+        "en",  # the test client asks for English
     )
     assert json.loads(out) == api.json()
     assert [r["title"] for r in api.json()["results"]] == [
@@ -117,7 +119,7 @@ def test_search_prints_a_readable_list(place):
 def test_search_errors(place, args, message):
     """Outsiders, unknown names and bad input end in a clear message."""
     with pytest.raises(CommandError, match=message):
-        run("search", *args)
+        run("search", *args, "--language", "en")
 
 
 # --- kring import-knowledge -----------------------------------------------------------------
