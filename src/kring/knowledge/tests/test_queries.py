@@ -1,6 +1,7 @@
 """The library's pages run a fixed number of queries, however much there is to show."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -124,6 +125,10 @@ def test_the_library_htmx_fragment_does_not_grow_with_items(library):
     )
 
 
+def _shape(sql: str) -> str:
+    return re.sub(r"IN \([^)]*\)", "IN (...)", re.sub(r"\d+", "N", sql))
+
+
 @pytest.mark.parametrize(
     "params",
     [{"q": "begeleiding"}, {"q": "begeleiding vrijwilligers", "kind": "implicit"}],
@@ -140,7 +145,9 @@ def test_the_search_page_does_not_grow_with_results(library, params):
 
     many, after = queries_for(client, url, params)
 
-    extra = [q for q in after if q not in before]
+    # Compare the shape of the queries: ids in IN (...) lists differ between the runs.
+    seen = {_shape(q) for q in before}
+    extra = [q for q in after if _shape(q) not in seen]
     if many != few:
         assert many == few + 1
         assert len(extra) == 1 and extra[0].startswith("SELECT count(*) FROM")
