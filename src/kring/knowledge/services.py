@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership
 from kring.core import search
-from kring.core.models import ActivityEvent, Verb
+from kring.core.models import ActivityEvent, Tag, Verb
 from kring.core.services import activity_record, tags_get_or_create
 from kring.knowledge import permissions
 from kring.knowledge.models import (
@@ -468,19 +468,26 @@ def items_bulk_create(
                 ]
             )
             through = KnowledgeItem.tags.through
+            # One lookup for the whole batch's tags, not one per item.
+            tag_ids = {
+                tag.slug: tag.pk
+                for tag in tags_get_or_create(names=[n for _d, _v, tags in buffer for n in tags])
+            }
             links = []
             for item, (_doc, _values, tags) in zip(items, buffer, strict=True):
-                for tag in tags_get_or_create(names=tags) if tags else []:
-                    links.append(through(knowledgeitem_id=item.pk, tag_id=tag.pk))
+                for slug in dict.fromkeys(_tag_slug(name) for name in tags):
+                    if slug:
+                        links.append(through(knowledgeitem_id=item.pk, tag_id=tag_ids[slug]))
             if links:
                 through.objects.bulk_create(links, ignore_conflicts=True)
+            item_type = _item_type()
             ActivityEvent.objects.bulk_create(
                 [
                     ActivityEvent(
                         actor=by,
                         verb=Verb.ITEM_CREATED,
                         community=community,
-                        target_type=_item_type(),
+                        target_type=item_type,
                         target_id=item.pk,
                         created_at=item.created_at,
                         data={"kind": item.kind, "import": True},
@@ -520,6 +527,11 @@ def items_bulk_create(
             created += flush()
     created += flush()
     return created, problems
+
+
+def _tag_slug(name: str) -> str:
+    """The slug tags_get_or_create files a tag name under."""
+    return Tag.slug_for(" ".join(name.split())[:60])
 
 
 def _item_type():

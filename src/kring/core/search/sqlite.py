@@ -12,7 +12,7 @@ WEIGHTS = (10.0, 1.0, 4.0)
 def create_table(cursor) -> None:
     cursor.execute(
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
-        "title, body, tags, tokenize = 'unicode61 remove_diacritics 2', detail = 'column')"
+        "title, body, tags, tokenize = 'unicode61 remove_diacritics 2', detail = 'full')"
     )
 
 
@@ -65,7 +65,8 @@ def match_expression(terms: list[tuple[str, ...]]) -> str:
     )
 
 
-def search(terms, *, words, community_ids, doc_types, kinds, theme, limit, offset):
+def search(terms, *, words, community_ids, doc_types, kinds, theme, limit):
+    """The newest `limit` matches as (id, score), newest first."""
     where = [f"{TABLE} MATCH %s", f"d.community_id IN ({','.join('%s' for _ in community_ids)})"]
     params: list = [match_expression(terms), *community_ids]
     if doc_types:
@@ -83,18 +84,14 @@ def search(terms, *, words, community_ids, doc_types, kinds, theme, limit, offse
     )
     weights = ", ".join(str(w) for w in WEIGHTS)
     with connection.cursor() as cursor:
+        # FTS5 walks its index in rowid order and stops after `limit` matches, so bm25 runs
+        # for those only, not for every item that mentions a common word.
         cursor.execute(
-            f"SELECT d.id, -bm25({TABLE}, {weights}) AS score {joined} "  # noqa: S608
-            "ORDER BY score DESC, d.id LIMIT %s OFFSET %s",
-            [*params, limit, offset],
+            f"SELECT d.id, -bm25({TABLE}, {weights}) AS score {joined} "
+            f"ORDER BY {TABLE}.rowid DESC LIMIT %s",
+            [*params, limit],
         )
-        ranked = cursor.fetchall()
-        if offset == 0 and len(ranked) < limit:
-            total = len(ranked)
-        else:
-            cursor.execute(f"SELECT count(*) {joined}", params)  # noqa: S608
-            total = cursor.fetchone()[0]
-    return ranked, total
+        return cursor.fetchall()
 
 
 def index_size_bytes() -> int:

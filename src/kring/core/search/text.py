@@ -6,6 +6,7 @@ results agree. A word is indexed under its Dutch and its English stem: "begeleid
 "begeleiding" meet at "begeleid", "leerkringen" and "leerkring" at "leerkring".
 """
 
+import bisect
 import html
 import re
 from functools import lru_cache
@@ -43,14 +44,19 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in WORD_RE.findall(text or "")]
 
 
+@lru_cache(maxsize=131072)
+def _indexed(token: str) -> str:
+    """One token as the index stores it: its stems, or "" for a stop word or an overlong
+    word. Cached whole, since bulk imports stem millions of tokens from a small vocabulary."""
+    word = token.lower()
+    if word in STOPWORDS or len(word) > 60:
+        return ""
+    return " ".join(stems(word))
+
+
 def stemmed_text(text: str) -> str:
     """Text as the SQLite index stores it: every word replaced by its stems."""
-    out: list[str] = []
-    for word in words(text):
-        if word in STOPWORDS or len(word) > 60:
-            continue
-        out.extend(stems(word))
-    return " ".join(out)
+    return " ".join(filter(None, map(_indexed, WORD_RE.findall(text or ""))))
 
 
 def query_words(query: str) -> list[str]:
@@ -74,19 +80,41 @@ def _matches(word: str, wanted: set[str]) -> bool:
     return any(stem in wanted for stem in stems(word.lower()))
 
 
+def _spans(text: str, wanted: set[str]) -> list[tuple[int, int]]:
+    """Where the words whose stems are wanted are, as WORD_RE.finditer would find them.
+
+    Cheaper than matching word by word: each distinct word is checked once, and positions
+    are only looked up when something matched. Between two words there is no word
+    character, so each word is the next occurrence of its text after the previous one."""
+    tokens = WORD_RE.findall(text)
+    hits = {word for word in set(tokens) if _matches(word, wanted)}
+    if not hits:
+        return []
+    spans, pos, find = [], 0, text.find
+    for token in tokens:
+        pos = find(token, pos)
+        end = pos + len(token)
+        if token in hits:
+            spans.append((pos, end))
+        pos = end
+    return spans
+
+
 def highlight(text: str, terms: list[tuple[str, ...]], *, length: int = 220) -> str:
     """An HTML-escaped excerpt around the densest run of matching words, hits in <mark>."""
     text = " ".join((text or "").split())
     if not text:
         return ""
     wanted = {stem for alternatives in terms for stem in alternatives}
-    spans = [m.span() for m in WORD_RE.finditer(text) if _matches(m.group(), wanted)]
+    spans = _spans(text, wanted)
     if len(text) <= length:
         start, end = 0, len(text)
     elif spans:
         best_start, best_hits = spans[0][0], 0
-        for i, (s, _e) in enumerate(spans):
-            hits = sum(1 for s2, _ in spans[i:] if s2 < s + length)
+        starts = [s for s, _e in spans]
+        for i, s in enumerate(starts):
+            # Matches starting within `length` of this one (starts are in order).
+            hits = bisect.bisect_left(starts, s + length, i) - i
             if hits > best_hits:
                 best_start, best_hits = s, hits
         start = max(0, best_start - length // 4)
