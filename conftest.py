@@ -30,6 +30,9 @@ def _clean_slate(settings, tmp_path):
     # login throttle must not leak between parallel workers.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background tasks run at once, in-process; tests that need the real queue and worker
+    # (tests/test_worker*.py) switch to the database backend themselves.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     cache.clear()
     with translation.override("en"):
         yield

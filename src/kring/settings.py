@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kring.accounts",
     "kring.communities",
     "kring.knowledge",
+    "kring.conversations",
     "kring.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kring.core.context_processors.kring",
+                "kring.conversations.context_processors.notifications",
             ],
         },
     },
@@ -200,7 +204,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # E-mail: printed to the console unless an SMTP host is configured.
 EMAIL_HOST = env("KRING_EMAIL_HOST")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    KRING_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = int(env("KRING_EMAIL_PORT", "587"))
     EMAIL_HOST_USER = env("KRING_EMAIL_USER")
     EMAIL_HOST_PASSWORD = env("KRING_EMAIL_PASSWORD")
@@ -208,7 +212,27 @@ if EMAIL_HOST:
     EMAIL_USE_SSL = env_bool("KRING_EMAIL_USE_SSL", False)
     EMAIL_TIMEOUT = 20
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    KRING_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Every e-mail goes through a background task: the queued backend stores the message as a
+# task, `kring worker` hands it to the delivery backend (SMTP, or the console without one).
+EMAIL_BACKEND = "kring.core.mail.QueuedEmailBackend"
+
+# Background tasks (Django's tasks API, django-tasks backport) are kept in the database and
+# run by `kring worker`. KRING_TASKS_IMMEDIATE=true runs them at once in the web process
+# instead (development without a worker).
+if env_bool("KRING_TASKS_IMMEDIATE", False):
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# What `kring worker` enqueues on a schedule, with the interval in seconds. Each task is
+# idempotent (digests know who is due), so a missed or doubled run does no harm.
+KRING_PERIODIC_TASKS = [
+    ("kring.conversations.tasks.digests_send", 15 * 60),
+]
+# Direct messages: how many a person may send in an hour, and to how many new people a day.
+KRING_DM_PER_HOUR = 60
+KRING_DM_NEW_PER_DAY = 20
+
 DEFAULT_FROM_EMAIL = env("KRING_FROM_EMAIL", "Kring <kring@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("kring.accounts.urls")),
     path("", include("kring.communities.urls")),
     path("", include("kring.knowledge.urls")),
+    path("", include("kring.conversations.urls")),
 ]

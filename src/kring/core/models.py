@@ -53,6 +53,21 @@ class Verb(models.TextChoices):
     ITEM_FEATURED = "item_featured", _("featured a library item")
     MARKED_USEFUL = "marked_useful", _("marked as useful")
     COMMENTED = "commented", _("commented")
+    ASKED = "asked", _("asked a question")
+    DISCUSSION_STARTED = "discussion_started", _("started a discussion")
+    ANSWERED = "answered", _("answered a question")
+    REPLIED = "replied", _("replied")
+    ANSWER_ACCEPTED = "answer_accepted", _("accepted an answer")
+    REACTED = "reacted", _("found a post useful")
+    MENTIONED = "mentioned", _("mentioned someone")
+    POST_EDITED = "post_edited", _("edited a post")
+    MESSAGED = "messaged", _("sent a direct message")
+    FLAGGED = "flagged", _("flagged a post")
+    POST_HIDDEN = "post_hidden", _("hid a post")
+    POST_RESTORED = "post_restored", _("restored a post")
+    THREAD_LOCKED = "thread_locked", _("locked a thread")
+    THREAD_UNLOCKED = "thread_unlocked", _("unlocked a thread")
+    FLAG_DISMISSED = "flag_dismissed", _("dismissed a flag")
 
 
 class ActivityEvent(models.Model):

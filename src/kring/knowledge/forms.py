@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.forms import TagField
 from kring.accounts.models import User
+from kring.core.uploads import sniff_attachment
 from kring.knowledge.models import (
     EXPLICIT_KINDS,
     IMPLICIT_KINDS,
@@ -14,7 +15,6 @@ from kring.knowledge.models import (
     LESSON_SECTIONS,
     Kind,
 )
-from kring.knowledge.services import sniff_attachment
 
 MAX_FILES = 20
 SECTION_HINTS = {

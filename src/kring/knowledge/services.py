@@ -3,8 +3,6 @@
 import uuid
 from collections.abc import Iterable
 
-import filetype
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -18,6 +16,7 @@ from kring.communities.models import Community, Membership
 from kring.core import search
 from kring.core.models import ActivityEvent, Tag, Verb
 from kring.core.services import activity_record, tags_get_or_create
+from kring.core.uploads import ALLOWED_ATTACHMENT_TYPES, sniff_attachment
 from kring.knowledge import permissions
 from kring.knowledge.models import (
     LESSON_SECTIONS,
@@ -32,22 +31,6 @@ from kring.knowledge.models import (
 )
 from kring.knowledge.search import item_document_fast
 
-ALLOWED_ATTACHMENT_TYPES = {
-    "application/pdf": "pdf",
-    "application/msword": "doc",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
-    "application/vnd.ms-excel": "xls",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
-    "application/vnd.ms-powerpoint": "ppt",
-    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
-    "application/vnd.oasis.opendocument.text": "odt",
-    "application/vnd.oasis.opendocument.spreadsheet": "ods",
-    "application/vnd.oasis.opendocument.presentation": "odp",
-    "image/jpeg": "jpg",
-    "image/png": "png",
-    "image/gif": "gif",
-    "image/webp": "webp",
-}
 MAX_TITLE = 200
 MAX_BODY = 50000
 MAX_SECTION = 10000
@@ -347,38 +330,6 @@ def comment_create(*, item: KnowledgeItem, by: User, body: str) -> Comment:
         other=_first_author(item),
     )
     return comment
-
-
-def sniff_attachment(upload) -> str:
-    """The content type read from the file's first bytes; the name and the browser's claim
-    do not count. Raises ValidationError for anything not on the list."""
-    if upload.size > settings.KRING_ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is too large (%(size)s MB). The maximum is %(max)s MB.")
-                % {
-                    "size": round(upload.size / 1024 / 1024, 1),
-                    "max": round(settings.KRING_ATTACHMENT_MAX_BYTES / 1024 / 1024),
-                }
-            }
-        )
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    mime = kind.mime if kind else None
-    if mime == "application/zip":
-        mime = None
-    if mime not in ALLOWED_ATTACHMENT_TYPES:
-        raise ValidationError(
-            {
-                "file": _(
-                    "This type of file is not allowed. Upload a PDF, an Office or "
-                    "OpenDocument file, or an image."
-                )
-            }
-        )
-    return mime
 
 
 @transaction.atomic

@@ -9,9 +9,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from kring.core.markdown import render_markdown
+from kring.core.uploads import ALLOWED_ATTACHMENT_TYPES
 from kring.knowledge.models import IMPLICIT_KINDS, Kind
 from kring.knowledge.search import item_plain_text
-from kring.knowledge.services import ALLOWED_ATTACHMENT_TYPES
 
 register = template.Library()
 

@@ -1,0 +1,156 @@
+"""Who may do what in conversations.
+
+Threads live inside a community: members (guests too) read them, reply, react and flag;
+members, the core group and facilitators start them. Facilitators moderate. A hidden post is
+seen only by its author and the facilitators. Direct messages are private to the two people:
+nobody else, facilitators and platform admins included, can read them.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from kring.communities import permissions as community_permissions
+from kring.communities.models import Membership, Role
+from kring.conversations.models import Block, Conversation, Reply, Thread
+
+
+def can_view(user, community) -> bool:
+    return community_permissions.can_view_inside(user, community)
+
+
+def can_moderate(user, community) -> bool:
+    return community_permissions.can_manage(user, community)
+
+
+def can_start_thread(user, community) -> bool:
+    """Guests read, reply and react; starting a question or discussion takes membership."""
+    if community_permissions.is_platform_admin(user):
+        return True
+    membership = community_permissions.membership_of(user, community)
+    return membership is not None and membership.role != Role.GUEST
+
+
+def _is_author(user, post) -> bool:
+    return user.is_authenticated and post.author_id == user.pk
+
+
+def can_see_thread(user, thread: Thread) -> bool:
+    if not can_view(user, thread.community):
+        return False
+    return not thread.hidden or _is_author(user, thread) or can_moderate(user, thread.community)
+
+
+def can_see_reply(user, reply: Reply) -> bool:
+    """Inside a visible thread: a hidden reply is only for its author and the facilitators."""
+    return not reply.hidden or _is_author(user, reply) or can_moderate(user, reply.thread.community)
+
+
+def can_reply(user, thread: Thread) -> bool:
+    """Anyone inside may reply, until a facilitator locks the thread (they still may)."""
+    if not can_see_thread(user, thread) or thread.hidden:
+        return False
+    return not thread.locked or can_moderate(user, thread.community)
+
+
+def can_edit_post(user, post) -> bool:
+    """Only authors edit their own words (facilitators hide, they don't rewrite); not once
+    the thread is locked or the post is hidden."""
+    thread = post if isinstance(post, Thread) else post.thread
+    return (
+        _is_author(user, post)
+        and can_view(user, thread.community)
+        and not thread.locked
+        and not post.hidden
+    )
+
+
+def can_accept(user, thread: Thread) -> bool:
+    """The asker or a facilitator chooses the accepted answer of a question."""
+    if not thread.is_question or not can_see_thread(user, thread):
+        return False
+    return _is_author(user, thread) or can_moderate(user, thread.community)
+
+
+def can_react(user, post) -> bool:
+    """Useful: for other people's posts, by anyone inside."""
+    thread = post if isinstance(post, Thread) else post.thread
+    return can_see_thread(user, thread) and not _is_author(user, post) and not post.hidden
+
+
+def can_flag(user, post) -> bool:
+    thread = post if isinstance(post, Thread) else post.thread
+    return can_see_thread(user, thread) and not _is_author(user, post)
+
+
+# Direct messages ----------------------------------------------------------------------------
+
+
+def share_a_community(user, other) -> bool:
+    return Membership.objects.filter(
+        user=user, community__in=Membership.objects.filter(user=other).values("community_id")
+    ).exists()
+
+
+def is_blocked_between(user, other) -> bool:
+    """True when either has blocked the other: a block stops messages both ways."""
+    return (
+        Block.objects.filter(blocker=user, blocked=other).exists()
+        or Block.objects.filter(blocker=other, blocked=user).exists()
+    )
+
+
+def can_message(sender, recipient) -> bool:
+    return (
+        sender.is_authenticated
+        and sender.pk != recipient.pk
+        and recipient.is_active
+        and share_a_community(sender, recipient)
+        and not is_blocked_between(sender, recipient)
+    )
+
+
+def can_view_conversation(user, conversation: Conversation) -> bool:
+    return user.is_authenticated and conversation.has(user)
+
+
+# Raising versions --------------------------------------------------------------------------
+
+
+def _check(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def check_view(user, community) -> None:
+    _check(can_view(user, community))
+
+
+def check_moderate(user, community) -> None:
+    _check(can_moderate(user, community))
+
+
+def check_start_thread(user, community) -> None:
+    _check(can_start_thread(user, community))
+
+
+def check_reply(user, thread: Thread) -> None:
+    _check(can_reply(user, thread))
+
+
+def check_edit_post(user, post) -> None:
+    _check(can_edit_post(user, post))
+
+
+def check_accept(user, thread: Thread) -> None:
+    _check(can_accept(user, thread))
+
+
+def check_react(user, post) -> None:
+    _check(can_react(user, post))
+
+
+def check_flag(user, post) -> None:
+    _check(can_flag(user, post))
+
+
+def check_message(sender, recipient) -> None:
+    _check(can_message(sender, recipient))
