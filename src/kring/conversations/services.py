@@ -664,6 +664,10 @@ def preference_update(*, user: User, **fields) -> NotificationPreference:
     if "digest" in fields and fields["digest"] not in DigestFrequency.values:
         raise ValidationError({"digest": _("Choose no digest, daily or weekly.")})
     preference = preference_for(user)
+    if preference.digest == DigestFrequency.OFF and fields.get("digest", "off") != "off":
+        # Switching the digest on starts its first period now: it never reaches back to
+        # things from before the person asked for it.
+        preference.digest_sent_at = timezone.now()
     for name, value in fields.items():
         setattr(preference, name, value if name == "digest" else bool(value))
     preference.save()

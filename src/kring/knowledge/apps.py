@@ -12,3 +12,8 @@ class KnowledgeConfig(AppConfig):
         from kring.knowledge.search import ItemSearchProvider
 
         registry.register(ItemSearchProvider())
+
+        from kring.core import digest
+        from kring.knowledge.digest import new_items
+
+        digest.register("library", _("New in the library"), new_items, position=20)
