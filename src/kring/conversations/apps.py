@@ -6,3 +6,11 @@ class ConversationsConfig(AppConfig):
     name = "kring.conversations"
     label = "conversations"
     verbose_name = _("Conversations")
+
+    def ready(self) -> None:
+        from kring.conversations.emails import waiting_questions
+        from kring.core import digest
+
+        digest.register(
+            "waiting", _("Questions still waiting for an answer"), waiting_questions, position=10
+        )
