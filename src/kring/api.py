@@ -13,6 +13,8 @@ from ninja.security import HttpBearer, SessionAuth
 
 from kring.accounts.services import api_token_authenticate
 from kring.communities.api import router as communities_router
+from kring.conversations.api import notifications_router
+from kring.conversations.api import router as conversations_router
 from kring.knowledge.api import router as knowledge_router
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -48,7 +50,10 @@ class ActiveSessionAuth(SessionAuth):
 api = NinjaAPI(
     title="Kring API",
     version="1",
-    description="Communities of Practice: communities, members, and their knowledge library.",
+    description=(
+        "Communities of Practice: communities, members, their knowledge library, questions "
+        "and discussions, and your notifications."
+    ),
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
 )
@@ -98,7 +103,13 @@ def _invalid(request, exc):
 def _schema_invalid(request, exc):
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query")]
+        loc = [str(p) for p in err.get("loc", [])]
+        # ("body", "payload", "title") -> "title": drop where it came from, not a field that
+        # happens to be called "body".
+        if loc and loc[0] in ("body", "query", "path", "header", "cookie", "form", "file"):
+            loc = loc[1:]
+        if loc and loc[0] == "payload":
+            loc = loc[1:]
         errors.setdefault(".".join(loc) or "__all__", []).append(err.get("msg", "invalid"))
     first_field, first_msgs = next(iter(errors.items()), ("__all__", ["invalid"]))
     return _error(request, 422, "invalid", f"{first_field}: {first_msgs[0]}", errors)
@@ -112,3 +123,6 @@ def _http_error(request, exc):
 api.add_router("/communities", communities_router)
 # The library lives under each community: /communities/{slug}/knowledge, /{slug}/search.
 api.add_router("/communities", knowledge_router)
+# Threads live under each community: /communities/{slug}/threads; notifications are yours.
+api.add_router("/communities", conversations_router)
+api.add_router("/notifications", notifications_router)
