@@ -157,6 +157,19 @@ def conversations_for(*, user) -> QuerySet[Conversation]:
     )
 
 
+def conversations_with_last_message(*, user) -> QuerySet[Conversation]:
+    """The inbox: each conversation with the start of its latest message and who sent it,
+    in one query (the preview is only ever shown to the two people in it)."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Substr
+
+    latest = Message.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-id")
+    return conversations_for(user=user).annotate(
+        last_body=Subquery(latest.annotate(start=Substr("body", 1, 160)).values("start")[:1]),
+        last_sender_id=Subquery(latest.values("sender_id")[:1]),
+    )
+
+
 def conversation_get(*, user, pk: int) -> Conversation:
     conversation = get_object_or_404(
         Conversation.objects.select_related("user_low", "user_high"), pk=pk
@@ -181,6 +194,13 @@ def unread_by_conversation(*, user) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {row["conversation_id"]: row["n"] for row in rows}
+
+
+def block_exists(*, blocker, blocked) -> bool:
+    """Whether `blocker` blocked `blocked` (one way; permissions.is_blocked_between is both)."""
+    from kring.conversations.models import Block
+
+    return Block.objects.filter(blocker=blocker, blocked=blocked).exists()
 
 
 def messages_unread_count(*, user) -> int:

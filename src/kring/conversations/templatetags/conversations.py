@@ -1,0 +1,64 @@
+"""Template helpers for conversations that other apps' pages use (a profile's "Send a message"
+and block buttons), so those apps need not import conversations."""
+
+from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from kring.conversations import permissions, selectors
+from kring.conversations.models import NotificationKind
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def message_options(context, person) -> dict:
+    """What the viewer can do about direct messages with `person`:
+    {"can_message", "blocked" (the viewer blocked them), "can_block"}."""
+    viewer = context["request"].user
+    if not viewer.is_authenticated or viewer.pk == person.pk:
+        return {"can_message": False, "blocked": False, "can_block": False}
+    return {
+        "can_message": permissions.can_message(viewer, person),
+        "blocked": selectors.block_exists(blocker=viewer, blocked=person),
+        "can_block": True,
+    }
+
+
+def _sentence(notification, viewer) -> str:
+    kind = notification.kind
+    thread = notification.thread
+    if kind == NotificationKind.MESSAGE:
+        return _("%(name)s sent you a message")
+    if kind == NotificationKind.MODERATION:
+        if thread is None:
+            return _("A facilitator took a moderation step on your post")
+        return _("A facilitator took a moderation step on your post in “%(title)s”")
+    if thread is None:
+        return str(notification.get_kind_display())
+    if kind == NotificationKind.MENTION:
+        return _("%(name)s mentioned you in “%(title)s”")
+    if kind == NotificationKind.ANSWER_ACCEPTED:
+        return _("Your answer in “%(title)s” was accepted")
+    if kind == NotificationKind.REPLY:
+        if thread.author_id != viewer.pk:
+            return _("%(name)s replied to you in “%(title)s”")
+        if thread.is_question:
+            return _("%(name)s replied to your question “%(title)s”")
+        return _("%(name)s replied to your discussion “%(title)s”")
+    return str(notification.get_kind_display())
+
+
+@register.simple_tag
+def notification_sentence(notification, viewer) -> str:
+    """One sentence that says what happened and where, never the content of a message."""
+    actor = notification.actor
+    name = actor.full_name if actor is not None else _("Someone")
+    title = notification.thread.title if notification.thread is not None else ""
+    values = {
+        "name": format_html('<strong class="person-name">{}</strong>', name),
+        "title": conditional_escape(title),
+    }
+    # The sentence is ours (or the translator's); the name and title are escaped above.
+    return mark_safe(conditional_escape(_sentence(notification, viewer)) % values)  # noqa: S308
