@@ -1,13 +1,16 @@
 """`kring worker`: runs background tasks (e-mail, notifications, digests) and the periodic ones."""
 
+import signal
 import threading
 import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connections
 from django.utils.module_loading import import_string
+from django_tasks import task_backends
+from django_tasks_db.backend import DatabaseBackend
 
 
 def enqueue_periodic(now: float, last_run: dict[str, float]) -> list[str]:
@@ -42,9 +45,28 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch: bool, interval: float, **options):
         verbosity = options["verbosity"]
+        if not isinstance(task_backends["default"], DatabaseBackend):
+            # KRING_TASKS_IMMEDIATE: every task already ran in the process that enqueued it;
+            # only the periodic ones are left to start.
+            if not batch:
+                raise CommandError(
+                    "Tasks run immediately (KRING_TASKS_IMMEDIATE is set), so there is no "
+                    "queue to work on. Use `kring worker --batch` from cron for the digests."
+                )
+            enqueue_periodic(time.monotonic(), {})
+            return
         if batch:
             enqueue_periodic(time.monotonic(), {})
-            call_command("db_worker", batch=True, no_startup_delay=True, verbosity=verbosity)
+            # db_worker takes over Ctrl-C and SIGTERM; give them back when it is done, so a
+            # batch run inside a longer process (tests, a cron wrapper) leaves no trace.
+            saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                call_command(
+                    "db_worker", batch=True, startup_delay=False, reload=False, verbosity=verbosity
+                )
+            finally:
+                for sig, handler in saved.items():
+                    signal.signal(sig, handler)
             return
         stop = threading.Event()
 
@@ -62,6 +84,8 @@ class Command(BaseCommand):
         thread.start()
         self.stdout.write("Kring worker started; Ctrl-C stops it.")
         try:
-            call_command("db_worker", interval=interval, verbosity=verbosity)
+            # No autoreload, even with DEBUG: a reloader would start a second process
+            # with its own scheduler.
+            call_command("db_worker", interval=interval, reload=False, verbosity=verbosity)
         finally:
             stop.set()
