@@ -8,6 +8,11 @@ class ConversationsConfig(AppConfig):
     verbose_name = _("Conversations")
 
     def ready(self) -> None:
+        from kring.conversations.search import ThreadSearchProvider
+        from kring.core.search import registry
+
+        registry.register(ThreadSearchProvider())
+
         from kring.conversations.emails import waiting_questions
         from kring.core import digest
 

@@ -21,14 +21,19 @@ def kind_label(value: str) -> str:
     """The readable name of an item kind; "person" for people in search results."""
     if value == "person":
         return _("Person")
+    # Conversations index their threads with these kinds (knowledge does not import them).
+    if value == "question":
+        return _("Question")
+    if value == "discussion":
+        return _("Discussion")
     return str(Kind(value).label) if value in Kind.values else value
 
 
 @register.filter
 def kind_group(value: str) -> str:
     """ "implicit" for stories and lessons, "explicit" for the rest (for the badge colour)."""
-    if value == "person":
-        return "person"
+    if value in ("person", "question", "discussion"):
+        return value
     return "implicit" if value in IMPLICIT_KINDS else "explicit"
 
 

@@ -1,0 +1,489 @@
+"""Questions and discussions: the list, one thread with its replies, writing and editing,
+useful marks, accepting an answer, attachments, the edit history and @mention lookup.
+Views parse input, call one service or selector, and render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kring.communities import permissions as community_permissions
+from kring.conversations import permissions, selectors, services
+from kring.conversations.forms import ReplyForm, ReplyUpdateForm, ThreadForm, ThreadUpdateForm
+from kring.conversations.models import PostRevision, ThreadKind
+from kring.core.diff import text_diff
+from kring.core.markdown import render_markdown
+from kring.core.models import Tag
+
+THREAD_PAGE_SIZE = 25
+# Errors the services report under their own names, shown next to these form fields.
+ERROR_FIELDS = {"file": "attachments"}
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            name = ERROR_FIELDS.get(name, name)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _frame(request, community) -> dict:
+    """What the community header needs on every conversations page."""
+    return {
+        "community": community,
+        "inside": True,
+        "can_manage": community_permissions.can_manage(request.user, community),
+        "tab": "conversations",
+    }
+
+
+def _thread(request, slug: str, pk: int):
+    community = selectors.community_for(user=request.user, slug=slug)
+    return selectors.thread_get(user=request.user, community=community, pk=pk)
+
+
+def _mention_url(community) -> str:
+    return reverse("mention-search", kwargs={"slug": community.slug})
+
+
+def _int(value) -> int | None:
+    value = str(value or "")
+    return int(value) if value.isdigit() and len(value) < 10 else None
+
+
+# --- The list -------------------------------------------------------------------------------
+
+
+def _themes_in_use(community) -> list[Tag]:
+    """The themes of this community's threads, for the filter (hidden threads too: a theme
+    name is no secret, and the list stays one cheap query)."""
+    return list(Tag.objects.filter(threads__community=community).distinct().order_by("name"))
+
+
+FILTER_LABELS = {
+    "all": _("All"),
+    "questions": _("Questions"),
+    "discussions": _("Discussions"),
+    "waiting": _("Waiting for an answer"),
+    "answered": _("Answered"),
+    "mine": _("Mine"),
+}
+
+
+@login_required
+def thread_list_view(request, slug: str):
+    community = selectors.community_for(user=request.user, slug=slug)
+    current = request.GET.get("filter", "all")
+    if current not in selectors.THREAD_FILTERS:
+        current = "all"
+    theme = request.GET.get("theme", "")[:80]
+    threads = selectors.threads_for_community(
+        community=community, user=request.user, filter=current, tag=theme
+    )
+    page = Paginator(threads, THREAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        **_frame(request, community),
+        "page": page,
+        "current": current,
+        "theme": theme,
+        "filtered": current != "all" or bool(theme),
+        "can_start": permissions.can_start_thread(request.user, community),
+    }
+    if request.htmx and request.htmx.target == "thread-results":
+        response = render(request, "conversations/_thread_results.html", context)
+    else:
+        context.update(
+            filters=[(key, FILTER_LABELS[key]) for key in selectors.THREAD_FILTERS],
+            themes=_themes_in_use(community),
+        )
+        response = render(request, "conversations/thread_list.html", context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+# --- Starting and editing -------------------------------------------------------------------
+
+
+@login_required
+def thread_create_view(request, slug: str):
+    community = selectors.community_for(user=request.user, slug=slug)
+    permissions.check_start_thread(request.user, community)
+    kind = request.GET.get("kind", "")
+    form = ThreadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"kind": kind if kind in ThreadKind.values else ThreadKind.QUESTION},
+        mention_url=_mention_url(community),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            thread = services.thread_create(
+                community=community,
+                by=request.user,
+                kind=data["kind"],
+                title=data["title"],
+                body=data["body"],
+                tags=data["tags"],
+                attachments=data["attachments"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if thread.is_question:
+                messages.success(request, _("Your question is posted. Members will see it."))
+            else:
+                messages.success(request, _("Your discussion has started."))
+            return redirect(thread)
+    return render(
+        request,
+        "conversations/thread_form.html",
+        {
+            **_frame(request, community),
+            "form": form,
+            "creating": True,
+            "files_dropped": bool(request.FILES) and bool(form.errors),
+        },
+    )
+
+
+@login_required
+def thread_update_view(request, slug: str, pk: int):
+    thread = _thread(request, slug, pk)
+    permissions.check_edit_post(request.user, thread)
+    attachments = selectors.thread_attachments(thread=thread)
+    current_tags = [t.name for t in thread.tags.all()]
+    form = ThreadUpdateForm(
+        request.POST or None,
+        request.FILES or None,
+        kind=thread.kind,
+        initial={
+            "title": thread.title,
+            "body": thread.body,
+            "tags": current_tags,
+        },
+        mention_url=_mention_url(thread.community),
+        existing_attachments=len(attachments),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            # The text and every new file are kept together, or not at all.
+            with transaction.atomic():
+                services.thread_update(
+                    thread=thread,
+                    by=request.user,
+                    title=data["title"],
+                    body=data["body"],
+                    # Unchanged themes are left alone, so saving as-is adds no version.
+                    tags=None if data["tags"] == current_tags else data["tags"],
+                )
+                for upload in data["attachments"]:
+                    services.attachment_add(thread=thread, by=request.user, upload=upload)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect(thread)
+    return render(
+        request,
+        "conversations/thread_form.html",
+        {
+            **_frame(request, thread.community),
+            "form": form,
+            "thread": thread,
+            "attachments": attachments,
+            "creating": False,
+            "files_dropped": bool(request.FILES) and bool(form.errors),
+        },
+    )
+
+
+# --- One thread -----------------------------------------------------------------------------
+
+
+def _prepare_post(post, user, thread, *, mine: set[int] | None = None) -> None:
+    """Render the Markdown and work out, once, what the viewer may do with a post."""
+    post.body_html = render_markdown(post.body or "")
+    post.can_edit = permissions.can_edit_post(user, post)
+    post.can_react = permissions.can_react(user, post)
+    post.can_flag = permissions.can_flag(user, post)
+    if mine is not None:
+        post.marked_useful = post.pk in mine
+
+
+def _detail_context(request, thread, *, reply_form=None, reply_parent=None) -> dict:
+    user = request.user
+    community = thread.community
+    replies = selectors.thread_replies(thread=thread, user=user)
+    mention_url = _mention_url(community)
+    thread.marked_useful = selectors.thread_marked_useful(thread=thread, user=user)
+    _prepare_post(thread, user, thread)
+    can_reply = permissions.can_reply(user, thread)
+    for reply in replies:
+        for post in (reply, *reply.child_list):
+            # The selector fetched the replies of this thread: remember it, so the
+            # permission checks below need no query per reply.
+            post.thread = thread
+            _prepare_post(post, user, thread)
+            post.is_accepted = post.pk == thread.accepted_reply_id
+        if can_reply:
+            if reply_parent is not None and reply_parent == reply.pk:
+                reply.reply_form = reply_form
+            else:
+                reply.reply_form = ReplyForm(
+                    initial={"parent": reply.pk},
+                    auto_id=f"id_reply{reply.pk}_%s",
+                    mention_url=mention_url,
+                )
+    top_form = reply_form if reply_form is not None and reply_parent is None else None
+    return {
+        **_frame(request, community),
+        "thread": thread,
+        "replies": replies,
+        "attachments": selectors.thread_attachments(thread=thread),
+        "tags": list(thread.tags.all()),
+        "can_reply": can_reply,
+        "can_accept": permissions.can_accept(user, thread),
+        "can_moderate": permissions.can_moderate(user, community),
+        "reply_form": top_form or ReplyForm(mention_url=mention_url),
+    }
+
+
+@login_required
+def thread_detail_view(request, slug: str, pk: int):
+    thread = _thread(request, slug, pk)
+    return render(request, "conversations/thread_detail.html", _detail_context(request, thread))
+
+
+@login_required
+@require_POST
+def reply_create_view(request, slug: str, pk: int):
+    thread = _thread(request, slug, pk)
+    permissions.check_reply(request.user, thread)
+    form = ReplyForm(request.POST, request.FILES, mention_url=_mention_url(thread.community))
+    parent = None
+    parent_pk = _int(request.POST.get("parent"))
+    if parent_pk:
+        parent = selectors.reply_get(user=request.user, thread=thread, pk=parent_pk)
+        form.auto_id = f"id_reply{parent.pk}_%s"
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            reply = services.reply_create(
+                thread=thread,
+                by=request.user,
+                body=data["body"],
+                parent=parent,
+                attachments=data["attachments"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your reply has been posted."))
+            return redirect(f"{thread.get_absolute_url()}#reply-{reply.pk}")
+    # Top-level parents get their form back in place; a reply to a child is shown at the top.
+    context = _detail_context(
+        request,
+        thread,
+        reply_form=form,
+        reply_parent=(parent.parent_id or parent.pk) if parent else None,
+    )
+    context["files_dropped"] = bool(request.FILES)
+    return render(request, "conversations/thread_detail.html", context, status=400)
+
+
+@login_required
+def reply_update_view(request, slug: str, pk: int, reply_pk: int):
+    thread = _thread(request, slug, pk)
+    reply = selectors.reply_get(user=request.user, thread=thread, pk=reply_pk)
+    permissions.check_edit_post(request.user, reply)
+    form = ReplyUpdateForm(
+        request.POST or None,
+        initial={"body": reply.body},
+        mention_url=_mention_url(thread.community),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reply_update(reply=reply, by=request.user, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect(f"{thread.get_absolute_url()}#reply-{reply.pk}")
+    return render(
+        request,
+        "conversations/thread_reply_form.html",
+        {**_frame(request, thread.community), "thread": thread, "reply": reply, "form": form},
+    )
+
+
+# --- Useful and accepted --------------------------------------------------------------------
+
+
+def _useful(request, thread, reply=None):
+    useful = request.POST.get("useful", "1") != "0"
+    post = services.reaction_set(thread=thread, by=request.user, reply=reply, useful=useful)
+    if request.htmx:
+        post.marked_useful = useful
+        post.can_react = True
+        return render(
+            request,
+            "conversations/_thread_useful.html",
+            {"post": post, "reply": reply, "thread": thread, "community": thread.community},
+        )
+    if useful:
+        messages.success(request, _("Thanks: the author will be glad it helped."))
+    anchor = f"#reply-{reply.pk}" if reply is not None else ""
+    return redirect(thread.get_absolute_url() + anchor)
+
+
+@login_required
+@require_POST
+def thread_useful_view(request, slug: str, pk: int):
+    thread = _thread(request, slug, pk)
+    return _useful(request, thread)
+
+
+@login_required
+@require_POST
+def reply_useful_view(request, slug: str, pk: int, reply_pk: int):
+    thread = _thread(request, slug, pk)
+    reply = selectors.reply_get(user=request.user, thread=thread, pk=reply_pk)
+    return _useful(request, thread, reply)
+
+
+@login_required
+@require_POST
+def answer_accept_view(request, slug: str, pk: int):
+    thread = _thread(request, slug, pk)
+    permissions.check_accept(request.user, thread)
+    if request.POST.get("accept", "1") == "0":
+        services.answer_unaccept(thread=thread, by=request.user)
+        messages.success(request, _("The answer is no longer marked as accepted."))
+        return redirect(thread)
+    reply = selectors.reply_get(
+        user=request.user, thread=thread, pk=_int(request.POST.get("reply"))
+    )
+    try:
+        services.answer_accept(thread=thread, reply=reply, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(thread)
+    messages.success(request, _("Marked as the accepted answer. Thank you for closing the loop."))
+    return redirect(f"{thread.get_absolute_url()}#reply-{reply.pk}")
+
+
+# --- History --------------------------------------------------------------------------------
+
+
+def _history(thread, user) -> list[dict]:
+    """The opening post and every edited reply the viewer may see, each with its versions
+    newest first and what changed from the version before."""
+    can_moderate = permissions.can_moderate(user, thread.community)
+    revisions = list(
+        PostRevision.objects.filter(thread=thread)
+        .select_related("edited_by", "reply__author")
+        .order_by("reply_id", "number")
+    )
+    posts: dict = {}
+    for revision in revisions:
+        posts.setdefault(revision.reply_id, []).append(revision)
+    history = []
+    for versions in posts.values():
+        reply = versions[0].reply
+        if reply is not None:
+            if len(versions) < 2:
+                continue
+            if reply.hidden and not (can_moderate or reply.author_id == user.pk):
+                continue
+        previous = None
+        for version in versions:
+            version.changes = []
+            before_title = previous.title if previous else ""
+            before_body = previous.body if previous else ""
+            if reply is None and before_title != version.title:
+                version.changes.append((_("Title"), text_diff(before_title, version.title)))
+            if before_body != version.body:
+                version.changes.append((_("Text"), text_diff(before_body, version.body)))
+            previous = version
+        history.append({"reply": reply, "versions": list(reversed(versions))})
+    history.sort(key=lambda post: (post["reply"] is not None, post["reply"] and post["reply"].pk))
+    return history
+
+
+@login_required
+def thread_history_view(request, slug: str, pk: int):
+    thread = _thread(request, slug, pk)
+    return render(
+        request,
+        "conversations/thread_history.html",
+        {
+            **_frame(request, thread.community),
+            "thread": thread,
+            "history": _history(thread, request.user),
+        },
+    )
+
+
+# --- Attachments and mentions ---------------------------------------------------------------
+
+
+@login_required
+def post_attachment_view(request, slug: str, pk: int, att_pk: int):
+    # The thread lookup is the permission check; the selector checks a hidden reply's files.
+    thread = _thread(request, slug, pk)
+    attachment = selectors.attachment_get(user=request.user, thread=thread, pk=att_pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    name = "".join(c for c in attachment.original_name if c.isprintable()) or "attachment"
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _mention_name(name: str) -> str:
+    # Brackets would end the link text early; the mention syntax has no escaping.
+    return " ".join(name.replace("[", "(").replace("]", ")").split())
+
+
+@login_required
+@require_GET
+def mention_search_view(request, slug: str):
+    community = selectors.community_for(user=request.user, slug=slug)
+    people = selectors.mention_candidates(
+        community=community, user=request.user, q=request.GET.get("q", "")
+    )
+    if request.GET.get("format") == "json" or "application/json" in request.headers.get(
+        "Accept", ""
+    ):
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "id": person.pk,
+                        "name": person.full_name,
+                        "organisation": person.organisation,
+                        "mention": f"@[{_mention_name(person.full_name)}](/people/{person.pk}/)",
+                    }
+                    for person in people
+                ]
+            }
+        )
+    for person in people:
+        person.mention = f"@[{_mention_name(person.full_name)}](/people/{person.pk}/)"
+    return render(request, "conversations/_thread_mentions.html", {"people": people})
