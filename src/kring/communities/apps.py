@@ -12,3 +12,8 @@ class CommunitiesConfig(AppConfig):
         from kring.core.search import registry
 
         registry.register(PersonSearchProvider())
+
+        from kring.communities import feed as community_feed
+        from kring.core import feed
+
+        feed.register_describer(community_feed.VERBS, community_feed.describe_joined)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kring.communities import permissions, selectors, services
 from kring.communities.forms import CommunityForm, GroundRulesForm, InvitationForm, SignupForm
 from kring.communities.models import Membership, Role
+from kring.core import feed
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -109,13 +110,25 @@ def community_detail_view(request, slug: str):
         "tab": "about",
     }
     if inside:
+        page = feed.community_feed(
+            community=community, user=request.user, before=request.GET.get("before")
+        )
+        context["feed"] = page
+        if request.htmx and request.GET.get("before"):
+            # "Show more": only the next entries, which replace the button.
+            response = render(request, "communities/_feed.html", context)
+            patch_vary_headers(response, ["HX-Request"])
+            return response
+        context["panels"] = feed.community_panels(community=community, user=request.user)
         context["newest"] = (
             Membership.objects.filter(community=community)
             .select_related("user")
             .order_by("-joined_at")[:8]
         )
         context["mix"] = selectors.perspective_mix(community=community)
-    return render(request, "communities/community_detail.html", context)
+    response = render(request, "communities/community_detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

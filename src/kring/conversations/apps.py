@@ -13,6 +13,12 @@ class ConversationsConfig(AppConfig):
 
         registry.register(ThreadSearchProvider())
 
+        from kring.conversations import feed as conversations_feed
+        from kring.core import feed
+
+        feed.register_describer(conversations_feed.VERBS, conversations_feed.describe)
+        feed.register_panel(conversations_feed.waiting_panel)
+
         from kring.conversations.emails import waiting_questions
         from kring.core import digest
 

@@ -17,3 +17,8 @@ class KnowledgeConfig(AppConfig):
         from kring.knowledge.digest import new_items
 
         digest.register("library", _("New in the library"), new_items, position=20)
+
+        from kring.core import feed
+        from kring.knowledge import feed as knowledge_feed
+
+        feed.register_describer(knowledge_feed.VERBS, knowledge_feed.describe)
