@@ -666,3 +666,56 @@ def test_textareas_carry_the_mention_url(circle, make_client, setup):
     page = make_client(circle.asker).get(url("thread-detail", thread)).content.decode()
     assert f'data-mention-url="{url("mention-search", slug=circle.community.slug)}"' in page
     assert "kring/mentions.js" in page
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+def test_threads_are_searchable_with_their_visible_replies(
+    circle, make_thread, make_reply, django_capture_on_commit_callbacks
+):
+    """A thread's title, text and visible replies are indexed; a hidden reply's words are not."""
+    from kring.core import search
+
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = make_thread(title="Mantelzorg in de wijk", body="Wie heeft ervaring?")
+        make_reply(thread, body="Wij werken met een buurtcoach.")
+        secret = make_reply(thread, body="Geheimzinnig antwoord")
+    Reply.objects.filter(pk=secret.pk).update(hidden=True)
+    search.index_objects("thread", [thread.pk])
+    ids = [circle.community.pk]
+    hits = search.search("buurtcoach", community_ids=ids).hits
+    assert [(h.document.doc_type, h.document.doc_id) for h in hits] == [("thread", thread.pk)]
+    assert hits[0].document.url == thread.get_absolute_url()
+    assert hits[0].document.kind == "question"
+    assert search.search("geheimzinnig", community_ids=ids).hits == []
+
+
+def test_hidden_thread_leaves_the_index(circle, make_thread, django_capture_on_commit_callbacks):
+    """Once hidden, a thread is no longer found."""
+    from kring.core import search
+
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = make_thread(title="Subsidie voor buurthuizen")
+    assert search.search("buurthuizen", community_ids=[circle.community.pk]).total == 1
+    Thread.objects.filter(pk=thread.pk).update(hidden=True)
+    search.index_objects("thread", [thread.pk])
+    assert search.search("buurthuizen", community_ids=[circle.community.pk]).total == 0
+
+
+def test_community_search_page_shows_threads(
+    circle, make_thread, make_client, django_capture_on_commit_callbacks
+):
+    """The community search page lists a question with its label and link, title escaped."""
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = make_thread(
+            title="Dagbesteding <script>x</script>", kind="discussion", body="Over dagbesteding."
+        )
+    response = make_client(circle.guest).get(
+        reverse("community-search", kwargs={"slug": circle.community.slug}) + "?q=dagbesteding"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'href="{thread.get_absolute_url()}"' in html
+    assert "badge-discussion" in html and ">Discussion</span>" in html
+    assert "<script>x" not in html
