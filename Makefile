@@ -1,6 +1,7 @@
 # Kring's commands. The README names two: `make run` and `make test`.
 #
-#   make run       install, migrate, load the demo and serve it at http://127.0.0.1:8000
+#   make run       install, migrate, load the demo and serve it at http://127.0.0.1:8000,
+#                  with `kring worker` for e-mail and digests beside it
 #   make test      install with the dev tools and run every test (unit and browser)
 #   make lint      ruff check and ruff format --check
 #   make format    let ruff fix what it can and format the code
@@ -50,11 +51,15 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	@$(PIP) install -q -e '.[dev]' 2>&1 | $(QUIET_PIP)
 	@touch $@ $(VENV)/.installed
 
+# The worker (e-mail, notifications, digests) runs in the background beside the web server
+# and stops with it. Its e-mails go to this terminal unless KRING_EMAIL_HOST is set.
 run: $(VENV)/.installed
 	@KRING_DEBUG=1 $(KRING) migrate --no-input -v 0
 	@KRING_DEBUG=1 $(KRING) seed-demo
-	@echo "Serving the demo at http://127.0.0.1:8000 (Ctrl-C stops it)"
-	@KRING_DEBUG=1 $(KRING) runserver 127.0.0.1:8000
+	@echo "Serving the demo at http://127.0.0.1:8000 with a background worker (Ctrl-C stops both)"
+	@KRING_DEBUG=1 $(KRING) worker -v 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  KRING_DEBUG=1 $(KRING) runserver 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download is never used.
 chromium:

@@ -82,7 +82,8 @@ class Command(BaseCommand):
 
         thread = threading.Thread(target=schedule, name="kring-scheduler", daemon=True)
         thread.start()
-        self.stdout.write("Kring worker started; Ctrl-C stops it.")
+        if verbosity:
+            self.stdout.write("Kring worker started; Ctrl-C stops it.")
         try:
             # No autoreload, even with DEBUG: a reloader would start a second process
             # with its own scheduler.
