@@ -78,7 +78,7 @@ def _scope_description(scope: str) -> str:
 # A mail client's one-click unsubscribe (RFC 8058) posts without a CSRF token or session:
 # the signed token in the URL is what authorises the change.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe_view(request, token: str):
     try:
         user, scope = services.unsubscribe_read(token=token)
