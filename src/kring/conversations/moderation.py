@@ -463,6 +463,7 @@ def moderation_queue(*, community: Community, user) -> list[dict]:
     )
     groups: dict[tuple, dict] = {}
     for flag in flags:
+        flag.thread.community = community
         key = (flag.thread_id, flag.reply_id)
         if key not in groups:
             post = flag.reply or flag.thread
