@@ -107,6 +107,23 @@ def notification_headline(notification: Notification) -> str:
     return _("News in Kring")
 
 
+def _still_relevant(notification: Notification) -> bool:
+    """Things change between the event and the worker: someone left the community, or a
+    facilitator hid the post. Then the e-mail would point at nothing (or leak a title)."""
+    if notification.kind == NotificationKind.MODERATION:
+        return True
+    if (
+        notification.community_id
+        and not Membership.objects.filter(
+            community_id=notification.community_id, user_id=notification.recipient_id
+        ).exists()
+    ):
+        return False
+    hidden_thread = notification.thread is not None and notification.thread.hidden
+    hidden_reply = notification.reply is not None and notification.reply.hidden
+    return not (hidden_thread or hidden_reply)
+
+
 def notification_email_send(*, notification_id: int) -> bool:
     """Claim the notification (emailed_at), then send; a second run finds it claimed."""
     with transaction.atomic():
@@ -121,7 +138,7 @@ def notification_email_send(*, notification_id: int) -> bool:
     recipient = notification.recipient
     # Preferences are read again here: someone may have switched this off (or unsubscribed)
     # between the event and the worker picking it up.
-    if not wants_email(recipient, notification.kind):
+    if not wants_email(recipient, notification.kind) or not _still_relevant(notification):
         return False
     scope = EMAIL_PREFERENCE.get(notification.kind) or "all"
     with translation.override(_language(recipient)):

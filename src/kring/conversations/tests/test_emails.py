@@ -203,3 +203,31 @@ def test_inactive_or_addressless_people_get_no_email(
     with django_capture_on_commit_callbacks(execute=True):
         make_reply(thread)
     assert mail.outbox == []
+
+
+def test_no_email_when_the_post_was_hidden_or_the_reader_left_before_sending(
+    circle, make_thread, make_reply
+):
+    """Hidden before the worker ran, or the recipient left: the e-mail is not sent."""
+    from kring.communities.models import Membership
+    from kring.communities.services import membership_remove
+    from kring.conversations.models import Reply
+
+    thread = make_thread()
+    reply = make_reply(thread)
+    notification = Notification.objects.get(recipient=circle.asker, reply=reply)
+    Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
+    Reply.objects.filter(pk=reply.pk).update(hidden=True)
+    mail.outbox.clear()
+    assert notification_email_send(notification_id=notification.pk) is False
+
+    other = make_reply(thread, body="Second")
+    later = Notification.objects.get(recipient=circle.asker, reply=other)
+    Notification.objects.filter(pk=later.pk).update(emailed_at=None)
+    membership_remove(
+        membership=Membership.objects.get(community=circle.community, user=circle.asker),
+        by=circle.facilitator,
+    )
+    mail.outbox.clear()
+    assert notification_email_send(notification_id=later.pk) is False
+    assert mail.outbox == []
