@@ -29,6 +29,7 @@ from kring.communities.services import (
     membership_role_change,
 )
 from kring.demo.avatars import avatar_png
+from kring.demo.conversations import conversations_ensure, messages_ensure
 from kring.demo.data import ADMIN, COMMUNITIES, PEOPLE, CommunitySpec, PersonSpec
 from kring.demo.library import LIBRARY, ItemSpec
 from kring.knowledge.models import Comment, KnowledgeItem, Useful
@@ -65,6 +66,10 @@ class DemoSeedResult:
     items_created: int = 0
     useful_added: int = 0
     comments_added: int = 0
+    threads: int = 0
+    threads_created: int = 0
+    messages_added: int = 0
+    flags_added: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -326,7 +331,8 @@ def demo_seed(
     progress: Progress | None = None,
     now: datetime | None = None,
 ) -> DemoSeedResult:
-    """Create (or complete) the demo communities, people, photos, memberships and libraries.
+    """Create (or complete) the demo communities, people, photos, memberships, libraries and
+    conversations.
 
     `progress` wraps the loop over people, e.g. with a progress bar.
     """
@@ -397,6 +403,11 @@ def demo_seed(
             _library_ensure(
                 key=spec.key, community=community, people=by_name, now=now, result=result
             )
+            talk = conversations_ensure(key=spec.key, community=community, people=by_name, now=now)
+            result.threads += talk["threads"]
+            result.threads_created += talk["threads_created"]
+            result.flags_added += talk["flags_added"]
+        result.messages_added = messages_ensure(people=by_name, now=now)
 
     result.logins = _logins(admin, users)
     return result

@@ -15,8 +15,21 @@ from django.utils import timezone
 
 from kring.accounts.models import User
 from kring.communities.models import Community, GroundRule, Membership, Role, Visibility
+from kring.conversations.models import (
+    Conversation,
+    Flag,
+    FlagStatus,
+    Message,
+    Notification,
+    PostRevision,
+    Reaction,
+    Reply,
+    Thread,
+    ThreadKind,
+)
 from kring.core.models import ActivityEvent, SearchDocument, Tag, Verb
 from kring.core.search import text
+from kring.demo.conversations import FLAGS, MENTION, MESSAGES, THREADS
 from kring.demo.data import COMMUNITIES, PEOPLE
 from kring.demo.library import LIBRARY
 from kring.demo.services import DEFAULT_PASSWORD
@@ -67,6 +80,14 @@ def counts() -> dict[str, int]:
             Useful,
             Comment,
             SearchDocument,
+            Thread,
+            Reply,
+            PostRevision,
+            Reaction,
+            Conversation,
+            Message,
+            Flag,
+            Notification,
         )
     }
 
@@ -160,6 +181,7 @@ def test_running_twice_creates_nothing_new(media):
     assert sorted(p.name for p in (media / "photos").iterdir()) == files
     assert "0 new" in output
     assert "(0 new; 0 useful marks and 0 comments added)" in output
+    assert "(0 new; 0 direct messages and 0 flags added)" in output
 
 
 def test_rerun_restores_a_changed_role_and_a_missing_photo(media):
@@ -421,3 +443,141 @@ def test_search_finds_demo_items_by_a_stemmed_word_and_who_knows():
     assert "Gesprekskaart: en hoe gaat het met ú?" in titles
     names = {person["name"] for person in found["people"]}
     assert {"Mehmet Kaya", "Gerrit Kuipers"} <= names
+
+
+# --- Conversations -----------------------------------------------------------------------
+
+
+def _replies(specs):
+    for spec in specs:
+        yield spec
+        yield from _replies(spec.children)
+
+
+def test_conversation_specs_are_consistent_with_the_people_and_communities():
+    """Every demo thread is started by a non-guest member of its community; everyone who
+    replies, marks, is mentioned or flags belongs there too; nobody marks their own post;
+    answers are accepted by the asker or a facilitator; messages go between people who
+    share a community; each flag points at an existing ground rule."""
+    roles = {(key, person.name): role for person in PEOPLE for key, role in person.memberships}
+    rules = {community.key: community.ground_rules for community in COMMUNITIES}
+    titles = Counter((spec.community, spec.title) for spec in THREADS)
+    assert max(titles.values()) == 1
+    for spec in THREADS:
+        where = (spec.community, spec.title)
+        assert len(spec.title) <= 200 and spec.body, where
+        assert roles.get((spec.community, spec.author)) in ("facilitator", "core", "member")
+        assert spec.author not in spec.useful, where
+        replies = list(_replies(spec.replies))
+        texts = [spec.body, *(r.body for r in replies)]
+        names = {m for text in texts for m in MENTION.findall(text)}
+        for name in [*spec.useful, *names, *(r.author for r in replies)]:
+            assert (spec.community, name) in roles, (where, name)
+        for reply in replies:
+            assert reply.author not in reply.useful, (where, reply.author)
+            assert all((spec.community, name) in roles for name in reply.useful), where
+        accepted = [r for r in replies if r.accepted]
+        assert len(accepted) <= 1, where
+        if spec.kind == ThreadKind.DISCUSSION:
+            assert not accepted, where
+        if spec.accepted_by:
+            assert roles[(spec.community, spec.accepted_by)] == "facilitator", where
+    memberships = {person.name: {key for key, _r in person.memberships} for person in PEOPLE}
+    for message in MESSAGES:
+        assert memberships[message.sender] & memberships[message.recipient], message
+    for flag in FLAGS:
+        thread = next(t for t in THREADS if (t.community, t.title) == (flag.community, flag.thread))
+        assert flag.reply_author in {r.author for r in _replies(thread.replies)}
+        assert flag.reporter != flag.reply_author
+        assert 0 <= flag.rule < len(rules[flag.community])
+
+
+def test_each_community_has_questions_discussions_and_waiting_questions():
+    """Each community gets about six questions (most answered, two still waiting, oldest
+    first on the waiting list) and about three discussions with nested replies, @mentions and
+    useful marks; times to first response vary."""
+    seed("--quiet")
+    for community in Community.objects.all():
+        threads = Thread.objects.filter(community=community)
+        questions = threads.filter(kind=ThreadKind.QUESTION)
+        assert 5 <= questions.count() <= 8, community.slug
+        assert threads.filter(kind=ThreadKind.DISCUSSION).count() >= 3, community.slug
+        waiting = list(Thread.objects.filter(community=community).waiting())
+        assert len(waiting) == 2, community.slug
+        assert all(t.reply_count == 0 for t in waiting)
+        answered = questions.filter(accepted_reply__isnull=False).select_related(
+            "accepted_reply", "accepted_by"
+        )
+        assert answered.count() >= 3, community.slug
+        facilitators = set(
+            community.memberships.filter(role=Role.FACILITATOR).values_list("user_id", flat=True)
+        )
+        for question in answered:
+            assert question.accepted_reply.thread_id == question.pk
+            assert question.accepted_reply.author_id != question.author_id
+            assert question.accepted_by_id == question.author_id or (
+                question.accepted_by_id in facilitators
+            )
+            assert question.accepted_at > question.accepted_reply.created_at
+        responses = [
+            t.time_to_first_response for t in questions.filter(first_response_at__isnull=False)
+        ]
+        assert min(responses) < timedelta(hours=12) < timedelta(days=1) < max(responses)
+        assert Reply.objects.filter(thread__community=community, parent__isnull=False).exists()
+        assert Reaction.objects.filter(thread__community=community).count() >= 10
+        mentions = ActivityEvent.objects.filter(community=community, verb=Verb.MENTIONED)
+        assert mentions.exists(), community.slug
+        for thread in threads:
+            assert thread.reply_count == thread.replies.count(), thread.title
+            assert thread.useful_count == thread.reactions.filter(reply=None).count()
+
+
+def test_conversations_are_dated_after_people_joined_and_spread_over_months():
+    """Threads, replies and marks happen after their authors joined and not in the future;
+    threads span months; the activity history has an 'asked' event per question."""
+    seed("--quiet")
+    now = timezone.now()
+    joined = {(m.community_id, m.user_id): m.joined_at for m in Membership.objects.all()}
+    for thread in Thread.objects.all():
+        assert joined[(thread.community_id, thread.author_id)] < thread.created_at <= now
+        for reply in thread.replies.all():
+            assert joined[(thread.community_id, reply.author_id)] < reply.created_at <= now
+            assert reply.created_at >= thread.created_at
+    for reaction in Reaction.objects.select_related("thread"):
+        assert joined[(reaction.thread.community_id, reaction.user_id)] <= reaction.created_at
+        assert reaction.created_at <= now
+    dates = list(Thread.objects.values_list("created_at", flat=True))
+    assert max(dates) - min(dates) > timedelta(days=180)
+    asked = ActivityEvent.objects.filter(verb=Verb.ASKED).count()
+    assert asked == Thread.objects.filter(kind=ThreadKind.QUESTION).count()
+
+
+def test_demo_has_direct_messages_and_sends_no_email(mailoutbox):
+    """A few direct messages between demo people; seeding e-mails nobody, and only recent
+    notifications are unread."""
+    seed("--quiet")
+    assert Conversation.objects.count() == 3
+    assert Message.objects.count() == len(MESSAGES)
+    for message in Message.objects.select_related("conversation"):
+        assert message.conversation.has(message.sender)
+        assert message.conversation.has(message.recipient)
+    assert mailoutbox == []
+    assert Notification.objects.exists()
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+    old = timezone.now() - timedelta(days=15)
+    assert not Notification.objects.filter(created_at__lt=old, read_at__isnull=True).exists()
+    assert Notification.objects.filter(read_at__isnull=True).exists()
+
+
+def test_each_community_has_one_open_flag_pointing_at_a_ground_rule():
+    """A member flagged one reply per community, pointing at one of its ground rules."""
+    pytest.importorskip("kring.conversations.moderation")
+    seed("--quiet")
+    for community in Community.objects.all():
+        flags = list(Flag.objects.filter(community=community).select_related("reply"))
+        assert len(flags) == 1, community.slug
+        flag = flags[0]
+        assert flag.status == FlagStatus.OPEN
+        assert flag.ground_rule.community_id == community.pk
+        assert flag.ground_rule_text == flag.ground_rule.text
+        assert flag.reply is not None and flag.reporter_id != flag.reply.author_id

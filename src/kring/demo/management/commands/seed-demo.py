@@ -1,4 +1,5 @@
-"""`kring seed-demo`: fill this Kring with demo communities, people and library content."""
+"""`kring seed-demo`: fill this Kring with demo communities, people, library content and
+conversations."""
 
 import sys
 
@@ -13,9 +14,9 @@ from kring.demo.services import DEFAULT_PASSWORD, demo_seed
 
 class Command(BaseCommand):
     help = (
-        "Create demo communities, people with photos, memberships and library items with "
-        "useful marks and comments. Safe to run again: what exists already is kept. Prints "
-        "logins to try Kring with."
+        "Create demo communities, people with photos, memberships, library items with "
+        "useful marks and comments, and questions, discussions and direct messages. Safe to "
+        "run again: what exists already is kept. Prints logins to try Kring with."
     )
 
     def add_arguments(self, parser):
@@ -48,7 +49,9 @@ class Command(BaseCommand):
                 f"({result.communities_created} new), {result.memberships} memberships "
                 f"({result.memberships_added} new), {result.items} library items "
                 f"({result.items_created} new; {result.useful_added} useful marks and "
-                f"{result.comments_added} comments added)."
+                f"{result.comments_added} comments added), {result.threads} questions and "
+                f"discussions ({result.threads_created} new; {result.messages_added} direct "
+                f"messages and {result.flags_added} flags added)."
             )
         )
         width = max(len(login.email) for login in result.logins)
