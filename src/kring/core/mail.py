@@ -6,6 +6,9 @@ web request, it turns each message into plain JSON and enqueues `email_deliver`,
 unreachable mail server then never slows a page down or rolls back a change.
 """
 
+import base64
+from email.mime.base import MIMEBase
+
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
@@ -24,7 +27,18 @@ def message_to_dict(message: EmailMultiAlternatives) -> dict:
         "alternatives": [
             [str(content), mimetype] for content, mimetype in getattr(message, "alternatives", [])
         ],
+        "attachments": [_attachment_to_list(a) for a in message.attachments],
     }
+
+
+def _attachment_to_list(attachment) -> list:
+    """(filename, content, mimetype) as JSON: bytes travel as base64."""
+    if isinstance(attachment, MIMEBase):
+        raise ValueError("Queued e-mail takes attachments as (filename, content, mimetype).")
+    filename, content, mimetype = attachment
+    if isinstance(content, bytes):
+        return [filename, base64.b64encode(content).decode("ascii"), mimetype, "base64"]
+    return [filename, content, mimetype, "text"]
 
 
 def message_from_dict(data: dict) -> EmailMultiAlternatives:
@@ -40,6 +54,10 @@ def message_from_dict(data: dict) -> EmailMultiAlternatives:
     )
     for content, mimetype in data["alternatives"]:
         message.attach_alternative(content, mimetype)
+    for filename, content, mimetype, encoding in data.get("attachments", []):
+        if encoding == "base64":
+            content = base64.b64decode(content)
+        message.attach(filename, content, mimetype)
     return message
 
 

@@ -51,6 +51,16 @@ def test_round_trip_keeps_everything():
     assert again.message()["Reply-To"] == "reply@example.org"
 
 
+def test_round_trip_keeps_attachments():
+    """Text and binary attachments survive the JSON trip byte for byte."""
+    message = EmailMultiAlternatives("S", "B", None, ["anna@example.org"])
+    message.attach("agenda.txt", "Punt 1", "text/plain")
+    message.attach("logo.png", b"\x89PNG\r\n\x00\xff", "image/png")
+    again = message_from_dict(json.loads(json.dumps(message_to_dict(message))))
+    assert again.attachments[0][:2] == ("agenda.txt", "Punt 1")
+    assert again.attachments[1] == ("logo.png", b"\x89PNG\r\n\x00\xff", "image/png")
+
+
 @pytest.mark.django_db
 def test_backend_enqueues_on_commit_not_before(queued, django_capture_on_commit_callbacks):
     """Inside a transaction nothing is sent; after the commit the task delivers it."""
