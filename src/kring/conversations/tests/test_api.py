@@ -4,6 +4,7 @@ notifications, with the same rules as the web pages."""
 import json
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -228,6 +229,7 @@ def test_member_asks_a_question(client, circle, bearer):
     assert body["replies"] == [] and body["answered"] is False
     assert body["first_response_at"] is None and body["time_to_first_response_seconds"] is None
     assert body["can_accept"] is True and body["can_edit"] is True
+    assert body["url"] == settings.SITE_URL + thread.get_absolute_url()
 
 
 @pytest.mark.parametrize(
@@ -555,6 +557,7 @@ def test_notifications_list_mark_read_and_count(client, circle, talk, bearer):
     assert note["thread_title"] == "Hoe betrekken we huurders?"
     assert note["reply_id"] == talk["answer"].pk
     assert note["read"] is False and note["created_at"]
+    assert note["url"] == settings.SITE_URL + talk["answer"].get_absolute_url()
 
     response = send(client, "post", f"/api/v1/notifications/{note['id']}/read", None, headers)
     assert response.status_code == 200 and response.json()["read"] is True
