@@ -406,7 +406,7 @@ def test_reindex_rebuilds_the_index(place):
     assert json.loads(run("search", "wijk", "begeleiding", "--json")[0])["results"] == []
     out, err = run("reindex")
     assert SearchDocument.objects.count() == expected
-    assert f"Indexed {expected} documents (person, item)" in out
+    assert f"Indexed {expected} documents (person, item, thread)" in out
     assert "Index size on disk: " in out
     assert f"{expected}/{expected}" in err  # the progress bar reaches its total
     assert json.loads(run("search", "wijk", "begeleiding", "--json")[0])["total"] == 3
