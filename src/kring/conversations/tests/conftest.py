@@ -8,15 +8,16 @@ from kring.communities.models import Role
 
 @pytest.fixture
 def circle(make_community, make_member, make_user):
-    """A small community: facilitator, asker, answerer, guest; plus an outsider."""
+    """A small community: facilitator, asker, answerer, guest; plus an outsider. They all read
+    Kring (and their e-mail) in English, so tests compare against the English source text."""
     from types import SimpleNamespace
 
-    facilitator = make_user(full_name="Fenna Facilitator")
+    facilitator = make_user(full_name="Fenna Facilitator", language="en")
     community = make_community(by=facilitator, name="Zorg thuis")
-    asker = make_member(community, full_name="Anna Asker").user
-    answerer = make_member(community, full_name="Bram Answerer").user
-    guest = make_member(community, full_name="Gijs Guest", role=Role.GUEST).user
-    outsider = make_user(full_name="Otto Outsider")
+    asker = make_member(community, full_name="Anna Asker", language="en").user
+    answerer = make_member(community, full_name="Bram Answerer", language="en").user
+    guest = make_member(community, full_name="Gijs Guest", role=Role.GUEST, language="en").user
+    outsider = make_user(full_name="Otto Outsider", language="en")
     return SimpleNamespace(
         community=community,
         facilitator=facilitator,
