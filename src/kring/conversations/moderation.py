@@ -11,7 +11,7 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -77,6 +77,33 @@ def _index_after_commit(thread: Thread, *, remove: bool) -> None:
         transaction.on_commit(partial(search.index_objects, "thread", [thread.pk]))
 
 
+def _reply_counts_after(thread: Thread, reply: Reply, *, hidden: bool) -> dict:
+    """Keep the thread's numbers in step with what members see when a reply is hidden or
+    restored: reply_count counts visible replies, first_response_at is the earliest visible
+    reply by someone other than the asker (so a question whose only answer was hidden is
+    "waiting" again). A hidden accepted answer is no longer accepted; restoring it does not
+    accept it again. Returns what changed, for the activity log."""
+    fields: dict = {"reply_count": F("reply_count") + (-1 if hidden else 1)}
+    changed: dict = {}
+    if reply.author_id != thread.author_id:
+        first = (
+            Reply.objects.filter(thread=thread, hidden=False)
+            .exclude(author_id=thread.author_id)
+            .order_by("created_at", "id")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        if first != thread.first_response_at:
+            fields["first_response_at"] = thread.first_response_at = first
+    if hidden and thread.accepted_reply_id == reply.pk:
+        fields.update(accepted_reply=None, accepted_at=None, accepted_by=None)
+        thread.accepted_reply, thread.accepted_at, thread.accepted_by = None, None, None
+        changed["unaccepted_reply"] = reply.pk
+    Thread.objects.filter(pk=thread.pk).update(**fields)
+    thread.refresh_from_db(fields=["reply_count"])
+    return changed
+
+
 def _log(
     *,
     by: User,
@@ -88,6 +115,7 @@ def _log(
     ground_rule: GroundRule | None = None,
     flag: Flag | None = None,
     at: datetime,
+    data: dict | None = None,
 ) -> ModerationAction:
     """Write the log row and the activity event, and tell the author."""
     post = reply or thread
@@ -112,7 +140,7 @@ def _log(
         target=post,
         other=post.author if post.author_id != by.pk else None,
         at=at,
-        data={"thread": thread.pk},
+        data={"thread": thread.pk, **(data or {})},
     )
     notify(
         recipients={post.author: NotificationKind.MODERATION},
@@ -214,6 +242,7 @@ def post_hide(
     Flag.objects.filter(thread=thread, reply=reply, status=FlagStatus.OPEN).update(
         status=FlagStatus.UPHELD, resolved_by=by, resolved_at=at
     )
+    changed = _reply_counts_after(thread, reply, hidden=True) if reply is not None else {}
     entry = _log(
         by=by,
         thread=thread,
@@ -224,6 +253,7 @@ def post_hide(
         ground_rule=ground_rule,
         flag=flag,
         at=at,
+        data=changed,
     )
     _index_after_commit(thread, remove=reply is None)
     return entry
@@ -248,6 +278,8 @@ def post_restore(
     at = at or timezone.now()
     post.hidden = False
     post.save(update_fields=["hidden", "updated_at"])
+    if reply is not None:
+        _reply_counts_after(thread, reply, hidden=False)
     entry = _log(
         by=by,
         thread=thread,
@@ -351,13 +383,19 @@ def flag_dismiss(
 
 
 def can_see_moderation_post(user, thread: Thread, reply: Reply | None) -> bool:
-    """The private side of a post: its facilitators and its author, nobody else."""
+    """The private side of a post: its facilitators and its author, nobody else. The page
+    names the thread, so a reply's author is kept out while the thread itself is hidden
+    (unless the thread is theirs too): its title is not theirs to read."""
     if not permissions.can_view(user, thread.community):
         return False
+    if permissions.can_moderate(user, thread.community):
+        return True
+    if not user.is_authenticated:
+        return False
+    if thread.hidden and thread.author_id != user.pk:
+        return False
     post = reply or thread
-    return permissions.can_moderate(user, thread.community) or (
-        user.is_authenticated and post.author_id == user.pk
-    )
+    return post.author_id == user.pk
 
 
 def _facilitators(community: Community) -> list[User]:
