@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kring.accounts.models import User
-from kring.communities.models import Community
+from kring.communities.models import Community, Membership, Role
 from kring.conversations import permissions
 from kring.conversations.models import (
     Conversation,
@@ -97,10 +97,13 @@ def thread_replies(*, thread: Thread, user) -> list[Reply]:
         )
     by_parent: dict[int, list[Reply]] = {}
     top: list[Reply] = []
+    # Hiding a reply hides that reply only: the visible answers to it (which the viewer may
+    # not see the parent of) move up to the top level, in their place in time.
+    shown = {reply.pk for reply in replies}
     for reply in replies:
         reply.marked_useful = reply.pk in mine
         reply.child_list = []
-        if reply.parent_id is None:
+        if reply.parent_id is None or reply.parent_id not in shown:
             top.append(reply)
         else:
             by_parent.setdefault(reply.parent_id, []).append(reply)
@@ -210,8 +213,23 @@ def messages_unread_count(*, user) -> int:
 # Notifications -----------------------------------------------------------------------------
 
 
+def _notifications_visible(user) -> QuerySet[Notification]:
+    """The person's notifications, less those about a thread a facilitator has hidden since:
+    its title is only for its author and the facilitators (as on the thread page)."""
+    qs = Notification.objects.filter(recipient=user)
+    if user.is_superuser:
+        return qs
+    facilitated = Membership.objects.filter(user=user, role=Role.FACILITATOR).values("community_id")
+    return qs.filter(
+        Q(thread__isnull=True)
+        | Q(thread__hidden=False)
+        | Q(thread__author=user)
+        | Q(thread__community_id__in=facilitated)
+    )
+
+
 def notifications_for(*, user, unread_only: bool = False) -> QuerySet[Notification]:
-    qs = Notification.objects.filter(recipient=user).select_related(
+    qs = _notifications_visible(user).select_related(
         "actor", "community", "thread__community", "reply__thread__community"
     )
     if unread_only:
@@ -224,4 +242,4 @@ def notification_get(*, user, pk: int) -> Notification:
 
 
 def notifications_unread_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return _notifications_visible(user).filter(read_at__isnull=True).count()
