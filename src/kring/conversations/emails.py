@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from kring.communities.models import Membership
 from kring.conversations.models import (
     EMAIL_PREFERENCE,
+    Block,
     DigestFrequency,
     Notification,
     NotificationKind,
@@ -139,6 +140,12 @@ def notification_email_send(*, notification_id: int) -> bool:
     # Preferences are read again here: someone may have switched this off (or unsubscribed)
     # between the event and the worker picking it up.
     if not wants_email(recipient, notification.kind) or not _still_relevant(notification):
+        return False
+    # So are blocks: the recipient may have blocked the actor since.
+    if (
+        notification.actor_id
+        and Block.objects.filter(blocker=recipient, blocked_id=notification.actor_id).exists()
+    ):
         return False
     scope = EMAIL_PREFERENCE.get(notification.kind) or "all"
     with translation.override(_language(recipient)):

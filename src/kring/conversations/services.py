@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -298,6 +298,8 @@ def reply_create(
     if parent is not None:
         if parent.thread_id != thread.pk:
             raise ValidationError({"parent": _("That reply is not in this thread.")})
+        if parent.hidden:
+            raise ValidationError({"parent": _("You can't reply to a hidden reply.")})
         if parent.parent_id is not None:
             parent = parent.parent
     at = at or timezone.now()
@@ -421,7 +423,10 @@ def reaction_set(
 ):
     """Say (or unsay) that a post was useful. Counted once per person. Returns the post."""
     post = reply or thread
-    permissions.check_react(by, post)
+    # Taking back your own mark always works, even on a post hidden since you made it.
+    own = Reaction.objects.filter(user=by, thread=thread, reply=reply)
+    if useful or not own.exists():
+        permissions.check_react(by, post)
     model = Reply if reply is not None else Thread
     if useful:
         _reaction, created = Reaction.objects.get_or_create(
@@ -438,7 +443,7 @@ def reaction_set(
                 at=at,
             )
     else:
-        deleted, _rows = Reaction.objects.filter(user=by, thread=thread, reply=reply).delete()
+        deleted, _rows = own.delete()
         if deleted:
             model.objects.filter(pk=post.pk).update(useful_count=F("useful_count") - 1)
     post.refresh_from_db(fields=["useful_count"])
@@ -476,9 +481,21 @@ def _rate_limit(sender: User, recipient: User, at: datetime) -> None:
         )
     if conversation_between(sender, recipient) is None:
         day_ago = at - timedelta(days=1)
-        started = Conversation.objects.filter(
-            Q(user_low=sender) | Q(user_high=sender), created_at__gte=day_ago
-        ).count()
+        # Only the conversations the sender started (sent the first message of) count:
+        # being written to by many people must not stop someone from writing.
+        first_sender = (
+            Message.objects.filter(conversation=OuterRef("pk"))
+            .order_by("created_at", "id")
+            .values("sender_id")[:1]
+        )
+        started = (
+            Conversation.objects.filter(
+                Q(user_low=sender) | Q(user_high=sender), created_at__gte=day_ago
+            )
+            .annotate(first_sender=Subquery(first_sender))
+            .filter(first_sender=sender.pk)
+            .count()
+        )
         if started >= settings.KRING_DM_NEW_PER_DAY:
             raise ValidationError(
                 {
@@ -579,8 +596,15 @@ def preference_for(user: User) -> NotificationPreference:
 def wants_email(user: User, kind: str) -> bool:
     if not user.is_active or not user.email:
         return False
+    preference = preference_for(user)
     field = EMAIL_PREFERENCE.get(kind)
-    return field is None or bool(getattr(preference_for(user), field))
+    if field is None:
+        # Moderation e-mails have no switch of their own (and no field to store one), yet
+        # they carry a one-click unsubscribe for "all". "All" switches every e-mail kind off,
+        # so all four switches off is read as "unsubscribed from everything": then moderation
+        # news arrives in Kring only (the in-app notification is always made).
+        return any(getattr(preference, name) for name in PREFERENCE_FIELDS)
+    return bool(getattr(preference, field))
 
 
 def notify(
