@@ -107,7 +107,9 @@ def test_ask_answer_accept_and_notify(open_tab, people, screenshot):
     expect(bram_tab.locator(".notification-row.is-unread")).to_have_count(1)
     bram_tab.locator(".notification-row a", has_text=QUESTION).first.click()
     expect(bram_tab).to_have_url(thread_url)
-    bram_tab.fill(".reply-form textarea[name=body]", "Nodig ze uit voor een korte lunch in de wijk.")
+    bram_tab.fill(
+        ".reply-form textarea[name=body]", "Nodig ze uit voor een korte lunch in de wijk."
+    )
     bram_tab.locator(".reply-form button[type=submit]").last.click()
     expect(bram_tab.locator(".reply").filter(has_text="korte lunch")).to_have_count(1)
 
