@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kring.communities",
     "kring.knowledge",
     "kring.conversations",
+    "kring.meetings",
     "kring.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -228,6 +229,7 @@ else:
 # idempotent (digests know who is due), so a missed or doubled run does no harm.
 KRING_PERIODIC_TASKS = [
     ("kring.conversations.tasks.digests_send", 15 * 60),
+    ("kring.meetings.tasks.reminders_send", 15 * 60),
 ]
 # Direct messages: how many a person may send in an hour, and to how many new people a day.
 KRING_DM_PER_HOUR = 60

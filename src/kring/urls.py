@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("kring.communities.urls")),
     path("", include("kring.knowledge.urls")),
     path("", include("kring.conversations.urls")),
+    path("", include("kring.meetings.urls")),
 ]

@@ -68,6 +68,14 @@ class Verb(models.TextChoices):
     THREAD_LOCKED = "thread_locked", _("locked a thread")
     THREAD_UNLOCKED = "thread_unlocked", _("unlocked a thread")
     FLAG_DISMISSED = "flag_dismissed", _("dismissed a flag")
+    SESSION_PLANNED = "session_planned", _("planned a session")
+    SESSION_UPDATED = "session_updated", _("changed a session")
+    SESSION_CANCELLED = "session_cancelled", _("cancelled a session")
+    RSVPED = "rsvped", _("answered an invitation to a session")
+    ATTENDED = "attended", _("attended a session")
+    REFLECTED = "reflected", _("reflected on a session")
+    ACTION_POINT_CREATED = "action_point_created", _("made an action point")
+    ACTION_POINT_DONE = "action_point_done", _("completed an action point")
 
 
 class ActivityEvent(models.Model):

@@ -1,0 +1,199 @@
+"""Reads for sessions and the learning cycle; every selector takes the viewer and checks access
+(guessed ids give Http404)."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from kring.accounts.models import User
+from kring.communities.models import Community, Membership
+from kring.meetings import permissions
+from kring.meetings.models import (
+    ActionPoint,
+    Attendance,
+    AttendanceStatus,
+    Reflection,
+    Rsvp,
+    RsvpResponse,
+    Session,
+    SessionStatus,
+)
+
+
+def community_for(*, user, slug: str) -> Community:
+    community = get_object_or_404(Community, slug=slug)
+    if not permissions.can_view(user, community):
+        raise Http404
+    return community
+
+
+def sessions_for_community(*, community: Community, user, when: str = "upcoming") -> QuerySet:
+    """Upcoming (soonest first), past (latest first) or all sessions, with going counts."""
+    if not permissions.can_view(user, community):
+        return Session.objects.none()
+    now = timezone.now()
+    qs = Session.objects.filter(community=community).select_related("series")
+    if when == "upcoming":
+        qs = qs.filter(ends_at__gte=now).order_by("starts_at", "id")
+    elif when == "past":
+        qs = qs.filter(ends_at__lt=now).order_by("-starts_at", "-id")
+    else:
+        qs = qs.order_by("starts_at", "id")
+    return qs.annotate(
+        going_count=Count(
+            "rsvps", filter=Q(rsvps__response=RsvpResponse.YES, rsvps__waitlisted=False)
+        ),
+        attended_count=Count(
+            "attendances", filter=Q(attendances__status=AttendanceStatus.ATTENDED), distinct=True
+        ),
+    )
+
+
+def upcoming_for_user(*, user, limit: int = 10, until=None) -> list[Session]:
+    """The next sessions of all of someone's communities (scheduled ones)."""
+    if not user.is_authenticated:
+        return []
+    qs = (
+        Session.objects.scheduled()
+        .filter(
+            community__in=Membership.objects.filter(user=user).values("community_id"),
+            ends_at__gte=timezone.now(),
+        )
+        .select_related("community")
+        .order_by("starts_at", "id")
+    )
+    if until is not None:
+        qs = qs.filter(starts_at__lte=until)
+    return list(qs[:limit])
+
+
+def session_get(*, user, community: Community, pk: int) -> Session:
+    session = get_object_or_404(
+        Session.objects.select_related("community", "series"), community=community, pk=pk
+    )
+    if not permissions.can_view(user, community):
+        raise Http404
+    return session
+
+
+def session_rsvps(*, session: Session) -> dict[str, list[Rsvp]]:
+    """Who answered what: going, waiting (in order), maybe, not coming; people with photos and
+    perspectives, in a fixed number of queries."""
+    rsvps = (
+        Rsvp.objects.filter(session=session)
+        .select_related("user")
+        .prefetch_related("user__perspectives")
+    )
+    groups: dict[str, list[Rsvp]] = {"going": [], "waiting": [], "maybe": [], "no": []}
+    for rsvp in rsvps.order_by("responded_at", "id"):
+        if rsvp.response == RsvpResponse.YES:
+            groups["waiting" if rsvp.waitlisted else "going"].append(rsvp)
+        elif rsvp.response == RsvpResponse.MAYBE:
+            groups["maybe"].append(rsvp)
+        else:
+            groups["no"].append(rsvp)
+    return groups
+
+
+def rsvp_of(*, session: Session, user) -> Rsvp | None:
+    if not user.is_authenticated:
+        return None
+    return Rsvp.objects.filter(session=session, user=user).first()
+
+
+def attendance_sheet(*, session: Session, user) -> list[dict]:
+    """Every member with their RSVP and registered attendance, for the facilitator's checklist."""
+    permissions.check_record_attendance(user, session)
+    members = list(
+        User.objects.filter(memberships__community=session.community)
+        .order_by("full_name")
+        .only("pk", "full_name", "organisation", "photo")
+    )
+    attendance = dict(Attendance.objects.filter(session=session).values_list("user_id", "status"))
+    rsvp = dict(Rsvp.objects.filter(session=session).values_list("user_id", "response"))
+    return [{"user": m, "status": attendance.get(m.pk), "rsvp": rsvp.get(m.pk)} for m in members]
+
+
+def attendance_by_session(*, community: Community, user, limit: int = 24) -> list[Session]:
+    """The latest past sessions, oldest first, with attended/absent/excused counts (chart)."""
+    if not permissions.can_view(user, community):
+        return []
+    qs = (
+        Session.objects.filter(
+            community=community, status=SessionStatus.SCHEDULED, starts_at__lt=timezone.now()
+        )
+        .annotate(
+            attended=Count("attendances", filter=Q(attendances__status=AttendanceStatus.ATTENDED)),
+            absent=Count("attendances", filter=Q(attendances__status=AttendanceStatus.ABSENT)),
+            excused=Count("attendances", filter=Q(attendances__status=AttendanceStatus.EXCUSED)),
+        )
+        .order_by("-starts_at")[:limit]
+    )
+    return list(reversed(list(qs)))
+
+
+def reflections_for(*, session: Session, user) -> list[Reflection]:
+    if not permissions.can_view(user, session.community):
+        return []
+    return list(
+        Reflection.objects.filter(session=session).select_related("author").order_by("created_at")
+    )
+
+
+def action_points_for_session(*, session: Session, user) -> dict[str, list[ActionPoint]]:
+    """On a session's page: the open action points made before it (they stay on every next
+    agenda until done), and those made at this session."""
+    if not permissions.can_view(user, session.community):
+        return {"carried": [], "made_here": []}
+    base = ActionPoint.objects.filter(community=session.community).select_related(
+        "owner", "session", "created_by"
+    )
+    carried = base.filter(done_at__isnull=True).filter(
+        Q(session__starts_at__lt=session.starts_at)
+        | Q(session__isnull=True, created_at__lt=session.starts_at)
+    )
+    made_here = base.filter(session=session)
+    return {"carried": list(carried.exclude(session=session)), "made_here": list(made_here)}
+
+
+def action_points_for_community(
+    *, community: Community, user, state: str = "open", owner: User | None = None
+) -> QuerySet[ActionPoint]:
+    if not permissions.can_view(user, community):
+        return ActionPoint.objects.none()
+    qs = ActionPoint.objects.filter(community=community).select_related(
+        "owner", "session", "created_by"
+    )
+    if state == "open":
+        qs = qs.filter(done_at__isnull=True).order_by("due_date", "created_at", "id")
+    elif state == "done":
+        qs = qs.filter(done_at__isnull=False).order_by("-done_at", "-id")
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    return qs
+
+
+def action_points_for_user(*, user, state: str = "open") -> QuerySet[ActionPoint]:
+    """Someone's own action points across their communities."""
+    qs = ActionPoint.objects.filter(
+        owner=user, community__in=Membership.objects.filter(user=user).values("community_id")
+    ).select_related("community", "session")
+    if state == "open":
+        return qs.filter(done_at__isnull=True).order_by("due_date", "created_at", "id")
+    return qs.filter(done_at__isnull=False).order_by("-done_at", "-id")
+
+
+def action_point_get(*, user, community: Community, pk: int) -> ActionPoint:
+    point = get_object_or_404(
+        ActionPoint.objects.select_related("community", "owner", "session"),
+        community=community,
+        pk=pk,
+    )
+    if not permissions.can_view(user, community):
+        raise Http404
+    return point
+
+
+def series_sessions(*, session: Session) -> QuerySet[Session]:
+    return Session.objects.filter(series=session.series).order_by("starts_at")
