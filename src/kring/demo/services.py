@@ -32,6 +32,7 @@ from kring.demo.avatars import avatar_png
 from kring.demo.conversations import conversations_ensure, messages_ensure
 from kring.demo.data import ADMIN, COMMUNITIES, PEOPLE, CommunitySpec, PersonSpec
 from kring.demo.library import LIBRARY, ItemSpec
+from kring.demo.sessions import sessions_ensure
 from kring.knowledge.models import Comment, KnowledgeItem, Useful
 from kring.knowledge.services import (
     comment_create,
@@ -70,6 +71,7 @@ class DemoSeedResult:
     threads_created: int = 0
     messages_added: int = 0
     flags_added: int = 0
+    sessions_created: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -407,6 +409,13 @@ def demo_seed(
             result.threads += talk["threads"]
             result.threads_created += talk["threads_created"]
             result.flags_added += talk["flags_added"]
+            met = sessions_ensure(
+                key=spec.key,
+                community=community,
+                started=schedule[(spec.key, facilitators[0].email)],
+                now=now,
+            )
+            result.sessions_created += met["sessions_created"]
         result.messages_added = messages_ensure(people=by_name, now=now)
 
     result.logins = _logins(admin, users)

@@ -44,6 +44,15 @@ from kring.knowledge.models import (
     Useful,
 )
 from kring.knowledge.search import item_plain_text
+from kring.meetings.models import (
+    ActionPoint,
+    Attendance,
+    AttendanceStatus,
+    Reflection,
+    Rsvp,
+    Series,
+    Session,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +97,12 @@ def counts() -> dict[str, int]:
             Message,
             Flag,
             Notification,
+            Series,
+            Session,
+            Rsvp,
+            Attendance,
+            Reflection,
+            ActionPoint,
         )
     }
 
@@ -581,3 +596,33 @@ def test_each_community_has_one_open_flag_pointing_at_a_ground_rule():
         assert flag.ground_rule.community_id == community.pk
         assert flag.ground_rule_text == flag.ground_rule.text
         assert flag.reply is not None and flag.reporter_id != flag.reply.author_id
+
+
+def test_each_community_meets_every_six_weeks_with_attendance_and_learning():
+    """Each community has a six-weekly series with attendance on past sessions, answers for
+    the next one, reflections and action points (open ones included), and some people who
+    come less and less."""
+    from django.utils import timezone
+
+    seed("--quiet")
+    now = timezone.now()
+    for community in Community.objects.all():
+        sessions = list(Session.objects.filter(community=community).order_by("starts_at"))
+        gaps = {
+            (b.starts_at.date() - a.starts_at.date()).days
+            for a, b in zip(sessions, sessions[1:], strict=False)
+        }
+        assert gaps == {42}
+        past = [s for s in sessions if s.ends_at < now]
+        assert past and all(s.attendances.exists() for s in past)
+        nxt = next(s for s in sessions if s.starts_at > now)
+        assert nxt.rsvps.filter(response="yes").exists()
+        assert Reflection.objects.filter(session__community=community).exists()
+        assert ActionPoint.objects.filter(community=community, done_at__isnull=True).exists()
+    attended_late = Attendance.objects.filter(
+        status=AttendanceStatus.ATTENDED, session__starts_at__gte=now - timezone.timedelta(days=120)
+    ).values_list("user_id", flat=True)
+    early = Attendance.objects.filter(
+        status=AttendanceStatus.ATTENDED, session__starts_at__lt=now - timezone.timedelta(days=200)
+    ).values_list("user_id", flat=True)
+    assert set(early) - set(attended_late)

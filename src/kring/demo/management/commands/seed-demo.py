@@ -51,7 +51,8 @@ class Command(BaseCommand):
                 f"({result.items_created} new; {result.useful_added} useful marks and "
                 f"{result.comments_added} comments added), {result.threads} questions and "
                 f"discussions ({result.threads_created} new; {result.messages_added} direct "
-                f"messages and {result.flags_added} flags added)."
+                f"messages and {result.flags_added} flags added), "
+                f"{result.sessions_created} new sessions."
             )
         )
         width = max(len(login.email) for login in result.logins)
