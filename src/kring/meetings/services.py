@@ -355,6 +355,10 @@ def session_update(
             through.objects.bulk_create(
                 [through(session_id=t.pk, user_id=p.pk) for t in targets for p in people]
             )
+    if "capacity" in clean:
+        # More places (or no limit) take people from the waiting list, first come first served.
+        for target in targets:
+            _promote_waiting(target)
     activity_record(
         actor=by,
         verb=Verb.SESSION_UPDATED,
