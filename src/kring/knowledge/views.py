@@ -136,6 +136,10 @@ def item_create_view(request, slug: str):
     permissions.check_create(request.user, community)
     kind = request.GET.get("kind", "")
     initial = {"kind": kind if kind in Kind.values else "", "authors": [request.user]}
+    # A link may prefill the text, e.g. a session reflection carried to the library.
+    for name, limit in (("title", 200), ("body", 50000)):
+        if request.GET.get(name):
+            initial[name] = request.GET[name][:limit]
     form = ItemForm(
         request.POST or None, request.FILES or None, community=community, initial=initial
     )

@@ -141,6 +141,21 @@ def reflections_for(*, session: Session, user) -> list[Reflection]:
     )
 
 
+def reflection_of(*, session: Session, user) -> Reflection | None:
+    """Someone's own reflection on a session, if written."""
+    if not user.is_authenticated:
+        return None
+    return Reflection.objects.filter(session=session, author=user).first()
+
+
+def reflection_get(*, user, session: Session, pk: int) -> Reflection:
+    if not permissions.can_view(user, session.community):
+        raise Http404
+    return get_object_or_404(
+        Reflection.objects.select_related("author", "session__community"), session=session, pk=pk
+    )
+
+
 def action_points_for_session(*, session: Session, user) -> dict[str, list[ActionPoint]]:
     """On a session's page: the open action points made before it (they stay on every next
     agenda until done), and those made at this session."""
