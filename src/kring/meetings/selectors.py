@@ -13,6 +13,7 @@ from kring.meetings.models import (
     ActionPoint,
     Attendance,
     AttendanceStatus,
+    CalendarFeed,
     Reflection,
     Rsvp,
     RsvpResponse,
@@ -212,3 +213,10 @@ def action_point_get(*, user, community: Community, pk: int) -> ActionPoint:
 
 def series_sessions(*, session: Session) -> QuerySet[Session]:
     return Session.objects.filter(series=session.series).order_by("starts_at")
+
+
+def calendar_feed_of(*, user) -> CalendarFeed | None:
+    """Someone's own calendar feed (the secret itself is never stored), or None."""
+    if not user.is_authenticated:
+        return None
+    return CalendarFeed.objects.filter(user=user).first()
