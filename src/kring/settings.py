@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kring.knowledge",
     "kring.conversations",
     "kring.meetings",
+    "kring.insights",
     "kring.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,724 @@
+"""The insights computation: signals per member, the relations network, perspective coverage,
+trends and suggestions for one community at one moment.
+
+Everything is aggregated in the database (GROUP BY queries over the activity events and the
+attendance table); Python sees counts per member or per pair, never one row per event.
+The result is a plain dict (the "raw" document): facts and parameters, no sentences. The
+sentences (reasons) are made when the document is shown or exported, in the reader's language
+(kring.insights.document). Formulas: docs/insights.md.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import igraph
+from django.db.models import Count, Max, Min
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from kring.accounts.models import Perspective, User
+from kring.communities.models import Community, Membership, Role
+from kring.core.models import ActivityEvent, Verb
+from kring.insights.models import InsightSettings
+from kring.meetings.models import Attendance, AttendanceStatus, Session, SessionStatus
+
+# Adding something to the community: these make a member a contributor.
+CONTRIBUTION_VERBS = (
+    Verb.ASKED,
+    Verb.DISCUSSION_STARTED,
+    Verb.ANSWERED,
+    Verb.REPLIED,
+    Verb.ITEM_CREATED,
+    Verb.COMMENTED,
+    Verb.REFLECTED,
+)
+# Taking part at all: contributions plus lighter acts. A member's pace counts these.
+ACTIVE_VERBS = (
+    *CONTRIBUTION_VERBS,
+    Verb.REACTED,
+    Verb.MARKED_USEFUL,
+    Verb.ANSWER_ACCEPTED,
+    Verb.MENTIONED,
+    Verb.RSVPED,
+    Verb.ACTION_POINT_CREATED,
+    Verb.ACTION_POINT_DONE,
+)
+# Acts between two people: the ties of the network ("who responds to whom").
+TIE_VERBS = (
+    Verb.ANSWERED,
+    Verb.REPLIED,
+    Verb.ANSWER_ACCEPTED,
+    Verb.MENTIONED,
+    Verb.REACTED,
+    Verb.MARKED_USEFUL,
+    Verb.COMMENTED,
+)
+# A shared session is a weaker tie than a reply; sessions bigger than this make no ties.
+SESSION_TIE_WEIGHT = 0.25
+SESSION_TIE_MAX_ATTENDEES = 40
+# Exact betweenness costs O(V·E); above this many people, paths longer than the cutoff are
+# ignored (brokers are about short bridges between groups anyway).
+BETWEENNESS_EXACT_UP_TO = 2000
+BETWEENNESS_CUTOFF = 4
+TREND_MONTHS = 12
+ACTIVE_DAYS = 90
+NEWCOMER_MAX_DAYS = 120
+MAX_SUGGESTIONS = 25
+
+
+@dataclass
+class Thresholds:
+    window_days: int = 42
+    baseline_days: int = 126
+    drift_ratio: float = 0.4
+    rising_ratio: float = 2.0
+    min_baseline: int = 4
+    missed_sessions: int = 2
+    newcomer_days: int = 21
+    period_days: int = 90
+
+    @classmethod
+    def for_community(cls, community: Community) -> "Thresholds":
+        stored = InsightSettings.objects.filter(community=community).first()
+        if stored is None:
+            return cls()
+        return cls(**{name: getattr(stored, name) for name in cls.__dataclass_fields__})
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.date().isoformat() if moment else None
+
+
+def compute(
+    *, community: Community, as_of: datetime | None = None, period_days: int | None = None
+) -> dict:
+    """The raw insights document (see docs/insights.md)."""
+    as_of = as_of or timezone.now()
+    limits = Thresholds.for_community(community)
+    period_days = period_days or limits.period_days
+    members = _members(community)
+    index = {m["id"]: i for i, m in enumerate(members)}
+    member_ids = Membership.objects.filter(community=community).values("user_id")
+
+    pace = _pace(community, member_ids, as_of, limits)
+    contributions = _contributions(community, member_ids, as_of)
+    attendance = _attendance_runs(community, as_of, limits)
+    graph_data = _network(community, member_ids, members, index, as_of, period_days)
+
+    signals = _signals(members, pace, contributions, attendance, graph_data, as_of, limits)
+    coverage = _coverage(community, members, pace, attendance, as_of)
+    trends = _trends(community, member_ids, as_of, graph_data["first_ties"])
+    suggestions = _suggestions(members, signals, graph_data, coverage)
+
+    out_members = []
+    for i, m in enumerate(members):
+        out_members.append(
+            {
+                "id": m["id"],
+                "email": m["email"],
+                "name": m["name"],
+                "role": m["role"],
+                "perspectives": m["perspectives"],
+                "joined": _iso(m["joined"]),
+                "signals": signals.get(m["id"], []),
+                "degree": graph_data["degree"][i],
+                "strong_degree": graph_data["strong_degree"][i],
+                "betweenness": round(graph_data["betweenness"][i], 6),
+                "group": graph_data["group"][i],
+                "recent": pace.get(m["id"], {}).get("recent", 0),
+                "baseline": pace.get(m["id"], {}).get("baseline", 0),
+                "last_active": _iso(pace.get(m["id"], {}).get("last")),
+            }
+        )
+    return {
+        "community": community.slug,
+        "as_of": as_of.isoformat(),
+        "period_days": period_days,
+        "thresholds": limits.__dict__,
+        "members": out_members,
+        "groups": graph_data["groups"],
+        "modularity": graph_data["modularity"],
+        "network": {
+            "edges": graph_data["edges"],
+            "density": graph_data["density"],
+            "isolates": graph_data["isolates"],
+            "brokers": graph_data["brokers"],
+            "perspective_ties": graph_data["perspective_ties"],
+        },
+        "coverage": coverage,
+        "suggestions": suggestions,
+        "trends": trends,
+    }
+
+
+# Data ---------------------------------------------------------------------------------------
+
+
+def _members(community: Community) -> list[dict]:
+    rows = list(
+        Membership.objects.filter(community=community)
+        .order_by("joined_at", "user_id")
+        .values("user_id", "user__email", "user__full_name", "role", "joined_at")
+    )
+    perspectives: dict[int, list[str]] = defaultdict(list)
+    through = User.perspectives.through
+    for user_id, key in (
+        through.objects.filter(user__memberships__community=community)
+        .order_by("perspective__key")
+        .values_list("user_id", "perspective__key")
+    ):
+        perspectives[user_id].append(key)
+    return [
+        {
+            "id": r["user_id"],
+            "email": r["user__email"],
+            "name": r["user__full_name"],
+            "role": r["role"],
+            "joined": r["joined_at"],
+            "perspectives": perspectives.get(r["user_id"], []),
+        }
+        for r in rows
+    ]
+
+
+def _pace(community, member_ids, as_of: datetime, limits: Thresholds) -> dict[int, dict]:
+    """Per member: active events in the recent window and in the baseline before it, and the
+    last active moment."""
+    window_start = as_of - timedelta(days=limits.window_days)
+    base_start = window_start - timedelta(days=limits.baseline_days)
+    events = ActivityEvent.objects.filter(
+        community=community, actor__in=member_ids, verb__in=ACTIVE_VERBS, created_at__lt=as_of
+    )
+    result: dict[int, dict] = defaultdict(lambda: {"recent": 0, "baseline": 0, "last": None})
+    for actor, n in (
+        events.filter(created_at__gte=window_start)
+        .values("actor_id")
+        .annotate(n=Count("id"))
+        .values_list("actor_id", "n")
+    ):
+        result[actor]["recent"] = n
+    for actor, n in (
+        events.filter(created_at__gte=base_start, created_at__lt=window_start)
+        .values("actor_id")
+        .annotate(n=Count("id"))
+        .values_list("actor_id", "n")
+    ):
+        result[actor]["baseline"] = n
+    for actor, last in (
+        events.values("actor_id").annotate(last=Max("created_at")).values_list("actor_id", "last")
+    ):
+        result[actor]["last"] = last
+    return dict(result)
+
+
+def _contributions(community, member_ids, as_of: datetime) -> dict[int, int]:
+    return dict(
+        ActivityEvent.objects.filter(
+            community=community,
+            actor__in=member_ids,
+            verb__in=CONTRIBUTION_VERBS,
+            created_at__lt=as_of,
+        )
+        .values("actor_id")
+        .annotate(n=Count("id"))
+        .values_list("actor_id", "n")
+    )
+
+
+def _attendance_runs(community, as_of: datetime, limits: Thresholds) -> dict:
+    """The community's latest past sessions and who attended each, for the 'missed in a row'
+    rule and for active members."""
+    look_back = limits.missed_sessions + 3
+    sessions = list(
+        Session.objects.filter(
+            community=community, status=SessionStatus.SCHEDULED, starts_at__lt=as_of
+        )
+        .order_by("-starts_at")
+        .values_list("id", "starts_at")[:look_back]
+    )
+    session_ids = [pk for pk, _start in sessions]
+    attended: dict[int, set[int]] = defaultdict(set)
+    excused: dict[int, set[int]] = defaultdict(set)
+    for session_id, user_id, status in Attendance.objects.filter(
+        session_id__in=session_ids
+    ).values_list("session_id", "user_id", "status"):
+        if status == AttendanceStatus.ATTENDED:
+            attended[user_id].add(session_id)
+        elif status == AttendanceStatus.EXCUSED:
+            excused[user_id].add(session_id)
+    recent_attenders = set(
+        Attendance.objects.filter(
+            session__community=community,
+            status=AttendanceStatus.ATTENDED,
+            session__starts_at__gte=as_of - timedelta(days=ACTIVE_DAYS),
+            session__starts_at__lt=as_of,
+        ).values_list("user_id", flat=True)
+    )
+    return {
+        "sessions": sessions,
+        "attended": attended,
+        "excused": excused,
+        "recent_attenders": recent_attenders,
+    }
+
+
+def _network(community, member_ids, members, index, as_of: datetime, period_days: int) -> dict:
+    """Ties in the period, the igraph metrics, and when each pair first interacted."""
+    start = as_of - timedelta(days=period_days)
+    strong: dict[tuple[int, int], float] = defaultdict(float)
+    tie_events = ActivityEvent.objects.filter(
+        community=community,
+        verb__in=TIE_VERBS,
+        actor__in=member_ids,
+        other__in=member_ids,
+        created_at__lt=as_of,
+    )
+    # Direct messages belong to two people, not to a community: counted when both are members.
+    message_events = ActivityEvent.objects.filter(
+        verb=Verb.MESSAGED, actor__in=member_ids, other__in=member_ids, created_at__lt=as_of
+    )
+    for qs in (tie_events, message_events):
+        for actor, other, n in (
+            qs.filter(created_at__gte=start)
+            .values("actor_id", "other_id")
+            .annotate(n=Count("id"))
+            .values_list("actor_id", "other_id", "n")
+        ):
+            if actor == other or actor not in index or other not in index:
+                continue
+            a, b = index[actor], index[other]
+            strong[(min(a, b), max(a, b))] += n
+    first_ties: dict[tuple[int, int], datetime] = {}
+    for qs in (tie_events, message_events):
+        for actor, other, first in (
+            qs.values("actor_id", "other_id")
+            .annotate(first=Min("created_at"))
+            .values_list("actor_id", "other_id", "first")
+        ):
+            if actor == other or actor not in index or other not in index:
+                continue
+            a, b = index[actor], index[other]
+            pair = (min(a, b), max(a, b))
+            if pair not in first_ties or first < first_ties[pair]:
+                first_ties[pair] = first
+    weak: dict[tuple[int, int], float] = defaultdict(float)
+    by_session: dict[int, list[int]] = defaultdict(list)
+    for session_id, user_id in Attendance.objects.filter(
+        session__community=community,
+        status=AttendanceStatus.ATTENDED,
+        session__starts_at__gte=start,
+        session__starts_at__lt=as_of,
+    ).values_list("session_id", "user_id"):
+        if user_id in index:
+            by_session[session_id].append(index[user_id])
+    for people in by_session.values():
+        if len(people) > SESSION_TIE_MAX_ATTENDEES:
+            continue
+        people.sort()
+        for i, a in enumerate(people):
+            for b in people[i + 1 :]:
+                weak[(a, b)] += SESSION_TIE_WEIGHT
+
+    n = len(members)
+    weights = dict(weak)
+    for pair, w in strong.items():
+        weights[pair] = weights.get(pair, 0.0) + w
+    edges = list(weights)
+    graph = igraph.Graph(n=n, edges=edges, directed=False)
+    graph.es["weight"] = [weights[e] for e in edges]
+    degree = graph.degree() if n else []
+    strong_degree = [0] * n
+    for a, b in strong:
+        strong_degree[a] += 1
+        strong_degree[b] += 1
+    if n > 2 and edges:
+        # Distances: a heavier tie is a shorter path.
+        distances = [1.0 / w for w in graph.es["weight"]]
+        cutoff = None if n <= BETWEENNESS_EXACT_UP_TO else BETWEENNESS_CUTOFF
+        raw = graph.betweenness(weights=distances, cutoff=cutoff)
+        scale = (n - 1) * (n - 2) / 2
+        betweenness = [b / scale for b in raw]
+        clustering = graph.community_multilevel(weights="weight")
+        membership = clustering.membership
+        modularity = round(graph.modularity(membership, weights="weight"), 4)
+    else:
+        betweenness = [0.0] * n
+        membership = list(range(n))
+        modularity = 0.0
+    # Groups: communities of two or more; isolates get no group.
+    sizes: dict[int, int] = defaultdict(int)
+    for g in membership:
+        sizes[g] += 1
+    ordered = sorted((g for g in sizes if sizes[g] >= 2), key=lambda g: -sizes[g])
+    renumber = {g: i + 1 for i, g in enumerate(ordered)}
+    group = [renumber.get(membership[i]) if degree[i] else None for i in range(n)]
+    groups = [
+        [members[i]["email"] for i in range(n) if group[i] == g] for g in range(1, len(ordered) + 1)
+    ]
+    isolates = [members[i]["email"] for i in range(n) if strong_degree[i] == 0]
+    ranked = sorted(range(n), key=lambda i: -betweenness[i])
+    brokers = [members[i]["email"] for i in ranked[: max(1, n // 20)] if betweenness[i] > 0]
+    perspective_ties: dict[str, int] = defaultdict(int)
+    for a, b in strong:
+        for pa in members[a]["perspectives"]:
+            for pb in members[b]["perspectives"]:
+                key = "|".join(sorted((pa, pb)))
+                perspective_ties[key] += 1
+    possible = n * (n - 1) / 2
+    return {
+        "degree": degree,
+        "strong_degree": strong_degree,
+        "betweenness": betweenness,
+        "group": group,
+        "groups": groups,
+        "modularity": modularity,
+        "isolates": isolates,
+        "brokers": brokers,
+        "density": round(len(strong) / possible, 6) if possible else 0.0,
+        "edges": [
+            {
+                "a": members[a]["email"],
+                "b": members[b]["email"],
+                "weight": round(w, 2),
+                "strong": (a, b) in strong,
+            }
+            for (a, b), w in sorted(weights.items())
+        ],
+        "perspective_ties": dict(sorted(perspective_ties.items())),
+        "first_ties": first_ties,
+        "strong_pairs": set(strong),
+    }
+
+
+# Signals ------------------------------------------------------------------------------------
+
+
+def _signals(members, pace, contributions, attendance, graph_data, as_of, limits) -> dict:
+    window_weeks = limits.window_days / 7
+    base_weeks = limits.baseline_days / 7
+    sessions = attendance["sessions"]
+    signals: dict[int, list[dict]] = defaultdict(list)
+    for i, m in enumerate(members):
+        uid = m["id"]
+        p = pace.get(uid, {"recent": 0, "baseline": 0, "last": None})
+        member_days = (as_of - m["joined"]).days
+        core = m["role"] in (Role.FACILITATOR, Role.CORE)
+        recent_rate = p["recent"] / window_weeks
+        base_rate = p["baseline"] / base_weeks
+        drift_kind = "core_silent" if core else "drifting"
+        drifted = False
+        if p["baseline"] >= limits.min_baseline and recent_rate < limits.drift_ratio * base_rate:
+            signals[uid].append(
+                {
+                    "kind": drift_kind,
+                    "rule": "pace",
+                    "since": _iso(p["last"]),
+                    "params": {
+                        "recent": p["recent"],
+                        "baseline": p["baseline"],
+                        "window_weeks": round(window_weeks),
+                        "baseline_weeks": round(base_weeks),
+                        "last_active": _iso(p["last"]),
+                    },
+                }
+            )
+            drifted = True
+        # Sessions: missed the latest N in a row after coming to most of the ones before.
+        k = limits.missed_sessions
+        if not drifted and len(sessions) >= k + 2:
+            latest = [pk for pk, _start in sessions[:k]]
+            before = [pk for pk, _start in sessions[k:]]
+            went = attendance["attended"].get(uid, set())
+            joined_before = all(start >= m["joined"] for _pk, start in sessions[k:])
+            regular = sum(pk in went for pk in before) >= max(2, (len(before) * 2 + 2) // 3)
+            missed = not any(
+                pk in went or pk in attendance["excused"].get(uid, set()) for pk in latest
+            )
+            if joined_before and regular and missed:
+                signals[uid].append(
+                    {
+                        "kind": drift_kind,
+                        "rule": "sessions",
+                        "since": _iso(sessions[k - 1][1]),
+                        "params": {
+                            "missed": k,
+                            "attended_before": sum(pk in went for pk in before),
+                            "before": len(before),
+                        },
+                    }
+                )
+                drifted = True
+        if (
+            not drifted
+            and p["recent"] >= 3
+            and (
+                (
+                    p["baseline"] >= limits.min_baseline
+                    and recent_rate >= limits.rising_ratio * base_rate
+                )
+                or (p["baseline"] == 0 and member_days > limits.window_days)
+            )
+        ):
+            signals[uid].append(
+                {
+                    "kind": "rising",
+                    "rule": "pace",
+                    "since": None,
+                    "params": {
+                        "recent": p["recent"],
+                        "baseline": p["baseline"],
+                        "window_weeks": round(window_weeks),
+                        "baseline_weeks": round(base_weeks),
+                    },
+                }
+            )
+        if (
+            limits.newcomer_days <= member_days <= NEWCOMER_MAX_DAYS
+            and graph_data["strong_degree"][i] == 0
+        ):
+            signals[uid].append(
+                {
+                    "kind": "unconnected",
+                    "rule": "ties",
+                    "since": _iso(m["joined"]),
+                    "params": {"weeks": member_days // 7},
+                }
+            )
+        if contributions.get(uid, 0) == 0 and member_days >= limits.newcomer_days:
+            signals[uid].append(
+                {
+                    "kind": "lurker",
+                    "rule": "contributions",
+                    "since": _iso(m["joined"]),
+                    "params": {"weeks": member_days // 7},
+                }
+            )
+    return dict(signals)
+
+
+# Coverage and trends ------------------------------------------------------------------------
+
+
+def _coverage(community, members, pace, attendance, as_of) -> dict:
+    names = {p.key: p for p in Perspective.objects.all()}
+    active_since = as_of - timedelta(days=ACTIVE_DAYS)
+    total = len(members)
+    active_ids = {
+        m["id"]
+        for m in members
+        if (pace.get(m["id"], {}).get("last") or datetime.min.replace(tzinfo=as_of.tzinfo))
+        >= active_since
+        or m["id"] in attendance["recent_attenders"]
+    }
+    all_counts: dict[str, int] = defaultdict(int)
+    active_counts: dict[str, int] = defaultdict(int)
+    for m in members:
+        for key in m["perspectives"]:
+            all_counts[key] += 1
+            if m["id"] in active_ids:
+                active_counts[key] += 1
+    target = {k: v for k, v in (community.target_mix or {}).items() if v}
+    keys = sorted(set(all_counts) | set(target), key=lambda k: (-target.get(k, 0), k))
+    rows = []
+    gaps = []
+    for key in keys:
+        share = round(100 * all_counts[key] / total) if total else 0
+        active_share = round(100 * active_counts[key] / len(active_ids)) if active_ids else 0
+        rows.append(
+            {
+                "perspective": key,
+                "members": all_counts[key],
+                "active": active_counts[key],
+                "share": share,
+                "active_share": active_share,
+                "target": target.get(key),
+            }
+        )
+        if target.get(key):
+            if active_counts[key] == 0:
+                gaps.append({"perspective": key, "kind": "none_active", "days": ACTIVE_DAYS})
+            elif active_share < target[key] / 2:
+                gaps.append(
+                    {
+                        "perspective": key,
+                        "kind": "below_target",
+                        "active_share": active_share,
+                        "target": target[key],
+                    }
+                )
+    return {
+        "members": total,
+        "active_members": len(active_ids),
+        "active_days": ACTIVE_DAYS,
+        "rows": rows,
+        "gaps": gaps,
+        "names": {k: str(names[k].name) if k in names else k for k in keys},
+    }
+
+
+def _month_keys(as_of: datetime) -> list[str]:
+    first = as_of.replace(day=1)
+    keys = []
+    year, month = first.year, first.month
+    for _ in range(TREND_MONTHS):
+        keys.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(keys))
+
+
+def _trends(community, member_ids, as_of: datetime, first_ties) -> dict:
+    months = _month_keys(as_of)
+    start = datetime.fromisoformat(months[0] + "-01").replace(tzinfo=as_of.tzinfo)
+    events = ActivityEvent.objects.filter(
+        community=community, actor__in=member_ids, created_at__gte=start, created_at__lt=as_of
+    ).annotate(month=TruncMonth("created_at"))
+    active = {
+        row["month"].strftime("%Y-%m"): row["n"]
+        for row in events.filter(verb__in=ACTIVE_VERBS)
+        .values("month")
+        .annotate(n=Count("actor_id", distinct=True))
+    }
+    contributions = {
+        row["month"].strftime("%Y-%m"): row["n"]
+        for row in events.filter(verb__in=CONTRIBUTION_VERBS)
+        .values("month")
+        .annotate(n=Count("id"))
+    }
+    attendance = {
+        row["month"].strftime("%Y-%m"): row["n"]
+        for row in Attendance.objects.filter(
+            session__community=community,
+            status=AttendanceStatus.ATTENDED,
+            session__starts_at__gte=start,
+            session__starts_at__lt=as_of,
+        )
+        .annotate(month=TruncMonth("session__starts_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+    }
+    new_ties: dict[str, int] = defaultdict(int)
+    for first in first_ties.values():
+        key = timezone.localtime(first).strftime("%Y-%m")
+        new_ties[key] += 1
+    return {
+        "months": months,
+        "active_members": [active.get(m, 0) for m in months],
+        "contributions": [contributions.get(m, 0) for m in months],
+        "attendance": [attendance.get(m, 0) for m in months],
+        "new_ties": [new_ties.get(m, 0) for m in months],
+    }
+
+
+# Suggestions --------------------------------------------------------------------------------
+
+
+def _suggestions(members, signals, graph_data, coverage) -> list[dict]:
+    by_id = {m["id"]: m for m in members}
+    index = {m["id"]: i for i, m in enumerate(members)}
+    strong = graph_data["strong_pairs"]
+    out: list[dict] = []
+    for uid, items in signals.items():
+        for signal in items:
+            if signal["kind"] in ("drifting", "core_silent"):
+                out.append(
+                    {
+                        "kind": "call",
+                        "key": f"call:{by_id[uid]['email']}:{signal['since']}",
+                        "members": [by_id[uid]["email"]],
+                        "params": {
+                            "signal": signal["kind"],
+                            "rule": signal["rule"],
+                            **signal["params"],
+                        },
+                    }
+                )
+    # Introductions: someone looking for a topic and someone who helps with it, not yet tied.
+    seeking, helping = _tags(list(by_id))
+    helpers_by_tag: dict[str, list[int]] = defaultdict(list)
+    for uid, tags in helping.items():
+        for tag in tags:
+            helpers_by_tag[tag].append(uid)
+    for uid, tags in sorted(seeking.items()):
+        for tag in sorted(tags):
+            candidates = [
+                h
+                for h in helpers_by_tag.get(tag, [])
+                if h != uid and (min(index[uid], index[h]), max(index[uid], index[h])) not in strong
+            ]
+            if candidates:
+                helper = max(candidates, key=lambda h: graph_data["degree"][index[h]])
+                out.append(
+                    {
+                        "kind": "introduce",
+                        "key": f"introduce:{by_id[uid]['email']}:{by_id[helper]['email']}",
+                        "members": [by_id[uid]["email"], by_id[helper]["email"]],
+                        "params": {"topic": tag},
+                    }
+                )
+                break
+    # Newcomers without ties: introduce them to a well-connected member who shares a perspective.
+    for uid, items in signals.items():
+        if not any(s["kind"] == "unconnected" for s in items):
+            continue
+        mine = set(by_id[uid]["perspectives"])
+        candidates = [
+            m["id"]
+            for m in members
+            if m["id"] != uid and graph_data["strong_degree"][index[m["id"]]] > 0
+        ]
+        if not candidates:
+            continue
+        buddy = max(
+            candidates,
+            key=lambda c: (
+                bool(mine & set(by_id[c]["perspectives"])),
+                graph_data["degree"][index[c]],
+            ),
+        )
+        shared = sorted(mine & set(by_id[buddy]["perspectives"]))
+        out.append(
+            {
+                "kind": "welcome",
+                "key": f"welcome:{by_id[uid]['email']}",
+                "members": [by_id[uid]["email"], by_id[buddy]["email"]],
+                "params": {
+                    "weeks": items[0]["params"].get("weeks"),
+                    "perspective": shared[0] if shared else "",
+                },
+            }
+        )
+    # Perspectives that are present but never talk to each other.
+    present = [row["perspective"] for row in coverage["rows"] if row["active"] > 0]
+    ties = graph_data["perspective_ties"]
+    pairs = []
+    for i, a in enumerate(present):
+        for b in present[i + 1 :]:
+            if ties.get("|".join(sorted((a, b))), 0) == 0:
+                pairs.append((a, b))
+    for a, b in pairs[:3]:
+        out.append(
+            {
+                "kind": "pair_perspectives",
+                "key": f"pair:{a}:{b}",
+                "members": [],
+                "params": {"a": a, "b": b},
+            }
+        )
+    return out[:MAX_SUGGESTIONS]
+
+
+def _tags(user_ids: list[int]) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    seeking: dict[int, set[str]] = defaultdict(set)
+    helping: dict[int, set[str]] = defaultdict(set)
+    for uid, name in User.seeking_tags.through.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "tag__name"
+    ):
+        seeking[uid].add(name)
+    for uid, name in User.help_tags.through.objects.filter(user_id__in=user_ids).values_list(
+        "user_id", "tag__name"
+    ):
+        helping[uid].add(name)
+    return seeking, helping

@@ -1,0 +1,153 @@
+"""The insights document as people read it: the raw facts from compute.py with their reasons
+in plain words, in the active language. The CLI and the API return exactly this."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kring.insights.models import Suggestion, SuggestionStatus
+
+
+def signal_reason(signal: dict) -> str:
+    kind, rule, p = signal["kind"], signal.get("rule"), signal.get("params", {})
+    if kind in ("drifting", "core_silent") and rule == "pace":
+        text = _(
+            "%(recent)s activities in the last %(window)s weeks, against %(baseline)s in the "
+            "%(base)s weeks before"
+        ) % {
+            "recent": p["recent"],
+            "window": p["window_weeks"],
+            "baseline": p["baseline"],
+            "base": p["baseline_weeks"],
+        }
+        if p.get("last_active"):
+            text += _("; last active on %(date)s") % {"date": p["last_active"]}
+        if kind == "core_silent":
+            text = _("Core group: %(text)s") % {"text": text}
+        return text
+    if kind in ("drifting", "core_silent") and rule == "sessions":
+        text = _(
+            "Missed the last %(missed)s sessions after attending %(went)s of the %(before)s "
+            "before them"
+        ) % {"missed": p["missed"], "went": p["attended_before"], "before": p["before"]}
+        if kind == "core_silent":
+            text = _("Core group: %(text)s") % {"text": text}
+        return text
+    if kind == "rising":
+        return _(
+            "%(recent)s activities in the last %(window)s weeks, against %(baseline)s in the "
+            "%(base)s weeks before"
+        ) % {
+            "recent": p["recent"],
+            "window": p["window_weeks"],
+            "baseline": p["baseline"],
+            "base": p["baseline_weeks"],
+        }
+    if kind == "unconnected":
+        return ngettext(
+            "Joined %(weeks)s week ago and has not interacted with anyone yet",
+            "Joined %(weeks)s weeks ago and has not interacted with anyone yet",
+            p["weeks"],
+        ) % {"weeks": p["weeks"]}
+    if kind == "lurker":
+        return _(
+            "Has not asked, answered, shared or reflected yet (a way of taking part, not a problem)"
+        )
+    return kind
+
+
+def suggestion_reason(suggestion: dict, names: dict[str, str], perspectives: dict[str, str]) -> str:
+    kind, p, people = suggestion["kind"], suggestion.get("params", {}), suggestion["members"]
+
+    def name(i: int) -> str:
+        return names.get(people[i], people[i])
+
+    if kind == "call":
+        reason = signal_reason({"kind": p.get("signal"), "rule": p.get("rule"), "params": p})
+        return _("Call %(name)s: %(reason)s.") % {"name": name(0), "reason": reason}
+    if kind == "introduce":
+        return _(
+            "Introduce %(a)s to %(b)s: %(a)s is looking for %(topic)s, %(b)s helps with it."
+        ) % {"a": name(0), "b": name(1), "topic": p.get("topic", "")}
+    if kind == "welcome":
+        if p.get("perspective"):
+            return _(
+                "Introduce %(a)s to %(b)s: %(a)s has no contact with anyone yet; %(b)s shares "
+                "the perspective %(perspective)s and is well connected."
+            ) % {
+                "a": name(0),
+                "b": name(1),
+                "perspective": perspectives.get(p["perspective"], p["perspective"]),
+            }
+        return _(
+            "Introduce %(a)s to %(b)s: %(a)s has no contact with anyone yet; %(b)s is well "
+            "connected."
+        ) % {"a": name(0), "b": name(1)}
+    if kind == "pair_perspectives":
+        return _("%(a)s and %(b)s have no ties with each other: pair them in the next session.") % {
+            "a": perspectives.get(p["a"], p["a"]),
+            "b": perspectives.get(p["b"], p["b"]),
+        }
+    return kind
+
+
+def gap_reason(gap: dict, perspectives: dict[str, str]) -> str:
+    name = perspectives.get(gap["perspective"], gap["perspective"])
+    if gap["kind"] == "none_active":
+        return _("No one with the perspective %(name)s active in the last %(days)s days.") % {
+            "name": name,
+            "days": gap["days"],
+        }
+    return _("%(name)s: %(share)s%% of the active members, against a target of %(target)s%%.") % {
+        "name": name,
+        "share": gap["active_share"],
+        "target": gap["target"],
+    }
+
+
+def render(raw: dict, *, community=None) -> dict:
+    """The public document (docs/insights.md): raw facts plus reasons. Suggestions a
+    facilitator marked done or dismissed are left out (they are logged in Kring)."""
+    names = {m["email"]: m["name"] for m in raw["members"]}
+    perspectives = raw["coverage"].get("names", {})
+    decided = set()
+    if community is not None:
+        decided = set(
+            Suggestion.objects.filter(community=community)
+            .exclude(status=SuggestionStatus.OPEN)
+            .values_list("key", flat=True)
+        )
+    members = []
+    for m in raw["members"]:
+        members.append(
+            {
+                **{k: v for k, v in m.items() if k != "signals"},
+                "signals": [
+                    {
+                        "kind": s["kind"],
+                        "reason": signal_reason(s),
+                        "since": s.get("since"),
+                        "rule": s.get("rule"),
+                        "params": s.get("params", {}),
+                    }
+                    for s in m["signals"]
+                ],
+            }
+        )
+    coverage = dict(raw["coverage"])
+    coverage["gaps"] = [{**g, "reason": gap_reason(g, perspectives)} for g in coverage["gaps"]]
+    return {
+        **raw,
+        "members": members,
+        "coverage": coverage,
+        "suggestions": [
+            {
+                "kind": s["kind"],
+                "key": s["key"],
+                "members": s["members"],
+                "reason": suggestion_reason(s, names, perspectives),
+                "params": s.get("params", {}),
+            }
+            for s in raw["suggestions"]
+            if s["key"] not in decided
+        ],
+    }

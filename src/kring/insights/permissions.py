@@ -1,0 +1,28 @@
+"""Who sees insights. Facilitators see the community's insights; every member sees what Kring
+sees about themselves; nobody else sees anything about a person."""
+
+from django.core.exceptions import PermissionDenied
+
+from kring.communities import permissions as community_permissions
+
+
+def can_facilitate(user, community) -> bool:
+    return community_permissions.can_manage(user, community)
+
+
+def can_see_own(user, community) -> bool:
+    return community_permissions.membership_of(user, community) is not None
+
+
+def can_answer_pulse(user, community) -> bool:
+    return community_permissions.membership_of(user, community) is not None
+
+
+def check_facilitate(user, community) -> None:
+    if not can_facilitate(user, community):
+        raise PermissionDenied
+
+
+def check_see_own(user, community) -> None:
+    if not can_see_own(user, community):
+        raise PermissionDenied

@@ -1,0 +1,88 @@
+"""Writes for insights: snapshots, suggestion decisions, settings, pulses."""
+
+import time
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kring.accounts.models import User
+from kring.communities.models import Community
+from kring.insights import permissions
+from kring.insights.compute import compute
+from kring.insights.models import Snapshot, Suggestion, SuggestionStatus
+
+KEEP_SNAPSHOTS = 60
+
+
+@transaction.atomic
+def snapshot_create(
+    *, community: Community, as_of: datetime | None = None, period_days: int | None = None
+) -> Snapshot:
+    """Compute the insights and store them; suggestions are synced by their key so decisions
+    made on earlier snapshots stick."""
+    started = time.perf_counter()
+    raw = compute(community=community, as_of=as_of, period_days=period_days)
+    duration = int((time.perf_counter() - started) * 1000)
+    snapshot = Snapshot.objects.create(
+        community=community,
+        as_of=datetime.fromisoformat(raw["as_of"]),
+        period_days=raw["period_days"],
+        duration_ms=duration,
+        data=raw,
+    )
+    _suggestions_sync(community, raw)
+    old = Snapshot.objects.filter(community=community).order_by("-computed_at", "-id")[
+        KEEP_SNAPSHOTS:
+    ]
+    Snapshot.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
+    return snapshot
+
+
+def _suggestions_sync(community: Community, raw: dict) -> None:
+    now = timezone.now()
+    existing = {
+        s.key: s
+        for s in Suggestion.objects.filter(
+            community=community, key__in=[x["key"] for x in raw["suggestions"]]
+        )
+    }
+    emails = {e for s in raw["suggestions"] for e in s["members"]}
+    users = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    for item in raw["suggestions"]:
+        suggestion = existing.get(item["key"])
+        if suggestion is None:
+            suggestion = Suggestion.objects.create(
+                community=community,
+                key=item["key"],
+                kind=item["kind"],
+                params=item.get("params", {}),
+                created_at=now,
+                last_seen_at=now,
+            )
+            suggestion.members.set([users[e] for e in item["members"] if e in users])
+        else:
+            Suggestion.objects.filter(pk=suggestion.pk).update(
+                last_seen_at=now, params=item.get("params", {})
+            )
+
+
+@transaction.atomic
+def suggestion_decide(
+    *, suggestion: Suggestion, by: User, status: str, note: str = ""
+) -> Suggestion:
+    """Mark a suggestion done or dismissed (or open again); the decision is logged on it."""
+    permissions.check_facilitate(by, suggestion.community)
+    if status not in SuggestionStatus.values:
+        raise ValidationError({"status": _("Choose done, dismissed or open.")})
+    note = " ".join((note or "").split())
+    if len(note) > 300:
+        raise ValidationError({"note": _("Keep the note to 300 characters.")})
+    suggestion.status = status
+    suggestion.note = note
+    suggestion.decided_by = by if status != SuggestionStatus.OPEN else None
+    suggestion.decided_at = timezone.now() if status != SuggestionStatus.OPEN else None
+    suggestion.save()
+    return suggestion
