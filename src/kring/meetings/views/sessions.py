@@ -1,0 +1,522 @@
+"""Sessions: the list with the rhythm and attendance charts, one session's page, planning a
+series or a single session, changing and cancelling (this one or the following), RSVPs with a
+waiting list, the facilitator's attendance checklist and the session's materials.
+Views parse input, call one service or selector, and render."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from kring.accounts.models import User
+from kring.communities import permissions as community_permissions
+from kring.knowledge.models import KnowledgeItem
+from kring.meetings import charts, permissions, selectors, services
+from kring.meetings.forms import (
+    CancelForm,
+    MaterialsForm,
+    RsvpForm,
+    SeriesForm,
+    SessionForm,
+    SessionUpdateForm,
+    attendance_value,
+)
+from kring.meetings.models import AttendanceStatus, Rsvp
+from kring.meetings.views.learning import learning_context
+
+PAGE_SIZE = 20
+# How far the rhythm looks back and ahead.
+RHYTHM_PAST_DAYS = 365
+RHYTHM_AHEAD_DAYS = 2 * 365
+MATERIAL_CHOICES = 300
+# Errors the services report under their own names, shown next to these form fields.
+ERROR_FIELDS = {
+    "starts_at": "start_time",
+    "ends_at": "end_time",
+    "first_start": "date",
+    "duration_minutes": "end_time",
+    "timezone": "tz",
+    "rrule": "ends",
+}
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            name = ERROR_FIELDS.get(name, name)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _frame(request, community) -> dict:
+    """What the community header needs on every sessions page."""
+    return {
+        "community": community,
+        "inside": True,
+        "can_manage": community_permissions.can_manage(request.user, community),
+        "can_plan": permissions.can_plan(request.user, community),
+        "tab": "sessions",
+    }
+
+
+def _session(request, slug: str, pk: int):
+    community = selectors.community_for(user=request.user, slug=slug)
+    return selectors.session_get(user=request.user, community=community, pk=pk)
+
+
+def _members(community):
+    return User.objects.filter(memberships__community=community).order_by("full_name")
+
+
+def _ics_url(session) -> str | None:
+    # The .ics download is built elsewhere; the page works without it.
+    try:
+        return reverse("session-ics", kwargs={"slug": session.community.slug, "pk": session.pk})
+    except NoReverseMatch:
+        return None
+
+
+# --- The list -------------------------------------------------------------------------------
+
+
+@login_required
+def session_list_view(request, slug: str):
+    community = selectors.community_for(user=request.user, slug=slug)
+    when = request.GET.get("when", "upcoming")
+    if when not in ("upcoming", "past"):
+        when = "upcoming"
+    sessions = selectors.sessions_for_community(community=community, user=request.user, when=when)
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    mine = {
+        session_id: (response, waitlisted)
+        for session_id, response, waitlisted in Rsvp.objects.filter(
+            user=request.user, session__in=[s.pk for s in page]
+        ).values_list("session_id", "response", "waitlisted")
+    }
+    now = timezone.now()
+    rows = [
+        {
+            "session": s,
+            "when": charts.session_when(s),
+            "state": charts.session_state(s, now),
+            "mine": mine.get(s.pk, (None, False))[0],
+            "waiting": mine.get(s.pk, (None, False))[1],
+            "moved_from": _moved_from(s),
+        }
+        for s in page
+    ]
+    context = {
+        **_frame(request, community),
+        "page": page,
+        "rows": rows,
+        "when": when,
+    }
+    if request.htmx and request.htmx.target == "session-results":
+        response = render(request, "meetings/_session_results.html", context)
+    else:
+        rhythm = list(
+            selectors.sessions_for_community(community=community, user=request.user, when="all")
+            .filter(
+                starts_at__gte=now - timedelta(days=RHYTHM_PAST_DAYS),
+                starts_at__lte=now + timedelta(days=RHYTHM_AHEAD_DAYS),
+            )
+            .order_by("starts_at")[:300]
+        )
+        attendance = selectors.attendance_by_session(community=community, user=request.user)
+        context.update(
+            rhythm_svg=charts.rhythm_svg(rhythm, community=community, now=now),
+            attendance_svg=charts.attendance_svg(attendance),
+            attendance_rows=[{"session": s, "when": charts.session_when(s)} for s in attendance],
+        )
+        response = render(request, "meetings/session_list.html", context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+def _moved_from(session) -> str | None:
+    if not session.is_moved:
+        return None
+    return charts.when_text(session.original_start, session.timezone)
+
+
+# --- Planning -------------------------------------------------------------------------------
+
+
+@login_required
+def series_create_view(request, slug: str):
+    community = selectors.community_for(user=request.user, slug=slug)
+    permissions.check_plan(request.user, community)
+    form = SeriesForm(request.POST or None, members=_members(community))
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        starts = data["occurrences"]
+        if "preview" in request.POST:
+            preview = ngettext(
+                "This makes %(count)s session, on %(last)s.",
+                "This makes %(count)s sessions, the last on %(last)s.",
+                len(starts),
+            ) % {
+                "count": len(starts),
+                "last": charts.when_text(starts[-1], data["tz"]),
+            }
+        else:
+            try:
+                series = services.series_create(
+                    community=community,
+                    by=request.user,
+                    first_start=data["starts_at"],
+                    rule=data["rule"],
+                    duration_minutes=int(
+                        (data["ends_at"] - data["starts_at"]).total_seconds() // 60
+                    ),
+                    tz=data["tz"],
+                    facilitators=list(data["facilitators"]) or None,
+                    **form.details(),
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                count = series.sessions.count()
+                messages.success(
+                    request,
+                    ngettext(
+                        "The series is planned: %(count)s session.",
+                        "The series is planned: %(count)s sessions.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return redirect("session-list", slug=community.slug)
+    return render(
+        request,
+        "meetings/series_form.html",
+        {**_frame(request, community), "form": form, "preview": preview},
+    )
+
+
+@login_required
+def session_create_view(request, slug: str):
+    community = selectors.community_for(user=request.user, slug=slug)
+    permissions.check_plan(request.user, community)
+    form = SessionForm(request.POST or None, members=_members(community))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.session_create(
+                community=community,
+                by=request.user,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                tz=data["tz"],
+                facilitators=list(data["facilitators"]) or None,
+                **form.details(),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The session is planned."))
+            return redirect(session)
+    return render(
+        request,
+        "meetings/session_form.html",
+        {**_frame(request, community), "form": form, "creating": True},
+    )
+
+
+@login_required
+def session_update_view(request, slug: str, pk: int):
+    session = _session(request, slug, pk)
+    permissions.check_plan(request.user, session.community)
+    form = SessionUpdateForm(
+        request.POST or None, session=session, members=_members(session.community)
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        scope = form.cleaned_data.get("scope") or "this"
+        if not changes:
+            messages.info(request, _("Nothing was changed."))
+            return redirect(session)
+        try:
+            services.session_update(session=session, by=request.user, scope=scope, **changes)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect(session)
+    return render(
+        request,
+        "meetings/session_form.html",
+        {**_frame(request, session.community), "form": form, "session": session},
+    )
+
+
+@login_required
+def session_cancel_view(request, slug: str, pk: int):
+    session = _session(request, slug, pk)
+    permissions.check_plan(request.user, session.community)
+    form = CancelForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cancelled = services.session_cancel(
+                session=session,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                scope=form.cleaned_data.get("scope") or "this",
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The session is cancelled.",
+                    "%(count)s sessions are cancelled.",
+                    len(cancelled),
+                )
+                % {"count": len(cancelled)},
+            )
+            return redirect(session)
+    return render(
+        request,
+        "meetings/session_cancel.html",
+        {
+            **_frame(request, session.community),
+            "form": form,
+            "session": session,
+            "when": charts.session_when(session),
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_restore_view(request, slug: str, pk: int):
+    session = _session(request, slug, pk)
+    services.session_restore(session=session, by=request.user)
+    messages.success(request, _("The session takes place again."))
+    return redirect(session)
+
+
+# --- One session ----------------------------------------------------------------------------
+
+
+def _rsvp_context(request, session, groups, form=None) -> dict:
+    mine = next((r for rows in groups.values() for r in rows if r.user_id == request.user.pk), None)
+    position = None
+    if mine is not None and mine.waitlisted:
+        position = next(n for n, r in enumerate(groups["waiting"], 1) if r.pk == mine.pk)
+    full = session.capacity is not None and len(groups["going"]) >= session.capacity
+    if form is None:
+        form = RsvpForm(
+            initial={"response": mine.response, "note": mine.note} if mine else None,
+        )
+    return {
+        "session": session,
+        "community": session.community,
+        "rsvp": mine,
+        "rsvp_form": form,
+        "waiting_position": position,
+        "full": full,
+        "can_rsvp": permissions.can_rsvp(request.user, session),
+        "is_past": session.starts_at < timezone.now(),
+        "going": groups["going"],
+        "places_left": (
+            max(session.capacity - len(groups["going"]), 0) if session.capacity else None
+        ),
+    }
+
+
+@login_required
+def session_detail_view(request, slug: str, pk: int):
+    session = _session(request, slug, pk)
+    community = session.community
+    groups = selectors.session_rsvps(session=session)
+    can_plan = permissions.can_plan(request.user, community)
+    learning = learning_context(request, session)
+    context = {
+        **learning,
+        **_frame(request, community),
+        **_rsvp_context(request, session, groups),
+        "groups": groups,
+        "when": charts.session_when(session),
+        "ends": charts.time_text(session.ends_at, session.timezone),
+        "moved_from": _moved_from(session),
+        "facilitators": list(session.facilitators.order_by("full_name")),
+        "materials": list(session.materials.order_by("title")),
+        # Open action points of earlier sessions stand on this one's agenda until done.
+        "carried": learning["learning"]["carried"],
+        "show_video": permissions.is_member(request.user, community) or can_plan,
+        "can_record_attendance": permissions.can_record_attendance(request.user, session),
+        "can_reflect": permissions.can_reflect(request.user, session),
+        "ics_url": _ics_url(session),
+    }
+    if can_plan:
+        context["materials_form"] = MaterialsForm(
+            items=_material_choices(session),
+            initial={"items": [m.pk for m in context["materials"]]},
+        )
+    return render(request, "meetings/session_detail.html", context)
+
+
+def _material_choices(session):
+    """The community's latest library items, and whatever is linked already."""
+    items = KnowledgeItem.objects.filter(community=session.community)
+    recent = list(items.order_by("-created_at").values_list("pk", flat=True)[:MATERIAL_CHOICES])
+    linked = session.materials.values("pk")
+    return items.filter(Q(pk__in=recent) | Q(pk__in=linked)).order_by("title")
+
+
+@login_required
+@require_POST
+def session_materials_view(request, slug: str, pk: int):
+    session = _session(request, slug, pk)
+    permissions.check_plan(request.user, session.community)
+    form = MaterialsForm(request.POST, items=_material_choices(session))
+    if form.is_valid():
+        try:
+            services.session_materials_set(
+                session=session, by=request.user, items=form.cleaned_data["items"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The materials are saved."))
+    else:
+        messages.error(request, _("Choose items from this community's library."))
+    return redirect(session)
+
+
+@login_required
+@require_POST
+def session_rsvp_view(request, slug: str, pk: int):
+    session = _session(request, slug, pk)
+    form = RsvpForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rsvp_set(
+                session=session,
+                user=request.user,
+                response=form.cleaned_data["response"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            form = None
+            if not request.htmx:
+                messages.success(request, _("Thank you, your answer is saved."))
+                return redirect(session)
+    elif not permissions.can_rsvp(request.user, session):
+        raise PermissionDenied
+    groups = selectors.session_rsvps(session=session)
+    context = _rsvp_context(request, session, groups, form=form)
+    context["saved"] = form is None
+    if request.htmx:
+        return render(request, "meetings/_rsvp_box.html", context)
+    status = 400 if form is not None and form.errors else 200
+    return render(
+        request,
+        "meetings/session_rsvp.html",
+        {**_frame(request, session.community), **context, "when": charts.session_when(session)},
+        status=status,
+    )
+
+
+# --- Attendance -----------------------------------------------------------------------------
+
+
+def _attendance_rows(request, session) -> list[dict]:
+    return selectors.attendance_sheet(session=session, user=request.user)
+
+
+@login_required
+def session_attendance_view(request, slug: str, pk: int):
+    session = _session(request, slug, pk)
+    permissions.check_record_attendance(request.user, session)
+    if request.method == "POST" and "user" in request.POST:
+        return _attendance_one(request, session)
+    errors = []
+    if request.method == "POST":
+        rows = _attendance_rows(request, session)
+        wanted = {}
+        for row in rows:
+            person = row["user"]
+            try:
+                wanted[person] = attendance_value(request.POST.get(f"status-{person.pk}"))
+            except ValueError:
+                errors.append(person.full_name)
+        if not errors:
+            with transaction.atomic():
+                for row in rows:
+                    person = row["user"]
+                    if wanted[person] != row["status"]:
+                        services.attendance_set(
+                            session=session, by=request.user, user=person, status=wanted[person]
+                        )
+            messages.success(request, _("The attendance is saved."))
+            return redirect("session-attendance", slug=session.community.slug, pk=session.pk)
+    rows = _attendance_rows(request, session)
+    return render(
+        request,
+        "meetings/session_attendance.html",
+        {
+            **_frame(request, session.community),
+            "session": session,
+            "when": charts.session_when(session),
+            "rows": rows,
+            "choices": AttendanceStatus.choices,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _attendance_one(request, session):
+    """One row, saved by htmx (or a single-row form); answers with the row again."""
+    raw = request.POST.get("user", "")
+    person = (
+        _members(session.community).filter(pk=int(raw)).first()
+        if raw.isdigit() and len(raw) < 10
+        else None
+    )
+    if person is None:
+        raise Http404
+    error = None
+    try:
+        status = attendance_value(request.POST.get(f"status-{person.pk}"))
+    except ValueError:
+        error = _("Choose attended, absent or excused.")
+    else:
+        services.attendance_set(session=session, by=request.user, user=person, status=status)
+    row = next(r for r in _attendance_rows(request, session) if r["user"].pk == person.pk)
+    context = {
+        "session": session,
+        "community": session.community,
+        "row": row,
+        "choices": AttendanceStatus.choices,
+        "error": error,
+        "saved": error is None,
+    }
+    if request.htmx:
+        return render(
+            request, "meetings/_attendance_row.html", context, status=400 if error else 200
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("The attendance is saved."))
+    return redirect("session-attendance", slug=session.community.slug, pk=session.pk)
