@@ -6,3 +6,15 @@ class MeetingsConfig(AppConfig):
     name = "kring.meetings"
     label = "meetings"
     verbose_name = _("Sessions")
+
+    def ready(self) -> None:
+        from kring.core import digest
+        from kring.meetings.digest import upcoming_sessions
+
+        digest.register("sessions", _("Upcoming sessions"), upcoming_sessions, position=30)
+
+        from kring.core import feed
+        from kring.meetings import feed as meetings_feed
+
+        feed.register_describer(meetings_feed.VERBS, meetings_feed.describe)
+        feed.register_panel(meetings_feed.next_session_panel)
