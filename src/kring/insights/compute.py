@@ -87,19 +87,23 @@ class Thresholds:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.date().isoformat() if moment else None
+    return timezone.localtime(moment).date().isoformat() if moment else None
 
 
 def compute(
     *, community: Community, as_of: datetime | None = None, period_days: int | None = None
 ) -> dict:
     """The raw insights document (see docs/insights.md)."""
-    as_of = as_of or timezone.now()
+    # Local time: months (trends) and "since" dates are the community's calendar.
+    as_of = timezone.localtime(as_of or timezone.now())
     limits = Thresholds.for_community(community)
     period_days = period_days or limits.period_days
-    members = _members(community)
+    # History: only the people who were members at that moment.
+    members = _members(community, as_of)
     index = {m["id"]: i for i, m in enumerate(members)}
-    member_ids = Membership.objects.filter(community=community).values("user_id")
+    member_ids = Membership.objects.filter(community=community, joined_at__lt=as_of).values(
+        "user_id"
+    )
 
     pace = _pace(community, member_ids, as_of, limits)
     contributions = _contributions(community, member_ids, as_of)
@@ -155,9 +159,9 @@ def compute(
 # Data ---------------------------------------------------------------------------------------
 
 
-def _members(community: Community) -> list[dict]:
+def _members(community: Community, as_of: datetime) -> list[dict]:
     rows = list(
-        Membership.objects.filter(community=community)
+        Membership.objects.filter(community=community, joined_at__lt=as_of)
         .order_by("joined_at", "user_id")
         .values("user_id", "user__email", "user__full_name", "role", "joined_at")
     )
