@@ -16,6 +16,7 @@ from kring.communities.api import router as communities_router
 from kring.conversations.api import notifications_router
 from kring.conversations.api import router as conversations_router
 from kring.knowledge.api import router as knowledge_router
+from kring.meetings.api import router as meetings_router
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -126,3 +127,5 @@ api.add_router("/communities", knowledge_router)
 # Threads live under each community: /communities/{slug}/threads; notifications are yours.
 api.add_router("/communities", conversations_router)
 api.add_router("/notifications", notifications_router)
+# Sessions, series and action points live under each community too.
+api.add_router("/communities", meetings_router)
