@@ -105,8 +105,11 @@ def _share_url(request, session, reflection, parts) -> str:
     return reverse("item-create", kwargs={"slug": session.community.slug}) + "?" + query
 
 
-def _mark(points, user, today) -> list:
+def _mark(points, user, today, community=None) -> list:
     for point in points:
+        if community is not None and point.community_id == community.pk:
+            # The list's own community, so checking each point costs no query.
+            point.community = community
         point.can_update = permissions.can_update_action_point(user, point)
         point.is_overdue = (
             not point.is_done and point.due_date is not None and point.due_date < today
@@ -142,8 +145,8 @@ def learning_context(request, session) -> dict:
             "mine": mine,
             "can_reflect": permissions.can_reflect(user, session),
             "can_highlight": can_highlight,
-            "carried": _mark(points["carried"], user, today),
-            "made_here": _mark(points["made_here"], user, today),
+            "carried": _mark(points["carried"], user, today, community),
+            "made_here": _mark(points["made_here"], user, today, community),
             "action_point_form": form,
             "next": session.get_absolute_url() + "#action-points",
         }
@@ -336,6 +339,7 @@ def action_point_list_view(request, slug: str):
         ),
         request.user,
         today,
+        community,
     )
     done = Paginator(
         selectors.action_points_for_community(
@@ -343,7 +347,7 @@ def action_point_list_view(request, slug: str):
         ),
         DONE_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
-    done.object_list = _mark(list(done.object_list), request.user, today)
+    done.object_list = _mark(list(done.object_list), request.user, today, community)
     return render(
         request,
         "meetings/action_point_list.html",
