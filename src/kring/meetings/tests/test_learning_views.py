@@ -611,3 +611,14 @@ def test_session_learning_queries_do_not_grow(kring, past, make_session, make_me
         services.reflection_save(session=past, by=user, learned=f"lesson {i}")
     many = _count(lambda: render_learning(past, kring.facilitator))
     assert many == few
+
+
+def test_session_page_shows_reflections_and_action_points(make_client, kring, past, point):
+    """The session page itself carries the reflections and the action points made there."""
+    services.reflection_save(session=past, by=kring.anna, learned="Small steps work")
+    html = make_client(kring.bram).get(past.get_absolute_url()).content.decode()
+    assert "Small steps work" in html
+    assert "Call the district nurse" in html
+    assert (
+        reverse("action-point-done", kwargs={"slug": kring.community.slug, "pk": point.pk}) in html
+    )
