@@ -42,8 +42,11 @@ def sessions_for_community(*, community: Community, user, when: str = "upcoming"
     else:
         qs = qs.order_by("starts_at", "id")
     return qs.annotate(
+        # distinct: the two joins (RSVPs and attendance) would otherwise multiply each other.
         going_count=Count(
-            "rsvps", filter=Q(rsvps__response=RsvpResponse.YES, rsvps__waitlisted=False)
+            "rsvps",
+            filter=Q(rsvps__response=RsvpResponse.YES, rsvps__waitlisted=False),
+            distinct=True,
         ),
         attended_count=Count(
             "attendances", filter=Q(attendances__status=AttendanceStatus.ATTENDED), distinct=True
