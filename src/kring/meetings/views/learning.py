@@ -286,6 +286,7 @@ def action_point_done_view(request, slug: str, pk: int):
     done = request.POST.get("done", "") in ("1", "on", "true")
     services.action_point_complete(point=point, by=request.user, done=done)
     if request.htmx:
+        mine = request.POST.get("show_community") == "1"
         _mark([point], request.user, timezone.localdate())
         return render(
             request,
@@ -293,7 +294,8 @@ def action_point_done_view(request, slug: str, pk: int):
             {
                 "point": point,
                 "community": point.community,
-                "show_community": request.POST.get("show_community") == "1",
+                "show_community": mine,
+                "hide_owner": mine,
                 "next": _next_or(request, ""),
             },
         )
