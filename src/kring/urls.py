@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("kring.knowledge.urls")),
     path("", include("kring.conversations.urls")),
     path("", include("kring.meetings.urls")),
+    path("", include("kring.insights.urls")),
 ]

@@ -12,7 +12,7 @@ from kring.accounts.models import User
 from kring.communities.models import Community
 from kring.insights import permissions
 from kring.insights.compute import compute
-from kring.insights.models import Snapshot, Suggestion, SuggestionStatus
+from kring.insights.models import InsightSettings, Snapshot, Suggestion, SuggestionStatus
 
 KEEP_SNAPSHOTS = 60
 
@@ -86,3 +86,16 @@ def suggestion_decide(
     suggestion.decided_at = timezone.now() if status != SuggestionStatus.OPEN else None
     suggestion.save()
     return suggestion
+
+
+@transaction.atomic
+def insight_settings_save(*, community: Community, by: User, values: dict) -> InsightSettings:
+    """Store a community's thresholds; the row is made on the first save. The next snapshot
+    uses them."""
+    permissions.check_facilitate(by, community)
+    stored, _created = InsightSettings.objects.get_or_create(community=community)
+    for name, value in values.items():
+        setattr(stored, name, value)
+    stored.full_clean()
+    stored.save()
+    return stored
