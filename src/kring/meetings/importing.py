@@ -341,9 +341,10 @@ def apply_import(*, plan: Plan, by: User, progress: Callable[[int], object] | No
         first_day[row.email] = min(first_day.get(row.email, row.day), row.day)
     for email in plan.joining:
         if users[email] is None:
-            # No password: the person can be invited from the members page to claim it.
+            # A real account that cannot log in yet (and gets no e-mail): an invitation to
+            # this address completes it and makes it active, as the activity import does.
             users[email] = User.objects.create_user(
-                email=email, password=None, full_name=name_from_email(email)
+                email=email, password=None, full_name=name_from_email(email), is_active=False
             )
         # History: a member since the first session they appear at.
         membership_add(

@@ -71,7 +71,7 @@ def test_import_registers_attendance_creates_sessions_and_adds_members(
     assert "Created 1 session on: 2026-01-20" in out
     assert "Added as members (2):" in out
     assert "karin@example.org\n" in out
-    assert "piet.van.dam@example.org (new account, no password yet)" in out
+    assert "piet.van.dam@example.org (new account, not active until invited)" in out
 
     created = Session.objects.get(community=kring.community, title="Session")
     start = created.starts_at.astimezone(AMSTERDAM)
@@ -80,6 +80,7 @@ def test_import_registers_attendance_creates_sessions_and_adds_members(
 
     piet = User.objects.get(email="piet.van.dam@example.org")
     assert piet.full_name == "Piet van Dam" and not piet.has_usable_password()
+    assert not piet.is_active
     for person in (known, piet):
         assert Membership.objects.get(community=kring.community, user=person).role == Role.MEMBER
     statuses = dict(Attendance.objects.filter(session=history).values_list("user__email", "status"))

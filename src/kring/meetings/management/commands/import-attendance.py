@@ -117,7 +117,7 @@ class Command(BaseCommand):
             for email in plan.joining:
                 out(
                     f"  {email}"
-                    + (" (new account, no password yet)" if email in new_accounts else "")
+                    + (" (new account, not active until invited)" if email in new_accounts else "")
                 )
         if plan.errors:
             out(f"Skipped {len(plan.errors)} row{'s' if len(plan.errors) != 1 else ''}:")
