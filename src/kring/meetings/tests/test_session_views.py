@@ -490,6 +490,9 @@ def test_rsvp_with_htmx_returns_the_box_and_a_waiting_list(make_session, kring, 
     assert 'id="rsvp-box"' in first.content.decode()
     assert "<html" not in first.content.decode()
     assert "You are coming." in first.content.decode()
+    # "Who's coming" beside the box is updated too.
+    assert 'id="session-people"' in first.content.decode()
+    assert 'hx-swap-oob="true"' in first.content.decode()
     second = bram.post(target, {"response": "yes"}, HTTP_HX_REQUEST="true")
     assert "you are number 1 on the waiting list" in second.content.decode()
     assert Rsvp.objects.get(session=session, user=kring.bram).waitlisted

@@ -426,6 +426,8 @@ def session_rsvp_view(request, slug: str, pk: int):
     context = _rsvp_context(request, session, groups, form=form)
     context["saved"] = form is None
     if request.htmx:
+        # The box, and "who's coming" beside it, swapped out of band.
+        context.update(groups=groups, oob=True)
         return render(request, "meetings/_rsvp_box.html", context)
     status = 400 if form is not None and form.errors else 200
     return render(
