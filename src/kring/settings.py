@@ -231,6 +231,7 @@ else:
 KRING_PERIODIC_TASKS = [
     ("kring.conversations.tasks.digests_send", 15 * 60),
     ("kring.meetings.tasks.reminders_send", 15 * 60),
+    ("kring.insights.tasks.snapshots_refresh_due", 15 * 60),
 ]
 # Direct messages: how many a person may send in an hour, and to how many new people a day.
 KRING_DM_PER_HOUR = 60

@@ -1,10 +1,21 @@
 """The insights document as people read it: the raw facts from compute.py with their reasons
 in plain words, in the active language. The CLI and the API return exactly this."""
 
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kring.accounts.models import Perspective
 from kring.insights.models import Suggestion, SuggestionStatus
+
+
+def day_end(day: date) -> datetime:
+    """`--as-of` / `?as_of=` with a date: the last moment of that day in Kring's time zone
+    (Europe/Amsterdam), so the whole day counts."""
+    return datetime.combine(day, time.max, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
 def signal_reason(signal: dict) -> str:
@@ -108,7 +119,10 @@ def render(raw: dict, *, community=None) -> dict:
     """The public document (docs/insights.md): raw facts plus reasons. Suggestions a
     facilitator marked done or dismissed are left out (they are logged in Kring)."""
     names = {m["email"]: m["name"] for m in raw["members"]}
-    perspectives = raw["coverage"].get("names", {})
+    # Perspective names in the reader's language (a snapshot was made in the worker's).
+    perspectives = dict(raw["coverage"].get("names", {}))
+    for perspective in Perspective.objects.filter(key__in=list(perspectives)):
+        perspectives[perspective.key] = str(perspective.name)
     decided = set()
     if community is not None:
         decided = set(
@@ -133,7 +147,7 @@ def render(raw: dict, *, community=None) -> dict:
                 ],
             }
         )
-    coverage = dict(raw["coverage"])
+    coverage = {**raw["coverage"], "names": perspectives}
     coverage["gaps"] = [{**g, "reason": gap_reason(g, perspectives)} for g in coverage["gaps"]]
     return {
         **raw,
