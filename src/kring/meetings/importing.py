@@ -308,6 +308,20 @@ def plan_import(*, community: Community, rows: list[Row], errors: list[RowError]
     return plan
 
 
+def _leader(community: Community, by: User) -> User:
+    """Who leads a session made by the import: the importer, or (a platform admin outside the
+    community) the community's first facilitator, since a session's leaders are members."""
+    if Membership.objects.filter(community=community, user=by).exists():
+        return by
+    first = (
+        Membership.objects.filter(community=community, role=Role.FACILITATOR)
+        .select_related("user")
+        .order_by("joined_at", "pk")
+        .first()
+    )
+    return first.user if first is not None else by
+
+
 def _new_session(community: Community, day: date, by: User) -> Session:
     tz = recurrence.zone(DEFAULT_TIMEZONE)
     starts_at = recurrence._aware(datetime.combine(day, NEW_SESSION_START), tz)
@@ -317,6 +331,7 @@ def _new_session(community: Community, day: date, by: User) -> Session:
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=NEW_SESSION_MINUTES),
         tz=DEFAULT_TIMEZONE,
+        facilitators=[_leader(community, by)],
         title=_("Session"),
         mode=Mode.OFFLINE,
         # The service asks an address of a session in person; the file has none.

@@ -212,6 +212,18 @@ def test_by_names_who_registers(kring, history, csv_file, make_member):
     assert Attendance.objects.get().recorded_by == other
 
 
+def test_a_platform_admin_outside_the_community_can_import(kring, csv_file, make_admin):
+    """--by a platform admin who is not a member works; new sessions are led by the community's
+    first facilitator, and the admin does not become a member."""
+    admin = make_admin(full_name="Ada Admin")
+    path = csv_file(f"member_email,session_date\n{kring.anna.email},2025-05-06\n")
+    run(kring.community.slug, path, "--by", admin.email)
+    session = Session.objects.get()
+    assert list(session.facilitators.all()) == [kring.facilitator]
+    assert Attendance.objects.get().recorded_by == admin
+    assert not Membership.objects.filter(user=admin).exists()
+
+
 def test_unknown_community_file_or_header(kring, csv_file, tmp_path):
     """A wrong short name, a missing file and a header without the columns stop at once."""
     good = csv_file("member_email,session_date\n")
