@@ -100,20 +100,7 @@ def _mean(values: list[float]) -> float:
     return round(sum(values) / len(values), 2)
 
 
-def pulse_results(*, pulse: Pulse) -> dict:
-    """The aggregates of a pulse. `visible` is False (and no number but the count is present)
-    while the pulse is open or when fewer than PULSE_MIN_ANSWERS answered."""
-    answers = list(PulseResponse.objects.filter(pulse=pulse).values_list("answers", flat=True))
-    count = len(answers)
-    result = {
-        "pulse": pulse,
-        "answers": count,
-        "min_answers": PULSE_MIN_ANSWERS,
-        "is_open": pulse.is_open,
-        "visible": False,
-    }
-    if pulse.is_open or count < PULSE_MIN_ANSWERS:
-        return result
+def _aggregate(answers: list[dict]) -> dict:
     items = []
     for key, reverse, text in PULSE_ITEMS:
         values = [a[key] for a in answers]
@@ -127,33 +114,59 @@ def pulse_results(*, pulse: Pulse) -> dict:
                 "counts": counts,
             }
         )
-    result.update(
-        visible=True,
-        safety=_mean([safety_score(a) for a in answers]),
-        learn=_mean([a["learn"] for a in answers]),
-        trust=_mean([a["trust"] for a in answers]),
-        items=items,
-    )
+    return {
+        "safety": _mean([safety_score(a) for a in answers]),
+        "learn": _mean([a["learn"] for a in answers]),
+        "trust": _mean([a["trust"] for a in answers]),
+        "items": items,
+    }
+
+
+def _shows(pulse: Pulse, count: int) -> bool:
+    return not pulse.is_open and count >= PULSE_MIN_ANSWERS
+
+
+def pulse_results(*, pulse: Pulse) -> dict:
+    """The aggregates of a pulse. `visible` is False (and no number but the count is present)
+    while the pulse is open or when fewer than PULSE_MIN_ANSWERS answered."""
+    answers = list(PulseResponse.objects.filter(pulse=pulse).values_list("answers", flat=True))
+    result = {
+        "pulse": pulse,
+        "answers": len(answers),
+        "min_answers": PULSE_MIN_ANSWERS,
+        "is_open": pulse.is_open,
+        "visible": _shows(pulse, len(answers)),
+    }
+    if result["visible"]:
+        result.update(_aggregate(answers))
     return result
 
 
-def pulse_trend(*, community: Community) -> list[dict]:
-    """The visible results of every pulse, oldest first: the trend across pulses."""
+def pulse_trend(*, community: Community, all_pulses: list[Pulse] | None = None) -> list[dict]:
+    """The visible results of every pulse, oldest first: the trend across pulses. Two queries
+    however many pulses there are (one when `all_pulses` from pulses_for is given)."""
+    if all_pulses is None:
+        all_pulses = pulses_for(community=community)
+    shown = [p for p in reversed(all_pulses) if _shows(p, p.answer_count)]
+    answers: dict[int, list[dict]] = {p.pk: [] for p in shown}
+    for pulse_id, given in PulseResponse.objects.filter(pulse__in=shown).values_list(
+        "pulse_id", "answers"
+    ):
+        answers[pulse_id].append(given)
     points = []
-    for pulse in reversed(pulses_for(community=community)):
-        if pulse.is_open or pulse.answer_count < PULSE_MIN_ANSWERS:
+    for pulse in shown:
+        if len(answers[pulse.pk]) < PULSE_MIN_ANSWERS:
             continue
-        result = pulse_results(pulse=pulse)
-        if result["visible"]:
-            points.append(
-                {
-                    "pulse": pulse,
-                    "answers": result["answers"],
-                    "safety": result["safety"],
-                    "learn": result["learn"],
-                    "trust": result["trust"],
-                }
-            )
+        result = _aggregate(answers[pulse.pk])
+        points.append(
+            {
+                "pulse": pulse,
+                "answers": len(answers[pulse.pk]),
+                "safety": result["safety"],
+                "learn": result["learn"],
+                "trust": result["trust"],
+            }
+        )
     return points
 
 

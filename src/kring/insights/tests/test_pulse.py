@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -434,3 +435,35 @@ def test_summary_is_none_without_pulses(setup):
     """A community that never had a pulse has no summary."""
     community, _facilitator, _members = setup
     assert pulses.pulse_summary(community) is None
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_pulse_list_queries_do_not_grow_with_pulses(setup, make_client):
+    """The pulse page costs the same number of queries with one or four closed pulses."""
+    community, facilitator, members = setup
+    client = make_client(members[0])
+    url = reverse("pulse-list", args=[community.slug])
+    counts = []
+    for _round in range(4):
+        pulse = _start(community, facilitator)
+        _fill(pulse, members[:5])
+        pulses.pulse_close(pulse=pulse, by=facilitator)
+        counts.append(_queries(client, url))
+    assert counts[0] == counts[-1]
+    assert 'class="chart chart-pulse"' in client.get(url).content.decode()
+
+
+def test_pulse_tab_in_the_header(setup, make_client, make_user):
+    """Facilitators always see the Climate pulse tab; members once there was a pulse."""
+    community, facilitator, members = setup
+    url = reverse("member-list", args=[community.slug])
+    tab = reverse("pulse-list", args=[community.slug])
+    assert tab in make_client(facilitator).get(url).content.decode()
+    assert tab not in make_client(members[0]).get(url).content.decode()
+    _start(community, facilitator)
+    assert tab in make_client(members[0]).get(url).content.decode()

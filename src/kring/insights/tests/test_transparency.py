@@ -4,6 +4,8 @@ the facilitators read; the privacy page is public and linked."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -232,3 +234,20 @@ def test_footer_links_to_privacy_and_profile_to_transparency(history, make_clien
     assert reverse("insights-me-all") in own
     other = client.get(reverse("person-detail", args=[history["bram"].pk])).content.decode()
     assert reverse("insights-me-all") not in other
+
+
+def test_own_page_queries_do_not_grow_with_ties(history, make_client, make_member):
+    """Bram's page costs the same number of queries with two or six ties."""
+    community = history["community"]
+    client = make_client(history["bram"])
+    url = reverse("insights-me", args=[community.slug])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _n in range(4):
+        person = make_member(community).user
+        activity_record(actor=person, verb=Verb.REPLIED, community=community, other=history["bram"])
+    snapshot_create(community=community)
+    with CaptureQueriesContext(connection) as many:
+        body = _main(client.get(url))
+    assert "You interacted directly with 4 people" in body
+    assert len(few) == len(many)

@@ -132,7 +132,7 @@ def pulse_list_view(request, slug: str):
     community = _community(request, slug)
     current = pulses.pulse_open(community=community)
     all_pulses = pulses.pulses_for(community=community)
-    trend = pulses.pulse_trend(community=community)
+    trend = pulses.pulse_trend(community=community, all_pulses=all_pulses)
     return render(
         request,
         "insights/pulse_list.html",
