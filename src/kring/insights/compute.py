@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import igraph
-from django.db.models import Count, Max, Min
-from django.db.models.functions import TruncMonth
+from django.db import connection
+from django.db.models import Case, Count, F, Max, Min, Q, Value, When
+from django.db.models.functions import Greatest, Least, TruncMonth
 from django.utils import timezone
 
 from kring.accounts.models import Perspective, User
@@ -105,14 +106,13 @@ def compute(
         "user_id"
     )
 
-    pace = _pace(community, member_ids, as_of, limits)
-    contributions = _contributions(community, member_ids, as_of)
+    pace, contributions = _pace(community, member_ids, as_of, limits)
     attendance = _attendance_runs(community, as_of, limits)
     graph_data = _network(community, member_ids, members, index, as_of, period_days)
 
     signals = _signals(members, pace, contributions, attendance, graph_data, as_of, limits)
     coverage = _coverage(community, members, pace, attendance, as_of)
-    trends = _trends(community, member_ids, as_of, graph_data["first_ties"])
+    trends = _trends(community, member_ids, as_of)
     suggestions = _suggestions(members, signals, graph_data, coverage)
 
     out_members = []
@@ -186,48 +186,35 @@ def _members(community: Community, as_of: datetime) -> list[dict]:
     ]
 
 
-def _pace(community, member_ids, as_of: datetime, limits: Thresholds) -> dict[int, dict]:
-    """Per member: active events in the recent window and in the baseline before it, and the
-    last active moment."""
+def _pace(
+    community, member_ids, as_of: datetime, limits: Thresholds
+) -> tuple[dict[int, dict], dict[int, int]]:
+    """Per member: active events in the recent window and in the baseline before it, the
+    last active moment, and (second dict) the number of contributions ever. One pass over
+    the events: conditional counts in a single GROUP BY."""
     window_start = as_of - timedelta(days=limits.window_days)
     base_start = window_start - timedelta(days=limits.baseline_days)
-    events = ActivityEvent.objects.filter(
-        community=community, actor__in=member_ids, verb__in=ACTIVE_VERBS, created_at__lt=as_of
-    )
-    result: dict[int, dict] = defaultdict(lambda: {"recent": 0, "baseline": 0, "last": None})
-    for actor, n in (
-        events.filter(created_at__gte=window_start)
-        .values("actor_id")
-        .annotate(n=Count("id"))
-        .values_list("actor_id", "n")
-    ):
-        result[actor]["recent"] = n
-    for actor, n in (
-        events.filter(created_at__gte=base_start, created_at__lt=window_start)
-        .values("actor_id")
-        .annotate(n=Count("id"))
-        .values_list("actor_id", "n")
-    ):
-        result[actor]["baseline"] = n
-    for actor, last in (
-        events.values("actor_id").annotate(last=Max("created_at")).values_list("actor_id", "last")
-    ):
-        result[actor]["last"] = last
-    return dict(result)
-
-
-def _contributions(community, member_ids, as_of: datetime) -> dict[int, int]:
-    return dict(
+    rows = (
         ActivityEvent.objects.filter(
-            community=community,
-            actor__in=member_ids,
-            verb__in=CONTRIBUTION_VERBS,
-            created_at__lt=as_of,
+            community=community, actor__in=member_ids, verb__in=ACTIVE_VERBS, created_at__lt=as_of
         )
+        .order_by()
         .values("actor_id")
-        .annotate(n=Count("id"))
-        .values_list("actor_id", "n")
+        .annotate(
+            recent=Count("id", filter=Q(created_at__gte=window_start)),
+            baseline=Count("id", filter=Q(created_at__gte=base_start, created_at__lt=window_start)),
+            contributions=Count("id", filter=Q(verb__in=CONTRIBUTION_VERBS)),
+            last=Max("created_at"),
+        )
+        .values_list("actor_id", "recent", "baseline", "contributions", "last")
     )
+    pace: dict[int, dict] = {}
+    contributions: dict[int, int] = {}
+    for actor, recent, baseline, contributed, last in rows:
+        pace[actor] = {"recent": recent, "baseline": baseline, "last": last}
+        if contributed:
+            contributions[actor] = contributed
+    return pace, contributions
 
 
 def _attendance_runs(community, as_of: datetime, limits: Thresholds) -> dict:
@@ -293,19 +280,6 @@ def _network(community, member_ids, members, index, as_of: datetime, period_days
                 continue
             a, b = index[actor], index[other]
             strong[(min(a, b), max(a, b))] += n
-    first_ties: dict[tuple[int, int], datetime] = {}
-    for qs in (tie_events, message_events):
-        for actor, other, first in (
-            qs.values("actor_id", "other_id")
-            .annotate(first=Min("created_at"))
-            .values_list("actor_id", "other_id", "first")
-        ):
-            if actor == other or actor not in index or other not in index:
-                continue
-            a, b = index[actor], index[other]
-            pair = (min(a, b), max(a, b))
-            if pair not in first_ties or first < first_ties[pair]:
-                first_ties[pair] = first
     weak: dict[tuple[int, int], float] = defaultdict(float)
     by_session: dict[int, list[int]] = defaultdict(list)
     for session_id, user_id in Attendance.objects.filter(
@@ -362,7 +336,13 @@ def _network(community, member_ids, members, index, as_of: datetime, period_days
     ]
     isolates = [members[i]["email"] for i in range(n) if strong_degree[i] == 0]
     ranked = sorted(range(n), key=lambda i: -betweenness[i])
-    brokers = [members[i]["email"] for i in ranked[: max(1, n // 20)] if betweenness[i] > 0]
+    # The top 5% (at least one), and everyone as high as the last of them: of two people who
+    # bridge the same gap, neither is more of a broker than the other.
+    top = ranked[: max(1, n // 20)]
+    floor = betweenness[top[-1]] - 1e-9 if top else 0.0
+    brokers = [
+        members[i]["email"] for i in ranked if betweenness[i] > 0 and betweenness[i] >= floor
+    ]
     perspective_ties: dict[str, int] = defaultdict(int)
     for a, b in strong:
         for pa in members[a]["perspectives"]:
@@ -390,7 +370,6 @@ def _network(community, member_ids, members, index, as_of: datetime, period_days
             for (a, b), w in sorted(weights.items())
         ],
         "perspective_ties": dict(sorted(perspective_ties.items())),
-        "first_ties": first_ties,
         "strong_pairs": set(strong),
     }
 
@@ -573,24 +552,37 @@ def _month_keys(as_of: datetime) -> list[str]:
     return list(reversed(keys))
 
 
-def _trends(community, member_ids, as_of: datetime, first_ties) -> dict:
+def _trends(community, member_ids, as_of: datetime) -> dict:
     months = _month_keys(as_of)
-    start = datetime.fromisoformat(months[0] + "-01").replace(tzinfo=as_of.tzinfo)
-    events = ActivityEvent.objects.filter(
-        community=community, actor__in=member_ids, created_at__gte=start, created_at__lt=as_of
-    ).annotate(month=TruncMonth("created_at"))
-    active = {
-        row["month"].strftime("%Y-%m"): row["n"]
-        for row in events.filter(verb__in=ACTIVE_VERBS)
+    # Local month boundaries: bucket k is [bounds[k], bounds[k + 1]).
+    bounds = [datetime.fromisoformat(m + "-01").replace(tzinfo=as_of.tzinfo) for m in months]
+    start = bounds[0]
+    month_of = Case(
+        *[When(created_at__lt=hi, then=Value(k)) for k, hi in enumerate(bounds[1:])],
+        default=Value(len(months) - 1),
+    )
+    active: dict[str, int] = {}
+    contributions: dict[str, int] = {}
+    for k, n_active, n_contributions in (
+        ActivityEvent.objects.filter(
+            community=community,
+            actor__in=member_ids,
+            verb__in=ACTIVE_VERBS,
+            created_at__gte=start,
+            created_at__lt=as_of,
+        )
+        .order_by()
+        .annotate(month=month_of)
         .values("month")
-        .annotate(n=Count("actor_id", distinct=True))
-    }
-    contributions = {
-        row["month"].strftime("%Y-%m"): row["n"]
-        for row in events.filter(verb__in=CONTRIBUTION_VERBS)
-        .values("month")
-        .annotate(n=Count("id"))
-    }
+        .annotate(
+            active=Count("actor_id", distinct=True),
+            contributions=Count("id", filter=Q(verb__in=CONTRIBUTION_VERBS)),
+        )
+        .values_list("month", "active", "contributions")
+    ):
+        active[months[k]] = n_active
+        if n_contributions:
+            contributions[months[k]] = n_contributions
     attendance = {
         row["month"].strftime("%Y-%m"): row["n"]
         for row in Attendance.objects.filter(
@@ -603,10 +595,7 @@ def _trends(community, member_ids, as_of: datetime, first_ties) -> dict:
         .values("month")
         .annotate(n=Count("id"))
     }
-    new_ties: dict[str, int] = defaultdict(int)
-    for first in first_ties.values():
-        key = timezone.localtime(first).strftime("%Y-%m")
-        new_ties[key] += 1
+    new_ties = _new_ties(community, member_ids, as_of, months, bounds)
     return {
         "months": months,
         "active_members": [active.get(m, 0) for m in months],
@@ -614,6 +603,37 @@ def _trends(community, member_ids, as_of: datetime, first_ties) -> dict:
         "attendance": [attendance.get(m, 0) for m in months],
         "new_ties": [new_ties.get(m, 0) for m in months],
     }
+
+
+def _new_ties(community, member_ids, as_of: datetime, months, bounds) -> dict[str, int]:
+    """Per month: the pairs of members whose first interaction ever (a tie act in the
+    community, or a direct message) fell in that month. The database finds each pair's first
+    moment and counts them per month; only twelve numbers come back."""
+    pairs = (
+        ActivityEvent.objects.filter(
+            Q(community=community, verb__in=TIE_VERBS) | Q(verb=Verb.MESSAGED),
+            actor__in=member_ids,
+            other__in=member_ids,
+            created_at__lt=as_of,
+        )
+        .exclude(actor=F("other"))
+        .order_by()
+        .annotate(low=Least("actor_id", "other_id"), high=Greatest("actor_id", "other_id"))
+        .values("low", "high")
+        .annotate(first_at=Min("created_at"))
+        .filter(first_at__gte=bounds[0])
+        .values("first_at")
+    )
+    inner, params = pairs.query.sql_with_params()
+    adapt = connection.ops.adapt_datetimefield_value
+    column = connection.ops.quote_name("first_at")
+    whens = " ".join(f"WHEN pairs.{column} < %s THEN {k}" for k in range(len(bounds) - 1))
+    # Only placeholders, a quoted name and Django's own compiled SQL go into the text.
+    select = f"SELECT CASE {whens} ELSE {len(bounds) - 1} END AS month, COUNT(*)"
+    sql = f"{select} FROM ({inner}) pairs GROUP BY 1"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*(adapt(b) for b in bounds[1:]), *params])
+        return {months[k]: n for k, n in cursor.fetchall()}
 
 
 # Suggestions --------------------------------------------------------------------------------
@@ -664,24 +684,29 @@ def _suggestions(members, signals, graph_data, coverage) -> list[dict]:
                 )
                 break
     # Newcomers without ties: introduce them to a well-connected member who shares a perspective.
+    # The best candidate (highest degree, the earliest member on a tie) overall and per
+    # perspective, found once: a newcomer's buddy is the best of their perspectives' bests.
+    degree = graph_data["degree"]
+    best_overall: int | None = None
+    best_by_perspective: dict[str, int] = {}
+    for i, m in enumerate(members):
+        if graph_data["strong_degree"][i] == 0:
+            continue
+        if best_overall is None or degree[i] > degree[best_overall]:
+            best_overall = i
+        for key in m["perspectives"]:
+            if key not in best_by_perspective or degree[i] > degree[best_by_perspective[key]]:
+                best_by_perspective[key] = i
     for uid, items in signals.items():
         if not any(s["kind"] == "unconnected" for s in items):
             continue
         mine = set(by_id[uid]["perspectives"])
-        candidates = [
-            m["id"]
-            for m in members
-            if m["id"] != uid and graph_data["strong_degree"][index[m["id"]]] > 0
-        ]
-        if not candidates:
+        if best_overall is None:
             continue
-        buddy = max(
-            candidates,
-            key=lambda c: (
-                bool(mine & set(by_id[c]["perspectives"])),
-                graph_data["degree"][index[c]],
-            ),
-        )
+        # An unconnected member has no strong ties, so is never their own candidate.
+        sharing = [best_by_perspective[key] for key in mine if key in best_by_perspective]
+        best = min(sharing, key=lambda i: (-degree[i], i)) if sharing else best_overall
+        buddy = members[best]["id"]
         shared = sorted(mine & set(by_id[buddy]["perspectives"]))
         out.append(
             {
