@@ -34,6 +34,7 @@ LAYOUT_CACHE_SECONDS = 7 * 24 * 3600
 
 NETWORK_WIDTH = 720
 NETWORK_HEIGHT = 480
+SMALL_HEIGHT = 340
 MARGIN = 28
 ROW_HEIGHT = 26
 
@@ -124,18 +125,22 @@ def _layout(count: int, edges: list[tuple[int, int, float]], cache_key: str | No
 
 
 def _fit(coords: list, left: float, top: float, width: float, height: float) -> list:
+    """Scale the layout into the box, the same in both directions (a line stays a line, not a
+    diagonal), and centre it."""
     if not coords:
         return []
     xs = [x for x, _y in coords]
     ys = [y for _x, y in coords]
-    span_x = (max(xs) - min(xs)) or 1.0
-    span_y = (max(ys) - min(ys)) or 1.0
-    if len(coords) == 1:
-        return [(left + width / 2, top + height / 2)]
+    span_x = max(xs) - min(xs)
+    span_y = max(ys) - min(ys)
+    scale = min(width / span_x if span_x else math.inf, height / span_y if span_y else math.inf)
+    if scale == math.inf:
+        scale = 0.0
+    mid_x, mid_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
     return [
         (
-            round(left + width * (x - min(xs)) / span_x, 1),
-            round(top + height * (y - min(ys)) / span_y, 1),
+            round(left + width / 2 + scale * (x - mid_x), 1),
+            round(top + height / 2 + scale * (y - mid_y), 1),
         )
         for x, y in coords
     ]
@@ -176,7 +181,7 @@ def network_svg(
     )
     per_row = max(1, int((NETWORK_WIDTH - 2 * MARGIN) // (radius * 2 + 16)))
     rows = math.ceil(len(bottom) / per_row) if bottom else 0
-    web_height = NETWORK_HEIGHT if in_web else 0
+    web_height = (NETWORK_HEIGHT if len(in_web) > 40 else SMALL_HEIGHT) if in_web else 0
     height = web_height + (rows * ROW_HEIGHT + 30 if rows else 0) or ROW_HEIGHT + 30
     coords = _fit(
         _layout(len(in_web), web_edges, cache_key),
@@ -271,13 +276,21 @@ def _node(node: Node, perspectives: dict, brokers: set, isolates: set, radius: i
         )
     href = reverse("person-detail", kwargs={"pk": node.person.pk})
     label_y = round(node.y - radius - 6, 1)
+    # Names near an edge grow inwards, so they are not cut off.
+    anchor = (
+        "start"
+        if node.x < NETWORK_WIDTH / 4
+        else "end"
+        if node.x > NETWORK_WIDTH * 3 / 4
+        else "middle"
+    )
     return (
         f'<a class="{" ".join(css)}" href="{escape(href)}" tabindex="0" '
         f'data-member="{node.person.pk}">'
         f"<title>{escape(' — '.join(facts))}</title>{ring}"
         f'<circle cx="{node.x}" cy="{node.y}" r="{radius}" fill="{colour}" stroke="#ffffff" '
         f'stroke-width="1.5"/>'
-        f'<text class="net-label" x="{node.x}" y="{label_y}" text-anchor="middle" '
+        f'<text class="net-label" x="{node.x}" y="{label_y}" text-anchor="{anchor}" '
         f'font-size="13" font-weight="600" fill="{COLOUR_INK}" stroke="#ffffff" '
         f'stroke-width="3" paint-order="stroke" visibility="hidden">{escape(name)}</text></a>'
     )
