@@ -293,6 +293,9 @@ def session_update(
         for name, value in clean.items():
             setattr(session, name, value)
         session.starts_at, session.ends_at = new_start, new_end
+        if moved:
+            # A new time deserves its own reminder.
+            session.reminder_sent_at = None
         session.sequence += 1
         session.save()
         if people is not None:
@@ -341,13 +344,22 @@ def session_update(
                 target.starts_at = _shift_local(target.starts_at, delta, tz)
                 target.ends_at = target.starts_at + timedelta(minutes=duration)
                 target.series = new_series
+                target.reminder_sent_at = None
             target.sequence += 1
         # Two passes keep the (series, original_start) constraint satisfied while shifting:
         # detach, then write the new places.
         Session.objects.filter(pk__in=[t.pk for t in targets]).update(series=None)
         Session.objects.bulk_update(
             targets,
-            [*DETAIL_FIELDS, "original_start", "starts_at", "ends_at", "series", "sequence"],
+            [
+                *DETAIL_FIELDS,
+                "original_start",
+                "starts_at",
+                "ends_at",
+                "series",
+                "sequence",
+                "reminder_sent_at",
+            ],
         )
         if people is not None:
             through = Session.facilitators.through

@@ -200,3 +200,29 @@ def test_hostile_title_stays_text_in_the_email(kring, make_session):
     html = message.alternatives[0][0]
     assert "&lt;b&gt;Kring&lt;/b&gt; &amp; co" in html
     assert "<b>Kring</b>" not in html
+
+
+def test_moved_session_is_reminded_again_at_its_new_time(kring, tomorrow_session):
+    """A session moved after its reminder went out gets a new reminder before the new time."""
+    assert notices.reminders_send() == 2
+    new_start = tomorrow_session.starts_at + timedelta(days=7)
+    services.session_update(session=tomorrow_session, by=kring.facilitator, starts_at=new_start)
+    assert notices.reminders_send() == 0
+    assert notices.reminders_send(now=new_start - timedelta(hours=2)) == 2
+    assert len(to(kring.anna)) == 2
+
+
+def test_moved_following_sessions_are_reminded_again(kring, make_series):
+    """Moving "this and following" clears their reminders too."""
+    start = timezone.now() + timedelta(hours=5)
+    series = make_series(first_start=start, rule="FREQ=WEEKLY;COUNT=3")
+    first = series.sessions.order_by("starts_at").first()
+    services.rsvp_set(session=first, user=kring.anna, response="yes")
+    assert notices.reminders_send() == 1
+    services.session_update(
+        session=first,
+        by=kring.facilitator,
+        scope="following",
+        starts_at=first.starts_at + timedelta(hours=1),
+    )
+    assert notices.reminders_send() == 1
