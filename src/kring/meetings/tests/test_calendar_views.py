@@ -175,3 +175,13 @@ def test_feed_query_count_does_not_grow(
     with django_assert_max_num_queries(8):
         response = make_client().get(f"/calendar/{secret}.ics")
     assert response.content.count(b"BEGIN:VEVENT") == 2 + 28 + 5
+
+
+def test_sessions_page_and_home_link_to_the_calendar_settings(kring, make_client):
+    """The sessions page and the community home lead to the calendar settings."""
+    client = make_client(kring.anna)
+    for url in (
+        f"/communities/{kring.community.slug}/sessions/",
+        kring.community.get_absolute_url(),
+    ):
+        assert 'href="/me/calendar/"' in client.get(url).text
