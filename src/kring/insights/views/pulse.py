@@ -28,7 +28,7 @@ SERIES = (
     ("trust", "#9c3d00", "2 3", lambda: _("I trust the others here")),
 )
 COLOUR_AXIS = "#4f5a62"
-CHART_WIDTH, CHART_HEIGHT, MARGIN = 480, 180, 36
+CHART_WIDTH, CHART_HEIGHT, MARGIN = 720, 200, 36
 
 
 def _community(request, slug: str) -> Community:
