@@ -15,6 +15,7 @@ from kring.accounts.services import api_token_authenticate
 from kring.communities.api import router as communities_router
 from kring.conversations.api import notifications_router
 from kring.conversations.api import router as conversations_router
+from kring.insights.api import router as insights_router
 from kring.knowledge.api import router as knowledge_router
 from kring.meetings.api import router as meetings_router
 
@@ -129,3 +130,5 @@ api.add_router("/communities", conversations_router)
 api.add_router("/notifications", notifications_router)
 # Sessions, series and action points live under each community too.
 api.add_router("/communities", meetings_router)
+# The facilitator's feelers: /communities/{slug}/insights.
+api.add_router("/communities", insights_router)

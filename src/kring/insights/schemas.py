@@ -1,0 +1,45 @@
+"""The insights document over HTTP (docs/insights.md). The fields the contract promises are
+typed here; the document carries more (the data behind each reason, thresholds, the network's
+edges), which pass through as they are."""
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Open(BaseModel):
+    # A plain pydantic model: ninja's Schema reads known attributes only and would drop the
+    # rest of the document.
+    model_config = ConfigDict(extra="allow")
+
+
+class SignalOut(_Open):
+    kind: str
+    reason: str
+    since: str | None
+
+
+class MemberOut(_Open):
+    email: str
+    name: str
+    role: str
+    perspectives: list[str]
+    signals: list[SignalOut]
+    degree: int
+    betweenness: float
+    group: int | None
+
+
+class SuggestionOut(_Open):
+    kind: str
+    members: list[str]
+    reason: str
+
+
+class InsightsOut(_Open):
+    community: str
+    as_of: str
+    members: list[MemberOut]
+    groups: list[list[str]]
+    modularity: float
+    coverage: dict
+    suggestions: list[SuggestionOut]
+    trends: dict

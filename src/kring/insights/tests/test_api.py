@@ -1,0 +1,199 @@
+"""GET /api/v1/communities/{slug}/insights: who may read it, the same document as the CLI,
+the snapshot when it is fresh, and bad parameters."""
+
+import json
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from kring.communities.models import Role, Visibility
+from kring.core.models import Verb
+from kring.insights.models import Snapshot
+from kring.insights.services import snapshot_create
+from kring.insights.tests.histories import act, backdate_everyone, join, local
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kring(make_community, make_user, make_member, make_admin):
+    """A public community (its existence is no secret) with people in every role."""
+    facilitator = make_user(full_name="Fenna Facilitator", email="fenna@example.org")
+    community = make_community(by=facilitator, name="Zorg thuis", visibility=Visibility.PUBLIC)
+    backdate_everyone(community, local(2025, 1, 1))
+    anna = join(community, make_user, at=local(2025, 2, 1), full_name="Anna Ånström")
+    bram = join(community, make_user, at=local(2025, 2, 1), full_name="Bram")
+    for week in range(20):
+        moment = local(2026, 1, 5, 10) + timedelta(days=7 * week)
+        act(anna, community, moment, Verb.ASKED)
+        act(bram, community, moment, Verb.ANSWERED, other=anna)
+    people = {
+        "facilitator": facilitator,
+        "second facilitator": make_member(community, role=Role.FACILITATOR).user,
+        "core": make_member(community, role=Role.CORE).user,
+        "member": anna,
+        "guest": make_member(community, role=Role.GUEST).user,
+        "outsider": make_user(),
+        "platform admin": make_admin(),
+    }
+    return community, people
+
+
+def url(community, **query) -> str:
+    base = f"/api/v1/communities/{community.slug}/insights"
+    if query:
+        base += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    return base
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("facilitator", 200),
+        ("second facilitator", 200),
+        ("platform admin", 200),
+        ("core", 403),
+        ("member", 403),
+        ("guest", 403),
+        ("outsider", 404),
+    ],
+)
+def test_access(kring, make_client, who, status):
+    """Facilitators and platform admins read the insights; members (any role) get 403, anyone
+    else 404."""
+    community, people = kring
+    response = make_client(people[who]).get(url(community, as_of="2026-06-30"))
+    assert response.status_code == status, response.content
+    if status != 200:
+        assert "members" not in response.json()
+
+
+def test_anonymous_gets_401(kring, client):
+    """Without a login or token: 401."""
+    community, _people = kring
+    response = client.get(url(community))
+    assert response.status_code == 401
+    assert response.json()["code"] == "unauthenticated"
+
+
+def test_unknown_community_is_404(kring, make_client):
+    """A slug that does not exist: 404, also for a platform admin."""
+    _community, people = kring
+    response = make_client(people["platform admin"]).get("/api/v1/communities/nope/insights")
+    assert response.status_code == 404
+
+
+def test_private_community_outsider_404(make_community, make_user, make_client):
+    """A private community's insights do not exist for outsiders."""
+    community = make_community(visibility=Visibility.PRIVATE)
+    response = make_client(make_user()).get(url(community))
+    assert response.status_code == 404
+
+
+def test_read_token_may_read(kring, client, bearer):
+    """A facilitator's read-only token is enough; a member's token still gets 403."""
+    community, people = kring
+    response = client.get(
+        url(community, as_of="2026-06-30"), **bearer(people["facilitator"], "read")
+    )
+    assert response.status_code == 200
+    response = client.get(url(community, as_of="2026-06-30"), **bearer(people["member"], "read"))
+    assert response.status_code == 403
+
+
+def test_same_document_as_the_cli(kring, make_client):
+    """For the same as_of and period the API returns exactly what `kring insights --json`
+    prints."""
+    community, people = kring
+    response = make_client(people["facilitator"]).get(
+        url(community, as_of="2026-06-30", period_days=120)
+    )
+    assert response.status_code == 200
+    assert response["X-Kring-Insights"] == "computed"
+    out = StringIO()
+    call_command(
+        "insights",
+        community.slug,
+        "--as-of",
+        "2026-06-30",
+        "--period-days",
+        "120",
+        "--json",
+        stdout=out,
+    )
+    from_cli = json.loads(out.getvalue())
+    assert response.json() == from_cli
+    assert from_cli["as_of"] == "2026-06-30T23:59:59.999999+02:00"
+    assert from_cli["network"]["edges"]
+    anna = next(m for m in from_cli["members"] if m["name"] == "Anna Ånström")
+    assert [s["kind"] for s in anna["signals"]] == ["drifting"]
+
+
+def test_fresh_snapshot_is_served_without_as_of(kring, make_client):
+    """Without as_of, a snapshot of less than an hour is served as it is (no new computation);
+    an older one is not."""
+    community, people = kring
+    snapshot = snapshot_create(community=community)
+    client = make_client(people["facilitator"])
+    response = client.get(url(community))
+    assert response["X-Kring-Insights"] == "snapshot"
+    assert response.json()["as_of"] == snapshot.data["as_of"]
+
+    Snapshot.objects.filter(pk=snapshot.pk).update(
+        computed_at=timezone.now() - timedelta(hours=2), as_of=timezone.now() - timedelta(hours=2)
+    )
+    response = client.get(url(community))
+    assert response["X-Kring-Insights"] == "computed"
+    assert response.json()["as_of"] != snapshot.data["as_of"]
+
+
+def test_snapshot_of_another_period_is_not_served(kring, make_client):
+    """Asking for another period than the snapshot's computes anew."""
+    community, people = kring
+    snapshot_create(community=community)
+    response = make_client(people["facilitator"]).get(url(community, period_days=30))
+    assert response["X-Kring-Insights"] == "computed"
+    assert response.json()["period_days"] == 30
+
+
+def test_reasons_follow_the_reader_language(kring, make_client):
+    """The sentences are made for the reader: the snapshot stores facts, not text."""
+    community, people = kring
+    snapshot_create(community=community)
+    doc = make_client(people["facilitator"]).get(url(community)).json()
+    assert all(isinstance(s["reason"], str) for m in doc["members"] for s in m["signals"])
+    assert "reason" not in json.dumps(Snapshot.objects.get(community=community).data)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"as_of": "30-06-2026"},
+        {"as_of": "2026-02-30"},
+        {"as_of": "<script>alert(1)</script>"},
+        {"period_days": 0},
+        {"period_days": 99999},
+        {"period_days": "many"},
+    ],
+)
+def test_bad_parameters_are_422(kring, make_client, query):
+    """A malformed date or period: 422 with the field named, nothing computed."""
+    community, people = kring
+    response = make_client(people["facilitator"]).get(url(community, **query))
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert set(body["errors"]) == set(query)
+    assert not Snapshot.objects.exists()
+
+
+def test_as_of_in_the_future_is_422(kring, make_client):
+    """The future has no insights yet."""
+    community, people = kring
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = make_client(people["facilitator"]).get(url(community, as_of=tomorrow))
+    assert response.status_code == 422
+    assert "future" in response.json()["detail"]
