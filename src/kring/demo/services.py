@@ -33,6 +33,7 @@ from kring.demo.conversations import conversations_ensure, messages_ensure
 from kring.demo.data import ADMIN, COMMUNITIES, PEOPLE, CommunitySpec, PersonSpec
 from kring.demo.library import LIBRARY, ItemSpec
 from kring.demo.sessions import sessions_ensure
+from kring.insights.services import snapshot_create
 from kring.knowledge.models import Comment, KnowledgeItem, Useful
 from kring.knowledge.services import (
     comment_create,
@@ -418,5 +419,9 @@ def demo_seed(
             result.sessions_created += met["sessions_created"]
         result.messages_added = messages_ensure(people=by_name, now=now)
 
+    # The facilitators' dashboard has insights to show right away, not after the worker's
+    # first round.
+    for community in Community.objects.filter(slug__in=[spec.slug for spec in COMMUNITIES]):
+        snapshot_create(community=community, as_of=now)
     result.logins = _logins(admin, users)
     return result
