@@ -315,3 +315,15 @@ def test_imported_session_times_hold_in_summer(kring, csv_file):
     )
     session = Session.objects.get()
     assert session.starts_at == datetime(2025, 7, 1, 17, 30, tzinfo=UTC)
+
+
+def test_import_refreshes_the_insights_snapshot(kring, history, csv_file):
+    """After an import the community's insights are computed again (tasks run at once in
+    tests), so the facilitator's dashboard shows the imported history; a dry run doesn't."""
+    from kring.insights.models import Snapshot
+
+    path = csv_file(f"member_email,session_date\n{kring.anna.email},2026-03-10\n")
+    run(kring.community.slug, path, "--dry-run")
+    assert not Snapshot.objects.filter(community=kring.community).exists()
+    run(kring.community.slug, path)
+    assert Snapshot.objects.filter(community=kring.community).count() == 1

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 from tqdm import tqdm
 
 from kring.communities.models import Community
@@ -88,6 +89,10 @@ class Command(BaseCommand):
                 ) from None
             finally:
                 bar.close()
+            # Insights sit above meetings: named by path, so meetings imports nothing of them.
+            import_string("kring.insights.tasks.snapshot_refresh").enqueue(
+                community_id=community.pk
+            )
         self._summary(plan, actor, dry_run)
 
     def _errors(self, errors, heading: str) -> None:
