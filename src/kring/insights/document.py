@@ -18,18 +18,25 @@ def day_end(day: date) -> datetime:
     return datetime.combine(day, time.max, tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
+def _pace_text(p: dict) -> str:
+    return ngettext(
+        "%(recent)s activity in the last %(window)s weeks, against %(baseline)s in the "
+        "%(base)s weeks before",
+        "%(recent)s activities in the last %(window)s weeks, against %(baseline)s in the "
+        "%(base)s weeks before",
+        p["recent"],
+    ) % {
+        "recent": p["recent"],
+        "window": p["window_weeks"],
+        "baseline": p["baseline"],
+        "base": p["baseline_weeks"],
+    }
+
+
 def signal_reason(signal: dict) -> str:
     kind, rule, p = signal["kind"], signal.get("rule"), signal.get("params", {})
     if kind in ("drifting", "core_silent") and rule == "pace":
-        text = _(
-            "%(recent)s activities in the last %(window)s weeks, against %(baseline)s in the "
-            "%(base)s weeks before"
-        ) % {
-            "recent": p["recent"],
-            "window": p["window_weeks"],
-            "baseline": p["baseline"],
-            "base": p["baseline_weeks"],
-        }
+        text = _pace_text(p)
         if p.get("last_active"):
             text += _("; last active on %(date)s") % {"date": p["last_active"]}
         if kind == "core_silent":
@@ -44,15 +51,7 @@ def signal_reason(signal: dict) -> str:
             text = _("Core group: %(text)s") % {"text": text}
         return text
     if kind == "rising":
-        return _(
-            "%(recent)s activities in the last %(window)s weeks, against %(baseline)s in the "
-            "%(base)s weeks before"
-        ) % {
-            "recent": p["recent"],
-            "window": p["window_weeks"],
-            "baseline": p["baseline"],
-            "base": p["baseline_weeks"],
-        }
+        return _pace_text(p)
     if kind == "unconnected":
         return ngettext(
             "Joined %(weeks)s week ago and has not interacted with anyone yet",
