@@ -6,6 +6,7 @@
 #   make lint      ruff check and ruff format --check
 #   make format    let ruff fix what it can and format the code
 #   make messages  update the .po files from the code and compile them
+#   make bench     run the benchmarks (search, insights; minutes each, see benchmarks/README.md)
 #   make clean     remove the virtualenv, caches and screenshots (keeps ./var, your data)
 #
 # Variables: PYTHON (the interpreter for the virtualenv), PYTEST_ARGS (extra pytest
@@ -96,8 +97,15 @@ messages: $(VENV)/.installed
 	  --no-location --no-obsolete -i "demo/*"
 	cd src/kring && KRING_DATA_DIR=$(I18N_DATA) ../../$(KRING) compilemessages
 
-bench:
-	@echo "Benchmarks arrive with the search issue; see benchmarks/README.md then."
+# The benchmarks (figures and options: benchmarks/README.md). Each builds its own database
+# under /tmp (SQLite) or in DATABASE_URL (its name must contain "bench"); the insights one
+# is reused on later runs. BENCH=search or BENCH=insights runs one of them.
+BENCH ?= search insights
+bench: $(VENV)/.installed-dev
+	@for b in $(BENCH); do \
+	  echo "== benchmarks/bench_$$b.py"; \
+	  $(BIN)/python benchmarks/bench_$$b.py || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache screenshots src/*.egg-info
