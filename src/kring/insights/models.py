@@ -68,6 +68,9 @@ class Snapshot(models.Model):
     computed_at = models.DateTimeField(default=timezone.now)
     duration_ms = models.PositiveIntegerField(default=0)
     data = models.JSONField(default=dict)
+    # The part of `data` the dashboard shows (people with signals, the drawn network, ...):
+    # small enough to read on every page view even when `data` is many megabytes.
+    dashboard = models.JSONField(default=dict)
 
     class Meta:
         ordering = ["-computed_at", "-id"]
