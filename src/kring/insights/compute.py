@@ -9,6 +9,7 @@ sentences (reasons) are made when the document is shown or exported, in the read
 """
 
 import random
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -66,6 +67,11 @@ SESSION_TIE_MAX_ATTENDEES = 40
 # ones, in 0.4 s. (A path-length cutoff does not help: heavy ties are very short distances.)
 BETWEENNESS_EXACT_UP_TO = 2000
 BETWEENNESS_PIVOTS = 128
+# Louvain (community_multilevel) visits the vertices in a random order drawn from igraph's
+# generator, by default Python's global `random`: a seeded generator of its own, set under a
+# lock and put back afterwards, gives the same groups for the same data every time.
+GROUPS_SEED = 20240601
+IGRAPH_RANDOM_LOCK = threading.Lock()
 TREND_MONTHS = 12
 ACTIVE_DAYS = 90
 NEWCOMER_MAX_DAYS = 120
@@ -306,7 +312,8 @@ def _network(community, member_ids, members, index, as_of: datetime, period_days
     weights = dict(weak)
     for pair, w in strong.items():
         weights[pair] = weights.get(pair, 0.0) + w
-    edges = list(weights)
+    # Sorted: the vertex and edge order is part of what Louvain sees.
+    edges = sorted(weights)
     graph = igraph.Graph(n=n, edges=edges, directed=False)
     graph.es["weight"] = [weights[e] for e in edges]
     degree = graph.degree() if n else []
@@ -325,8 +332,12 @@ def _network(community, member_ids, members, index, as_of: datetime, period_days
             raw = [b * n / BETWEENNESS_PIVOTS for b in sampled]
         scale = (n - 1) * (n - 2) / 2
         betweenness = [b / scale for b in raw]
-        clustering = graph.community_multilevel(weights="weight")
-        membership = clustering.membership
+        with IGRAPH_RANDOM_LOCK:
+            igraph.set_random_number_generator(random.Random(GROUPS_SEED))
+            try:
+                membership = graph.community_multilevel(weights="weight").membership
+            finally:
+                igraph.set_random_number_generator(random)
         modularity = round(graph.modularity(membership, weights="weight"), 4)
     else:
         betweenness = [0.0] * n
