@@ -283,6 +283,7 @@ def dashboard(community, as_of, runs: int) -> dict:
     snapshot = snapshot_create(community=community, as_of=as_of)
     out = {"snapshot_create_seconds": round(time.perf_counter() - began, 3)}
     out["snapshot_json_mb"] = round(len(json.dumps(snapshot.data)) / 1e6, 2)
+    out["snapshot_dashboard_kb"] = round(len(json.dumps(snapshot.dashboard)) / 1024, 1)
 
     def read_and_render():
         snap = Snapshot.objects.filter(pk=snapshot.pk).first()
@@ -437,6 +438,11 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--no-networkx", action="store_true")
     parser.add_argument("--force", action="store_true")
+    parser.add_argument(
+        "--dashboard-only",
+        action="store_true",
+        help="measure only the dashboard; replace that part of an existing results file",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
@@ -456,6 +462,16 @@ def main() -> None:
     build_seconds = time.perf_counter() - began
     print(f"community ready in {build_seconds:.1f} s")
     if args.build_only:
+        return
+    if args.dashboard_only:
+        out = args.out or HERE / "results" / f"insights-{backend}-{args.members}-{args.events}.json"
+        stored = json.loads(out.read_text()) if out.exists() else {}
+        stored["dashboard"] = dashboard(community, as_of, args.dashboard_runs)
+        stored["dashboard"]["commit"] = git_commit()
+        stored["dashboard"]["started"] = time.strftime("%Y-%m-%d %H:%M:%S")
+        out.write_text(json.dumps(stored, indent=2) + "\n")
+        print(json.dumps(stored["dashboard"], indent=2))
+        print(f"\nwritten to {out}")
         return
     result = {
         "backend": backend,

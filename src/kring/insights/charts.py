@@ -124,6 +124,34 @@ def _layout(count: int, edges: list[tuple[int, int, float]], cache_key: str | No
     return coords
 
 
+def _split(members: list[dict], network: dict) -> tuple[list, list, list, list]:
+    """The ties among `members` (index pairs), who goes in the row at the bottom (no direct
+    tie drawn), who in the web, and the ties among the web (web positions)."""
+    index = {m["email"]: i for i, m in enumerate(members)}
+    isolates = set(network.get("isolates", []))
+    edges = [
+        (index[e["a"]], index[e["b"]], float(e.get("weight", 1.0)), bool(e.get("strong")))
+        for e in network.get("edges", [])
+        if e["a"] in index and e["b"] in index
+    ]
+    linked = {i for a, b, _w, _s in edges for i in (a, b)}
+    bottom = [i for i, m in enumerate(members) if m["email"] in isolates or i not in linked]
+    in_web = [i for i in range(len(members)) if i not in set(bottom)]
+    position = {i: n for n, i in enumerate(in_web)}
+    web_edges = [
+        (position[a], position[b], w) for a, b, w, _s in edges if a in position and b in position
+    ]
+    return edges, bottom, in_web, web_edges
+
+
+def network_positions(members: list[dict], network: dict) -> dict[str, tuple[float, float]]:
+    """The layout of the web (email -> x, y), the same network_svg computes for these members
+    and ties: made once with the snapshot, so no request has to."""
+    _edges, _bottom, in_web, web_edges = _split(members, network)
+    coords = _layout(len(in_web), web_edges, None)
+    return {members[i]["email"]: xy for i, xy in zip(in_web, coords, strict=True)}
+
+
 def _fit(coords: list, left: float, top: float, width: float, height: float) -> list:
     """Scale the layout into the box, the same in both directions (a line stays a line, not a
     diagonal), and centre it."""
@@ -153,29 +181,24 @@ def network_svg(
     perspectives: dict,
     cache_key: str | None = None,
     chart_id: str = "network",
+    positions: dict | None = None,
+    total: int | None = None,
+    ties_total: int | None = None,
 ) -> SafeString:
     """The relations network: one linked node per member, coloured by their first
     perspective; brokers with a thick ring, people without direct ties with a dashed ring in a
-    row at the bottom; direct ties as solid lines, shared sessions as light dashed ones."""
-    members, total = network_members(document, people)
+    row at the bottom; direct ties as solid lines, shared sessions as light dashed ones.
+    `positions` (email -> layout x, y, from network_positions) skips the layout; `total` is
+    how many members there are when `document` holds only the ones to draw, `ties_total`
+    how many ties there are among them when it holds only the strongest."""
+    members, counted = network_members(document, people)
+    total = max(total or 0, counted)
     if not members:
         return mark_safe("")
     network = document.get("network", {})
-    index = {m["email"]: i for i, m in enumerate(members)}
     brokers = set(network.get("brokers", []))
     isolates = set(network.get("isolates", []))
-    edges = [
-        (index[e["a"]], index[e["b"]], float(e.get("weight", 1.0)), bool(e.get("strong")))
-        for e in network.get("edges", [])
-        if e["a"] in index and e["b"] in index
-    ]
-    linked = {i for a, b, _w, _s in edges for i in (a, b)}
-    bottom = [i for i, m in enumerate(members) if m["email"] in isolates or i not in linked]
-    in_web = [i for i in range(len(members)) if i not in set(bottom)]
-    position = {i: n for n, i in enumerate(in_web)}
-    web_edges = [
-        (position[a], position[b], w) for a, b, w, _s in edges if a in position and b in position
-    ]
+    edges, bottom, in_web, web_edges = _split(members, network)
     radius = (
         9 if len(members) <= 30 else 7 if len(members) <= 80 else 5 if len(members) <= 200 else 4
     )
@@ -183,8 +206,12 @@ def network_svg(
     rows = math.ceil(len(bottom) / per_row) if bottom else 0
     web_height = (NETWORK_HEIGHT if len(in_web) > 40 else SMALL_HEIGHT) if in_web else 0
     height = web_height + (rows * ROW_HEIGHT + 30 if rows else 0) or ROW_HEIGHT + 30
+    if positions is not None and all(members[i]["email"] in positions for i in in_web):
+        raw_coords = [tuple(positions[members[i]["email"]]) for i in in_web]
+    else:
+        raw_coords = _layout(len(in_web), web_edges, cache_key)
     coords = _fit(
-        _layout(len(in_web), web_edges, cache_key),
+        raw_coords,
         MARGIN,
         MARGIN,
         NETWORK_WIDTH - 2 * MARGIN,
@@ -216,6 +243,11 @@ def network_svg(
             "shown": len(members),
             "total": total,
         }
+    if ties_total and ties_total > len(edges):
+        desc += " " + _("Only the %(shown)s strongest of the %(total)s ties are drawn.") % {
+            "shown": len(edges),
+            "total": ties_total,
+        }
     parts = [
         _svg_open(width=NETWORK_WIDTH, height=height, chart_id=chart_id, css="chart-network"),
         f'<title id="{chart_id}-title">{escape(_("The relations network"))}</title>',
@@ -244,13 +276,17 @@ def network_svg(
             f'fill="{COLOUR_AXIS}" aria-hidden="true">'
             f"{escape(_('No direct ties yet'))}</text>"
         )
+    # One reverse() for all the nodes: hundreds of them add up.
+    href = reverse("person-detail", kwargs={"pk": 999999999}).replace("999999999", "%(pk)s")
     for node in nodes:
-        parts.append(_node(node, perspectives, brokers, isolates, radius))
+        parts.append(_node(node, perspectives, brokers, isolates, radius, href))
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
 
 
-def _node(node: Node, perspectives: dict, brokers: set, isolates: set, radius: int) -> str:
+def _node(
+    node: Node, perspectives: dict, brokers: set, isolates: set, radius: int, href: str
+) -> str:
     m = node.member
     first = m["perspectives"][0] if m["perspectives"] else None
     perspective = perspectives.get(first) if first else None
@@ -274,7 +310,7 @@ def _node(node: Node, perspectives: dict, brokers: set, isolates: set, radius: i
             f'<circle cx="{node.x}" cy="{node.y}" r="{radius + 3}" fill="none" '
             f'stroke="{COLOUR_INK}" stroke-width="1.5" stroke-dasharray="2 2"/>'
         )
-    href = reverse("person-detail", kwargs={"pk": node.person.pk})
+    href = href % {"pk": int(node.person.pk)}
     label_y = round(node.y - radius - 6, 1)
     # Names near an edge grow inwards, so they are not cut off.
     anchor = (

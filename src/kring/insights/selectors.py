@@ -27,6 +27,23 @@ def snapshot_latest(*, community: Community) -> Snapshot | None:
     return Snapshot.objects.filter(community=community).order_by("-computed_at", "-id").first()
 
 
+def snapshot_latest_dashboard(*, community: Community) -> Snapshot | None:
+    """The latest snapshot without its full document (`data`: megabytes at 10,000 members);
+    the dashboard reads its `dashboard` part."""
+    return (
+        Snapshot.objects.filter(community=community)
+        .defer("data")
+        .order_by("-computed_at", "-id")
+        .first()
+    )
+
+
+def snapshot_data(*, snapshot: Snapshot) -> dict:
+    """The full document of a snapshot read without it (an older snapshot with no dashboard
+    part)."""
+    return Snapshot.objects.filter(pk=snapshot.pk).values_list("data", flat=True).first() or {}
+
+
 def settings_for(*, community: Community) -> InsightSettings:
     """The stored thresholds, or unsaved defaults (the row is made on the first save)."""
     return InsightSettings.objects.filter(community=community).first() or InsightSettings(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
 from kring.communities.models import Community
-from kring.insights import permissions
+from kring.insights import dashboard_doc, permissions
 from kring.insights.compute import compute
 from kring.insights.models import InsightSettings, Snapshot, Suggestion, SuggestionStatus
 
@@ -32,6 +32,7 @@ def snapshot_create(
         period_days=raw["period_days"],
         duration_ms=duration,
         data=raw,
+        dashboard=dashboard_doc.build(raw),
     )
     _suggestions_sync(community, raw)
     old = Snapshot.objects.filter(community=community).order_by("-computed_at", "-id")[

@@ -365,3 +365,98 @@ def test_settings_bad_values_keep_the_stored_row(circle, make_client):
     client.post(_url(circle["community"], "insights-settings"), GOOD)
     client.post(_url(circle["community"], "insights-settings"), {**GOOD, "drift_ratio": 7})
     assert InsightSettings.objects.get(community=circle["community"]).drift_ratio == 0.5
+
+
+# The dashboard part of the snapshot ----------------------------------------------------------
+
+
+def test_dashboard_never_reads_the_full_document(circle, make_client):
+    """With the dashboard part filled, the page selects no "data" column: the full document
+    (megabytes at scale) stays in the database."""
+    snapshot = services.snapshot_create(community=circle["community"])
+    assert snapshot.dashboard["version"]
+    client = make_client(circle["facilitator"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(_url(circle["community"]))
+    assert response.status_code == 200
+    assert "Daan Drift" in response.content.decode()
+    snapshot_sql = [q["sql"] for q in queries if "insights_snapshot" in q["sql"]]
+    assert snapshot_sql
+    assert not [sql for sql in snapshot_sql if re.search(r'[".]data"?\s*(,|FROM)', sql)]
+
+
+def test_older_snapshot_without_dashboard_part_is_built_from_data(circle, make_client):
+    """A snapshot made before the dashboard part existed still shows its signals and reasons."""
+    snapshot = services.snapshot_create(community=circle["community"])
+    Snapshot.objects.filter(pk=snapshot.pk).update(dashboard={})
+    response = make_client(circle["facilitator"]).get(_url(circle["community"]))
+    html = response.content.decode()
+    assert "0 activities in the last 6 weeks, against 8 in the 18 weeks before" in html
+    assert "Call Daan Drift" in html
+
+
+def test_long_lists_are_capped_with_and_n_more(circle, make_member, make_client, monkeypatch):
+    """Beyond the cap a signal list ends in "and N more" and the groups in "and N smaller
+    groups"; the heading counts everyone."""
+    from kring.insights import dashboard_doc
+
+    monkeypatch.setattr(dashboard_doc, "SIGNALS_SHOWN", 1)
+    monkeypatch.setattr(dashboard_doc, "GROUPS_SHOWN", 0)
+    now = timezone.now()
+    for n in range(3):
+        quiet = make_member(circle["community"], full_name=f"Quiet {n}").user
+        for day in range(8):  # busy ten weeks ago, silent since: drifting away
+            activity_record(
+                actor=quiet,
+                verb=Verb.REPLIED,
+                community=circle["community"],
+                other=circle["steady"],
+                at=now - timedelta(days=70 + day),
+            )
+    services.snapshot_create(community=circle["community"])
+    drifting = Snapshot.objects.get().dashboard["signals"]["drifting"]
+    assert drifting["count"] == 4 and len(drifting["items"]) == 1
+    html = make_client(circle["facilitator"]).get(_url(circle["community"])).content.decode()
+    assert 'Drifting away <span class="meta">(4)</span>' in html
+    assert "and 3 more" in html
+    assert "smaller group" in html
+
+
+def test_dashboard_part_draws_at_most_the_cap_with_stored_layout(make_community, make_member):
+    """The stored network holds at most MAX_NODES people, only ties among them, a position for
+    each one in the web, and at most TIES_DRAWN ties, everyone keeping their strongest."""
+    from kring.insights import charts, dashboard_doc
+
+    raw = {
+        "members": [
+            {
+                "id": i,
+                "email": f"p{i}@x.example",
+                "name": f"P {i}",
+                "perspectives": [],
+                "degree": 500 - i,
+                "betweenness": 0.0,
+                "signals": [],
+            }
+            for i in range(charts.MAX_NODES + 50)
+        ],
+        "network": {
+            "edges": [
+                {"a": f"p{i}@x.example", "b": f"p{j}@x.example", "weight": 1.0, "strong": True}
+                for i in range(0, charts.MAX_NODES + 50, 3)
+                for j in range(i + 1, min(i + 40, charts.MAX_NODES + 50))
+            ],
+            "isolates": [],
+            "brokers": [],
+        },
+    }
+    dash = dashboard_doc.build(raw)
+    network = dash["network"]
+    assert len(network["ids"]) == charts.MAX_NODES
+    assert network["total"] == charts.MAX_NODES + 50
+    drawn = set(network["ids"])
+    assert all(a in drawn and b in drawn for a, b, _w, _s in network["edges"])
+    assert len(network["edges"]) <= dashboard_doc.TIES_DRAWN
+    assert network["ties_total"] > len(network["edges"])
+    tied = {i for a, b, _w, _s in network["edges"] for i in (a, b)}
+    assert {i for i, _x, _y in network["positions"]} <= tied

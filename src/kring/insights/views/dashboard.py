@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from kring.insights import charts, document, selectors, services, tasks
+from kring.insights import charts, dashboard_doc, document, selectors, services, tasks
 from kring.insights.forms import InsightSettingsForm, SuggestionDecideForm
 
 # Most urgent first; lurking is a way of taking part, shown last and quietly.
 SIGNAL_ORDER = ("core_silent", "drifting", "unconnected", "rising", "lurker")
-GROUP_NAMES_SHOWN = 12
 
 
 def signal_heading(kind: str) -> str:
@@ -65,8 +64,16 @@ def _frame(request, community) -> dict:
     return {"community": community, "inside": True, "can_manage": True, "tab": "insights"}
 
 
+def _dashboard_part(snapshot) -> dict:
+    """The snapshot's dashboard part; built from the full document for an older snapshot
+    made before there was one."""
+    if snapshot.dashboard.get("version"):
+        return snapshot.dashboard
+    return dashboard_doc.build(selectors.snapshot_data(snapshot=snapshot))
+
+
 def _dashboard_context(request, community, *, settings_form=None) -> dict:
-    snapshot = selectors.snapshot_latest(community=community)
+    snapshot = selectors.snapshot_latest_dashboard(community=community)
     context = {
         **_frame(request, community),
         "snapshot": snapshot,
@@ -76,43 +83,63 @@ def _dashboard_context(request, community, *, settings_form=None) -> dict:
     }
     if snapshot is None:
         return context
-    doc = document.render(snapshot.data, community=community)
-    people = selectors.people_by_id(community=community, ids=[m["id"] for m in doc["members"]])
+    dash = _dashboard_part(snapshot)
+    stored = {p["id"]: p for p in dash["people"]}
+    people = selectors.people_by_id(community=community, ids=list(stored))
     perspectives = selectors.perspectives_by_key()
-    by_email = {m["email"]: m for m in doc["members"] if m["id"] in people}
+    coverage = dash.get("coverage", {})
+    # Perspective names in the reader's language (a snapshot was made in the worker's).
+    perspective_names = {
+        **coverage.get("names", {}),
+        **{key: str(p.name) for key, p in perspectives.items()},
+    }
+    names = {p["email"]: p["name"] for p in stored.values()}
+    by_email = {p["email"]: p for p in stored.values() if p["id"] in people}
 
-    signal_groups = {kind: [] for kind in SIGNAL_ORDER}
-    for member in by_email.values():
-        for signal in member["signals"]:
-            if signal["kind"] in signal_groups:
-                signal_groups[signal["kind"]].append(
-                    {"person": people[member["id"]], "member": member, "signal": signal}
-                )
-    signals = [
-        {
-            "kind": kind,
-            "heading": signal_heading(kind),
-            "intro": signal_intro(kind),
-            "items": sorted(items, key=lambda i: (i["signal"]["since"] or "", i["member"]["name"])),
-        }
-        for kind, items in signal_groups.items()
-    ]
+    signals = []
+    for kind in SIGNAL_ORDER:
+        part = dash["signals"].get(kind, {"count": 0, "items": []})
+        items = [
+            {
+                "person": people[item["id"]],
+                "signal": {
+                    **item,
+                    "kind": kind,
+                    "reason": document.signal_reason({**item, "kind": kind}),
+                },
+            }
+            for item in part["items"]
+            if item["id"] in people
+        ]
+        signals.append(
+            {
+                "kind": kind,
+                "heading": signal_heading(kind),
+                "intro": signal_intro(kind),
+                "items": items,
+                "count": part["count"],
+                "more": max(0, part["count"] - len(part["items"])),
+            }
+        )
 
     ids = selectors.suggestion_ids_open(
-        community=community, keys=[s["key"] for s in doc["suggestions"]]
+        community=community, keys=[s["key"] for s in dash["suggestions"]]
     )
-    suggestions = [
-        {
-            **s,
-            "pk": ids.get(s["key"]),
-            "people": [people[by_email[e]["id"]] for e in s["members"] if e in by_email],
-        }
-        for s in doc["suggestions"]
+    open_suggestions = [
+        s
+        for s in dash["suggestions"]
         # About someone who has left since the snapshot: no longer anything to do.
         if s["key"] in ids and all(e in by_email for e in s["members"])
     ]
-    names = {m["email"]: m["name"] for m in doc["members"]}
-    perspective_names = doc["coverage"].get("names", {})
+    suggestions = [
+        {
+            **s,
+            "pk": ids[s["key"]],
+            "reason": document.suggestion_reason(s, names, perspective_names),
+            "people": [people[by_email[e]["id"]] for e in s["members"]],
+        }
+        for s in open_suggestions[: dashboard_doc.SUGGESTIONS_SHOWN]
+    ]
     log = []
     for decided in selectors.suggestions_decided(community=community):
         emails = [u.email for u in decided.members.all()]
@@ -124,47 +151,61 @@ def _dashboard_context(request, community, *, settings_form=None) -> dict:
             reason = decided.kind
         log.append({"suggestion": decided, "reason": reason})
 
-    coverage = doc["coverage"]
+    coverage = {
+        **coverage,
+        "gaps": [
+            {**g, "reason": document.gap_reason(g, perspective_names)}
+            for g in coverage.get("gaps", [])
+        ],
+    }
     coverage_rows = [
         {**row, "name": perspective_names.get(row["perspective"], row["perspective"])}
-        for row in coverage["rows"]
+        for row in coverage.get("rows", [])
     ]
+    group_part = dash["groups"]
     groups = []
-    for number, emails in enumerate(doc.get("groups", []), start=1):
-        shown = [people[by_email[e]["id"]] for e in emails if e in by_email]
+    for group in group_part["shown"]:
+        shown = [people[i] for i in group["ids"] if i in people]
         groups.append(
             {
-                "number": number,
-                "size": len(shown),
-                "people": shown[:GROUP_NAMES_SHOWN],
-                "more": max(0, len(shown) - GROUP_NAMES_SHOWN),
+                "number": group["number"],
+                "size": group["size"],
+                "people": shown,
+                "more": max(0, group["size"] - len(group["ids"])),
             }
         )
-    drawn, total = charts.network_members(doc, people)
-    network = doc.get("network", {})
+    network_doc, positions = dashboard_doc.network_document(dash)
+    network = dash["network"]
+    drawn, _counted = charts.network_members(network_doc, people)
     context.update(
         {
-            "doc": doc,
             "signals": signals,
-            "signal_count": sum(len(g["items"]) for g in signals if g["kind"] != "lurker"),
+            "signal_count": sum(g["count"] for g in signals if g["kind"] != "lurker"),
             "suggestions": suggestions,
+            "suggestions_more": max(0, len(open_suggestions) - len(suggestions)),
             "suggestion_log": log,
             "coverage": coverage,
             "coverage_rows": coverage_rows,
             "groups": groups,
-            "modularity_sentence": modularity_sentence(len(groups), doc.get("modularity", 0.0)),
+            "groups_more": max(0, group_part["count"] - len(groups)),
+            "modularity_sentence": modularity_sentence(
+                group_part["count"], group_part.get("modularity", 0.0)
+            ),
             "network_svg": charts.network_svg(
-                doc,
+                network_doc,
                 people=people,
                 perspectives=perspectives,
                 cache_key=f"insights:layout:{snapshot.pk}:{len(drawn)}",
+                positions=positions,
+                total=network["total"],
+                ties_total=network.get("ties_total"),
             ),
             "network_drawn": len(drawn),
-            "network_total": total,
+            "network_total": network["total"],
             "network_density": network.get("density", 0.0),
             "network_legend": charts.network_legend(drawn, perspectives),
             "network_marks": charts.legend_marks(),
-            "trends": charts.trend_charts(doc.get("trends", {})),
+            "trends": charts.trend_charts(dash.get("trends", {})),
         }
     )
     return context
