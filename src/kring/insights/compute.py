@@ -11,14 +11,18 @@ sentences (reasons) are made when the document is shown or exported, in the read
 import random
 import threading
 from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import igraph
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 from django.db.models.functions import Greatest, Least, TruncMonth
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from kring.accounts.models import Perspective, User
 from kring.communities.models import Community, Membership, Role
@@ -109,20 +113,32 @@ def compute(
     as_of = timezone.localtime(as_of or timezone.now())
     limits = Thresholds.for_community(community)
     period_days = period_days or limits.period_days
+    months = _month_keys(as_of)
+    # Local month boundaries: bucket k is [bounds[k], bounds[k + 1]).
+    bounds = [datetime.fromisoformat(m + "-01").replace(tzinfo=as_of.tzinfo) for m in months]
     # History: only the people who were members at that moment.
-    members = _members(community, as_of)
-    index = {m["id"]: i for i, m in enumerate(members)}
     member_ids = Membership.objects.filter(community=community, joined_at__lt=as_of).values(
         "user_id"
     )
-
-    pace, contributions = _pace(community, member_ids, as_of, limits)
+    # The two passes over the events (nearly all of the time) run side by side, each in a
+    # thread with a database connection of its own, while this thread reads the rest.
+    passes = _side_by_side(
+        activity=partial(_activity, community, member_ids, as_of, limits, months, bounds),
+        ties=partial(
+            _tie_pairs, member_ids, community, as_of, as_of - timedelta(days=period_days), bounds
+        ),
+    )
+    members = _members(community, as_of)
+    index = {m["id"]: i for i, m in enumerate(members)}
     attendance = _attendance_runs(community, as_of, limits)
-    graph_data = _network(community, member_ids, members, index, as_of, period_days)
+    done = passes()
+    pace, contributions, activity_trend = done["activity"]
+    pair_counts, first_ties = done["ties"]
+    graph_data = _network(community, members, index, pair_counts, as_of, period_days)
 
     signals = _signals(members, pace, contributions, attendance, graph_data, as_of, limits)
     coverage = _coverage(community, members, pace, attendance, as_of)
-    trends = _trends(community, member_ids, as_of)
+    trends = _trends(community, as_of, months, bounds, activity_trend, first_ties)
     suggestions = _suggestions(members, member_ids, signals, graph_data, coverage)
 
     out_members = []
@@ -196,35 +212,148 @@ def _members(community: Community, as_of: datetime) -> list[dict]:
     ]
 
 
-def _pace(
-    community, member_ids, as_of: datetime, limits: Thresholds
-) -> tuple[dict[int, dict], dict[int, int]]:
-    """Per member: active events in the recent window and in the baseline before it, the
-    last active moment, and (second dict) the number of contributions ever. One pass over
-    the events: conditional counts in a single GROUP BY."""
+def _side_by_side(**jobs: Callable) -> Callable[[], dict]:
+    """Start the jobs (database passes) and return a function that waits for their results.
+    Each job runs in a thread of its own with its own connection (sqlite3 and psycopg let go
+    of the GIL while a query runs), closed when the job ends. Inside a transaction other
+    connections would not see its uncommitted rows (tests run inside one): then the jobs run
+    here, one after the other."""
+    if connection.in_atomic_block:
+        results = {name: job() for name, job in jobs.items()}
+        return lambda: results
+
+    def own_connection(job: Callable):
+        try:
+            return job()
+        finally:
+            connections.close_all()
+
+    pool = ThreadPoolExecutor(max_workers=len(jobs), thread_name_prefix="insights")
+    futures = {name: pool.submit(own_connection, job) for name, job in jobs.items()}
+    pool.shutdown(wait=False)
+    return lambda: {name: future.result() for name, future in futures.items()}
+
+
+def _as_datetime(value) -> datetime | None:
+    """A timestamp from a raw cursor: SQLite gives text (UTC), PostgreSQL a datetime."""
+    if value is None or isinstance(value, datetime):
+        return value
+    moment = parse_datetime(value)
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+
+
+def _activity(
+    community, member_ids, as_of: datetime, limits: Thresholds, months, bounds
+) -> tuple[dict[int, dict], dict[int, int], dict[str, dict[str, int]]]:
+    """One pass over the members' active events. Per member: active events in the recent
+    window and in the baseline before it, the last active moment, and (second dict) the
+    number of contributions ever; per month of the trends: how many members were active
+    and how many contributions they made. The database counts per (member, month) with
+    conditional counts, then sums that small table both ways in the same statement."""
     window_start = as_of - timedelta(days=limits.window_days)
     base_start = window_start - timedelta(days=limits.baseline_days)
-    rows = (
+    # Month bucket k is [bounds[k], bounds[k + 1]); -1 is everything before the trends.
+    month_of = Case(
+        When(created_at__lt=bounds[0], then=Value(-1)),
+        *[When(created_at__lt=hi, then=Value(k)) for k, hi in enumerate(bounds[1:])],
+        default=Value(len(months) - 1),
+    )
+    per_month = (
         ActivityEvent.objects.filter(
             community=community, actor__in=member_ids, verb__in=ACTIVE_VERBS, created_at__lt=as_of
         )
         .order_by()
-        .values("actor_id")
+        .annotate(month=month_of)
+        .values("actor_id", "month")
         .annotate(
             recent=Count("id", filter=Q(created_at__gte=window_start)),
             baseline=Count("id", filter=Q(created_at__gte=base_start, created_at__lt=window_start)),
             contributions=Count("id", filter=Q(verb__in=CONTRIBUTION_VERBS)),
             last=Max("created_at"),
         )
-        .values_list("actor_id", "recent", "baseline", "contributions", "last")
+        .values_list("actor_id", "month", "recent", "baseline", "contributions", "last")
+    )
+    inner, params = per_month.query.sql_with_params()
+    actor, month, recent, baseline, contributed, last = (
+        connection.ops.quote_name(name)
+        for name in ("actor_id", "month", "recent", "baseline", "contributions", "last")
+    )
+    # Rows of kind 0: one per member; kind 1: one per month of the trends.
+    sql = (
+        f"WITH per_month AS ({inner}) "  # noqa: S608 (Django's compiled SQL and quoted names)
+        f"SELECT 0, {actor}, SUM({recent}), SUM({baseline}), SUM({contributed}), MAX({last}) "
+        f"FROM per_month GROUP BY {actor} "
+        f"UNION ALL SELECT 1, {month}, COUNT(*), 0, SUM({contributed}), NULL "
+        f"FROM per_month WHERE {month} >= 0 GROUP BY {month}"
     )
     pace: dict[int, dict] = {}
     contributions: dict[int, int] = {}
-    for actor, recent, baseline, contributed, last in rows:
-        pace[actor] = {"recent": recent, "baseline": baseline, "last": last}
-        if contributed:
-            contributions[actor] = contributed
-    return pace, contributions
+    trend: dict[str, dict[str, int]] = {"active": {}, "contributions": {}}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for kind, key, n_recent, n_baseline, n_contributed, moment in rows:
+        # PostgreSQL sums counts as numeric (Decimal).
+        n_recent, n_baseline, n_contributed = int(n_recent), int(n_baseline), int(n_contributed)
+        if kind == 0:
+            pace[key] = {"recent": n_recent, "baseline": n_baseline, "last": _as_datetime(moment)}
+            if n_contributed:
+                contributions[key] = n_contributed
+        else:
+            trend["active"][months[key]] = n_recent
+            if n_contributed:
+                trend["contributions"][months[key]] = n_contributed
+    return pace, contributions, trend
+
+
+def _tie_pairs(
+    member_ids, community, as_of: datetime, start: datetime, bounds
+) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
+    """One pass over the acts between two members (tie acts in the community, and direct
+    messages: they belong to two people, not to a community; counted when both are members).
+    Per pair (lowest id first): the acts in the period; and per month of the trends (k is
+    bounds[k]'s month): the pairs whose first interaction ever fell in it. The database
+    finds each pair's first moment and its count in the period in one GROUP BY, then counts
+    the first moments per month in the same statement; only the pairs with acts in the
+    period and twelve numbers come back."""
+    pairs = (
+        ActivityEvent.objects.filter(
+            Q(community=community, verb__in=TIE_VERBS) | Q(verb=Verb.MESSAGED),
+            actor__in=member_ids,
+            other__in=member_ids,
+            created_at__lt=as_of,
+        )
+        .exclude(actor=F("other"))
+        .order_by()
+        .annotate(low=Least("actor_id", "other_id"), high=Greatest("actor_id", "other_id"))
+        .values("low", "high")
+        .annotate(first_at=Min("created_at"), n=Count("id", filter=Q(created_at__gte=start)))
+        .values_list("low", "high", "first_at", "n")
+    )
+    inner, params = pairs.query.sql_with_params()
+    adapt = connection.ops.adapt_datetimefield_value
+    low, high, first_at, n = (
+        connection.ops.quote_name(name) for name in ("low", "high", "first_at", "n")
+    )
+    whens = " ".join(f"WHEN {first_at} < %s THEN {k}" for k in range(len(bounds) - 1))
+    # Only placeholders, quoted names and Django's own compiled SQL go into the text.
+    sql = (
+        f"WITH pairs AS ({inner}) "  # noqa: S608
+        f"SELECT 0, {low}, {high}, {n} FROM pairs WHERE {n} > 0 "
+        f"UNION ALL SELECT 1, month, COUNT(*), 0 FROM ("
+        f"SELECT CASE {whens} ELSE {len(bounds) - 1} END AS month FROM pairs "
+        f"WHERE {first_at} >= %s) firsts GROUP BY month"
+    )
+    counts: dict[tuple[int, int], int] = {}
+    first_per_month: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *(adapt(b) for b in bounds[1:]), adapt(bounds[0])])
+        for kind, a, b, count in cursor.fetchall():
+            if kind == 0:
+                counts[(a, b)] = count
+            else:
+                first_per_month[a] = b
+    return counts, first_per_month
 
 
 def _attendance_runs(community, as_of: datetime, limits: Thresholds) -> dict:
@@ -264,32 +393,14 @@ def _attendance_runs(community, as_of: datetime, limits: Thresholds) -> dict:
     }
 
 
-def _network(community, member_ids, members, index, as_of: datetime, period_days: int) -> dict:
-    """Ties in the period, the igraph metrics, and when each pair first interacted."""
+def _network(community, members, index, pair_counts, as_of: datetime, period_days: int) -> dict:
+    """The ties in the period (`pair_counts`: acts per pair of user ids, from _tie_pairs, plus
+    shared sessions) and the igraph metrics."""
     start = as_of - timedelta(days=period_days)
-    strong: dict[tuple[int, int], float] = defaultdict(float)
-    tie_events = ActivityEvent.objects.filter(
-        community=community,
-        verb__in=TIE_VERBS,
-        actor__in=member_ids,
-        other__in=member_ids,
-        created_at__lt=as_of,
-    )
-    # Direct messages belong to two people, not to a community: counted when both are members.
-    message_events = ActivityEvent.objects.filter(
-        verb=Verb.MESSAGED, actor__in=member_ids, other__in=member_ids, created_at__lt=as_of
-    )
-    for qs in (tie_events, message_events):
-        for actor, other, n in (
-            qs.filter(created_at__gte=start)
-            .values("actor_id", "other_id")
-            .annotate(n=Count("id"))
-            .values_list("actor_id", "other_id", "n")
-        ):
-            if actor == other or actor not in index or other not in index:
-                continue
-            a, b = index[actor], index[other]
-            strong[(min(a, b), max(a, b))] += n
+    strong: dict[tuple[int, int], float] = {}
+    for (low, high), n in pair_counts.items():
+        a, b = index[low], index[high]
+        strong[(min(a, b), max(a, b))] = float(n)
     weak: dict[tuple[int, int], float] = defaultdict(float)
     by_session: dict[int, list[int]] = defaultdict(list)
     for session_id, user_id in Attendance.objects.filter(
@@ -571,88 +682,28 @@ def _month_keys(as_of: datetime) -> list[str]:
     return list(reversed(keys))
 
 
-def _trends(community, member_ids, as_of: datetime) -> dict:
-    months = _month_keys(as_of)
-    # Local month boundaries: bucket k is [bounds[k], bounds[k + 1]).
-    bounds = [datetime.fromisoformat(m + "-01").replace(tzinfo=as_of.tzinfo) for m in months]
-    start = bounds[0]
-    month_of = Case(
-        *[When(created_at__lt=hi, then=Value(k)) for k, hi in enumerate(bounds[1:])],
-        default=Value(len(months) - 1),
-    )
-    active: dict[str, int] = {}
-    contributions: dict[str, int] = {}
-    for k, n_active, n_contributions in (
-        ActivityEvent.objects.filter(
-            community=community,
-            actor__in=member_ids,
-            verb__in=ACTIVE_VERBS,
-            created_at__gte=start,
-            created_at__lt=as_of,
-        )
-        .order_by()
-        .annotate(month=month_of)
-        .values("month")
-        .annotate(
-            active=Count("actor_id", distinct=True),
-            contributions=Count("id", filter=Q(verb__in=CONTRIBUTION_VERBS)),
-        )
-        .values_list("month", "active", "contributions")
-    ):
-        active[months[k]] = n_active
-        if n_contributions:
-            contributions[months[k]] = n_contributions
+def _trends(community, as_of: datetime, months, bounds, activity, first_ties) -> dict:
+    """Per month: active members and contributions (from _activity), attendance, and new ties
+    (pairs whose first interaction fell in it, from _tie_pairs)."""
     attendance = {
         row["month"].strftime("%Y-%m"): row["n"]
         for row in Attendance.objects.filter(
             session__community=community,
             status=AttendanceStatus.ATTENDED,
-            session__starts_at__gte=start,
+            session__starts_at__gte=bounds[0],
             session__starts_at__lt=as_of,
         )
         .annotate(month=TruncMonth("session__starts_at"))
         .values("month")
         .annotate(n=Count("id"))
     }
-    new_ties = _new_ties(community, member_ids, as_of, months, bounds)
     return {
         "months": months,
-        "active_members": [active.get(m, 0) for m in months],
-        "contributions": [contributions.get(m, 0) for m in months],
+        "active_members": [activity["active"].get(m, 0) for m in months],
+        "contributions": [activity["contributions"].get(m, 0) for m in months],
         "attendance": [attendance.get(m, 0) for m in months],
-        "new_ties": [new_ties.get(m, 0) for m in months],
+        "new_ties": [first_ties.get(k, 0) for k in range(len(months))],
     }
-
-
-def _new_ties(community, member_ids, as_of: datetime, months, bounds) -> dict[str, int]:
-    """Per month: the pairs of members whose first interaction ever (a tie act in the
-    community, or a direct message) fell in that month. The database finds each pair's first
-    moment and counts them per month; only twelve numbers come back."""
-    pairs = (
-        ActivityEvent.objects.filter(
-            Q(community=community, verb__in=TIE_VERBS) | Q(verb=Verb.MESSAGED),
-            actor__in=member_ids,
-            other__in=member_ids,
-            created_at__lt=as_of,
-        )
-        .exclude(actor=F("other"))
-        .order_by()
-        .annotate(low=Least("actor_id", "other_id"), high=Greatest("actor_id", "other_id"))
-        .values("low", "high")
-        .annotate(first_at=Min("created_at"))
-        .filter(first_at__gte=bounds[0])
-        .values("first_at")
-    )
-    inner, params = pairs.query.sql_with_params()
-    adapt = connection.ops.adapt_datetimefield_value
-    column = connection.ops.quote_name("first_at")
-    whens = " ".join(f"WHEN pairs.{column} < %s THEN {k}" for k in range(len(bounds) - 1))
-    # Only placeholders, a quoted name and Django's own compiled SQL go into the text.
-    select = f"SELECT CASE {whens} ELSE {len(bounds) - 1} END AS month, COUNT(*)"
-    sql = f"{select} FROM ({inner}) pairs GROUP BY 1"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*(adapt(b) for b in bounds[1:]), *params])
-        return {months[k]: n for k, n in cursor.fetchall()}
 
 
 # Suggestions --------------------------------------------------------------------------------

@@ -3,9 +3,11 @@ the same groups whatever Python's global random state, and running the aggregati
 side gives the same document as running them one after the other."""
 
 import random
+import threading
 
 import igraph
 import pytest
+from django.db import transaction
 
 from kring.core.models import Verb
 from kring.insights import compute as compute_module
@@ -54,3 +56,27 @@ def test_groups_do_not_depend_on_the_global_random_state(make_community, make_us
     assert graph.community_multilevel().membership == one
     assert compute_module.IGRAPH_RANDOM_LOCK.acquire(blocking=False)
     compute_module.IGRAPH_RANDOM_LOCK.release()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_passes_side_by_side_give_the_same_document(make_community, make_user, monkeypatch):
+    """Outside a transaction the two passes over the events run in threads of their own; the
+    document equals the one computed pass after pass inside a transaction, and the threads'
+    connections are closed afterwards."""
+    community = _community_with_ties(make_community, make_user)
+    threads = []
+    real = compute_module._activity
+
+    def watched(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(compute_module, "_activity", watched)
+    side_by_side = compute(community=community, as_of=AS_OF)
+    with transaction.atomic():
+        one_by_one = compute(community=community, as_of=AS_OF)
+    assert threads[0].startswith("insights") and threads[1] == threading.current_thread().name
+    assert side_by_side == one_by_one
+    assert sum(m["recent"] for m in side_by_side["members"]) == 60
+    assert sum(side_by_side["trends"]["new_ties"]) > 0
+    assert side_by_side["network"]["edges"]
