@@ -17,28 +17,31 @@ from kring.insights.models import InsightSettings, Snapshot, Suggestion, Suggest
 KEEP_SNAPSHOTS = 60
 
 
-@transaction.atomic
 def snapshot_create(
     *, community: Community, as_of: datetime | None = None, period_days: int | None = None
 ) -> Snapshot:
     """Compute the insights and store them; suggestions are synced by their key so decisions
-    made on earlier snapshots stick."""
+    made on earlier snapshots stick. The computation reads outside the transaction (its
+    passes over the events run side by side on connections of their own); the writes are
+    one transaction."""
     started = time.perf_counter()
     raw = compute(community=community, as_of=as_of, period_days=period_days)
     duration = int((time.perf_counter() - started) * 1000)
-    snapshot = Snapshot.objects.create(
-        community=community,
-        as_of=datetime.fromisoformat(raw["as_of"]),
-        period_days=raw["period_days"],
-        duration_ms=duration,
-        data=raw,
-        dashboard=dashboard_doc.build(raw),
-    )
-    _suggestions_sync(community, raw)
-    old = Snapshot.objects.filter(community=community).order_by("-computed_at", "-id")[
-        KEEP_SNAPSHOTS:
-    ]
-    Snapshot.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
+    dashboard = dashboard_doc.build(raw)
+    with transaction.atomic():
+        snapshot = Snapshot.objects.create(
+            community=community,
+            as_of=datetime.fromisoformat(raw["as_of"]),
+            period_days=raw["period_days"],
+            duration_ms=duration,
+            data=raw,
+            dashboard=dashboard,
+        )
+        _suggestions_sync(community, raw)
+        old = Snapshot.objects.filter(community=community).order_by("-computed_at", "-id")[
+            KEEP_SNAPSHOTS:
+        ]
+        Snapshot.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
     return snapshot
 
 
