@@ -83,8 +83,7 @@ def test_member_planted_to_drift_is_found_with_reason_and_rule(history):
     last = timezone.localtime(days_ago(40, history.now)).date().isoformat()
     assert signal["since"] == last
     assert signal["reason"] == (
-        f"1 activity in the last 6 weeks, against 18 in the 18 weeks before; "
-        f"last active on {last}"
+        f"1 activity in the last 6 weeks, against 18 in the 18 weeks before; last active on {last}"
     )
 
 
