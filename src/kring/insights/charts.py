@@ -496,6 +496,7 @@ TRENDS = (
     ("contributions", "bar"),
     ("attendance", "bar"),
     ("new_ties", "line"),
+    ("follow_ups", "bar"),
 )
 
 
@@ -505,11 +506,12 @@ def trend_title(key: str) -> str:
         "contributions": _("Contributions per month"),
         "attendance": _("Attendance at sessions per month"),
         "new_ties": _("New ties per month"),
+        "follow_ups": _("Suggestions followed up per month"),
     }[key]
 
 
 def trend_charts(trends: dict) -> list[dict]:
-    """The four trend charts of the dashboard, each with its table rows."""
+    """The trend charts of the dashboard, each with its table rows."""
     months = trends.get("months", [])
     charts = []
     for key, style in TRENDS:

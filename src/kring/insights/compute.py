@@ -27,7 +27,7 @@ from django.utils.dateparse import parse_datetime
 from kring.accounts.models import Perspective, User
 from kring.communities.models import Community, Membership, Role
 from kring.core.models import ActivityEvent, Verb
-from kring.insights.models import InsightSettings
+from kring.insights.models import InsightSettings, Suggestion, SuggestionStatus
 from kring.meetings.models import Attendance, AttendanceStatus, Session, SessionStatus
 
 # Adding something to the community: these make a member a contributor.
@@ -697,12 +697,26 @@ def _trends(community, as_of: datetime, months, bounds, activity, first_ties) ->
         .values("month")
         .annotate(n=Count("id"))
     }
+    # The facilitators' follow-ups feed back into the trend: suggestions marked done.
+    follow_ups = {
+        row["month"].strftime("%Y-%m"): row["n"]
+        for row in Suggestion.objects.filter(
+            community=community,
+            status=SuggestionStatus.DONE,
+            decided_at__gte=bounds[0],
+            decided_at__lt=as_of,
+        )
+        .annotate(month=TruncMonth("decided_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+    }
     return {
         "months": months,
         "active_members": [activity["active"].get(m, 0) for m in months],
         "contributions": [activity["contributions"].get(m, 0) for m in months],
         "attendance": [attendance.get(m, 0) for m in months],
         "new_ties": [first_ties.get(k, 0) for k in range(len(months))],
+        "follow_ups": [follow_ups.get(m, 0) for m in months],
     }
 
 

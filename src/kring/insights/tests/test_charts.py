@@ -200,14 +200,16 @@ def test_trend_chart_parses_with_title_desc_and_a_point_per_month(style):
     assert points[-1].find("svg:title", NS).text.endswith(": 4")
 
 
-def test_trend_charts_cover_the_four_series():
-    """The dashboard gets four charts: active members, contributions, attendance, new ties."""
+def test_trend_charts_cover_the_five_series():
+    """The dashboard gets five charts: active members, contributions, attendance, new ties,
+    and the suggestions followed up."""
     trends = {
         "months": ["2026-01", "2026-02"],
         "active_members": [1, 2],
         "contributions": [3, 4],
         "attendance": [0, 5],
         "new_ties": [1, 0],
+        "follow_ups": [0, 1],
     }
     result = charts.trend_charts(trends)
     assert [c["key"] for c in result] == [
@@ -215,6 +217,7 @@ def test_trend_charts_cover_the_four_series():
         "contributions",
         "attendance",
         "new_ties",
+        "follow_ups",
     ]
     for chart in result:
         ET.fromstring(str(chart["svg"]))

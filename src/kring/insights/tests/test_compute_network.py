@@ -206,3 +206,27 @@ def test_coverage_counts_active_members_and_names_gaps(net):
     assert coverage["gaps"] == [
         {"perspective": "experience-expert", "kind": "none_active", "days": 90}
     ]
+
+
+def test_suggestions_followed_up_feed_the_trend(net):
+    """Suggestions a facilitator marked done are counted per month in the trends; dismissed
+    ones are not."""
+    from kring.insights.models import Suggestion, SuggestionStatus
+
+    for key, status, month in (
+        ("call:a", SuggestionStatus.DONE, 5),
+        ("call:b", SuggestionStatus.DONE, 6),
+        ("call:c", SuggestionStatus.DISMISSED, 6),
+    ):
+        Suggestion.objects.create(
+            community=net.community,
+            key=key,
+            kind="call",
+            status=status,
+            decided_by=net.facilitator,
+            decided_at=local(2026, month, 10),
+        )
+    trends = net.doc()["trends"]
+    by_month = dict(zip(trends["months"], trends["follow_ups"], strict=True))
+    assert (by_month["2026-05"], by_month["2026-06"]) == (1, 1)
+    assert sum(trends["follow_ups"]) == 2

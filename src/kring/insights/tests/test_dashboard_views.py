@@ -189,14 +189,14 @@ def test_dashboard_shows_signal_with_reason_and_age(circle, make_client):
 
 
 def test_svgs_parse_and_draw_one_node_per_member(circle, make_client):
-    """The network and the four trend charts are valid XML; the network has one linked node
+    """The network and the five trend charts are valid XML; the network has one linked node
     per member with an accessible name."""
     services.snapshot_create(community=circle["community"])
     response = make_client(circle["facilitator"]).get(_url(circle["community"]))
     svgs = _svgs(response)
     network = [s for s in svgs if "chart-network" in s.get("class")]
     trends = [s for s in svgs if "chart-trend" in s.get("class")]
-    assert len(network) == 1 and len(trends) == 4
+    assert len(network) == 1 and len(trends) == 5
     nodes = network[0].findall("svg:a", NS)
     assert len(nodes) == circle["community"].memberships.count()
     assert network[0].get("role") == "img" and network[0].get("aria-labelledby")
