@@ -258,9 +258,17 @@ def _activity(
         *[When(created_at__lt=hi, then=Value(k)) for k, hi in enumerate(bounds[1:])],
         default=Value(len(months) - 1),
     )
+    # The pass covers the trend months and the baseline, not all history: what it needs from
+    # before (the last activity of someone inactive since, and whether someone ever
+    # contributed) is looked up afterwards for just those people, through the index.
+    span_start = min(bounds[0], base_start)
     per_month = (
         ActivityEvent.objects.filter(
-            community=community, actor__in=member_ids, verb__in=ACTIVE_VERBS, created_at__lt=as_of
+            community=community,
+            actor__in=member_ids,
+            verb__in=ACTIVE_VERBS,
+            created_at__gte=span_start,
+            created_at__lt=as_of,
         )
         .order_by()
         .annotate(month=month_of)
@@ -303,7 +311,38 @@ def _activity(
             trend["active"][months[key]] = n_recent
             if n_contributed:
                 trend["contributions"][months[key]] = n_contributed
+    _activity_before(community, member_ids, span_start, pace, contributions)
     return pace, contributions, trend
+
+
+def _activity_before(community, member_ids, span_start, pace, contributions) -> None:
+    """Complete the pass with history before `span_start`: the last active moment of members
+    with no activity since, and contributions of members with none since (for 'lurker')."""
+    everyone = [row["user_id"] for row in member_ids]
+    older = ActivityEvent.objects.filter(community=community, created_at__lt=span_start).order_by()
+    quiet = [uid for uid in everyone if uid not in pace]
+    for chunk in _chunks(quiet):
+        for uid, last in (
+            older.filter(actor__in=chunk, verb__in=ACTIVE_VERBS)
+            .values("actor_id")
+            .annotate(last=Max("created_at"))
+            .values_list("actor_id", "last")
+        ):
+            pace[uid] = {"recent": 0, "baseline": 0, "last": last}
+    silent = [uid for uid in everyone if uid not in contributions]
+    for chunk in _chunks(silent):
+        for uid, n in (
+            older.filter(actor__in=chunk, verb__in=CONTRIBUTION_VERBS)
+            .values("actor_id")
+            .annotate(n=Count("id"))
+            .values_list("actor_id", "n")
+        ):
+            contributions[uid] = contributions.get(uid, 0) + n
+
+
+def _chunks(ids: list[int], size: int = 5000):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
 
 
 def _tie_pairs(
