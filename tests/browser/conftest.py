@@ -96,3 +96,39 @@ def demo(transactional_db):
     default_perspectives.add_defaults(apps, None)
     call_command("seed-demo", "--quiet")
     return SimpleNamespace(password=DEFAULT_PASSWORD)
+
+
+@pytest.fixture
+def open_tab(browser, live_server):
+    """open_tab() gives a fresh tab with its own cookies (one per person in a test);
+    JavaScript errors on any of them fail the test."""
+    contexts, problems = [], []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, viewport=VIEWPORT)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        tab = context.new_page()
+        tab.on("pageerror", lambda error: problems.append(str(error)))
+        return tab
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not problems, f"JavaScript errors on the page: {problems}"
+
+
+@pytest.fixture
+def log_in():
+    """log_in(tab, email, password, name): through the login form, until the header shows
+    the person's name."""
+    from playwright.sync_api import expect
+
+    def log_in(tab, email: str, password: str, name: str) -> None:
+        tab.goto("/login/")
+        tab.fill("input[name=username]", email)
+        tab.fill("input[name=password]", password)
+        tab.locator("main form button[type=submit]").click()
+        expect(tab.locator("nav.site-nav")).to_contain_text(name)
+
+    return log_in

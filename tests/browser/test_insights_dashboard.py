@@ -64,27 +64,13 @@ def circle(transactional_db):
     return {"community": community, "daan": daan}
 
 
-@pytest.fixture
-def tab(browser, live_server):
-    """A fresh tab; JavaScript errors fail the test."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    problems = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    yield page
-    context.close()
-    assert not problems, f"JavaScript errors on the page: {problems}"
-
-
-def test_facilitator_reads_signal_focuses_network_and_marks_done(tab, circle, screenshot):
+def test_facilitator_reads_signal_focuses_network_and_marks_done(
+    open_tab, log_in, circle, screenshot
+):
     """Anna sees Daan drifting with the reason, tabs to his node and sees his name, and marks
     the suggestion to call him done; it moves to the log."""
-    tab.goto("/login/")
-    tab.fill("input[name=username]", "anna@example.org")
-    tab.fill("input[name=password]", PASSWORD)
-    tab.locator("main form button[type=submit]").click()
-    expect(tab.locator("nav.site-nav")).to_contain_text("Anna de Wit")
+    tab = open_tab()
+    log_in(tab, "anna@example.org", PASSWORD, "Anna de Wit")
 
     tab.goto("/communities/wijkzorg-noord/")
     tab.get_by_role("link", name="Insights", exact=True).click()

@@ -40,41 +40,12 @@ def people(transactional_db):
     return {"community": community, "anna": anna, "bram": bram}
 
 
-@pytest.fixture
-def open_tab(browser, live_server):
-    """open_tab() gives a fresh tab with its own cookies; JavaScript errors fail the test."""
-    contexts, problems = [], []
-
-    def make():
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not problems, f"JavaScript errors on the page: {problems}"
-
-
-def _log_in(page, email: str, name: str) -> None:
-    page.goto("/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("nav.site-nav")).to_contain_text(name)
-
-
-def test_ask_answer_accept_and_notify(open_tab, people, screenshot):
+def test_ask_answer_accept_and_notify(open_tab, log_in, people, screenshot):
     """Anna asks and mentions Bram, Bram is told and answers, Anna accepts the answer, and
     Bram's bell shows the accepted answer."""
     anna_tab, bram_tab = open_tab(), open_tab()
-    _log_in(anna_tab, "anna@example.org", "Anna de Wit")
-    _log_in(bram_tab, "bram@example.org", "Bram Visser")
+    log_in(anna_tab, "anna@example.org", PASSWORD, "Anna de Wit")
+    log_in(bram_tab, "bram@example.org", PASSWORD, "Bram Visser")
     slug = people["community"].slug
 
     # Anna asks, and mentions Bram by choosing him from the @-list with the keyboard.

@@ -43,42 +43,13 @@ def people(transactional_db):
     return {"community": community, "fenna": fenna, "anna": anna}
 
 
-@pytest.fixture
-def open_tab(browser, live_server):
-    """open_tab() gives a fresh tab with its own cookies; JavaScript errors fail the test."""
-    contexts, problems = [], []
-
-    def make():
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(15_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert not problems, f"JavaScript errors on the page: {problems}"
-
-
-def _log_in(page, email: str, name: str) -> None:
-    page.goto("/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.locator("nav.site-nav")).to_contain_text(name)
-
-
-def test_plan_rsvp_attend_reflect_and_carry_an_action_point(open_tab, people, screenshot):
+def test_plan_rsvp_attend_reflect_and_carry_an_action_point(open_tab, log_in, people, screenshot):
     """The whole cycle, with the action point showing on the next session's agenda."""
     from kring.meetings.models import Session
 
     fenna_tab, anna_tab = open_tab(), open_tab()
-    _log_in(fenna_tab, "fenna@example.org", "Fenna de Boer")
-    _log_in(anna_tab, "anna@example.org", "Anna de Wit")
+    log_in(fenna_tab, "fenna@example.org", PASSWORD, "Fenna de Boer")
+    log_in(anna_tab, "anna@example.org", PASSWORD, "Anna de Wit")
     slug = people["community"].slug
 
     # Fenna plans the series from yesterday evening on: every six weeks for 18 months.

@@ -166,3 +166,13 @@ def shared_memberships(*, person: User, viewer) -> QuerySet:
 def invitations_open(*, community: Community, viewer) -> QuerySet:
     permissions.check_manage(viewer, community)
     return Invitation.objects.filter(community=community).open().select_related("created_by")
+
+
+def non_members(*, community: Community, people) -> list[User]:
+    """Those of `people` who are not members of the community, in the order given."""
+    member_ids = set(
+        Membership.objects.filter(community=community, user__in=people).values_list(
+            "user_id", flat=True
+        )
+    )
+    return [person for person in people if person.pk not in member_ids]

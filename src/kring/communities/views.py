@@ -16,16 +16,9 @@ from kring.communities import permissions, selectors, services
 from kring.communities.forms import CommunityForm, GroundRulesForm, InvitationForm, SignupForm
 from kring.communities.models import Membership, Role
 from kring.core import feed
+from kring.core.forms import apply_service_errors
 
 DIRECTORY_PAGE_SIZE = 24
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def home_view(request):
@@ -73,7 +66,7 @@ def community_create_view(request):
         try:
             community = services.community_create_with_rules(by=request.user, **_fields(data))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The community has been created. Now invite people."))
             return redirect("invitation-list", slug=community.slug)
@@ -143,7 +136,7 @@ def community_update_view(request, slug: str):
         try:
             services.community_update_with_rules(community=community, by=request.user, **fields)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Your changes have been saved."))
             return redirect(community)
@@ -167,7 +160,7 @@ def ground_rules_update_view(request, slug: str):
                 community=community, by=request.user, rules=form.cleaned_data["ground_rules"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The ground rules have been saved."))
             return redirect(community)
@@ -297,7 +290,7 @@ def invitation_list_view(request, slug: str):
                 )
                 return redirect("invitation-list", slug=slug)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             form = InvitationForm()
     invitations = selectors.invitations_open(community=community, viewer=request.user)
@@ -363,7 +356,7 @@ def invitation_accept_view(request, secret: str):
                 email=form.cleaned_data["email"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(

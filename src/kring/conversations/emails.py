@@ -29,6 +29,7 @@ from kring.conversations.models import (
     Thread,
 )
 from kring.conversations.services import unsubscribe_token, wants_email
+from kring.conversations.wording import notification_pattern
 from kring.core import digest
 from kring.core.digest import DigestEntry
 
@@ -88,24 +89,12 @@ def _send(*, recipient, scope: str, template: str, context: dict) -> None:
 
 
 def notification_headline(notification: Notification) -> str:
-    """One sentence: who did what where. Never the content of a direct message."""
-    names = {
+    """One sentence: who did what where (the bell's wording). Never the content of a direct
+    message."""
+    return notification_pattern(notification, notification.recipient) % {
         "name": notification.actor.full_name if notification.actor else _("Someone"),
         "title": notification.thread.title if notification.thread else "",
-        "community": notification.community.name if notification.community else "",
     }
-    kind = notification.kind
-    if kind == NotificationKind.MESSAGE:
-        return _("%(name)s sent you a message") % names
-    if kind == NotificationKind.MENTION:
-        return _("%(name)s mentioned you in “%(title)s”") % names
-    if kind == NotificationKind.REPLY:
-        return _("%(name)s replied to your post in “%(title)s”") % names
-    if kind == NotificationKind.ANSWER_ACCEPTED:
-        return _("%(name)s accepted your answer to “%(title)s”") % names
-    if kind == NotificationKind.MODERATION:
-        return _("A facilitator of %(community)s has news about your post in “%(title)s”") % names
-    return _("News in Kring")
 
 
 def _still_relevant(notification: Notification) -> bool:

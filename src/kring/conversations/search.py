@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from kring.conversations.models import Reply, Thread
+from kring.core import search
 from kring.core.search import SearchDoc
 
 BATCH = 500
@@ -60,16 +61,7 @@ class ThreadSearchProvider:
     def documents(self, ids: Iterable[int] | None = None) -> Iterator[SearchDoc]:
         # A thread that is hidden yields no document: index_objects then drops its row.
         qs = self._queryset()
-        if ids is not None:
-            yield from (thread_document(t) for t in qs.filter(pk__in=list(ids)))
-            return
-        last = 0
-        while True:
-            chunk = list(qs.filter(pk__gt=last).order_by("pk")[:BATCH])
-            if not chunk:
-                return
-            yield from (thread_document(t) for t in chunk)
-            last = chunk[-1].pk
+        return search.documents_from(qs, thread_document, ids, batch=BATCH)
 
     def count(self) -> int:
         return Thread.objects.visible().count()

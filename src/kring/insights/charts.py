@@ -248,9 +248,10 @@ def network_svg(
             "shown": len(edges),
             "total": ties_total,
         }
+    title = escape(_("The relations network"))
     parts = [
         _svg_open(width=NETWORK_WIDTH, height=height, chart_id=chart_id, css="chart-network"),
-        f'<title id="{chart_id}-title">{escape(_("The relations network"))}</title>',
+        f'<title id="{chart_id}-title">{title}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
         '<g class="net-edges" aria-hidden="true">',
     ]
@@ -271,10 +272,11 @@ def network_svg(
     parts.append("</g>")
     if bottom:
         label_y = web_height + 18
+        no_ties = escape(_("No direct ties yet"))
         parts.append(
             f'<text class="chart-label" x="{MARGIN}" y="{label_y}" font-size="12" '
             f'fill="{COLOUR_AXIS}" aria-hidden="true">'
-            f"{escape(_('No direct ties yet'))}</text>"
+            f"{no_ties}</text>"
         )
     # One reverse() for all the nodes: hundreds of them add up.
     href = reverse("person-detail", kwargs={"pk": 999999999}).replace("999999999", "%(pk)s")

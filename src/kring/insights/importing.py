@@ -33,9 +33,14 @@ from django.utils import timezone
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership
 from kring.communities.services import membership_add
+from kring.core.csvimport import (
+    ImportProblem,
+    RowError,
+    delimiter,
+    name_from_email,
+)
 from kring.core.models import ActivityEvent, Verb
 from kring.insights.tasks import snapshot_refresh
-from kring.meetings.importing import name_from_email
 
 COLUMNS = ("actor_email", "target_email", "kind", "timestamp")
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -65,10 +70,6 @@ KINDS: dict[str, tuple[str, bool]] = {
 PRIVATE_VERBS = {Verb.MESSAGED}
 
 
-class ImportProblem(Exception):
-    """The whole file is wrong; the message says what to do."""
-
-
 @dataclass(frozen=True, slots=True)
 class Row:
     line: int
@@ -76,34 +77,6 @@ class Row:
     target: str
     verb: str
     at: datetime
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without byte-order mark), else Windows-1252, as spreadsheets save."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportProblem(f"The file is too large (at most {MAX_FILE_BYTES // 1024 // 1024} MB).")
-    if b"\x00" in data[:65536]:
-        raise ImportProblem("This looks like a binary file, not CSV text.")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportProblem("The file is not readable as UTF-8 or Windows-1252 text.")
-
-
-def _delimiter(first_line: str) -> str:
-    # Spreadsheets set to Dutch save CSV with semicolons.
-    return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
 class _Checker:
@@ -151,7 +124,7 @@ def read_rows(text: str, *, now: datetime | None = None) -> tuple[list[Row], lis
     first_line = next((line for line in text.split("\n", 50) if line.strip()), "")
     if not first_line:
         raise ImportProblem("The file is empty.")
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first_line))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter(first_line))
     check = _Checker(now or timezone.now())
     header: list[str] | None = None
     rows: list[Row] = []

@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator
 
 from django.urls import reverse
 
+from kring.core import search
 from kring.core.models import Tag
 from kring.core.search import SearchDoc
 from kring.knowledge.models import LESSON_SECTIONS, KnowledgeItem
@@ -69,16 +70,7 @@ class ItemSearchProvider:
 
     def documents(self, ids: Iterable[int] | None = None) -> Iterator[SearchDoc]:
         qs = KnowledgeItem.objects.select_related("community").prefetch_related("tags")
-        if ids is not None:
-            yield from (item_document(item) for item in qs.filter(pk__in=list(ids)))
-            return
-        last = 0
-        while True:
-            chunk = list(qs.filter(pk__gt=last).order_by("pk")[:BATCH])
-            if not chunk:
-                return
-            yield from (item_document(item) for item in chunk)
-            last = chunk[-1].pk
+        return search.documents_from(qs, item_document, ids, batch=BATCH)
 
     def count(self) -> int:
         return KnowledgeItem.objects.count()

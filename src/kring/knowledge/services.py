@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
-from kring.communities.models import Community, Membership
+from kring.communities.models import Community
+from kring.communities.selectors import non_members
 from kring.core import search
 from kring.core.models import ActivityEvent, Tag, Verb
 from kring.core.services import activity_record, tags_get_or_create
@@ -95,12 +96,7 @@ def _clean_authors(community: Community, authors: Iterable[User] | None, by: Use
     people = list(dict.fromkeys(authors or [])) or [by]
     if len(people) > MAX_AUTHORS:
         raise ValidationError({"authors": _("At most %(max)s authors.") % {"max": MAX_AUTHORS}})
-    member_ids = set(
-        Membership.objects.filter(community=community, user__in=people).values_list(
-            "user_id", flat=True
-        )
-    )
-    outsiders = [p.full_name for p in people if p.pk not in member_ids]
+    outsiders = [p.full_name for p in non_members(community=community, people=people)]
     if outsiders:
         raise ValidationError(
             {

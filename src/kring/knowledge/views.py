@@ -13,8 +13,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kring.communities import permissions as community_permissions
 from kring.communities import selectors as community_selectors
+from kring.communities.header import header_context
+from kring.core.forms import apply_service_errors
 from kring.knowledge import permissions, selectors, services
 from kring.knowledge.diff import revision_diff
 from kring.knowledge.forms import CommentForm, ItemForm, ItemUpdateForm
@@ -32,15 +33,6 @@ SEARCH_PAGE_SIZE = 20
 ERROR_FIELDS = {"file": "attachments"}
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            name = ERROR_FIELDS.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _community(request, slug: str):
     """The community if the viewer may see inside: 404 for outsiders of a private one."""
     return community_selectors.community_get_inside(slug=slug, user=request.user)
@@ -53,12 +45,7 @@ def _item(request, slug: str, pk: int):
 
 def _frame(request, community, tab: str = "library") -> dict:
     """What the community header needs on every library page."""
-    return {
-        "community": community,
-        "inside": True,
-        "can_manage": community_permissions.can_manage(request.user, community),
-        "tab": tab,
-    }
+    return header_context(request, community, tab)
 
 
 def _kind_options() -> dict:
@@ -152,7 +139,7 @@ def item_create_view(request, slug: str):
                 )
                 _save_attachments(item, request.user, form.cleaned_data["attachments"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
             if item.kind == Kind.LESSON_LEARNED:
                 messages.success(
@@ -214,7 +201,7 @@ def item_update_view(request, slug: str, pk: int):
                 )
                 _save_attachments(updated, request.user, form.cleaned_data["attachments"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
             messages.success(request, _("Your changes have been saved."))
             return redirect(updated)
@@ -307,7 +294,7 @@ def comment_create_view(request, slug: str, pk: int):
         try:
             services.comment_create(item=item, by=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
             form = CommentForm()
             if not request.htmx:

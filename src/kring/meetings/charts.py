@@ -175,12 +175,13 @@ def rhythm_svg(
             )
     if start <= now <= end:
         x = x_of(now)
+        today = escape(_("today"))
         parts.append(
             f'<line class="chart-today" x1="{x}" y1="{axis_y - 24}" x2="{x}" y2="{axis_y + 8}" '
             f'stroke="{COLOUR_UPCOMING}" stroke-width="2" stroke-dasharray="3 2"/>'
             f'<text class="chart-label" x="{x}" y="{axis_y - 28}" font-size="11" '
             f'text-anchor="middle" fill="{COLOUR_UPCOMING}" aria-hidden="true">'
-            f"{escape(_('today'))}</text>"
+            f"{today}</text>"
         )
     for dot in dots:
         parts.append(
@@ -234,11 +235,12 @@ def attendance_svg(sessions, *, chart_id: str = "attendance") -> SafeString:
         "Attendance at the last %(count)s sessions: %(attended)s attended in all.",
         len(sessions),
     ) % {"count": len(sessions), "attended": total_attended}
+    title = escape(_("Attendance per session"))
     parts = [
         _svg_open(
             width=width, height=height, title_id=title_id, desc_id=desc_id, css="chart-attendance"
         ),
-        f'<title id="{title_id}">{escape(_("Attendance per session"))}</title>',
+        f'<title id="{title_id}">{title}</title>',
         f'<desc id="{desc_id}">{escape(desc)}</desc>',
         f'<line class="chart-axis" x1="{MARGIN - 4}" y1="{base_y}" x2="{width - MARGIN}" '
         f'y2="{base_y}" stroke="{COLOUR_AXIS}" stroke-width="1"/>',

@@ -27,6 +27,12 @@ from django.utils.translation import gettext as _
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership, Role
 from kring.communities.services import membership_add
+from kring.core.csvimport import (
+    ImportProblem,
+    RowError,
+    delimiter,
+    name_from_email,
+)
 from kring.meetings import permissions, recurrence, services
 from kring.meetings.models import (
     DEFAULT_TIMEZONE,
@@ -43,13 +49,6 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 # A session made for a date that has none: an evening session, as most communities meet.
 NEW_SESSION_START = time(19, 30)
 NEW_SESSION_MINUTES = 120
-# Lower-case name parts of Dutch surnames ("Anna de Vries"): not capitalised in a name made
-# from an e-mail address.
-NAME_PARTICLES = {"van", "de", "der", "den", "het", "ter", "ten", "te", "in", "'t", "op", "la"}
-
-
-class ImportProblem(Exception):
-    """The whole file or the command's options are wrong; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -60,34 +59,6 @@ class Row:
     status: str
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
-
-
-def decode(data: bytes) -> str:
-    """UTF-8 (with or without byte-order mark), else Windows-1252, as spreadsheets save."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportProblem(f"The file is too large (at most {MAX_FILE_BYTES // 1024 // 1024} MB).")
-    if b"\x00" in data:
-        raise ImportProblem("This looks like a binary file, not CSV text.")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportProblem("The file is not readable as UTF-8 or Windows-1252 text.")
-
-
-def _delimiter(first_line: str) -> str:
-    # Spreadsheets set to Dutch save CSV with semicolons.
-    return ";" if first_line.count(";") > first_line.count(",") else ","
-
-
 def read_rows(text: str) -> tuple[list[Row], list[RowError]]:
     """Every line checked: (good rows, bad lines). The header row names the columns, in any
     order; raises ImportProblem when it lacks a required column."""
@@ -95,7 +66,7 @@ def read_rows(text: str) -> tuple[list[Row], list[RowError]]:
     first_line = next((line for line in text.split("\n") if line.strip()), "")
     if not first_line:
         raise ImportProblem("The file is empty.")
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(first_line))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter(first_line))
     header: list[str] | None = None
     rows: list[Row] = []
     errors: list[RowError] = []
@@ -184,19 +155,6 @@ def _read_row(
     if problems:
         return None, "; ".join(problems)
     return Row(line=line, email=email, day=day, status=status), None
-
-
-def name_from_email(email: str) -> str:
-    """A readable name for a new account: anna.de.vries+kring@example.org -> Anna de Vries."""
-    local = email.split("@", 1)[0].split("+", 1)[0]
-    words = [w for w in re.split(r"[._\-\s]+", re.sub(r"\d+", " ", local)) if w]
-    if not words:
-        return local[:120] or email[:120]
-    named = [
-        w.lower() if i and w.lower() in NAME_PARTICLES else w[:1].upper() + w[1:].lower()
-        for i, w in enumerate(words)
-    ]
-    return " ".join(named)[:120]
 
 
 def import_actor(community: Community, email: str | None) -> User:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership
+from kring.communities.selectors import non_members
 from kring.core.models import Verb
 from kring.core.services import activity_record
 from kring.meetings import permissions, recurrence
@@ -117,12 +118,7 @@ def _clean_duration(minutes) -> int:
 
 def _facilitators(community: Community, people: Iterable[User] | None, by: User) -> list[User]:
     people = list(dict.fromkeys(people or [])) or [by]
-    member_ids = set(
-        Membership.objects.filter(community=community, user__in=people).values_list(
-            "user_id", flat=True
-        )
-    )
-    outsiders = [p.full_name for p in people if p.pk not in member_ids]
+    outsiders = [p.full_name for p in non_members(community=community, people=people)]
     if outsiders:
         raise ValidationError(
             {

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from kring.conversations import permissions, selectors
-from kring.conversations.models import NotificationKind
+from kring.conversations.wording import notification_pattern
 
 register = template.Library()
 
@@ -26,30 +26,6 @@ def message_options(context, person) -> dict:
     }
 
 
-def _sentence(notification, viewer) -> str:
-    kind = notification.kind
-    thread = notification.thread
-    if kind == NotificationKind.MESSAGE:
-        return _("%(name)s sent you a message")
-    if kind == NotificationKind.MODERATION:
-        if thread is None:
-            return _("A facilitator took a moderation step on your post")
-        return _("A facilitator took a moderation step on your post in “%(title)s”")
-    if thread is None:
-        return str(notification.get_kind_display())
-    if kind == NotificationKind.MENTION:
-        return _("%(name)s mentioned you in “%(title)s”")
-    if kind == NotificationKind.ANSWER_ACCEPTED:
-        return _("Your answer in “%(title)s” was accepted")
-    if kind == NotificationKind.REPLY:
-        if thread.author_id != viewer.pk:
-            return _("%(name)s replied to you in “%(title)s”")
-        if thread.is_question:
-            return _("%(name)s replied to your question “%(title)s”")
-        return _("%(name)s replied to your discussion “%(title)s”")
-    return str(notification.get_kind_display())
-
-
 @register.simple_tag
 def notification_sentence(notification, viewer) -> str:
     """One sentence that says what happened and where, never the content of a message."""
@@ -61,4 +37,4 @@ def notification_sentence(notification, viewer) -> str:
         "title": conditional_escape(title),
     }
     # The sentence is ours (or the translator's); the name and title are escaped above.
-    return mark_safe(conditional_escape(_sentence(notification, viewer)) % values)  # noqa: S308
+    return mark_safe(conditional_escape(notification_pattern(notification, viewer)) % values)  # noqa: S308

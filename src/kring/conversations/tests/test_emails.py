@@ -26,8 +26,8 @@ def test_reply_email_says_who_replied_where_with_a_link(
     with django_capture_on_commit_callbacks(execute=True):
         reply = make_reply(thread, by=circle.answerer)
     [message] = _emails_to(circle.asker)
-    assert message.subject == "Bram Answerer replied to your post in “How do we start?”"
-    assert "Bram Answerer replied to your post" in message.body
+    assert message.subject == "Bram Answerer replied to your question “How do we start?”"
+    assert "Bram Answerer replied to your question" in message.body
     assert "Zorg thuis" in message.body
     assert settings.SITE_URL + reply.get_absolute_url() in message.body
     html, mimetype = message.alternatives[0]
@@ -139,7 +139,7 @@ def test_accepted_answer_and_mention_emails(
     with django_capture_on_commit_callbacks(execute=True):
         services.answer_accept(thread=thread, reply=reply, by=circle.asker)
     [accepted] = _emails_to(circle.answerer)
-    assert accepted.subject == f"Anna Asker accepted your answer to “{thread.title}”"
+    assert accepted.subject == f"Your answer in “{thread.title}” was accepted"
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         make_thread(

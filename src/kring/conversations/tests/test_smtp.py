@@ -103,10 +103,10 @@ def test_one_email_per_event_per_recipient(smtp, circle, make_thread, make_reply
     _work()
     assert smtp.pairs() == Counter(
         {
-            (circle.asker.email, "Bram Answerer replied to your post in “How do we start?”"): 1,
+            (circle.asker.email, "Bram Answerer replied to your question “How do we start?”"): 1,
             (circle.facilitator.email, "Bram Answerer mentioned you in “How do we start?”"): 1,
             (circle.asker.email, "Gijs Guest mentioned you in “How do we start?”"): 1,
-            (circle.answerer.email, "Anna Asker accepted your answer to “How do we start?”"): 1,
+            (circle.answerer.email, "Your answer in “How do we start?” was accepted"): 1,
             (circle.answerer.email, "Anna Asker sent you a message"): 1,
         }
     )
@@ -128,7 +128,7 @@ def test_none_to_someone_who_blocked_the_actor(smtp, circle, make_thread, make_r
     make_reply(thread, by=circle.facilitator)
     _work()
     assert [_subject(m) for m in smtp.to(circle.asker)] == [
-        f"Fenna Facilitator replied to your post in “{thread.title}”"
+        f"Fenna Facilitator replied to your question “{thread.title}”"
     ]
 
 

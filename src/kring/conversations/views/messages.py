@@ -14,17 +14,10 @@ from django.views.decorators.http import require_POST
 from kring.communities import selectors as community_selectors
 from kring.conversations import permissions, selectors, services
 from kring.conversations.forms_inbox import MessageForm
+from kring.core.forms import apply_service_errors
 
 CONVERSATIONS_PAGE_SIZE = 25
 MESSAGES_PAGE_SIZE = 50
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _send(request, form, recipient) -> tuple:
@@ -37,7 +30,7 @@ def _send(request, form, recipient) -> tuple:
             sender=request.user, recipient=recipient, body=form.cleaned_data["body"]
         )
     except ValidationError as exc:
-        _apply_errors(form, exc)
+        apply_service_errors(form, exc)
         return None, 200
     except PermissionDenied:
         form.add_error(None, _("You can't send messages to this person."))

@@ -11,21 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from kring.communities.header import header_context
 from kring.conversations import moderation, permissions, selectors
 from kring.conversations.forms_moderation import (
     FlagForm,
     ModerationActionForm,
     ModerationMessageForm,
 )
+from kring.core.forms import apply_service_errors
 from kring.core.markdown import render_markdown
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _reply_pk(request) -> int | None:
@@ -34,12 +28,7 @@ def _reply_pk(request) -> int | None:
 
 
 def _frame(request, community, tab: str) -> dict:
-    return {
-        "community": community,
-        "inside": True,
-        "can_manage": permissions.can_moderate(request.user, community),
-        "tab": tab,
-    }
+    return header_context(request, community, tab)
 
 
 def moderation_post_url(thread, reply=None) -> str:
@@ -78,7 +67,7 @@ def post_flag_view(request, slug: str, pk: int):
                 ground_rule=form.cleaned_data["ground_rule"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Thank you. The facilitators will look at the post you flagged.")
@@ -148,7 +137,7 @@ def flag_dismiss_view(request, slug: str, flag_pk: int):
                 ground_rule=form.cleaned_data["ground_rule"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The flag has been dismissed."))
             return redirect("moderation-queue", slug=community.slug)
@@ -231,7 +220,7 @@ def _action_view(name: str, service, done: str, *, thread_only: bool = False):
                     **kwargs,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, done)
                 return redirect(moderation_post_url(thread, reply))
@@ -274,7 +263,7 @@ def moderation_message_view(request, slug: str, thread_pk: int):
                 by=request.user, thread=thread, reply=reply, body=form.cleaned_data["body"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Your message has been sent."))
             return redirect(moderation_post_url(thread, reply) + "#exchange")

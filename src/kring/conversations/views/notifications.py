@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kring.conversations import selectors, services
 from kring.conversations.forms_inbox import PreferenceForm
 from kring.conversations.services import PREFERENCE_FIELDS
+from kring.core.forms import apply_service_errors
 
 NOTIFICATIONS_PAGE_SIZE = 30
 
@@ -52,8 +53,7 @@ def notification_settings_view(request):
         try:
             services.preference_update(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Your notification settings are saved."))
             return redirect("notification-settings")

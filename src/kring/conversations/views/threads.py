@@ -14,11 +14,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from kring.communities import permissions as community_permissions
+from kring.communities.header import header_context
 from kring.conversations import permissions, selectors, services
 from kring.conversations.forms import ReplyForm, ReplyUpdateForm, ThreadForm, ThreadUpdateForm
 from kring.conversations.models import PostRevision, ThreadKind
 from kring.core.diff import text_diff
+from kring.core.forms import apply_service_errors
 from kring.core.markdown import render_markdown
 from kring.core.models import Tag
 
@@ -27,23 +28,9 @@ THREAD_PAGE_SIZE = 25
 ERROR_FIELDS = {"file": "attachments"}
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            name = ERROR_FIELDS.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _frame(request, community) -> dict:
     """What the community header needs on every conversations page."""
-    return {
-        "community": community,
-        "inside": True,
-        "can_manage": community_permissions.can_manage(request.user, community),
-        "tab": "conversations",
-    }
+    return header_context(request, community, "conversations")
 
 
 def _thread(request, slug: str, pk: int):
@@ -137,7 +124,7 @@ def thread_create_view(request, slug: str):
                 attachments=data["attachments"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
             if thread.is_question:
                 messages.success(request, _("Your question is posted. Members will see it."))
@@ -190,7 +177,7 @@ def thread_update_view(request, slug: str, pk: int):
                 for upload in data["attachments"]:
                     services.attachment_add(thread=thread, by=request.user, upload=upload)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
             messages.success(request, _("Your changes have been saved."))
             return redirect(thread)
@@ -287,7 +274,7 @@ def reply_create_view(request, slug: str, pk: int):
                 attachments=data["attachments"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
             messages.success(request, _("Your reply has been posted."))
             return redirect(f"{thread.get_absolute_url()}#reply-{reply.pk}")
@@ -316,7 +303,7 @@ def reply_update_view(request, slug: str, pk: int, reply_pk: int):
         try:
             services.reply_update(reply=reply, by=request.user, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
             messages.success(request, _("Your changes have been saved."))
             return redirect(f"{thread.get_absolute_url()}#reply-{reply.pk}")

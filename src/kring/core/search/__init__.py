@@ -95,6 +95,23 @@ class Registry:
 registry = Registry()
 
 
+def documents_from(
+    queryset, build: Callable, ids: Iterable[int] | None = None, *, batch: int = 1000
+) -> Iterator[SearchDoc]:
+    """A provider's documents: for the given ids, or for everything in batches by primary
+    key (keyset paging, so a large table is never loaded at once)."""
+    if ids is not None:
+        yield from (build(obj) for obj in queryset.filter(pk__in=list(ids)))
+        return
+    last = 0
+    while True:
+        chunk = list(queryset.filter(pk__gt=last).order_by("pk")[:batch])
+        if not chunk:
+            return
+        yield from (build(obj) for obj in chunk)
+        last = chunk[-1].pk
+
+
 def backend():
     if connection.vendor == "postgresql":
         from kring.core.search import postgres as module

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from kring.communities.header import header_context
+from kring.core.forms import apply_service_errors
 from kring.insights import charts, dashboard_doc, document, selectors, services, tasks
 from kring.insights.forms import InsightSettingsForm, SuggestionDecideForm
 
@@ -61,7 +63,7 @@ def modularity_sentence(groups: int, modularity: float) -> str:
 
 
 def _frame(request, community) -> dict:
-    return {"community": community, "inside": True, "can_manage": True, "tab": "insights"}
+    return header_context(request, community, "insights")
 
 
 def _dashboard_part(snapshot) -> dict:
@@ -266,8 +268,7 @@ def settings_view(request, slug: str):
         try:
             services.insight_settings_save(community=community, by=request.user, values=values)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Thresholds saved. The next computation of the insights uses them.")

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
-from kring.communities import permissions as community_permissions
+from kring.communities.header import header_context
 from kring.communities.models import Community, Membership, Role
 from kring.insights import document, permissions
 from kring.insights import pulse as pulses
@@ -125,12 +125,7 @@ def _suggestions(raw: dict, mine: dict, community, user) -> list[dict]:
 
 
 def _frame(request, community) -> dict:
-    return {
-        "community": community,
-        "inside": True,
-        "can_manage": community_permissions.can_manage(request.user, community),
-        "tab": "insights-me",
-    }
+    return header_context(request, community, "insights-me")
 
 
 def _pulse_for(request, community) -> dict:

@@ -14,8 +14,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kring.communities import permissions as community_permissions
+from kring.communities.header import header_context
 from kring.communities.models import Community
+from kring.core.forms import apply_service_errors
 from kring.insights import permissions
 from kring.insights import pulse as pulses
 from kring.insights.forms_pulse import PulseAnswerForm, PulseStartForm
@@ -40,24 +41,13 @@ def _community(request, slug: str) -> Community:
 
 def _frame(request, community) -> dict:
     return {
-        "community": community,
-        "inside": community_permissions.can_view_inside(request.user, community),
-        "can_manage": community_permissions.can_manage(request.user, community),
+        **header_context(request, community, "pulse"),
         "can_facilitate": permissions.can_facilitate(request.user, community),
-        "tab": "pulse",
     }
 
 
 def _list_url(community) -> str:
     return reverse("pulse-list", kwargs={"slug": community.slug})
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def trend_svg(points: list[dict], *, chart_id: str = "pulse-trend") -> SafeString:
@@ -85,12 +75,13 @@ def trend_svg(points: list[dict], *, chart_id: str = "pulse-trend") -> SafeStrin
         "learn": formats.number_format(last["learn"], 1),
         "trust": formats.number_format(last["trust"], 1),
     }
+    title = escape(_("Climate across pulses"))
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-pulse" role="img" '
         f'viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" width="100%" '
         f'preserveAspectRatio="xMidYMid meet" aria-labelledby="{title_id} {desc_id}" '
         f'focusable="false" font-family="system-ui, sans-serif">',
-        f'<title id="{title_id}">{escape(_("Climate across pulses"))}</title>',
+        f'<title id="{title_id}">{title}</title>',
         f'<desc id="{desc_id}">{escape(desc)}</desc>',
     ]
     for level in (1, 4, 7):
@@ -165,7 +156,7 @@ def pulse_start_view(request, slug: str):
                 community=community, by=request.user, days=form.cleaned_data["days"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -195,7 +186,7 @@ def pulse_answer_view(request, slug: str, pk: int):
         try:
             pulses.pulse_answer(pulse=pulse, by=request.user, answers=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Thank you. Your answers are stored without your name."))
             return redirect(_list_url(community))

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kring.accounts.models import User
 from kring.communities.models import Membership, Role
+from kring.core import csvimport
 from kring.core.models import ActivityEvent, Verb
 from kring.meetings import importing
 from kring.meetings.models import Attendance, Session
@@ -289,7 +290,7 @@ def test_read_rows_on_its_own():
         importing.Row(line=4, email="a@example.org", day=date(2026, 1, 5), status="absent")
     ]
     assert [e.line for e in errors] == [5]
-    with pytest.raises(importing.ImportProblem, match="Unknown column"):
+    with pytest.raises(csvimport.ImportProblem, match="Unknown column"):
         importing.read_rows("member_email,session_date,remark\n")
 
 
@@ -304,7 +305,7 @@ def test_read_rows_on_its_own():
 )
 def test_name_from_email(email, name):
     """A new account gets a readable name from its address."""
-    assert importing.name_from_email(email) == name
+    assert csvimport.name_from_email(email) == name
 
 
 def test_imported_session_times_hold_in_summer(kring, csv_file):

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kring.accounts.models import User
-from kring.communities import permissions as community_permissions
+from kring.communities.header import header_context
+from kring.core.forms import apply_service_errors
 from kring.meetings import permissions, selectors, services
 from kring.meetings.forms_learning import ActionPointForm, ReflectionForm
 from kring.meetings.services import REFLECTION_FIELDS
@@ -30,12 +31,7 @@ SHARE_BODY_MAX_ENCODED = 2500
 
 def _frame(request, community, tab: str = "action-points") -> dict:
     """What the community header needs on every page here."""
-    return {
-        "community": community,
-        "inside": True,
-        "can_manage": community_permissions.can_manage(request.user, community),
-        "tab": tab,
-    }
+    return header_context(request, community, tab)
 
 
 def _session(request, slug: str, pk: int):
@@ -46,14 +42,6 @@ def _session(request, slug: str, pk: int):
 def _point(request, slug: str, pk: int):
     community = selectors.community_for(user=request.user, slug=slug)
     return selectors.action_point_get(user=request.user, community=community, pk=pk)
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _next_or(request, fallback: str) -> str:
@@ -167,7 +155,7 @@ def reflection_create_view(request, slug: str, pk: int):
         try:
             services.reflection_save(session=session, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             if existing:
                 messages.success(request, _("Your reflection has been updated."))
@@ -226,7 +214,7 @@ def action_point_create_view(request, slug: str):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("The action point has been added."))
             fallback = (
@@ -261,7 +249,7 @@ def action_point_update_view(request, slug: str, pk: int):
         try:
             services.action_point_update(point=point, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Your changes have been saved."))
             return redirect(_next_or(request, _list_url(point.community)))

@@ -21,7 +21,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kring.accounts.models import User
-from kring.communities import permissions as community_permissions
+from kring.communities.header import header_context
+from kring.core.forms import apply_service_errors
 from kring.knowledge.models import KnowledgeItem
 from kring.meetings import charts, permissions, selectors, services
 from kring.meetings.forms import (
@@ -52,23 +53,11 @@ ERROR_FIELDS = {
 }
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            name = ERROR_FIELDS.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _frame(request, community) -> dict:
     """What the community header needs on every sessions page."""
     return {
-        "community": community,
-        "inside": True,
-        "can_manage": community_permissions.can_manage(request.user, community),
+        **header_context(request, community, "sessions"),
         "can_plan": permissions.can_plan(request.user, community),
-        "tab": "sessions",
     }
 
 
@@ -188,7 +177,7 @@ def series_create_view(request, slug: str):
                     **form.details(),
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc, rename=ERROR_FIELDS)
             else:
                 count = series.sessions.count()
                 messages.success(
@@ -226,7 +215,7 @@ def session_create_view(request, slug: str):
                 **form.details(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
             messages.success(request, _("The session is planned."))
             return redirect(session)
@@ -253,7 +242,7 @@ def session_update_view(request, slug: str, pk: int):
         try:
             services.session_update(session=session, by=request.user, scope=scope, **changes)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
             messages.success(request, _("Your changes have been saved."))
             return redirect(session)
@@ -278,7 +267,7 @@ def session_cancel_view(request, slug: str, pk: int):
                 scope=form.cleaned_data.get("scope") or "this",
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
             messages.success(
                 request,
@@ -414,7 +403,7 @@ def session_rsvp_view(request, slug: str, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
             form = None
             if not request.htmx:

@@ -10,7 +10,13 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from kring.communities.models import Community
-from kring.insights.importing import ImportProblem, apply_import, decode, plan_import, read_rows
+from kring.core.csvimport import ImportProblem, decode
+from kring.insights.importing import (
+    MAX_FILE_BYTES,
+    apply_import,
+    plan_import,
+    read_rows,
+)
 
 
 class Command(BaseCommand):
@@ -41,7 +47,7 @@ class Command(BaseCommand):
         try:
             if not path.is_file():
                 raise ImportProblem(f"No such file: {file}")
-            rows, errors = read_rows(decode(path.read_bytes()))
+            rows, errors = read_rows(decode(path.read_bytes(), max_bytes=MAX_FILE_BYTES))
         except ImportProblem as exc:
             raise CommandError(str(exc)) from None
         except OSError as exc:

@@ -12,10 +12,10 @@ from django.utils.module_loading import import_string
 from tqdm import tqdm
 
 from kring.communities.models import Community
+from kring.core.csvimport import ImportProblem, decode
 from kring.meetings.importing import (
-    ImportProblem,
+    MAX_FILE_BYTES,
     apply_import,
-    decode,
     import_actor,
     plan_import,
     read_rows,
@@ -55,7 +55,7 @@ class Command(BaseCommand):
             actor = import_actor(community, by)
             if not path.is_file():
                 raise ImportProblem(f"No such file: {file}")
-            rows, errors = read_rows(decode(path.read_bytes()))
+            rows, errors = read_rows(decode(path.read_bytes(), max_bytes=MAX_FILE_BYTES))
         except ImportProblem as exc:
             raise CommandError(str(exc)) from None
         except OSError as exc:
