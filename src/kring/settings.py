@@ -180,6 +180,8 @@ USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "kring_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# One date and number style for the whole product (kring/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["kring.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
