@@ -182,6 +182,7 @@ LANGUAGE_COOKIE_NAME = "kring_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 # One date and number style for the whole product (kring/formats/<lang>/formats.py).
 FORMAT_MODULE_PATH = ["kring.formats"]
+CSRF_FAILURE_VIEW = "kring.core.errors.csrf_failure"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

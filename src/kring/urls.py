@@ -14,3 +14,9 @@ urlpatterns = [
     path("", include("kring.meetings.urls")),
     path("", include("kring.insights.urls")),
 ]
+
+# Error pages that explain themselves (kring/core/errors.py); the 500 page needs no database.
+handler400 = "kring.core.errors.bad_request"
+handler403 = "kring.core.errors.permission_denied"
+handler404 = "kring.core.errors.page_not_found"
+handler500 = "kring.core.errors.server_error"

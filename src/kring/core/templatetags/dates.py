@@ -54,25 +54,30 @@ def relative(value, now: datetime.datetime | None = None) -> str:
     """How long ago, in words, for the past week; a long date before that or in the future."""
     if value in (None, ""):
         return ""
-    now = now or timezone.now()
+    now = timezone.localtime(now or timezone.now())
     if not isinstance(value, datetime.datetime):
-        value = datetime.datetime.combine(value, datetime.time(12), tzinfo=timezone.get_current_timezone())
-        if (now.date() - value.date()).days == 0:
-            return _("today")
-    elif timezone.is_naive(value):
+        days = (now.date() - value).days
+        if days < 0 or days >= RELATIVE_DAYS:
+            return long_date(value)
+        return _days_ago(days)
+    if timezone.is_naive(value):
         value = timezone.make_aware(value)
+    value = timezone.localtime(value)
     delta = now - value
     if delta < datetime.timedelta(0) or delta.days >= RELATIVE_DAYS:
         return long_date(value)
-    local_now, local_value = timezone.localtime(now), timezone.localtime(value)
-    calendar_days = (local_now.date() - local_value.date()).days
     if delta < datetime.timedelta(minutes=1):
         return _("just now")
-    if calendar_days == 1 and delta >= datetime.timedelta(hours=6):
-        return _("yesterday")
-    if delta < datetime.timedelta(days=1):
+    days = (now.date() - value.date()).days
+    # Earlier today, or late last night: hours read better than "yesterday".
+    if days == 0 or delta < datetime.timedelta(hours=6):
         return _("%(ago)s ago") % {"ago": timesince(value, now, depth=1)}
-    days = max(calendar_days, 1)
+    return _days_ago(days)
+
+
+def _days_ago(days: int) -> str:
+    if days == 0:
+        return _("today")
     if days == 1:
         return _("yesterday")
     return ngettext("%(count)s day ago", "%(count)s days ago", days) % {"count": days}
