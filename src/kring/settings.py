@@ -108,6 +108,8 @@ TEMPLATES = [
                 "kring.core.context_processors.kring",
                 "kring.conversations.context_processors.notifications",
             ],
+            # |day, |day_time, |when, |number in every template without {% load %}.
+            "builtins": ["kring.core.templatetags.dates"],
         },
     },
 ]

@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import formats, translation
 
-from kring.core.templatetags.dates import long_date, long_date_time, number, relative
+from kring.core.dates import long_date, long_date_time, number, relative
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime.datetime(2026, 10, 17, 15, 0, tzinfo=AMS)

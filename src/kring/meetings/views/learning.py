@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from kring.accounts.models import User
 from kring.communities.header import header_context
+from kring.core.dates import long_date
 from kring.core.forms import apply_service_errors
 from kring.meetings import permissions, selectors, services
 from kring.meetings.forms_learning import ActionPointForm, ReflectionForm
@@ -81,7 +82,7 @@ def _share_url(request, session, reflection, parts) -> str:
     title = _("What we learned: %(session)s") % {"session": session.title}
     footer = _("From the reflection of %(name)s on the session of %(date)s: %(url)s") % {
         "name": reflection.author.full_name,
-        "date": timezone.localtime(session.starts_at).strftime("%Y-%m-%d"),
+        "date": long_date(session.starts_at),
         "url": request.build_absolute_uri(session.get_absolute_url()),
     }
     body = "\n\n".join(f"## {label}\n\n{text}" for label, text in parts)
