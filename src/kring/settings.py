@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kring.conversations",
     "kring.meetings",
     "kring.insights",
+    "kring.home",
     "kring.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -74,7 +75,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "django_tasks",
-    "django_tasks_db",
+    # django_tasks_db under Dutch names in the admin (same app, same tables).
+    "kring.home.apps.TasksDatabaseConfig",
 ]
 
 MIDDLEWARE = [

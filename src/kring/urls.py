@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("kring.core.urls")),
+    path("", include("kring.home.urls")),
     path("", include("kring.accounts.urls")),
     path("", include("kring.communities.urls")),
     path("", include("kring.knowledge.urls")),

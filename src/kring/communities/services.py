@@ -35,7 +35,7 @@ from kring.core.models import Verb
 from kring.core.services import activity_record
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-RESERVED_SLUGS = {"create", "new", "edit", "api", "admin", "static", "media"}
+RESERVED_SLUGS = {"create", "mine", "new", "edit", "api", "admin", "static", "media"}
 COMMUNITY_TEXT_FIELDS = ("theme", "urgency", "shared_goal", "signature")
 COMMUNITY_FIELDS = ("name", *COMMUNITY_TEXT_FIELDS, "visibility", "stage", "target_mix")
 

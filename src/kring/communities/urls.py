@@ -3,8 +3,8 @@ from django.urls import path
 from kring.communities import views
 
 urlpatterns = [
-    path("", views.home_view, name="home"),
     path("communities/", views.community_list_view, name="community-list"),
+    path("communities/mine/", views.my_communities_view, name="my-communities"),
     path("communities/create/", views.community_create_view, name="community-create"),
     path("communities/<slug:slug>/", views.community_detail_view, name="community-detail"),
     path("communities/<slug:slug>/update/", views.community_update_view, name="community-update"),

@@ -21,9 +21,8 @@ from kring.core.forms import apply_service_errors
 DIRECTORY_PAGE_SIZE = 24
 
 
-def home_view(request):
-    if not request.user.is_authenticated:
-        return redirect("login")
+@login_required
+def my_communities_view(request):
     memberships = selectors.memberships_of_user(user=request.user)
     return render(
         request,
@@ -31,7 +30,7 @@ def home_view(request):
         {
             "memberships": memberships,
             "can_create": permissions.can_create_community(request.user),
-            "nav": "home",
+            "nav": "my-communities",
         },
     )
 
