@@ -191,6 +191,7 @@ def render(raw: dict, *, community=None) -> dict:
                 "members": s["members"],
                 "reason": suggestion_reason(s, names, perspectives),
                 "params": s.get("params", {}),
+                "priority": s.get("priority", 0),
             }
             for s in raw["suggestions"]
             if s["key"] not in decided

@@ -375,7 +375,9 @@ def _dashboard_context(request, community, *, settings_form=None) -> dict:
                     **item,
                     "kind": kind,
                     "reason": document.signal_reason({**item, "kind": kind}),
+                    "since_date": date.fromisoformat(item["since"]) if item.get("since") else None,
                 },
+                "is_reader": item["id"] == request.user.pk,
             }
             for item in part["items"]
             if item["id"] in people
