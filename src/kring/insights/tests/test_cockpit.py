@@ -558,3 +558,24 @@ def test_health_strip_active_members_with_direction(ranked, make_client):
     tile = _tile(html, "active_members")
     assert re.search(r"(up from|down from|the same as) ", tile)
     assert 'aria-hidden="true"' in tile  # the arrow is decoration; the words say it
+
+
+def test_health_strip_missing_perspectives_compared_with_a_week_before(ranked, make_client):
+    """Missing perspectives are compared with the snapshot of at least a week before, read
+    without its full document."""
+    from kring.accounts.models import Perspective
+    from kring.communities.services import community_update
+    from kring.insights.models import Snapshot
+
+    community, facilitator = ranked["community"], ranked["facilitator"]
+    keys = list(Perspective.objects.values_list("key", flat=True)[:2])
+    assert len(keys) == 2
+    community_update(community=community, by=facilitator, target_mix={keys[0]: 50})
+    old = services.snapshot_create(community=community)
+    Snapshot.objects.filter(pk=old.pk).update(computed_at=days_ago(8))
+    community_update(community=community, by=facilitator, target_mix={keys[0]: 50, keys[1]: 50})
+    services.snapshot_create(community=community)
+    html = _main(make_client(facilitator).get(_url(community)))
+    tile = _tile(html, "missing")
+    assert '<span class="health-value">2</span>' in tile
+    assert "up from 1 on " in tile

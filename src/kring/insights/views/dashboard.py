@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from kring.communities.header import header_context
 from kring.core.forms import apply_service_errors
 from kring.insights import charts, dashboard_doc, document, selectors, services, tasks
-from kring.insights.compute import suggestion_priority
+from kring.insights.compute import NEWCOMER_MAX_DAYS, suggestion_priority
 from kring.insights.forms import InsightSettingsForm, SuggestionDecideForm
 
 # Most urgent first; lurking is a way of taking part, shown last and quietly.
@@ -42,11 +42,18 @@ def signal_heading(kind: str) -> str:
     }[kind]
 
 
-def signal_intro(kind: str) -> str:
+def signal_intro(kind: str, newcomer_days: int = 21) -> str:
+    if kind == "unconnected":
+        # The network's "no direct contact" holds everyone without ties; this signal only
+        # newcomers, so the two lists differ and say why.
+        return _(
+            "Newcomers who joined between %(weeks)s weeks and %(months)s months ago and have "
+            "not interacted with anyone yet. Members without ties who joined earlier show in "
+            "the network, not here."
+        ) % {"weeks": newcomer_days // 7, "months": NEWCOMER_MAX_DAYS // 30}
     return {
         "core_silent": _("Facilitators and core group members much less active than usual."),
         "drifting": _("Members much less active than their own usual pace, or missing sessions."),
-        "unconnected": _("Newcomers who have not interacted with anyone yet."),
         "rising": _("Members clearly more active than usual: ask them what works."),
         "lurker": _("They read but have not contributed yet. A way of taking part, not a problem."),
     }[kind]
@@ -342,12 +349,12 @@ def _suggestions_context(
 
 
 def _dashboard_context(request, community, *, settings_form=None) -> dict:
+    limits = selectors.settings_for(community=community)
     snapshot = selectors.snapshot_latest_dashboard(community=community)
     context = {
         **_frame(request, community),
         "snapshot": snapshot,
-        "settings_form": settings_form
-        or InsightSettingsForm(instance=selectors.settings_for(community=community)),
+        "settings_form": settings_form or InsightSettingsForm(instance=limits),
         "decide_form": SuggestionDecideForm(),
     }
     if snapshot is None:
@@ -386,7 +393,7 @@ def _dashboard_context(request, community, *, settings_form=None) -> dict:
             {
                 "kind": kind,
                 "heading": signal_heading(kind),
-                "intro": signal_intro(kind),
+                "intro": signal_intro(kind, limits.newcomer_days),
                 "items": items,
                 "count": part["count"],
                 "more": max(0, part["count"] - len(part["items"])),
