@@ -112,6 +112,8 @@ def suggestion_get(*, community: Community, pk: int) -> Suggestion:
 # The health strip ----------------------------------------------------------------------------
 
 HEALTH_COMPARE_DAYS = 7
+# How far back the health strip looks for an earlier pulse with enough answers to compare with.
+PULSES_LOOKED_AT = 12
 
 
 def snapshot_earlier_gaps(*, snapshot: Snapshot) -> tuple[object, list] | None:
@@ -149,19 +151,24 @@ def sessions_next_and_last(*, community: Community) -> tuple[Session | None, Ses
     )
 
 
-def pulses_latest_scores(*, community: Community, limit: int = 2) -> list[dict]:
-    """The latest closed pulses with at least PULSE_MIN_ANSWERS answers, newest first, each
-    with its mean safety score. Two queries."""
+def pulses_latest_scores(*, community: Community) -> list[dict]:
+    """The latest closed pulse and the closed one with enough answers before it, newest
+    first, each with its number of answers and, from PULSE_MIN_ANSWERS answers (fewer could
+    point at a person), its mean safety score (else None). Two queries."""
     now = timezone.now()
-    pulses = list(
+    closed = list(
         Pulse.objects.filter(community=community)
         .filter(Q(closed_at__isnull=False) | Q(closes_at__lte=now))
         .annotate(answer_count=Count("responses"))
-        .filter(answer_count__gte=PULSE_MIN_ANSWERS)
-        .order_by("-opened_at", "-id")[:limit]
+        .order_by("-opened_at", "-id")[:PULSES_LOOKED_AT]
     )
-    scores: dict[int, list[float]] = {p.pk: [] for p in pulses}
-    for pulse_id, answers in PulseResponse.objects.filter(pulse__in=pulses).values_list(
+    if not closed:
+        return []
+    earlier = next((p for p in closed[1:] if p.answer_count >= PULSE_MIN_ANSWERS), None)
+    chosen = [p for p in (closed[0], earlier) if p is not None]
+    shown = [p for p in chosen if p.answer_count >= PULSE_MIN_ANSWERS]
+    scores: dict[int, list[float]] = {p.pk: [] for p in shown}
+    for pulse_id, answers in PulseResponse.objects.filter(pulse__in=shown).values_list(
         "pulse_id", "answers"
     ):
         scores[pulse_id].append(safety_score(answers))
@@ -169,8 +176,7 @@ def pulses_latest_scores(*, community: Community, limit: int = 2) -> list[dict]:
         {
             "pulse": p,
             "answers": p.answer_count,
-            "safety": round(sum(scores[p.pk]) / len(scores[p.pk]), 1),
+            "safety": round(sum(scores[p.pk]) / len(scores[p.pk]), 1) if scores.get(p.pk) else None,
         }
-        for p in pulses
-        if scores[p.pk]
+        for p in chosen
     ]

@@ -510,7 +510,8 @@ def test_health_strip_shows_the_next_sessions_rsvps(ranked, make_client):
 
 
 def test_health_strip_pulse_only_from_five_answers(ranked, make_member, make_client):
-    """A pulse with four answers shows no figure; with five, its safety score out of 7."""
+    """A pulse with four answers shows no figure; with five, its safety score out of 7,
+    compared with the pulse before that had enough answers."""
     community, facilitator = ranked["community"], ranked["facilitator"]
     keys = [key for key, _reverse, _text in PULSE_ITEMS]
     people = [make_member(community).user for _ in range(5)]
@@ -521,7 +522,8 @@ def test_health_strip_pulse_only_from_five_answers(ranked, make_member, make_cli
     services.snapshot_create(community=community)
     client = make_client(facilitator)
     tile = _tile(_main(client.get(_url(community))), "pulse")
-    assert "No pulse with 5 or more answers yet" in tile
+    assert "only 4 answers: no figure below 5" in tile
+    assert 'health-value">—<' in tile
     later = pulses.pulse_start(community=community, by=facilitator)
     for person in people:
         pulses.pulse_answer(pulse=later, by=person, answers=dict.fromkeys(keys, 6))
@@ -530,7 +532,15 @@ def test_health_strip_pulse_only_from_five_answers(ranked, make_member, make_cli
     # Items 1, 3 and 5 reversed: (3 * 2 + 4 * 6) / 7 = 4.3.
     assert '<span class="health-value">4.3</span>' in tile
     assert "out of 7, 5 answers" in tile
-    assert "nothing to compare with yet" in tile
+    assert "nothing to compare with yet" in tile  # the pulse before had too few answers
+    third = pulses.pulse_start(community=community, by=facilitator)
+    for person in people:
+        pulses.pulse_answer(pulse=third, by=person, answers=dict.fromkeys(keys, 7))
+    pulses.pulse_close(pulse=third, by=facilitator)
+    tile = _tile(_main(client.get(_url(community))), "pulse")
+    # (3 * 1 + 4 * 7) / 7 = 4.4
+    assert '<span class="health-value">4.4</span>' in tile
+    assert "up from 4.3 in the pulse before" in tile
 
 
 def test_health_strip_numbers_follow_the_readers_language(ranked, make_member, make_client):

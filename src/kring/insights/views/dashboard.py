@@ -120,15 +120,15 @@ def suggestion_duration(suggestion: dict) -> str:
 
 
 def _direction(now, before) -> dict:
-    """The direction of a figure against an earlier one: a word and an arrow (the arrow is
-    decoration; the word is the message)."""
+    """The direction of a figure against an earlier one (the template says it in words, with
+    an arrow as decoration)."""
     if before is None or now is None:
-        return {"key": "none", "arrow": ""}
+        return {"key": "none"}
     if now > before:
-        return {"key": "up", "arrow": "↑", "before": before}
+        return {"key": "up", "before": before}
     if now < before:
-        return {"key": "down", "arrow": "↓", "before": before}
-    return {"key": "same", "arrow": "→", "before": before}
+        return {"key": "down", "before": before}
+    return {"key": "same", "before": before}
 
 
 def _month_name(key: str) -> str:
@@ -211,8 +211,9 @@ def _health(community, snapshot, dash: dict, perspective_names: dict) -> list[di
             }
         )
     pulses = selectors.pulses_latest_scores(community=community)
-    if pulses:
-        latest = pulses[0]
+    latest = pulses[0] if pulses else None
+    if latest is not None and latest["safety"] is not None:
+        previous = pulses[1]["safety"] if len(pulses) > 1 else None
         tiles.append(
             {
                 "key": "pulse",
@@ -223,10 +224,8 @@ def _health(community, snapshot, dash: dict, perspective_names: dict) -> list[di
                     "out of 7, %(count)s answer", "out of 7, %(count)s answers", latest["answers"]
                 )
                 % {"count": latest["answers"]},
-                "direction": _direction(
-                    latest["safety"], pulses[1]["safety"] if len(pulses) > 1 else None
-                ),
-                "against": _("in the pulse before") if len(pulses) > 1 else "",
+                "direction": _direction(latest["safety"], previous),
+                "against": _("in the pulse before") if previous is not None else "",
                 "link": reverse("pulse-list", args=[community.slug]),
             }
         )
@@ -236,7 +235,16 @@ def _health(community, snapshot, dash: dict, perspective_names: dict) -> list[di
                 "key": "pulse",
                 "label": _("Feeling safe (latest pulse)"),
                 "value": None,
-                "when": _("No pulse with 5 or more answers yet"),
+                "when": (
+                    ngettext(
+                        "only %(count)s answer: no figure below 5",
+                        "only %(count)s answers: no figure below 5",
+                        latest["answers"],
+                    )
+                    % {"count": latest["answers"]}
+                    if latest is not None
+                    else _("No pulse yet")
+                ),
                 "direction": _direction(None, None),
                 "link": reverse("pulse-list", args=[community.slug]),
             }
