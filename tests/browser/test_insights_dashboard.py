@@ -1,6 +1,7 @@
 """A facilitator opens the insights dashboard with a snapshot, reads a signal with its reason,
 focuses a person in the network with the keyboard and sees their name, and marks a suggestion
-done: a real headless Chromium against a live server."""
+done (htmx swaps the card) or puts it off without JavaScript: a real headless Chromium against
+a live server."""
 
 import os
 
@@ -93,11 +94,38 @@ def test_facilitator_reads_signal_focuses_network_and_marks_done(
     expect(label).to_have_text("Daan Drift")
     screenshot(tab, "insights-dashboard")
 
-    suggestion = tab.locator(".suggestion").filter(has_text="Call Daan Drift")
-    suggestion.get_by_label("Note").fill("Called him, he is busy with a move")
-    suggestion.get_by_role("button", name="Done").click()
-    expect(tab.locator(".messages")).to_contain_text("Noted")
-    expect(tab.locator(".suggestion").filter(has_text="Call Daan Drift")).to_have_count(0)
+    # "This week": the card swaps in place (htmx); after a reload it is in the log.
+    card = tab.locator("#this-week .action-card").filter(has_text="Call Daan Drift")
+    card.locator(".action-note summary").click()
+    card.get_by_label("Note (optional)").fill("Called him, he is busy with a move")
+    card_id = card.get_attribute("id")
+    with tab.expect_response(
+        lambda r: "/suggestions/" in r.url and r.request.method == "POST"
+    ) as answer:
+        card.get_by_role("button", name="Done").click()
+    assert answer.value.status == 200
+    expect(tab.locator(f"#{card_id}")).to_contain_text("Marked as done.")
+    tab.reload()
+    expect(tab.locator(".action-card").filter(has_text="Call Daan Drift")).to_have_count(0)
     log = tab.locator(".suggestion-log")
     expect(log).to_contain_text("Call Daan Drift")
     expect(log).to_contain_text("Called him, he is busy with a move")
+
+
+def test_later_without_javascript_goes_back_to_the_dashboard(browser, live_server, log_in, circle):
+    """With JavaScript off the buttons are plain forms: 'Later' comes back to the dashboard,
+    says so, and the card is gone for now."""
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 390, "height": 844}
+    )
+    tab = context.new_page()
+    context.set_default_timeout(15_000)
+    log_in(tab, "anna@example.org", PASSWORD, "Anna de Wit")
+    tab.goto("/communities/wijkzorg-noord/insights/")
+    card = tab.locator("#this-week .action-card").filter(has_text="Call Daan Drift")
+    with tab.expect_navigation():
+        card.get_by_role("button", name="Later").click()
+    assert tab.url.endswith("/communities/wijkzorg-noord/insights/#this-week")
+    expect(tab.locator(".messages")).to_contain_text("Put off for a week.")
+    expect(tab.locator(".action-card").filter(has_text="Call Daan Drift")).to_have_count(0)
+    context.close()

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 
 import igraph
@@ -80,6 +80,18 @@ TREND_MONTHS = 12
 ACTIVE_DAYS = 90
 NEWCOMER_MAX_DAYS = 120
 MAX_SUGGESTIONS = 25
+# The rank of a suggestion (docs/insights.md, "Ranking"): its kind first, then how long the
+# situation has been going on, one point a week up to PRIORITY_MAX_WEEKS. The steps between
+# kinds are smaller than the cap on purpose: a drift of eleven weeks comes before a core-group
+# silence that began this week.
+PRIORITY_BASE = {
+    "core_silent": 40,
+    "drifting": 30,
+    "welcome": 20,
+    "introduce": 10,
+    "pair_perspectives": 0,
+}
+PRIORITY_MAX_WEEKS = 12
 
 
 @dataclass
@@ -139,7 +151,7 @@ def compute(
     signals = _signals(members, pace, contributions, attendance, graph_data, as_of, limits)
     coverage = _coverage(community, members, pace, attendance, as_of)
     trends = _trends(community, as_of, months, bounds, activity_trend, first_ties)
-    suggestions = _suggestions(members, member_ids, signals, graph_data, coverage)
+    suggestions = _suggestions(members, member_ids, signals, graph_data, coverage, as_of)
 
     out_members = []
     for i, m in enumerate(members):
@@ -762,7 +774,20 @@ def _trends(community, as_of: datetime, months, bounds, activity, first_ties) ->
 # Suggestions --------------------------------------------------------------------------------
 
 
-def _suggestions(members, member_ids, signals, graph_data, coverage) -> list[dict]:
+def suggestion_priority(kind: str, params: dict) -> int:
+    """The rank of a suggestion: higher comes first (PRIORITY_BASE, PRIORITY_MAX_WEEKS)."""
+    base = PRIORITY_BASE.get(params.get("signal", "") if kind == "call" else kind, 0)
+    weeks = params.get("weeks") or 0
+    return base + min(max(int(weeks), 0), PRIORITY_MAX_WEEKS)
+
+
+def _weeks_since(day: str | None, as_of: datetime) -> int:
+    if not day:
+        return 0
+    return max(0, (as_of.date() - date.fromisoformat(day)).days // 7)
+
+
+def _suggestions(members, member_ids, signals, graph_data, coverage, as_of) -> list[dict]:
     by_id = {m["id"]: m for m in members}
     index = {m["id"]: i for i, m in enumerate(members)}
     strong = graph_data["strong_pairs"]
@@ -779,6 +804,7 @@ def _suggestions(members, member_ids, signals, graph_data, coverage) -> list[dic
                             "signal": signal["kind"],
                             "rule": signal["rule"],
                             **signal["params"],
+                            "weeks": _weeks_since(signal["since"], as_of),
                         },
                     }
                 )
@@ -859,6 +885,10 @@ def _suggestions(members, member_ids, signals, graph_data, coverage) -> list[dic
                 "params": {"a": a, "b": b},
             }
         )
+    for suggestion in out:
+        suggestion["priority"] = suggestion_priority(suggestion["kind"], suggestion["params"])
+    # Stable: equal ranks keep the order they were found in (members in joining order).
+    out.sort(key=lambda s: -s["priority"])
     return out[:MAX_SUGGESTIONS]
 
 

@@ -8,7 +8,7 @@ rendered, in the reader's language (document.signal_reason, suggestion_reason, g
     {"version", "member_count",
      "people": [{"id", "email", "name", "perspectives", "degree", "betweenness"}],  # named below
      "signals": {kind: {"count", "items": [{"id", "rule", "since", "params"}]}},  # capped
-     "suggestions": [{"kind", "key", "members", "params"}],                        # capped
+     "suggestions": [{"kind", "key", "members", "params", "priority"}],  # ranked, capped
      "coverage": {...}, "trends": {...},                                            # as in raw
      "groups": {"count", "modularity", "shown": [{"number", "size", "ids"}]},
      "network": {"density", "total", "ties_total", "ids": [...],
@@ -73,6 +73,7 @@ def build(raw: dict) -> dict:
                 "key": s["key"],
                 "members": s["members"],
                 "params": s.get("params", {}),
+                "priority": s.get("priority", 0),
             }
         )
 

@@ -65,29 +65,61 @@ def signal_reason(signal: dict) -> str:
     return kind
 
 
-def suggestion_reason(suggestion: dict, names: dict[str, str], perspectives: dict[str, str]) -> str:
+def suggestion_reason(
+    suggestion: dict,
+    names: dict[str, str],
+    perspectives: dict[str, str],
+    *,
+    reader: str | None = None,
+) -> str:
+    """The suggestion in one sentence. `reader` (the e-mail of who reads it): a suggestion that
+    names the reader is written to them ("you can help"), never about them by name."""
     kind, p, people = suggestion["kind"], suggestion.get("params", {}), suggestion["members"]
 
     def name(i: int) -> str:
         return names.get(people[i], people[i])
 
+    def is_reader(i: int) -> bool:
+        return reader is not None and len(people) > i and people[i] == reader
+
     if kind == "call":
+        if is_reader(0):
+            pace = signal_reason({"kind": "drifting", "rule": p.get("rule"), "params": p})
+            return _("You are less active here than usual: %(reason)s.") % {"reason": pace}
         reason = signal_reason({"kind": p.get("signal"), "rule": p.get("rule"), "params": p})
         return _("Call %(name)s: %(reason)s.") % {"name": name(0), "reason": reason}
     if kind == "introduce":
+        if is_reader(1):
+            return _("%(a)s is looking for help with %(topic)s; you can help.") % {
+                "a": name(0),
+                "topic": p.get("topic", ""),
+            }
+        if is_reader(0):
+            return _("%(b)s helps with %(topic)s, which you are looking for: get in touch.") % {
+                "b": name(1),
+                "topic": p.get("topic", ""),
+            }
         return _(
             "Introduce %(a)s to %(b)s: %(a)s is looking for %(topic)s, %(b)s helps with it."
         ) % {"a": name(0), "b": name(1), "topic": p.get("topic", "")}
     if kind == "welcome":
-        if p.get("perspective"):
+        perspective = perspectives.get(p.get("perspective", ""), p.get("perspective", ""))
+        if is_reader(1):
+            if perspective:
+                return _(
+                    "%(a)s has no contact with anyone yet and shares your perspective "
+                    "%(perspective)s: say hello."
+                ) % {"a": name(0), "perspective": perspective}
+            return _("%(a)s has no contact with anyone yet: say hello.") % {"a": name(0)}
+        if is_reader(0):
+            return _("You have no contact with anyone here yet; %(b)s is well connected.") % {
+                "b": name(1)
+            }
+        if perspective:
             return _(
                 "Introduce %(a)s to %(b)s: %(a)s has no contact with anyone yet; %(b)s shares "
                 "the perspective %(perspective)s and is well connected."
-            ) % {
-                "a": name(0),
-                "b": name(1),
-                "perspective": perspectives.get(p["perspective"], p["perspective"]),
-            }
+            ) % {"a": name(0), "b": name(1), "perspective": perspective}
         return _(
             "Introduce %(a)s to %(b)s: %(a)s has no contact with anyone yet; %(b)s is well "
             "connected."
@@ -159,6 +191,7 @@ def render(raw: dict, *, community=None) -> dict:
                 "members": s["members"],
                 "reason": suggestion_reason(s, names, perspectives),
                 "params": s.get("params", {}),
+                "priority": s.get("priority", 0),
             }
             for s in raw["suggestions"]
             if s["key"] not in decided

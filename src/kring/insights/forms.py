@@ -52,6 +52,7 @@ class SuggestionDecideForm(forms.Form):
     status = forms.ChoiceField(
         choices=[
             (SuggestionStatus.DONE, _("Done")),
+            ("later", _("Later")),
             (SuggestionStatus.DISMISSED, _("Dismiss")),
             (SuggestionStatus.OPEN, _("Open again")),
         ]

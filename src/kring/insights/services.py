@@ -1,7 +1,7 @@
 """Writes for insights: snapshots, suggestion decisions, settings, pulses."""
 
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -73,21 +73,31 @@ def _suggestions_sync(community: Community, raw: dict) -> None:
             )
 
 
+# "Later" puts a suggestion out of sight for this long; it is still open.
+LATER = timedelta(days=7)
+LATER_VALUE = "later"
+
+
 @transaction.atomic
 def suggestion_decide(
     *, suggestion: Suggestion, by: User, status: str, note: str = ""
 ) -> Suggestion:
-    """Mark a suggestion done or dismissed (or open again); the decision is logged on it."""
+    """Mark a suggestion done or dismissed, put it off for a week ("later"), or open it again;
+    the decision is logged on it. Done and dismissed stay decided: a changed situation comes
+    back under a new key (docs/insights.md, "Suggestions")."""
     permissions.check_facilitate(by, suggestion.community)
-    if status not in SuggestionStatus.values:
-        raise ValidationError({"status": _("Choose done, dismissed or open.")})
+    if status not in (*SuggestionStatus.values, LATER_VALUE):
+        raise ValidationError({"status": _("Choose done, later, dismissed or open.")})
     note = " ".join((note or "").split())
     if len(note) > 300:
         raise ValidationError({"note": _("Keep the note to 300 characters.")})
-    suggestion.status = status
+    now = timezone.now()
+    reopened = status == SuggestionStatus.OPEN
+    suggestion.status = SuggestionStatus.OPEN if status == LATER_VALUE else status
+    suggestion.later_until = now + LATER if status == LATER_VALUE else None
     suggestion.note = note
-    suggestion.decided_by = by if status != SuggestionStatus.OPEN else None
-    suggestion.decided_at = timezone.now() if status != SuggestionStatus.OPEN else None
+    suggestion.decided_by = None if reopened else by
+    suggestion.decided_at = None if reopened else now
     suggestion.save()
     return suggestion
 

@@ -3,21 +3,29 @@ computed in the request), with its signals, suggestions, network, coverage, grou
 a refresh that asks the background task for a new snapshot; decisions on suggestions; and the
 thresholds."""
 
+from datetime import date
 from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format, number_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kring.communities.header import header_context
 from kring.core.forms import apply_service_errors
 from kring.insights import charts, dashboard_doc, document, selectors, services, tasks
+from kring.insights.compute import NEWCOMER_MAX_DAYS, suggestion_priority
 from kring.insights.forms import InsightSettingsForm, SuggestionDecideForm
 
 # Most urgent first; lurking is a way of taking part, shown last and quietly.
@@ -34,11 +42,18 @@ def signal_heading(kind: str) -> str:
     }[kind]
 
 
-def signal_intro(kind: str) -> str:
+def signal_intro(kind: str, newcomer_days: int = 21) -> str:
+    if kind == "unconnected":
+        # The network's "no direct contact" holds everyone without ties; this signal only
+        # newcomers, so the two lists differ and say why.
+        return _(
+            "Newcomers who joined between %(weeks)s weeks and %(months)s months ago and have "
+            "not interacted with anyone yet. Members without ties who joined earlier show in "
+            "the network, not here."
+        ) % {"weeks": newcomer_days // 7, "months": NEWCOMER_MAX_DAYS // 30}
     return {
         "core_silent": _("Facilitators and core group members much less active than usual."),
         "drifting": _("Members much less active than their own usual pace, or missing sessions."),
-        "unconnected": _("Newcomers who have not interacted with anyone yet."),
         "rising": _("Members clearly more active than usual: ask them what works."),
         "lurker": _("They read but have not contributed yet. A way of taking part, not a problem."),
     }[kind]
@@ -62,6 +77,195 @@ def modularity_sentence(groups: int, modularity: float) -> str:
     ) % {"count": groups, "q": f"{modularity:.2f}", "explain": explain}
 
 
+# "Deze week": the top of the ranked open suggestions (docs/insights.md, "Ranking").
+THIS_WEEK = 5
+MORE_PER_PAGE = 10
+SUGGESTION_KINDS = ("call", "welcome", "introduce", "pair_perspectives")
+
+
+def suggestion_kind_label(kind: str) -> str:
+    return {
+        "call": _("Calls"),
+        "welcome": _("Newcomers"),
+        "introduce": _("Introductions"),
+        "pair_perspectives": _("Perspectives"),
+    }.get(kind, kind)
+
+
+def suggestion_badge(suggestion: dict) -> str:
+    """What kind of situation, in two or three words."""
+    if suggestion["kind"] == "call":
+        if suggestion["params"].get("signal") == "core_silent":
+            return _("Core group gone quiet")
+        return _("Drifting away")
+    return {
+        "welcome": _("Newcomer on their own"),
+        "introduce": _("Introduction"),
+        "pair_perspectives": _("Perspectives apart"),
+    }.get(suggestion["kind"], suggestion["kind"])
+
+
+def suggestion_duration(suggestion: dict) -> str:
+    """How long the situation has been going on, when that is known."""
+    weeks = suggestion["params"].get("weeks") or 0
+    if suggestion["kind"] == "call" and weeks:
+        return ngettext("quiet for %(weeks)s week", "quiet for %(weeks)s weeks", weeks) % {
+            "weeks": weeks
+        }
+    if suggestion["kind"] == "welcome" and weeks:
+        return ngettext("joined %(weeks)s week ago", "joined %(weeks)s weeks ago", weeks) % {
+            "weeks": weeks
+        }
+    return ""
+
+
+def _direction(now, before) -> dict:
+    """The direction of a figure against an earlier one (the template says it in words, with
+    an arrow as decoration)."""
+    if before is None or now is None:
+        return {"key": "none"}
+    if now > before:
+        return {"key": "up", "before": before}
+    if now < before:
+        return {"key": "down", "before": before}
+    return {"key": "same", "before": before}
+
+
+def _month_name(key: str) -> str:
+    year, month = key.split("-")
+    return date_format(date(int(year), int(month), 1), "F")
+
+
+def _health(community, snapshot, dash: dict, perspective_names: dict) -> list[dict]:
+    """The health strip: five figures, each with its direction. From the dashboard part of the
+    snapshot, and a few small live queries (the next session's RSVPs, the latest pulses, the
+    gaps an earlier snapshot found)."""
+    trends = dash.get("trends", {})
+    months = trends.get("months", [])
+    tiles = []
+    for key, label in (
+        ("active_members", _("Active members")),
+        ("new_ties", _("New ties")),
+    ):
+        values = trends.get(key, [])
+        if len(values) >= 2 and len(months) >= 2:
+            tiles.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "value": values[-1],
+                    "when": (
+                        _("so far in %(month)s")
+                        if months[-1] == timezone.localtime().strftime("%Y-%m")
+                        else _("in %(month)s")
+                    )
+                    % {"month": _month_name(months[-1])},
+                    "direction": _direction(values[-1], values[-2]),
+                    "against": _("in %(month)s") % {"month": _month_name(months[-2])},
+                }
+            )
+    gaps = [g for g in dash.get("coverage", {}).get("gaps", []) if g["kind"] == "none_active"]
+    earlier = selectors.snapshot_earlier_gaps(snapshot=snapshot)
+    before = None
+    against = ""
+    if earlier is not None:
+        before = sum(1 for g in earlier[1] if g.get("kind") == "none_active")
+        against = _("on %(date)s") % {"date": _short_date(earlier[0])}
+    tiles.append(
+        {
+            "key": "missing",
+            "label": _("Perspectives missing"),
+            "value": len(gaps),
+            "when": ", ".join(
+                perspective_names.get(g["perspective"], g["perspective"]) for g in gaps
+            )
+            or _("every target perspective is active"),
+            "direction": _direction(len(gaps), before),
+            "against": against,
+            "link": "#coverage",
+        }
+    )
+    upcoming, last = selectors.sessions_next_and_last(community=community)
+    if upcoming is not None:
+        tiles.append(
+            {
+                "key": "rsvps",
+                "label": _("Coming to the next session"),
+                "value": upcoming.coming,
+                "when": _("%(title)s, %(date)s")
+                % {"title": upcoming.title, "date": _short_date(upcoming.starts_at)},
+                "direction": _direction(upcoming.coming, last.coming if last else None),
+                "against": _("for the session before") if last else "",
+                "link": reverse("session-detail", args=[community.slug, upcoming.pk]),
+            }
+        )
+    else:
+        tiles.append(
+            {
+                "key": "rsvps",
+                "label": _("Coming to the next session"),
+                "value": None,
+                "when": _("No session planned"),
+                "direction": _direction(None, None),
+                "link": reverse("session-create", args=[community.slug]),
+            }
+        )
+    pulses = selectors.pulses_latest_scores(community=community)
+    latest = pulses[0] if pulses else None
+    if latest is not None and latest["safety"] is not None:
+        previous = pulses[1]["safety"] if len(pulses) > 1 else None
+        tiles.append(
+            {
+                "key": "pulse",
+                "label": _("Feeling safe (latest pulse)"),
+                "value": latest["safety"],
+                "decimal": True,
+                "when": ngettext(
+                    "out of 7, %(count)s answer", "out of 7, %(count)s answers", latest["answers"]
+                )
+                % {"count": latest["answers"]},
+                "direction": _direction(latest["safety"], previous),
+                "against": _("in the pulse before") if previous is not None else "",
+                "link": reverse("pulse-list", args=[community.slug]),
+            }
+        )
+    else:
+        tiles.append(
+            {
+                "key": "pulse",
+                "label": _("Feeling safe (latest pulse)"),
+                "value": None,
+                "when": (
+                    ngettext(
+                        "only %(count)s answer: no figure below 5",
+                        "only %(count)s answers: no figure below 5",
+                        latest["answers"],
+                    )
+                    % {"count": latest["answers"]}
+                    if latest is not None
+                    else _("No pulse yet")
+                ),
+                "direction": _direction(None, None),
+                "link": reverse("pulse-list", args=[community.slug]),
+            }
+        )
+    for tile in tiles:
+        decimal = tile.get("decimal", False)
+        tile["shown"] = "—" if tile["value"] is None else _number(tile["value"], decimal)
+        if "before" in tile["direction"]:
+            tile["direction"]["shown"] = _number(tile["direction"]["before"], decimal)
+    return tiles
+
+
+def _number(value, decimal: bool) -> str:
+    """A figure in the reader's number format (a decimal comma in Dutch)."""
+    return number_format(value, decimal_pos=1 if decimal else None, use_l10n=True)
+
+
+def _short_date(moment) -> str:
+    return date_format(timezone.localtime(moment), "j F")
+
+
 def _frame(request, community) -> dict:
     return header_context(request, community, "insights")
 
@@ -74,13 +278,91 @@ def _dashboard_part(snapshot) -> dict:
     return dashboard_doc.build(selectors.snapshot_data(snapshot=snapshot))
 
 
+def _kind_and_page(data) -> tuple[str, int]:
+    """The filter and page of the "more" list from a query or a form: only known values."""
+    kind = data.get("kind", "")
+    kind = kind if kind in SUGGESTION_KINDS else ""
+    try:
+        page = max(1, int(data.get("page", 1)))
+    except (TypeError, ValueError):
+        page = 1
+    return kind, page
+
+
+def _suggestions_context(
+    request, community, dash, people, names, by_email, perspective_names
+) -> dict:
+    """This week's suggestions (the top THIS_WEEK open ones by rank) and the rest, filtered by
+    kind and paged. The sentences are written for the reader: one that names them says "you"."""
+    now = timezone.now()
+    reader = request.user.email
+    states = selectors.suggestion_states_open(
+        community=community, keys=[s["key"] for s in dash["suggestions"]]
+    )
+    ranked = sorted(
+        (
+            s
+            for s in dash["suggestions"]
+            # About someone who has left since the snapshot: no longer anything to do.
+            if s["key"] in states and all(e in by_email for e in s["members"])
+        ),
+        # An older snapshot has no stored rank: the same rule, from the stored facts.
+        key=lambda s: -s.get("priority", suggestion_priority(s["kind"], s["params"])),
+    )
+    showing = [s for s in ranked if not (states[s["key"]][1] and states[s["key"]][1] > now)]
+    later = len(ranked) - len(showing)
+
+    def card(s: dict) -> dict:
+        return {
+            **s,
+            "pk": states[s["key"]][0],
+            "reason": document.suggestion_reason(s, names, perspective_names, reader=reader),
+            # The reader is "you" in the sentence, not a face on their own to-do card.
+            "people": [people[by_email[e]["id"]] for e in s["members"] if e != reader],
+            "badge": suggestion_badge(s),
+            "duration": suggestion_duration(s),
+        }
+
+    this_week = [card(s) for s in showing[:THIS_WEEK]]
+    rest = showing[THIS_WEEK:]
+    kind, page_number = _kind_and_page(request.GET)
+    counts = {k: sum(1 for s in rest if s["kind"] == k) for k in SUGGESTION_KINDS}
+    filtered = [s for s in rest if not kind or s["kind"] == kind]
+    page = Paginator(filtered, MORE_PER_PAGE).get_page(page_number)
+    page.object_list = [card(s) for s in page.object_list]
+
+    log = []
+    for decided in selectors.suggestions_decided(community=community):
+        emails = [u.email for u in decided.members.all()]
+        names.update({u.email: u.full_name for u in decided.members.all()})
+        raw = {"kind": decided.kind, "params": decided.params, "members": emails}
+        try:
+            reason = document.suggestion_reason(raw, names, perspective_names, reader=reader)
+        except (KeyError, IndexError):  # an older snapshot's suggestion without every fact
+            reason = decided.kind
+        log.append({"suggestion": decided, "reason": reason})
+    return {
+        "this_week": this_week,
+        "more_page": page,
+        "more_count": len(rest),
+        "more_kind": kind,
+        "more_filters": [
+            {"kind": k, "label": suggestion_kind_label(k), "count": counts[k]}
+            for k in SUGGESTION_KINDS
+            if counts[k]
+        ],
+        "later_count": later,
+        "suggestion_log": log,
+    }
+
+
 def _dashboard_context(request, community, *, settings_form=None) -> dict:
+    limits = selectors.settings_for(community=community)
     snapshot = selectors.snapshot_latest_dashboard(community=community)
     context = {
         **_frame(request, community),
         "snapshot": snapshot,
-        "settings_form": settings_form
-        or InsightSettingsForm(instance=selectors.settings_for(community=community)),
+        "settings_form": settings_form or InsightSettingsForm(instance=limits),
         "decide_form": SuggestionDecideForm(),
     }
     if snapshot is None:
@@ -108,7 +390,9 @@ def _dashboard_context(request, community, *, settings_form=None) -> dict:
                     **item,
                     "kind": kind,
                     "reason": document.signal_reason({**item, "kind": kind}),
+                    "since_date": date.fromisoformat(item["since"]) if item.get("since") else None,
                 },
+                "is_reader": item["id"] == request.user.pk,
             }
             for item in part["items"]
             if item["id"] in people
@@ -117,41 +401,17 @@ def _dashboard_context(request, community, *, settings_form=None) -> dict:
             {
                 "kind": kind,
                 "heading": signal_heading(kind),
-                "intro": signal_intro(kind),
+                "intro": signal_intro(kind, limits.newcomer_days),
                 "items": items,
                 "count": part["count"],
                 "more": max(0, part["count"] - len(part["items"])),
             }
         )
 
-    ids = selectors.suggestion_ids_open(
-        community=community, keys=[s["key"] for s in dash["suggestions"]]
+    context.update(
+        _suggestions_context(request, community, dash, people, names, by_email, perspective_names)
     )
-    open_suggestions = [
-        s
-        for s in dash["suggestions"]
-        # About someone who has left since the snapshot: no longer anything to do.
-        if s["key"] in ids and all(e in by_email for e in s["members"])
-    ]
-    suggestions = [
-        {
-            **s,
-            "pk": ids[s["key"]],
-            "reason": document.suggestion_reason(s, names, perspective_names),
-            "people": [people[by_email[e]["id"]] for e in s["members"]],
-        }
-        for s in open_suggestions[: dashboard_doc.SUGGESTIONS_SHOWN]
-    ]
-    log = []
-    for decided in selectors.suggestions_decided(community=community):
-        emails = [u.email for u in decided.members.all()]
-        names.update({u.email: u.full_name for u in decided.members.all()})
-        raw = {"kind": decided.kind, "params": decided.params, "members": emails}
-        try:
-            reason = document.suggestion_reason(raw, names, perspective_names)
-        except (KeyError, IndexError):  # an older snapshot's suggestion without every fact
-            reason = decided.kind
-        log.append({"suggestion": decided, "reason": reason})
+    context["health"] = _health(community, snapshot, dash, perspective_names)
 
     coverage = {
         **coverage,
@@ -183,9 +443,6 @@ def _dashboard_context(request, community, *, settings_form=None) -> dict:
         {
             "signals": signals,
             "signal_count": sum(g["count"] for g in signals if g["kind"] != "lurker"),
-            "suggestions": suggestions,
-            "suggestions_more": max(0, len(open_suggestions) - len(suggestions)),
-            "suggestion_log": log,
             "coverage": coverage,
             "coverage_rows": coverage_rows,
             "groups": groups,
@@ -217,7 +474,13 @@ def _dashboard_context(request, community, *, settings_form=None) -> dict:
 def dashboard_view(request, slug: str):
     """Facilitators only: members get 403, people outside the community 404."""
     community = selectors.community_for_facilitator(user=request.user, slug=slug)
-    return render(request, "insights/dashboard.html", _dashboard_context(request, community))
+    context = _dashboard_context(request, community)
+    if request.htmx and request.htmx.target == "more-suggestions" and context["snapshot"]:
+        response = render(request, "insights/_suggestions_more.html", context)
+    else:
+        response = render(request, "insights/dashboard.html", context)
+    patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
 
 
 @login_required
@@ -232,13 +495,24 @@ def refresh_view(request, slug: str):
     return redirect("insights-dashboard", slug=community.slug)
 
 
+DECIDED_MESSAGES = {
+    "done": _lazy("Marked as done."),
+    "later": _lazy("Put off for a week."),
+    "dismissed": _lazy("Dismissed."),
+    "open": _lazy("Open again."),
+}
+
+
 @login_required
 @require_POST
 def suggestion_view(request, slug: str, pk: int):
-    """Mark a suggestion done or dismissed (or open again), with an optional note."""
+    """Done, later (out of sight for a week), dismissed, or open again, with an optional note.
+    With htmx the card is swapped for a line saying what happened; without, back to the
+    dashboard where the form was."""
     community = selectors.community_for_facilitator(user=request.user, slug=slug)
     suggestion = selectors.suggestion_get(community=community, pk=pk)
     form = SuggestionDecideForm(request.POST)
+    error = ""
     if form.is_valid():
         try:
             services.suggestion_decide(
@@ -248,12 +522,33 @@ def suggestion_view(request, slug: str, pk: int):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Noted. The suggestion moved to the log."))
+            error = " ".join(exc.messages)
     else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect(reverse("insights-dashboard", kwargs={"slug": community.slug}) + "#suggestions")
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    if request.htmx:
+        response = render(
+            request,
+            "insights/_suggestion_decided.html",
+            {
+                **_frame(request, community),
+                "suggestion": suggestion,
+                "error": error,
+                "said": "" if error else DECIDED_MESSAGES[form.cleaned_data["status"]],
+            },
+            status=422 if error else 200,
+        )
+        return response
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, DECIDED_MESSAGES[form.cleaned_data["status"]])
+    kind, page = _kind_and_page(request.POST)
+    query = {k: v for k, v in (("kind", kind), ("page", page if page > 1 else "")) if v}
+    where = request.POST.get("from") == "more"
+    url = reverse("insights-dashboard", kwargs={"slug": community.slug})
+    if query:
+        url += "?" + urlencode(query)
+    return redirect(url + ("#more-suggestions" if where else "#this-week"))
 
 
 @login_required
