@@ -168,8 +168,9 @@ def rhythm_svg(
         f'<line class="chart-axis" x1="{MARGIN}" y1="{axis_y}" x2="{CHART_WIDTH - MARGIN}" '
         f'y2="{axis_y}" stroke="{COLOUR_AXIS}" stroke-width="1"/>',
     ]
-    # Month ticks; a label where there is room for one, the year below the first and January.
+    # Month ticks; a label where there is room for one, the year below the first of each year.
     step = max(1, math.ceil(MONTH_LABEL_ROOM * len(months) / inner))
+    labelled_year = None
     for n, month in enumerate(months):
         x = x_of(timezone.make_aware(datetime(month.year, month.month, 1)))
         parts.append(
@@ -182,7 +183,8 @@ def rhythm_svg(
                 f'fill="{COLOUR_AXIS}" aria-hidden="true">'
                 f"{escape(formats.date_format(month, 'M'))}</text>"
             )
-            if n == 0 or month.month == 1:
+            if month.year != labelled_year:
+                labelled_year = month.year
                 parts.append(
                     f'<text class="chart-label" x="{x}" y="{axis_y + 38}" '
                     f'font-size="{TEXT_SIZE}" fill="{COLOUR_AXIS}" aria-hidden="true">'
