@@ -79,6 +79,7 @@ TOP_MARGIN = 30  # room for a name above the highest node
 ROW_HEIGHT = 24
 NOT_CONNECTED_COLUMNS = 2
 NOT_CONNECTED_DRAWN = 40
+SEPARATE_UP_TO = 150
 NOT_CONNECTED_ROOM = (NETWORK_WIDTH - 2 * MARGIN) / NOT_CONNECTED_COLUMNS - 26
 COLOUR_GROUPLESS = "#4f5a62"
 # One colour and one shape per group (the largest first): the shape tells the groups apart
@@ -200,6 +201,39 @@ def _fit(coords: list, left: float, top: float, width: float, height: float) -> 
             ranked = rank[i] / (n - 1) if n > 1 else 0.5
             out[i][axis] = round(start + span * (linear + ranked) / 2, 1)
     return [tuple(c) for c in out]
+
+
+def _separate(points: list, gap: float, box: tuple, rounds: int = 40) -> list:
+    """Push apart nodes closer than `gap` (two people on one spot hide each other and mix up
+    their names), staying inside `box` (left, top, right, bottom). Pairwise, so only for the
+    sizes where it matters and stays cheap; denser big webs are thinned by the cap."""
+    if len(points) > SEPARATE_UP_TO:
+        return points
+    pts = [list(p) for p in points]
+    left, top, right, bottom = box
+    for _round in range(rounds):
+        moved = False
+        for i in range(len(pts)):
+            for j in range(i + 1, len(pts)):
+                dx, dy = pts[j][0] - pts[i][0], pts[j][1] - pts[i][1]
+                dist = math.hypot(dx, dy)
+                if dist >= gap:
+                    continue
+                if dist == 0:
+                    dx, dy, dist = 1.0, 0.0, 1.0
+                push = (gap - dist) / 2 + 0.1
+                ux, uy = dx / dist, dy / dist
+                pts[i][0] -= ux * push
+                pts[i][1] -= uy * push
+                pts[j][0] += ux * push
+                pts[j][1] += uy * push
+                moved = True
+        for p in pts:
+            p[0] = min(max(p[0], left), right)
+            p[1] = min(max(p[1], top), bottom)
+        if not moved:
+            break
+    return [(round(x, 1), round(y, 1)) for x, y in pts]
 
 
 def role_label(role: str | None) -> str:
@@ -365,6 +399,11 @@ def network_svg(
         TOP_MARGIN,
         NETWORK_WIDTH - 2 * (MARGIN + radius),
         web_height - TOP_MARGIN - MARGIN - radius,
+    )
+    coords = _separate(
+        coords,
+        2 * radius + 6,
+        (MARGIN + radius, TOP_MARGIN, NETWORK_WIDTH - MARGIN - radius, web_height - MARGIN),
     )
     nodes = [Node(member=m, person=people[m["id"]]) for m in members]
     for i, (x, y) in zip(in_web, coords, strict=True):
@@ -540,6 +579,11 @@ def _node(
                 f'<circle cx="{node.x}" cy="{node.y}" r="{radius + 4}" fill="none" '
                 f'stroke="{COLOUR_INK}" stroke-width="2.5"/>'
             )
+        if m.get("role") == "facilitator":
+            ring += (
+                f'<circle cx="{node.x}" cy="{node.y}" r="{radius + 7}" fill="none" '
+                f'stroke="{COLOUR_INK}" stroke-width="1.2" stroke-dasharray="1 0"/>'
+            )
         mark = _shape(shape, node.x, node.y, radius, colour, ' stroke="#ffffff" stroke-width="1.5"')
         if label is not None:
             text = ""  # written above every node, in network_svg
@@ -618,6 +662,16 @@ def group_swatch(number: int | None) -> SafeString:
 def legend_marks() -> list[dict]:
     """Swatches for rings and lines, the same shapes as in the picture."""
     return [
+        {
+            "label": _("thin outer ring: facilitator"),
+            "swatch": _mark(
+                22,
+                22,
+                f'<circle cx="11" cy="11" r="5" fill="{COLOUR_GROUPLESS}"/>'
+                f'<circle cx="11" cy="11" r="10" fill="none" stroke="{COLOUR_INK}" '
+                f'stroke-width="1.2"/>',
+            ),
+        },
         {
             "label": _("thick ring: links groups (a broker)"),
             "swatch": _mark(
