@@ -461,8 +461,8 @@ def network_svg(
     if bottom:
         heading = escape(
             ngettext(
-                "Not connected (%(count)s): no direct contact yet",
-                "Not connected (%(count)s): no direct contact yet",
+                "Not connected yet (%(count)s)",
+                "Not connected yet (%(count)s)",
                 len(bottom),
             )
             % {"count": len(bottom)}
@@ -742,13 +742,17 @@ def trend_svg(
         f'<line class="chart-axis" x1="{TREND_MARGIN_LEFT}" y1="{base_y}" '
         f'x2="{TREND_WIDTH - TREND_MARGIN}" y2="{base_y}" stroke="{COLOUR_AXIS}" '
         f'stroke-width="1"/>',
-        f'<text class="chart-label" x="{TREND_MARGIN_LEFT - 6}" y="{TREND_MARGIN + 4}" '
-        f'font-size="{TEXT_SIZE}" text-anchor="end" fill="{COLOUR_AXIS}" aria-hidden="true">'
-        f"{formats.number_format(top, use_l10n=True)}</text>",
         f'<text class="chart-label" x="{TREND_MARGIN_LEFT - 6}" y="{base_y + 4}" '
         f'font-size="{TEXT_SIZE}" text-anchor="end" fill="{COLOUR_AXIS}" '
         f'aria-hidden="true">0</text>',
     ]
+
+    if any(values):
+        parts.append(
+            f'<text class="chart-label" x="{TREND_MARGIN_LEFT - 6}" y="{TREND_MARGIN + 4}" '
+            f'font-size="{TEXT_SIZE}" text-anchor="end" fill="{COLOUR_AXIS}" aria-hidden="true">'
+            f"{formats.number_format(top, use_l10n=True)}</text>",
+        )
 
     def x_of(n: int) -> float:
         return round(TREND_MARGIN_LEFT + slot * (n + 0.5), 1)

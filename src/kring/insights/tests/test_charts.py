@@ -148,7 +148,7 @@ def test_facilitators_brokers_and_the_not_connected_are_named_in_the_picture():
         text = isolate.find("svg:text", NS)
         assert text.get("visibility") is None and text.text.startswith("Person")
         assert float(isolate.find("svg:circle", NS).get("cy")) > max(web_y)
-    assert "Not connected (2)" in ET.tostring(root, encoding="unicode")
+    assert "Not connected yet (2)" in ET.tostring(root, encoding="unicode")
 
 
 def test_only_direct_ties_are_drawn_and_know_their_people():
