@@ -413,7 +413,8 @@ def network_svg(
         nodes[i].x = round(MARGIN + column * (n % NOT_CONNECTED_COLUMNS) + 8, 1)
         nodes[i].y = round(bottom_top + 30 + ROW_HEIGHT * (n // NOT_CONNECTED_COLUMNS) + 8, 1)
 
-    groups = {m.get("group") for i, m in enumerate(members) if i not in set(bottom)}
+    web, listed_set = set(in_web), set(listed)
+    groups = {members[i].get("group") for i in in_web}
     groups.discard(None)
     desc = _(
         "%(shown)s members and %(ties)s direct ties, in %(groups)s groups (each its own colour "
@@ -449,7 +450,7 @@ def network_svg(
     ]
     for a, b, weight in edges:
         na, nb = nodes[a], nodes[b]
-        if a in set(listed) or b in set(listed):
+        if a in listed_set or b in listed_set:
             continue
         width = round(min(3.0, 0.8 + math.log1p(weight) / 1.5), 2)
         parts.append(
@@ -490,7 +491,7 @@ def network_svg(
     dots = [
         (n.x - radius, n.y - radius, n.x + radius, n.y + radius)
         for i, n in enumerate(nodes)
-        if i in set(in_web)
+        if i in web
     ]
     fixed: dict[int, tuple] = {}
     for i in sorted(
@@ -509,7 +510,7 @@ def network_svg(
             taken.append(spot[3])
     # One reverse() for all the nodes: hundreds of them add up.
     href = reverse("person-detail", kwargs={"pk": 999999999}).replace("999999999", "%(pk)s")
-    drawn = set(in_web) | set(listed)
+    drawn = web | listed_set
     for i, node in enumerate(nodes):
         if i not in drawn:
             continue
@@ -518,7 +519,7 @@ def network_svg(
                 node,
                 perspectives=perspectives,
                 broker=node.member["email"] in brokers,
-                connected=i in set(in_web),
+                connected=i in web,
                 radius=radius,
                 href=href,
                 label=fixed.get(i),
