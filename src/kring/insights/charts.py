@@ -3,8 +3,13 @@ charts.
 
 Plain strings, every text escaped. No inline styles (the CSP forbids them): colours are SVG
 presentation attributes, so the pictures print and work without the stylesheet; classes let
-kring.css adjust them (names in the network appear on hover and keyboard focus). Each picture
-has role="img" with a <title> and a <desc>; every node and data point has its own <title>.
+kring.css adjust them. Each chart has role="img" with a <title> and a <desc>, every data
+point its own <title>; the network is a group of links (one per person, with an accessible
+name) with a <title> and a <desc>.
+
+Text stays readable: an SVG scales with its viewBox, so the viewBoxes are about as wide as a
+phone shows them (320 px) and kring.css caps how wide they grow; 12 units and more are 11 px
+and more at every width.
 
 The network layout is computed with igraph from the snapshot's edges, deterministically (a
 fixed start position and a fixed random seed), and cached per snapshot: a snapshot never
@@ -13,7 +18,6 @@ changes, so neither does its picture.
 
 import math
 import random
-import re
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -32,34 +36,24 @@ LAYOUT_SEED = 20240601
 LAYOUT_ITERATIONS = 500
 LAYOUT_CACHE_SECONDS = 7 * 24 * 3600
 
-NETWORK_WIDTH = 720
-NETWORK_HEIGHT = 480
-SMALL_HEIGHT = 340
-MARGIN = 28
-ROW_HEIGHT = 26
-
 # Colours meet 3:1 contrast against white (WCAG 1.4.11 for graphics).
-COLOUR_NONE = "#6b7780"
 COLOUR_INK = "#1b1f23"
 COLOUR_STRONG = "#4f5a62"
 COLOUR_WEAK = "#8a959d"
 COLOUR_AXIS = "#4f5a62"
 COLOUR_LINE = "#0b5563"
 COLOUR_BAR = "#0b5563"
-HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
-TREND_WIDTH = 340
-TREND_HEIGHT = 170
-TREND_MARGIN_LEFT = 34
+# A phone shows a trend chart about 320 px wide: 12 units of text are 12 px there.
+TREND_WIDTH = 320
+TREND_HEIGHT = 180
+TREND_MARGIN_LEFT = 36
 TREND_MARGIN = 14
+TEXT_SIZE = 12
 
 # igraph draws its random numbers from one process-wide generator: swap in a seeded one for
 # the layout, one layout at a time.
 _LAYOUT_LOCK = threading.Lock()
-
-
-def _colour(value: str | None) -> str:
-    return value if value and HEX_COLOUR.match(value) else COLOUR_NONE
 
 
 def _svg_open(*, width: int, height: float, chart_id: str, css: str) -> str:
@@ -72,6 +66,34 @@ def _svg_open(*, width: int, height: float, chart_id: str, css: str) -> str:
 
 
 # The network ---------------------------------------------------------------------------------
+
+# The picture is drawn narrow (a phone's width): an SVG scales with its viewBox, so a wide
+# picture shown on a 390 px phone shrinks its text below reading size. At NETWORK_WIDTH units
+# shown 320 px wide, LABEL_SIZE units are 11.5 px; kring.css caps the picture's width, so on a
+# desktop they stay below 18 px.
+NETWORK_WIDTH = 360
+LABEL_SIZE = 13
+LABEL_CHAR = 0.6 * LABEL_SIZE  # a generous average width of a character in a label
+MARGIN = 16
+TOP_MARGIN = 30  # room for a name above the highest node
+ROW_HEIGHT = 24
+NOT_CONNECTED_COLUMNS = 2
+NOT_CONNECTED_DRAWN = 40
+SEPARATE_UP_TO = 150
+NOT_CONNECTED_ROOM = (NETWORK_WIDTH - 2 * MARGIN) / NOT_CONNECTED_COLUMNS - 26
+COLOUR_GROUPLESS = "#4f5a62"
+# One colour and one shape per group (the largest first): the shape tells the groups apart
+# without colour. Colours meet 3:1 against white.
+GROUP_STYLES = (
+    ("#0b5563", "circle"),
+    ("#a1232b", "square"),
+    ("#1e6b3a", "triangle"),
+    ("#6b3fa0", "diamond"),
+    ("#9c3d00", "triangle-down"),
+    ("#1f5f99", "hexagon"),
+    ("#7a5c00", "square"),
+    ("#8a3b72", "triangle"),
+)
 
 
 @dataclass
@@ -93,6 +115,13 @@ def network_members(document: dict, people: dict) -> tuple[list[dict], int]:
         )[:MAX_NODES]
         members.sort(key=lambda m: m["id"])
     return members, total
+
+
+def group_style(number: int | None) -> tuple[str, str]:
+    """The colour and shape of group `number` (1 is the largest); grey circles beyond."""
+    if number and 1 <= number <= len(GROUP_STYLES):
+        return GROUP_STYLES[number - 1]
+    return COLOUR_GROUPLESS, "circle"
 
 
 def _layout(count: int, edges: list[tuple[int, int, float]], cache_key: str | None) -> list:
@@ -125,21 +154,23 @@ def _layout(count: int, edges: list[tuple[int, int, float]], cache_key: str | No
 
 
 def _split(members: list[dict], network: dict) -> tuple[list, list, list, list]:
-    """The ties among `members` (index pairs), who goes in the row at the bottom (no direct
-    tie drawn), who in the web, and the ties among the web (web positions)."""
+    """The direct ties among `members` (index pairs), who is not connected (no direct tie:
+    listed below the web), who is in the web, and the ties among the web (web positions).
+    Ties of shared sessions only are not drawn: every pair at every session is a hairball."""
     index = {m["email"]: i for i, m in enumerate(members)}
     isolates = set(network.get("isolates", []))
     edges = [
-        (index[e["a"]], index[e["b"]], float(e.get("weight", 1.0)), bool(e.get("strong")))
+        (index[e["a"]], index[e["b"]], float(e.get("weight", 1.0)))
         for e in network.get("edges", [])
-        if e["a"] in index and e["b"] in index
+        if e["a"] in index and e["b"] in index and e.get("strong")
     ]
-    linked = {i for a, b, _w, _s in edges for i in (a, b)}
+    linked = {i for a, b, _w in edges for i in (a, b)}
     bottom = [i for i, m in enumerate(members) if m["email"] in isolates or i not in linked]
-    in_web = [i for i in range(len(members)) if i not in set(bottom)]
+    below = set(bottom)
+    in_web = [i for i in range(len(members)) if i not in below]
     position = {i: n for n, i in enumerate(in_web)}
     web_edges = [
-        (position[a], position[b], w) for a, b, w, _s in edges if a in position and b in position
+        (position[a], position[b], w) for a, b, w in edges if a in position and b in position
     ]
     return edges, bottom, in_web, web_edges
 
@@ -153,25 +184,174 @@ def network_positions(members: list[dict], network: dict) -> dict[str, tuple[flo
 
 
 def _fit(coords: list, left: float, top: float, width: float, height: float) -> list:
-    """Scale the layout into the box, the same in both directions (a line stays a line, not a
-    diagonal), and centre it."""
+    """Spread the layout over the box. A force layout packs a busy core tight and pushes a few
+    people far out; half of each position is its rank along the axis, so the core opens up
+    and names fit, while who sits near whom stays the same."""
     if not coords:
         return []
-    xs = [x for x, _y in coords]
-    ys = [y for _x, y in coords]
-    span_x = max(xs) - min(xs)
-    span_y = max(ys) - min(ys)
-    scale = min(width / span_x if span_x else math.inf, height / span_y if span_y else math.inf)
-    if scale == math.inf:
-        scale = 0.0
-    mid_x, mid_y = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    return [
-        (
-            round(left + width / 2 + scale * (x - mid_x), 1),
-            round(top + height / 2 + scale * (y - mid_y), 1),
+    n = len(coords)
+    out = [[0.0, 0.0] for _ in coords]
+    for axis, (start, span) in enumerate(((left, width), (top, height))):
+        values = [c[axis] for c in coords]
+        low, high = min(values), max(values)
+        order = sorted(range(n), key=lambda i: (values[i], i))
+        rank = {i: r for r, i in enumerate(order)}
+        for i, value in enumerate(values):
+            linear = (value - low) / (high - low) if high > low else 0.5
+            ranked = rank[i] / (n - 1) if n > 1 else 0.5
+            out[i][axis] = round(start + span * (linear + ranked) / 2, 1)
+    return [tuple(c) for c in out]
+
+
+def _separate(points: list, gap: float, box: tuple, rounds: int = 40) -> list:
+    """Push apart nodes closer than `gap` (two people on one spot hide each other and mix up
+    their names), staying inside `box` (left, top, right, bottom). Pairwise, so only for the
+    sizes where it matters and stays cheap; denser big webs are thinned by the cap."""
+    if len(points) > SEPARATE_UP_TO:
+        return points
+    pts = [list(p) for p in points]
+    left, top, right, bottom = box
+    for _round in range(rounds):
+        moved = False
+        for i in range(len(pts)):
+            for j in range(i + 1, len(pts)):
+                dx, dy = pts[j][0] - pts[i][0], pts[j][1] - pts[i][1]
+                dist = math.hypot(dx, dy)
+                if dist >= gap:
+                    continue
+                if dist == 0:
+                    dx, dy, dist = 1.0, 0.0, 1.0
+                push = (gap - dist) / 2 + 0.1
+                ux, uy = dx / dist, dy / dist
+                pts[i][0] -= ux * push
+                pts[i][1] -= uy * push
+                pts[j][0] += ux * push
+                pts[j][1] += uy * push
+                moved = True
+        for p in pts:
+            p[0] = min(max(p[0], left), right)
+            p[1] = min(max(p[1], top), bottom)
+        if not moved:
+            break
+    return [(round(x, 1), round(y, 1)) for x, y in pts]
+
+
+def role_label(role: str | None) -> str:
+    return {
+        "facilitator": _("facilitator"),
+        "core": _("core group"),
+        "guest": _("guest"),
+    }.get(role or "", _("member"))
+
+
+def direct_ties(member: dict, edges: list | None = None) -> int:
+    """How many people `member` interacted with directly in the period (shared sessions do
+    not count); from the ties drawn when an older snapshot did not store it."""
+    if member.get("strong_degree") is not None:
+        return int(member["strong_degree"])
+    if edges is None:
+        return int(member.get("degree", 0))
+    return sum(1 for e in edges if e.get("strong") and member["email"] in (e["a"], e["b"]))
+
+
+def person_facts(member: dict, *, ties: int, broker: bool, connected: bool, perspective) -> str:
+    """'facilitator · group 2 · 5 direct contacts · links groups': what the picture says
+    about one person, in words."""
+    facts = [role_label(member.get("role"))]
+    if not connected:
+        facts.append(_("not connected"))
+    elif member.get("group"):
+        facts.append(_("group %(number)s") % {"number": member["group"]})
+    facts.append(
+        ngettext(
+            "direct contact with %(count)s person",
+            "direct contact with %(count)s people",
+            ties,
         )
-        for x, y in coords
-    ]
+        % {"count": ties}
+    )
+    if broker:
+        facts.append(_("links groups"))
+    if perspective is not None:
+        facts.append(str(perspective.name))
+    return " · ".join(facts)
+
+
+def _text_width(text: str, size: float = LABEL_SIZE) -> float:
+    return len(text) * 0.6 * size
+
+
+def _short(name: str, room: float) -> str:
+    """The name, cut with an ellipsis to fit `room` units."""
+    most = max(4, int(room // LABEL_CHAR))
+    return name if len(name) <= most else name[: most - 1].rstrip() + "…"
+
+
+def _overlaps(box: tuple, boxes: list) -> bool:
+    x1, y1, x2, y2 = box
+    return any(x1 < b[2] and b[0] < x2 and y1 < b[3] and b[1] < y2 for b in boxes)
+
+
+def _label_box(x: float, y: float, width: float, anchor: str) -> tuple:
+    left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
+    return (left - 1, y - LABEL_SIZE, left + width + 1, y + 3)
+
+
+def _place(node: Node, name: str, radius: float, taken: list, dots: list):
+    """Where a name goes beside its node (above, below, right, left), away from the names
+    already placed and, if possible, from the other nodes; None if it fits nowhere."""
+    width = _text_width(name)
+    candidates = []
+    for dx, dy, anchor in (
+        (0, -radius - 5, "middle"),
+        (0, radius + LABEL_SIZE + 2, "middle"),
+        (radius + 4, 4, "start"),
+        (-radius - 4, 4, "end"),
+    ):
+        x, y = node.x + dx, node.y + dy
+        if anchor == "middle":
+            x = min(max(x, MARGIN / 2 + width / 2), NETWORK_WIDTH - MARGIN / 2 - width / 2)
+        box = _label_box(x, y, width, anchor)
+        if box[0] < 0 or box[2] > NETWORK_WIDTH or box[1] < 0:
+            continue
+        candidates.append((round(x, 1), round(y, 1), anchor, box))
+    free = [c for c in candidates if not _overlaps(c[3], taken)]
+    clear = [c for c in free if not _overlaps(c[3], dots)]
+    chosen = (clear or free or [None])[0]
+    return chosen
+
+
+def _hover_label(node: Node, name: str, radius: float) -> tuple:
+    width = _text_width(name)
+    x = min(max(node.x, width / 2 + 2), NETWORK_WIDTH - width / 2 - 2)
+    y = node.y - radius - 5
+    if y - LABEL_SIZE < 0:
+        y = node.y + radius + LABEL_SIZE + 2
+    return round(x, 1), round(y, 1), "middle"
+
+
+def _shape(kind: str, x: float, y: float, r: float, fill: str, extra: str = "") -> str:
+    """A node's mark: its group's shape around (x, y), about r units from the centre."""
+    if kind == "square":
+        s = round(r * 0.9, 1)
+        return (
+            f'<rect x="{round(x - s, 1)}" y="{round(y - s, 1)}" width="{2 * s}" '
+            f'height="{2 * s}" fill="{fill}"{extra}/>'
+        )
+    if kind in ("triangle", "triangle-down", "diamond", "hexagon"):
+        if kind == "triangle":
+            points = [(0, -1.25), (1.1, 0.75), (-1.1, 0.75)]
+        elif kind == "triangle-down":
+            points = [(0, 1.25), (1.1, -0.75), (-1.1, -0.75)]
+        elif kind == "diamond":
+            points = [(0, -1.25), (1.25, 0), (0, 1.25), (-1.25, 0)]
+        else:
+            points = [
+                (math.cos(math.pi / 3 * k) * 1.1, math.sin(math.pi / 3 * k) * 1.1) for k in range(6)
+            ]
+        coords = " ".join(f"{round(x + dx * r, 1)},{round(y + dy * r, 1)}" for dx, dy in points)
+        return f'<polygon points="{coords}" fill="{fill}"{extra}/>'
+    return f'<circle cx="{x}" cy="{y}" r="{r}" fill="{fill}"{extra}/>'
 
 
 def network_svg(
@@ -185,9 +365,9 @@ def network_svg(
     total: int | None = None,
     ties_total: int | None = None,
 ) -> SafeString:
-    """The relations network: one linked node per member, coloured by their first
-    perspective; brokers with a thick ring, people without direct ties with a dashed ring in a
-    row at the bottom; direct ties as solid lines, shared sessions as light dashed ones.
+    """The relations network: one linked node per member, coloured and shaped by their group;
+    brokers with a thick ring; the names of facilitators and brokers written beside them;
+    people without direct ties listed by name below the web; direct ties as lines.
     `positions` (email -> layout x, y, from network_positions) skips the layout; `total` is
     how many members there are when `document` holds only the ones to draw, `ties_total`
     how many ties there are among them when it holds only the strongest."""
@@ -197,46 +377,55 @@ def network_svg(
         return mark_safe("")
     network = document.get("network", {})
     brokers = set(network.get("brokers", []))
-    isolates = set(network.get("isolates", []))
     edges, bottom, in_web, web_edges = _split(members, network)
     radius = (
-        9 if len(members) <= 30 else 7 if len(members) <= 80 else 5 if len(members) <= 200 else 4
+        8 if len(in_web) <= 30 else 6 if len(in_web) <= 80 else 4.5 if len(in_web) <= 200 else 3.5
     )
-    per_row = max(1, int((NETWORK_WIDTH - 2 * MARGIN) // (radius * 2 + 16)))
-    rows = math.ceil(len(bottom) / per_row) if bottom else 0
-    web_height = (NETWORK_HEIGHT if len(in_web) > 40 else SMALL_HEIGHT) if in_web else 0
-    height = web_height + (rows * ROW_HEIGHT + 30 if rows else 0) or ROW_HEIGHT + 30
+    web_height = (300 if len(in_web) <= 30 else 400 if len(in_web) <= 80 else 480) if in_web else 0
+    listed = bottom[:NOT_CONNECTED_DRAWN]
+    rows = math.ceil(len(listed) / NOT_CONNECTED_COLUMNS)
+    bottom_top = web_height + (8 if in_web else 0)
+    bottom_height = (
+        (30 + rows * ROW_HEIGHT + (ROW_HEIGHT if len(bottom) > len(listed) else 0)) if bottom else 0
+    )
+    height = bottom_top + bottom_height + 6
     if positions is not None and all(members[i]["email"] in positions for i in in_web):
         raw_coords = [tuple(positions[members[i]["email"]]) for i in in_web]
     else:
         raw_coords = _layout(len(in_web), web_edges, cache_key)
     coords = _fit(
         raw_coords,
-        MARGIN,
-        MARGIN,
-        NETWORK_WIDTH - 2 * MARGIN,
-        web_height - 2 * MARGIN,
+        MARGIN + radius,
+        TOP_MARGIN,
+        NETWORK_WIDTH - 2 * (MARGIN + radius),
+        web_height - TOP_MARGIN - MARGIN - radius,
+    )
+    coords = _separate(
+        coords,
+        2 * radius + 6,
+        (MARGIN + radius, TOP_MARGIN, NETWORK_WIDTH - MARGIN - radius, web_height - MARGIN),
     )
     nodes = [Node(member=m, person=people[m["id"]]) for m in members]
     for i, (x, y) in zip(in_web, coords, strict=True):
         nodes[i].x, nodes[i].y = x, y
-    spacing = (NETWORK_WIDTH - 2 * MARGIN) / per_row
-    for n, i in enumerate(bottom):
-        nodes[i].x = round(MARGIN + spacing * (n % per_row + 0.5), 1)
-        nodes[i].y = round(web_height + 30 + ROW_HEIGHT * (n // per_row) + ROW_HEIGHT / 2, 1)
+    column = (NETWORK_WIDTH - 2 * MARGIN) / NOT_CONNECTED_COLUMNS
+    for n, i in enumerate(listed):
+        nodes[i].x = round(MARGIN + column * (n % NOT_CONNECTED_COLUMNS) + 8, 1)
+        nodes[i].y = round(bottom_top + 30 + ROW_HEIGHT * (n // NOT_CONNECTED_COLUMNS) + 8, 1)
 
-    strong = sum(1 for *_rest, s in edges if s)
+    web, listed_set = set(in_web), set(listed)
+    groups = {members[i].get("group") for i in in_web}
+    groups.discard(None)
     desc = _(
-        "%(shown)s members and %(ties)s ties: %(strong)s direct, %(weak)s only through shared "
-        "sessions. %(brokers)s brokers (thick ring), %(isolates)s without direct ties (dashed "
-        "ring, in the row at the bottom)."
+        "%(shown)s members and %(ties)s direct ties, in %(groups)s groups (each its own colour "
+        "and shape). %(brokers)s brokers who link groups (thick ring). %(isolates)s not "
+        "connected: no direct contact with anyone, listed by name below the web."
     ) % {
         "shown": len(members),
         "ties": len(edges),
-        "strong": strong,
-        "weak": len(edges) - strong,
+        "groups": len(groups),
         "brokers": sum(1 for m in members if m["email"] in brokers),
-        "isolates": sum(1 for m in members if m["email"] in isolates),
+        "isolates": len(bottom),
     }
     if total > len(members):
         desc += " " + _("Only the %(shown)s best connected of the %(total)s members are drawn.") % {
@@ -250,120 +439,213 @@ def network_svg(
         }
     title = escape(_("The relations network"))
     parts = [
-        _svg_open(width=NETWORK_WIDTH, height=height, chart_id=chart_id, css="chart-network"),
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-network" role="group" '
+        f'viewBox="0 0 {NETWORK_WIDTH} {height}" width="100%" '
+        f'preserveAspectRatio="xMidYMid meet" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'font-family="system-ui, sans-serif">',
         f'<title id="{chart_id}-title">{title}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
         '<g class="net-edges" aria-hidden="true">',
     ]
-    for a, b, weight, is_strong in edges:
+    for a, b, weight in edges:
         na, nb = nodes[a], nodes[b]
-        if is_strong:
-            width = round(min(4.0, 1.0 + math.log1p(weight) / 1.5), 2)
-            parts.append(
-                f'<line class="net-tie" x1="{na.x}" y1="{na.y}" x2="{nb.x}" y2="{nb.y}" '
-                f'stroke="{COLOUR_STRONG}" stroke-width="{width}" stroke-opacity="0.7"/>'
-            )
-        else:
-            parts.append(
-                f'<line class="net-tie-weak" x1="{na.x}" y1="{na.y}" x2="{nb.x}" y2="{nb.y}" '
-                f'stroke="{COLOUR_WEAK}" stroke-width="1" stroke-opacity="0.6" '
-                f'stroke-dasharray="4 3"/>'
-            )
+        if a in listed_set or b in listed_set:
+            continue
+        width = round(min(3.0, 0.8 + math.log1p(weight) / 1.5), 2)
+        parts.append(
+            f'<line class="net-tie" data-a="{na.person.pk}" data-b="{nb.person.pk}" '
+            f'x1="{na.x}" y1="{na.y}" x2="{nb.x}" y2="{nb.y}" '
+            f'stroke="{COLOUR_STRONG}" stroke-width="{width}" stroke-opacity="0.6"/>'
+        )
     parts.append("</g>")
     if bottom:
-        label_y = web_height + 18
-        no_ties = escape(_("No direct ties yet"))
-        parts.append(
-            f'<text class="chart-label" x="{MARGIN}" y="{label_y}" font-size="12" '
-            f'fill="{COLOUR_AXIS}" aria-hidden="true">'
-            f"{no_ties}</text>"
+        heading = escape(
+            ngettext(
+                "Not connected yet (%(count)s)",
+                "Not connected yet (%(count)s)",
+                len(bottom),
+            )
+            % {"count": len(bottom)}
         )
+        parts.append(
+            f'<line x1="{MARGIN / 2}" y1="{bottom_top}" x2="{NETWORK_WIDTH - MARGIN / 2}" '
+            f'y2="{bottom_top}" stroke="{COLOUR_WEAK}" stroke-width="1" aria-hidden="true"/>'
+            f'<text class="chart-label" x="{MARGIN / 2}" y="{bottom_top + 19}" '
+            f'font-size="{LABEL_SIZE}" font-weight="600" fill="{COLOUR_AXIS}" '
+            f'aria-hidden="true">{heading}</text>'
+        )
+        if len(bottom) > len(listed):
+            more = escape(
+                _("and %(count)s more: see the list below the picture")
+                % {"count": len(bottom) - len(listed)}
+            )
+            parts.append(
+                f'<text class="chart-label" x="{MARGIN / 2}" '
+                f'y="{bottom_top + 30 + rows * ROW_HEIGHT + 14}" font-size="{LABEL_SIZE}" '
+                f'fill="{COLOUR_AXIS}" aria-hidden="true">{more}</text>'
+            )
+    # Names that are always written: facilitators and brokers, the facilitators first; each
+    # where it does not cover another name.
+    taken: list[tuple] = []
+    dots = [
+        (n.x - radius, n.y - radius, n.x + radius, n.y + radius)
+        for i, n in enumerate(nodes)
+        if i in web
+    ]
+    fixed: dict[int, tuple] = {}
+    for i in sorted(
+        (
+            i
+            for i in in_web
+            if members[i].get("role") == "facilitator" or members[i]["email"] in brokers
+        ),
+        key=lambda i: (members[i].get("role") != "facilitator", members[i]["name"], i),
+    ):
+        name = nodes[i].person.full_name or members[i]["name"]
+        own = (nodes[i].x - radius, nodes[i].y - radius, nodes[i].x + radius, nodes[i].y + radius)
+        spot = _place(nodes[i], name, radius, taken, [d for d in dots if d != own])
+        if spot is not None:
+            fixed[i] = spot
+            taken.append(spot[3])
     # One reverse() for all the nodes: hundreds of them add up.
     href = reverse("person-detail", kwargs={"pk": 999999999}).replace("999999999", "%(pk)s")
-    for node in nodes:
-        parts.append(_node(node, perspectives, brokers, isolates, radius, href))
-    parts.append("</svg>")
+    drawn = web | listed_set
+    for i, node in enumerate(nodes):
+        if i not in drawn:
+            continue
+        parts.append(
+            _node(
+                node,
+                perspectives=perspectives,
+                broker=node.member["email"] in brokers,
+                connected=i in web,
+                radius=radius,
+                href=href,
+                label=fixed.get(i),
+                ties=direct_ties(node.member, network.get("edges")),
+            )
+        )
+    # The names written always come last, over every node and line; each node's link already
+    # says the name to screen readers.
+    parts.append('<g class="net-names" aria-hidden="true">')
+    for i, (x, y, anchor, _box) in fixed.items():
+        name = nodes[i].person.full_name or members[i]["name"]
+        parts.append(
+            f'<text class="net-label net-label-fixed" data-member="{nodes[i].person.pk}" '
+            f'x="{x}" y="{y}" text-anchor="{anchor}" font-size="{LABEL_SIZE}" '
+            f'font-weight="600" fill="{COLOUR_INK}" stroke="#ffffff" stroke-width="3" '
+            f'paint-order="stroke">{escape(name)}</text>'
+        )
+    parts.append("</g></svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
 
 
 def _node(
-    node: Node, perspectives: dict, brokers: set, isolates: set, radius: int, href: str
+    node: Node,
+    *,
+    perspectives: dict,
+    broker: bool,
+    connected: bool,
+    radius: float,
+    href: str,
+    label: tuple | None,
+    ties: int,
 ) -> str:
     m = node.member
     first = m["perspectives"][0] if m["perspectives"] else None
     perspective = perspectives.get(first) if first else None
-    colour = _colour(perspective.colour if perspective else None)
     name = node.person.full_name or m["name"]
-    facts = [name, perspective.name if perspective else _("no perspective")]
-    facts.append(ngettext("%(count)s tie", "%(count)s ties", m["degree"]) % {"count": m["degree"]})
+    facts = person_facts(m, ties=ties, broker=broker, connected=connected, perspective=perspective)
     css = ["net-node"]
+    if m.get("role") == "facilitator":
+        css.append("net-facilitator")
     ring = ""
-    if m["email"] in brokers:
-        facts.append(_("broker"))
-        css.append("net-broker")
-        ring = (
-            f'<circle cx="{node.x}" cy="{node.y}" r="{radius + 3}" fill="none" '
-            f'stroke="{COLOUR_INK}" stroke-width="3"/>'
-        )
-    elif m["email"] in isolates:
-        facts.append(_("no direct ties"))
+    if not connected:
         css.append("net-isolate")
-        ring = (
-            f'<circle cx="{node.x}" cy="{node.y}" r="{radius + 3}" fill="none" '
+        mark = (
+            f'<circle cx="{node.x}" cy="{node.y}" r="{radius}" fill="#ffffff" '
             f'stroke="{COLOUR_INK}" stroke-width="1.5" stroke-dasharray="2 2"/>'
         )
+        text = (
+            f'<text class="net-label net-label-fixed" x="{round(node.x + radius + 6, 1)}" '
+            f'y="{round(node.y + 4.5, 1)}" font-size="{LABEL_SIZE}" fill="{COLOUR_INK}">'
+            f"{escape(_short(name, NOT_CONNECTED_ROOM))}</text>"
+        )
+    else:
+        colour, shape = group_style(m.get("group"))
+        if broker:
+            css.append("net-broker")
+            ring = (
+                f'<circle cx="{node.x}" cy="{node.y}" r="{radius + 4}" fill="none" '
+                f'stroke="{COLOUR_INK}" stroke-width="2.5"/>'
+            )
+        if m.get("role") == "facilitator":
+            ring += (
+                f'<circle cx="{node.x}" cy="{node.y}" r="{radius + 7}" fill="none" '
+                f'stroke="{COLOUR_INK}" stroke-width="1.2" stroke-dasharray="1 0"/>'
+            )
+        mark = _shape(shape, node.x, node.y, radius, colour, ' stroke="#ffffff" stroke-width="1.5"')
+        if label is not None:
+            text = ""  # written above every node, in network_svg
+        else:
+            x, y, anchor = _hover_label(node, name, radius)
+            text = (
+                f'<text class="net-label" x="{x}" y="{y}" text-anchor="{anchor}" '
+                f'font-size="{LABEL_SIZE}" font-weight="600" fill="{COLOUR_INK}" '
+                f'stroke="#ffffff" stroke-width="3" paint-order="stroke" '
+                f'visibility="hidden">{escape(name)}</text>'
+            )
     href = href % {"pk": int(node.person.pk)}
-    label_y = round(node.y - radius - 6, 1)
-    # Names near an edge grow inwards, so they are not cut off.
-    anchor = (
-        "start"
-        if node.x < NETWORK_WIDTH / 4
-        else "end"
-        if node.x > NETWORK_WIDTH * 3 / 4
-        else "middle"
-    )
+    spoken = f"{name}: {facts}"
     return (
         f'<a class="{" ".join(css)}" href="{escape(href)}" tabindex="0" '
-        f'data-member="{node.person.pk}">'
-        f"<title>{escape(' — '.join(facts))}</title>{ring}"
-        f'<circle cx="{node.x}" cy="{node.y}" r="{radius}" fill="{colour}" stroke="#ffffff" '
-        f'stroke-width="1.5"/>'
-        f'<text class="net-label" x="{node.x}" y="{label_y}" text-anchor="{anchor}" '
-        f'font-size="13" font-weight="600" fill="{COLOUR_INK}" stroke="#ffffff" '
-        f'stroke-width="3" paint-order="stroke" visibility="hidden">{escape(name)}</text></a>'
+        f'data-member="{node.person.pk}" data-name="{escape(name)}" data-facts="{escape(facts)}" '
+        f'aria-label="{escape(spoken)}">'
+        f"<title>{escape(spoken)}</title>{ring}{mark}{text}</a>"
     )
 
 
-def network_legend(members: list[dict], perspectives: dict) -> list[dict]:
-    """The perspectives that appear in the picture, with a small swatch each (an inline SVG:
-    presentation attributes, no style)."""
-    used: list[str] = []
-    none = False
+def network_legend(members: list[dict], perspectives: dict | None = None) -> list[dict]:
+    """The groups that appear in the picture, each with its colour and shape (an inline SVG:
+    presentation attributes, no style), largest first."""
+    sizes: dict[int, int] = {}
     for m in members:
-        if m["perspectives"]:
-            if m["perspectives"][0] not in used:
-                used.append(m["perspectives"][0])
-        else:
-            none = True
+        if m.get("group"):
+            sizes[m["group"]] = sizes.get(m["group"], 0) + 1
     rows = []
-    for key in sorted(used, key=lambda k: (getattr(perspectives.get(k), "position", 999), k)):
-        perspective = perspectives.get(key)
+    other = 0
+    for number in sorted(sizes):
+        if number > len(GROUP_STYLES):
+            other += sizes[number]
+            continue
+        colour, shape = group_style(number)
         rows.append(
             {
-                "label": perspective.name if perspective else key,
-                "swatch": _swatch(_colour(perspective.colour if perspective else None)),
+                "number": number,
+                "label": ngettext(
+                    "group %(number)s (%(count)s person)",
+                    "group %(number)s (%(count)s people)",
+                    sizes[number],
+                )
+                % {"number": number, "count": sizes[number]},
+                "swatch": _mark(18, 18, _shape(shape, 9, 9, 6.5, colour)),
             }
         )
-    if none:
-        rows.append({"label": _("no perspective"), "swatch": _swatch(COLOUR_NONE)})
+    if other:
+        rows.append(
+            {
+                "number": None,
+                "label": ngettext(
+                    "smaller groups (%(count)s person)",
+                    "smaller groups (%(count)s people)",
+                    other,
+                )
+                % {"count": other},
+                "swatch": _mark(18, 18, _shape("circle", 9, 9, 6.5, COLOUR_GROUPLESS)),
+            }
+        )
     return rows
-
-
-def _swatch(colour: str) -> SafeString:
-    return mark_safe(  # noqa: S308 (a validated colour only)
-        f'<svg class="legend-swatch" width="14" height="14" viewBox="0 0 14 14" '
-        f'aria-hidden="true" focusable="false"><circle cx="7" cy="7" r="6" fill="{colour}"/></svg>'
-    )
 
 
 def _mark(width: int, height: int, shape: str) -> SafeString:
@@ -373,41 +655,48 @@ def _mark(width: int, height: int, shape: str) -> SafeString:
     )
 
 
+def group_swatch(number: int | None) -> SafeString:
+    colour, shape = group_style(number)
+    return _mark(18, 18, _shape(shape, 9, 9, 6.5, colour))
+
+
 def legend_marks() -> list[dict]:
     """Swatches for rings and lines, the same shapes as in the picture."""
     return [
         {
-            "label": _("broker: links groups"),
+            "label": _("thin outer ring: facilitator"),
             "swatch": _mark(
-                18,
-                18,
-                f'<circle cx="9" cy="9" r="7" fill="none" stroke="{COLOUR_INK}" stroke-width="3"/>',
+                22,
+                22,
+                f'<circle cx="11" cy="11" r="5" fill="{COLOUR_GROUPLESS}"/>'
+                f'<circle cx="11" cy="11" r="10" fill="none" stroke="{COLOUR_INK}" '
+                f'stroke-width="1.2"/>',
             ),
         },
         {
-            "label": _("no direct ties"),
+            "label": _("thick ring: links groups (a broker)"),
+            "swatch": _mark(
+                20,
+                20,
+                f'<circle cx="10" cy="10" r="8" fill="none" stroke="{COLOUR_INK}" '
+                f'stroke-width="2.5"/>',
+            ),
+        },
+        {
+            "label": _("open dashed circle: not connected yet"),
             "swatch": _mark(
                 18,
                 18,
-                f'<circle cx="9" cy="9" r="7" fill="none" stroke="{COLOUR_INK}" '
+                f'<circle cx="9" cy="9" r="7" fill="#ffffff" stroke="{COLOUR_INK}" '
                 f'stroke-width="1.5" stroke-dasharray="2 2"/>',
             ),
         },
         {
-            "label": _("direct tie (replies, answers, mentions, messages)"),
+            "label": _("line: direct contact (replies, answers, mentions, messages)"),
             "swatch": _mark(
                 24,
                 10,
                 f'<line x1="1" y1="5" x2="23" y2="5" stroke="{COLOUR_STRONG}" stroke-width="2"/>',
-            ),
-        },
-        {
-            "label": _("only shared sessions"),
-            "swatch": _mark(
-                24,
-                10,
-                f'<line x1="1" y1="5" x2="23" y2="5" stroke="{COLOUR_WEAK}" stroke-width="1.5" '
-                f'stroke-dasharray="4 3"/>',
             ),
         },
     ]
@@ -434,7 +723,7 @@ def trend_svg(
     values = [int(v or 0) for v in values]
     top = max(values) or 1
     inner_w = TREND_WIDTH - TREND_MARGIN_LEFT - TREND_MARGIN
-    base_y = TREND_HEIGHT - 28
+    base_y = TREND_HEIGHT - 30
     inner_h = base_y - TREND_MARGIN
     slot = inner_w / len(months)
     desc = _(
@@ -454,11 +743,17 @@ def trend_svg(
         f'<line class="chart-axis" x1="{TREND_MARGIN_LEFT}" y1="{base_y}" '
         f'x2="{TREND_WIDTH - TREND_MARGIN}" y2="{base_y}" stroke="{COLOUR_AXIS}" '
         f'stroke-width="1"/>',
-        f'<text class="chart-label" x="{TREND_MARGIN_LEFT - 6}" y="{TREND_MARGIN + 4}" '
-        f'font-size="11" text-anchor="end" fill="{COLOUR_AXIS}" aria-hidden="true">{top}</text>',
         f'<text class="chart-label" x="{TREND_MARGIN_LEFT - 6}" y="{base_y + 4}" '
-        f'font-size="11" text-anchor="end" fill="{COLOUR_AXIS}" aria-hidden="true">0</text>',
+        f'font-size="{TEXT_SIZE}" text-anchor="end" fill="{COLOUR_AXIS}" '
+        f'aria-hidden="true">0</text>',
     ]
+
+    if any(values):
+        parts.append(
+            f'<text class="chart-label" x="{TREND_MARGIN_LEFT - 6}" y="{TREND_MARGIN + 4}" '
+            f'font-size="{TEXT_SIZE}" text-anchor="end" fill="{COLOUR_AXIS}" aria-hidden="true">'
+            f"{formats.number_format(top, use_l10n=True)}</text>",
+        )
 
     def x_of(n: int) -> float:
         return round(TREND_MARGIN_LEFT + slot * (n + 0.5), 1)
@@ -485,10 +780,18 @@ def trend_svg(
         parts.append(f'<g class="trend-point"><title>{escape(label)}</title>{shape}</g>')
         if n % 3 == 0 or n == len(months) - 1:
             parts.append(
-                f'<text class="chart-label" x="{x_of(n)}" y="{base_y + 16}" font-size="10" '
+                f'<text class="chart-label" x="{x_of(n)}" y="{base_y + 18}" '
+                f'font-size="{TEXT_SIZE}" '
                 f'text-anchor="middle" fill="{COLOUR_AXIS}" aria-hidden="true">'
                 f"{escape(month_label(key, 'M'))}</text>"
             )
+    if not any(values):
+        nothing = escape(_("Nothing yet in these months."))
+        parts.append(
+            f'<text class="chart-label" x="{TREND_MARGIN_LEFT + inner_w / 2}" '
+            f'y="{TREND_MARGIN + inner_h / 2}" font-size="{TEXT_SIZE + 1}" text-anchor="middle" '
+            f'fill="{COLOUR_AXIS}">{nothing}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
 

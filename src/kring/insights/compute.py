@@ -505,18 +505,24 @@ def _network(community, members, index, pair_counts, as_of: datetime, period_day
         betweenness = [0.0] * n
         membership = list(range(n))
         modularity = 0.0
-    # Groups: communities of two or more; isolates get no group.
+    # One definition of "not connected" for the network, the groups and the signals: no
+    # direct interaction in the period (shared sessions alone do not count). The not
+    # connected are the isolates; they belong to no group and are never brokers, even when
+    # shared sessions place them in a Louvain community or on a shortest path.
+    connected = [strong_degree[i] > 0 for i in range(n)]
+    # Groups: communities of two or more connected people.
     sizes: dict[int, int] = defaultdict(int)
-    for g in membership:
-        sizes[g] += 1
+    for i, g in enumerate(membership):
+        if connected[i]:
+            sizes[g] += 1
     ordered = sorted((g for g in sizes if sizes[g] >= 2), key=lambda g: -sizes[g])
     renumber = {g: i + 1 for i, g in enumerate(ordered)}
-    group = [renumber.get(membership[i]) if degree[i] else None for i in range(n)]
+    group = [renumber.get(membership[i]) if connected[i] else None for i in range(n)]
     groups = [
         [members[i]["email"] for i in range(n) if group[i] == g] for g in range(1, len(ordered) + 1)
     ]
-    isolates = [members[i]["email"] for i in range(n) if strong_degree[i] == 0]
-    ranked = sorted(range(n), key=lambda i: -betweenness[i])
+    isolates = [members[i]["email"] for i in range(n) if not connected[i]]
+    ranked = sorted((i for i in range(n) if connected[i]), key=lambda i: -betweenness[i])
     # The top 5% (at least one), and everyone as high as the last of them: of two people who
     # bridge the same gap, neither is more of a broker than the other.
     top = ranked[: max(1, n // 20)]
@@ -637,6 +643,7 @@ def _signals(members, pace, contributions, attendance, graph_data, as_of, limits
                     },
                 }
             )
+        # The newcomers among the network's not connected (no direct tie in the period).
         if (
             limits.newcomer_days <= member_days <= NEWCOMER_MAX_DAYS
             and graph_data["strong_degree"][i] == 0

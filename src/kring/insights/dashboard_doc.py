@@ -28,7 +28,18 @@ SUGGESTIONS_SHOWN = 30
 GROUPS_SHOWN = 20
 GROUP_NAMES_SHOWN = 12
 TIES_DRAWN = 1500
-PERSON_KEYS = ("id", "email", "name", "perspectives", "degree", "betweenness")
+# role, strong_degree and group: the network's labels, shapes and list (network_section).
+PERSON_KEYS = (
+    "id",
+    "email",
+    "name",
+    "perspectives",
+    "degree",
+    "betweenness",
+    "role",
+    "strong_degree",
+    "group",
+)
 
 
 def build(raw: dict) -> dict:

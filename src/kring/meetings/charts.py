@@ -4,8 +4,13 @@ per past session as stacked bars.
 Plain strings, every text escaped. No inline styles (the CSP forbids them): colours are SVG
 presentation attributes, so the charts print and work without the stylesheet, and classes let
 kring.css adjust them. Each chart carries role="img", a <title> and a <desc>; every dot and bar
-has its own <title> (a tooltip, and read out by screen readers)."""
+has its own <title> (a tooltip, and read out by screen readers).
 
+Text stays readable: an SVG scales with its viewBox, so the charts are drawn about as wide as a
+phone shows them (320 px) and kring.css caps how wide they grow; 12 units of text are 11 px and
+more at every width. Labels on the axes are thinned out so they never run into each other."""
+
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -29,10 +34,14 @@ COLOUR_EXCUSED = "#9c6b00"
 COLOUR_ABSENT = "#a1232b"
 COLOUR_AXIS = "#4f5a62"
 
-TIMELINE_WIDTH = 720
-TIMELINE_HEIGHT = 96
-BAR_HEIGHT = 180
-MARGIN = 32
+CHART_WIDTH = 340
+TIMELINE_HEIGHT = 112
+BAR_HEIGHT = 170
+MARGIN = 28
+TEXT_SIZE = 12
+# Room for one label on an axis, in units: "17 okt", "sep" with space around.
+DAY_LABEL_ROOM = 50
+MONTH_LABEL_ROOM = 36
 
 
 @dataclass
@@ -117,7 +126,7 @@ def rhythm_svg(
         datetime(end_month.year + (end_month.month == 12), end_month.month % 12 + 1, 1)
     )
     span = (end - start).total_seconds() or 1
-    inner = TIMELINE_WIDTH - 2 * MARGIN
+    inner = CHART_WIDTH - 2 * MARGIN
 
     def x_of(moment: datetime) -> float:
         return round(MARGIN + inner * (moment - start).total_seconds() / span, 1)
@@ -145,10 +154,10 @@ def rhythm_svg(
         "last": formats.date_format(timezone.localtime(last), "j F Y"),
         **counts,
     }
-    axis_y = 44
+    axis_y = 48
     parts = [
         _svg_open(
-            width=TIMELINE_WIDTH,
+            width=CHART_WIDTH,
             height=TIMELINE_HEIGHT,
             title_id=title_id,
             desc_id=desc_id,
@@ -156,11 +165,12 @@ def rhythm_svg(
         ),
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(desc)}</desc>',
-        f'<line class="chart-axis" x1="{MARGIN}" y1="{axis_y}" x2="{TIMELINE_WIDTH - MARGIN}" '
+        f'<line class="chart-axis" x1="{MARGIN}" y1="{axis_y}" x2="{CHART_WIDTH - MARGIN}" '
         f'y2="{axis_y}" stroke="{COLOUR_AXIS}" stroke-width="1"/>',
     ]
-    # Month ticks; with many months, only every second or third is labelled.
-    step = 1 if len(months) <= 12 else 2 if len(months) <= 24 else 3
+    # Month ticks; a label where there is room for one, the year below the first of each year.
+    step = max(1, math.ceil(MONTH_LABEL_ROOM * len(months) / inner))
+    labelled_year = None
     for n, month in enumerate(months):
         x = x_of(timezone.make_aware(datetime(month.year, month.month, 1)))
         parts.append(
@@ -168,18 +178,25 @@ def rhythm_svg(
             f'stroke="{COLOUR_AXIS}" stroke-width="1"/>'
         )
         if n % step == 0:
-            label = formats.date_format(month, "M" if month.month != 1 and n else "M Y")
             parts.append(
-                f'<text class="chart-label" x="{x}" y="{axis_y + 22}" font-size="11" '
-                f'fill="{COLOUR_AXIS}" aria-hidden="true">{escape(label)}</text>'
+                f'<text class="chart-label" x="{x}" y="{axis_y + 22}" font-size="{TEXT_SIZE}" '
+                f'fill="{COLOUR_AXIS}" aria-hidden="true">'
+                f"{escape(formats.date_format(month, 'M'))}</text>"
             )
+            if month.year != labelled_year:
+                labelled_year = month.year
+                parts.append(
+                    f'<text class="chart-label" x="{x}" y="{axis_y + 38}" '
+                    f'font-size="{TEXT_SIZE}" fill="{COLOUR_AXIS}" aria-hidden="true">'
+                    f"{month.year}</text>"
+                )
     if start <= now <= end:
         x = x_of(now)
         today = escape(_("today"))
         parts.append(
             f'<line class="chart-today" x1="{x}" y1="{axis_y - 24}" x2="{x}" y2="{axis_y + 8}" '
             f'stroke="{COLOUR_UPCOMING}" stroke-width="2" stroke-dasharray="3 2"/>'
-            f'<text class="chart-label" x="{x}" y="{axis_y - 28}" font-size="11" '
+            f'<text class="chart-label" x="{x}" y="{axis_y - 28}" font-size="{TEXT_SIZE}" '
             f'text-anchor="middle" fill="{COLOUR_UPCOMING}" aria-hidden="true">'
             f"{today}</text>"
         )
@@ -223,9 +240,10 @@ def attendance_svg(sessions, *, chart_id: str = "attendance") -> SafeString:
         return mark_safe("")
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     top = max((s.attended + s.excused + s.absent) for s in sessions) or 1
-    # A fixed width, so a handful of sessions give slim bars rather than giant ones.
-    slot = max(12, min(60, (TIMELINE_WIDTH - 2 * MARGIN) // len(sessions)))
-    width = max(TIMELINE_WIDTH, 2 * MARGIN + slot * len(sessions))
+    # A fixed width (a wider picture would shrink its text on a phone): a handful of sessions
+    # give slim bars rather than giant ones, many sessions narrow ones.
+    width = CHART_WIDTH
+    slot = min(40.0, (width - 2 * MARGIN) / len(sessions))
     height = BAR_HEIGHT + 40
     base_y = BAR_HEIGHT
     scale = (BAR_HEIGHT - 20) / top
@@ -244,13 +262,18 @@ def attendance_svg(sessions, *, chart_id: str = "attendance") -> SafeString:
         f'<desc id="{desc_id}">{escape(desc)}</desc>',
         f'<line class="chart-axis" x1="{MARGIN - 4}" y1="{base_y}" x2="{width - MARGIN}" '
         f'y2="{base_y}" stroke="{COLOUR_AXIS}" stroke-width="1"/>',
-        f'<text class="chart-label" x="{MARGIN - 8}" y="{base_y - top * scale + 4}" '
-        f'font-size="11" text-anchor="end" fill="{COLOUR_AXIS}" aria-hidden="true">{top}</text>',
+        f'<text class="chart-label" x="{MARGIN - 6}" y="{base_y - top * scale + 4}" '
+        f'font-size="{TEXT_SIZE}" text-anchor="end" fill="{COLOUR_AXIS}" '
+        f'aria-hidden="true">{top}</text>',
+        f'<text class="chart-label" x="{MARGIN - 6}" y="{base_y + 4}" font-size="{TEXT_SIZE}" '
+        f'text-anchor="end" fill="{COLOUR_AXIS}" aria-hidden="true">0</text>',
     ]
-    bar_width = slot - max(2, slot // 6)
-    label_every = 1 if slot >= 36 else 2 if slot >= 20 else 4
+    bar_width = round(slot * 0.8, 1)
+    label_every = max(1, math.ceil(DAY_LABEL_ROOM / slot))
+    # The latest session is always labelled: count the thinning back from it.
+    last = len(sessions) - 1
     for n, session in enumerate(sessions):
-        x = MARGIN + n * slot + max(1, slot // 12)
+        x = round(MARGIN + n * slot + slot * 0.1, 1)
         label = _("%(when)s: %(attended)s attended, %(excused)s excused, %(absent)s absent") % {
             "when": session_when(session),
             "attended": session.attended,
@@ -278,13 +301,22 @@ def attendance_svg(sessions, *, chart_id: str = "attendance") -> SafeString:
                 f'<rect class="bar-empty" x="{x}" y="{base_y - 2}" width="{bar_width}" '
                 f'height="2" fill="{COLOUR_AXIS}"/>'
             )
-        if n % label_every == 0:
+        if (last - n) % label_every == 0:
             day = formats.date_format(_local(session.starts_at, session.timezone), "j M")
+            anchor = "end" if n == last and label_every > 1 else "middle"
+            label_x = round(x + bar_width if anchor == "end" else x + bar_width / 2, 1)
             parts.append(
-                f'<text class="chart-label" x="{x + bar_width / 2}" y="{base_y + 16}" '
-                f'font-size="10" text-anchor="middle" fill="{COLOUR_AXIS}" aria-hidden="true">'
-                f"{escape(day)}</text>"
+                f'<text class="chart-label" x="{label_x}" y="{base_y + 18}" '
+                f'font-size="{TEXT_SIZE}" text-anchor="{anchor}" fill="{COLOUR_AXIS}" '
+                f'aria-hidden="true">{escape(day)}</text>'
             )
         parts.append("</g>")
+    if not any(s.attended or s.excused or s.absent for s in sessions):
+        nothing = escape(_("No attendance recorded yet."))
+        parts.append(
+            f'<text class="chart-label" x="{width / 2}" y="{BAR_HEIGHT / 2}" '
+            f'font-size="{TEXT_SIZE + 1}" text-anchor="middle" fill="{COLOUR_AXIS}">'
+            f"{nothing}</text>"
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)

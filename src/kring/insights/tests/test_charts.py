@@ -17,7 +17,17 @@ PERSPECTIVES = {
 }
 
 
-def _doc(n: int, *, edges=None, brokers=(), isolates=(), names=None, perspectives=None):
+def _doc(
+    n: int,
+    *,
+    edges=None,
+    brokers=(),
+    isolates=(),
+    names=None,
+    perspectives=None,
+    roles=None,
+    groups=None,
+):
     members = []
     for i in range(n):
         members.append(
@@ -28,6 +38,8 @@ def _doc(n: int, *, edges=None, brokers=(), isolates=(), names=None, perspective
                 "perspectives": (perspectives or {}).get(i, ["gemeente"] if i % 2 else []),
                 "degree": 0,
                 "betweenness": 0.0,
+                "role": (roles or {}).get(i, "member"),
+                "group": (groups or {}).get(i, 1),
             }
         )
     if edges is None:
@@ -65,20 +77,24 @@ def _empty_cache():
 
 
 def test_network_has_one_linked_node_per_member():
-    """Each member is one <a> to their profile, focusable, with name — perspective — degree."""
+    """Each member is one focusable <a> to their profile whose accessible name says who they
+    are in words; an ordinary member's name shows on hover, focus or tap."""
     root = _svg(_doc(6))
     nodes = root.findall("svg:a", NS)
     assert len(nodes) == 6
-    assert root.get("role") == "img"
+    assert root.get("role") == "group"
     assert root.get("aria-labelledby") == "network-title network-desc"
     assert root.find("svg:title", NS).text and root.find("svg:desc", NS).text
     first = nodes[1]
     assert first.get("href") == "/people/2/"
     assert first.get("tabindex") == "0"
-    assert first.find("svg:title", NS).text == "Person 1 — Municipality — 2 ties"
+    assert first.get("aria-label") == (
+        "Person 1: member · group 1 · direct contact with 2 people · Municipality"
+    )
+    assert first.get("data-name") == "Person 1"
     label = first.find("svg:text", NS)
     assert label.get("class") == "net-label" and label.text == "Person 1"
-    assert label.get("visibility") == "hidden"  # kring.css shows it on hover and focus
+    assert label.get("visibility") == "hidden"  # kring.css shows it on hover, focus and tap
 
 
 def test_network_layout_is_deterministic():
@@ -96,40 +112,100 @@ def test_network_layout_is_deterministic():
     assert first == second == cached == again
 
 
-def test_brokers_isolates_and_weak_ties_are_marked():
-    """Brokers get a thick ring, isolates a dashed ring in the bottom row, session ties dashed
-    lines and direct ties solid ones."""
-    doc = _doc(5, edges=[(0, 1, True), (1, 2, True), (2, 3, False)], brokers=[1], isolates=[4])
+def _fixed_names(root) -> dict[str, ET.Element]:
+    names = root.find("svg:g[@class='net-names']", NS)
+    return {t.text: t for t in names.findall("svg:text", NS)}
+
+
+def test_facilitators_brokers_and_the_not_connected_are_named_in_the_picture():
+    """Facilitators and brokers have their name written beside them (not only on hover);
+    the not connected sit below the web, named, with an open dashed circle and no group."""
+    doc = _doc(
+        6,
+        edges=[(0, 1, True), (1, 2, True), (2, 3, True), (3, 4, False)],
+        brokers=[1],
+        isolates=[4, 5],
+        roles={3: "facilitator"},
+        groups={4: None, 5: None},
+    )
     root = _svg(doc)
+    fixed = _fixed_names(root)
+    assert set(fixed) == {"Person 1", "Person 3"}
+    assert all(t.get("visibility") is None for t in fixed.values())
     nodes = {a.get("href"): a for a in root.findall("svg:a", NS)}
     broker = nodes["/people/2/"]
     assert "net-broker" in broker.get("class")
-    assert broker.findall("svg:circle", NS)[0].get("stroke-width") == "3"
-    isolate = nodes["/people/5/"]
-    assert "net-isolate" in isolate.get("class")
-    assert isolate.findall("svg:circle", NS)[0].get("stroke-dasharray") == "2 2"
-    # The isolate sits below the web.
-    web_y = [
-        float(a.findall("svg:circle", NS)[-1].get("cy"))
-        for href, a in nodes.items()
-        if href != "/people/5/"
-    ]
-    assert float(isolate.findall("svg:circle", NS)[-1].get("cy")) > max(web_y)
-    lines = root.find("svg:g", NS).findall("svg:line", NS)
-    assert [line.get("class") for line in lines].count("net-tie") == 2
-    weak = [line for line in lines if line.get("class") == "net-tie-weak"]
-    assert len(weak) == 1 and weak[0].get("stroke-dasharray")
+    assert broker.findall("svg:circle", NS)[0].get("stroke-width") == "2.5"
+    assert "links groups" in broker.get("aria-label")
+    assert "facilitator" in nodes["/people/4/"].get("aria-label")
+    web_y = [float(t.get("y")) for t in fixed.values()]
+    for href in ("/people/5/", "/people/6/"):  # a session tie alone is no direct contact
+        isolate = nodes[href]
+        assert "net-isolate" in isolate.get("class")
+        assert isolate.find("svg:circle", NS).get("stroke-dasharray") == "2 2"
+        assert "not connected" in isolate.get("aria-label")
+        assert "group" not in isolate.get("aria-label")
+        text = isolate.find("svg:text", NS)
+        assert text.get("visibility") is None and text.text.startswith("Person")
+        assert float(isolate.find("svg:circle", NS).get("cy")) > max(web_y)
+    assert "Not connected yet (2)" in ET.tostring(root, encoding="unicode")
 
 
-def test_nodes_are_coloured_by_first_perspective_and_bad_colours_fall_back():
-    """The fill is the first perspective's colour; a stored colour that is not a hex colour is
-    never written into the SVG."""
-    doc = _doc(3, perspectives={0: ["ervaring", "gemeente"], 1: ["kwaad"], 2: []})
-    text = str(charts.network_svg(doc, people=_people(doc), perspectives=PERSPECTIVES))
-    root = ET.fromstring(text)
-    fills = [a.findall("svg:circle", NS)[-1].get("fill") for a in root.findall("svg:a", NS)]
-    assert fills == ["#8a3b12", charts.COLOUR_NONE, charts.COLOUR_NONE]
-    assert "<script>" not in text
+def test_only_direct_ties_are_drawn_and_know_their_people():
+    """Direct ties are lines carrying both people's ids (for highlighting); ties of shared
+    sessions only are left out of the picture."""
+    doc = _doc(4, edges=[(0, 1, True), (1, 2, True), (2, 3, False), (0, 2, False)])
+    lines = _svg(doc).find("svg:g[@class='net-edges']", NS).findall("svg:line", NS)
+    assert [(line.get("data-a"), line.get("data-b")) for line in lines] == [("1", "2"), ("2", "3")]
+
+
+def test_groups_have_their_own_colour_and_shape():
+    """Group 1 is drawn as circles, group 2 as squares, each in its colour; the legend names
+    each group with its size and the same mark."""
+    doc = _doc(4, groups={0: 1, 1: 1, 2: 2, 3: 2})
+    nodes = _svg(doc).findall("svg:a", NS)
+    marks = [[el for el in a if el.tag != f"{{{NS['svg']}}}title"][0] for a in nodes]
+    assert [m.tag.split("}")[1] for m in marks] == ["circle", "circle", "rect", "rect"]
+    assert marks[0].get("fill") == charts.GROUP_STYLES[0][0]
+    assert marks[2].get("fill") == charts.GROUP_STYLES[1][0]
+    rows = charts.network_legend(doc["members"])
+    assert [r["label"] for r in rows] == ["group 1 (2 people)", "group 2 (2 people)"]
+    assert "<rect" in str(rows[1]["swatch"])
+
+
+def test_written_names_do_not_cover_each_other():
+    """In a tight web of facilitators, the names written in the picture never overlap:
+    a name that fits nowhere is left to hover, focus and the list."""
+    n = 12
+    edges = [(i, j, True) for i in range(n) for j in range(i + 1, n)]
+    doc = _doc(n, edges=edges, roles=dict.fromkeys(range(n), "facilitator"))
+    boxes = []
+    for t in _fixed_names(_svg(doc)).values():
+        x, y, width = float(t.get("x")), float(t.get("y")), charts._text_width(t.text)
+        anchor = t.get("text-anchor")
+        left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
+        boxes.append((left, y - charts.LABEL_SIZE, left + width, y))
+    assert boxes
+    for k, a in enumerate(boxes):
+        for b in boxes[k + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
+
+
+def _smallest_text_px(root: ET.Element, shown_px: float) -> float:
+    """The smallest text of an SVG shown `shown_px` wide, in px."""
+    width = float(root.get("viewBox").split()[2])
+    sizes = [float(t.get("font-size")) for t in root.iter(f"{{{NS['svg']}}}text")]
+    return min(sizes) * shown_px / width
+
+
+def test_chart_text_is_at_least_11px_on_a_phone():
+    """Shown 320 px wide (a 390 px phone less the margins), every text in the network and the
+    trend charts is 11 px or more."""
+    doc = _doc(30, isolates=[29], roles={0: "facilitator"}, groups={29: None})
+    assert _smallest_text_px(_svg(doc), 320) >= 11
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    trend = charts.trend_svg(months=months, values=list(range(12)), title="t", chart_id="t")
+    assert _smallest_text_px(ET.fromstring(str(trend)), 320) >= 11
 
 
 def test_hostile_names_are_escaped_in_the_network():
@@ -141,6 +217,7 @@ def test_hostile_names_are_escaped_in_the_network():
     root = ET.fromstring(text)
     node = root.findall("svg:a", NS)[0]
     assert node.find("svg:title", NS).text.startswith(hostile)
+    assert node.get("aria-label").startswith(hostile)
     assert node.find("svg:text", NS).text == hostile
 
 
@@ -168,15 +245,6 @@ def test_members_who_left_are_not_drawn():
 def test_empty_network_draws_nothing():
     """No members: no SVG at all."""
     assert str(charts.network_svg(_doc(0), people={}, perspectives=PERSPECTIVES)) == ""
-
-
-def test_legend_lists_the_perspectives_in_the_picture():
-    """The legend names each first perspective once, and 'no perspective' when someone has none."""
-    doc = _doc(4, perspectives={0: ["ervaring"], 1: ["gemeente"], 2: ["gemeente"], 3: []})
-    rows = charts.network_legend(doc["members"], PERSPECTIVES)
-    assert [r["label"] for r in rows] == ["Municipality", "Experience expert", "no perspective"]
-    for row in rows:
-        ET.fromstring(str(row["swatch"]))
 
 
 @pytest.mark.parametrize("style", ["line", "bar"])

@@ -230,3 +230,59 @@ def test_suggestions_followed_up_feed_the_trend(net):
     by_month = dict(zip(trends["months"], trends["follow_ups"], strict=True))
     assert (by_month["2026-05"], by_month["2026-06"]) == (1, 1)
     assert sum(trends["follow_ups"]) == 2
+
+
+def test_signals_groups_and_network_agree_on_who_is_not_connected(net, make_user):
+    """One definition of "not connected" (no direct interaction in the period): the network's
+    not connected are exactly the members without a direct tie, none of them is in a group or
+    a broker (even when shared sessions tie them to a group), and the "not yet connected"
+    signal names exactly the newcomers among them."""
+    a1, a2, a3 = net.person("Ann"), net.person("Aart"), net.person("Anouk")
+    b1, b2, b3 = net.person("Bea"), net.person("Bert"), net.person("Bo")
+    for x, y in ((a1, a2), (a2, a3), (a1, a3), (b1, b2), (b2, b3), (b1, b3), (a1, b1)):
+        net.tie(x, y)
+    # Old hands who only met the A-group at a session: no direct tie.
+    quiet_old = net.person("Quinten")
+    # Newcomers of five weeks: one talked to Bea, one only came to a session, one did nothing.
+    newcomers = {
+        name: join(
+            net.community,
+            make_user,
+            at=local(2026, 5, 26, 10),
+            full_name=name,
+            email=f"{name.lower()}@example.org",
+        )
+        for name in ("Nina", "Noor", "Nils")
+    }
+    net.tie(newcomers["Nina"], b1)
+    session(
+        net.community,
+        net.facilitator,
+        local(2026, 6, 10, 19),
+        attended=[a1, a2, a3, quiet_old, newcomers["Noor"]],
+    )
+    doc = net.doc()
+
+    without_direct_tie = {m["email"] for m in doc["members"] if m["strong_degree"] == 0}
+    not_connected = set(doc["network"]["isolates"])
+    assert (
+        not_connected
+        == without_direct_tie
+        == {
+            "fenna@example.org",
+            quiet_old.email,
+            newcomers["Noor"].email,
+            newcomers["Nils"].email,
+        }
+    )
+    in_groups = {email for group in doc["groups"] for email in group}
+    assert not (not_connected & in_groups)
+    assert not (not_connected & set(doc["network"]["brokers"]))
+    assert all(member_of(doc, e)["group"] is None for e in not_connected)
+    # Shared sessions are still ties (weak ones), and Quinten still has his session ties.
+    assert member_of(doc, quiet_old.email)["degree"] > 0
+    signalled = {
+        m["email"] for m in doc["members"] if any(s["kind"] == "unconnected" for s in m["signals"])
+    }
+    assert signalled == {newcomers["Noor"].email, newcomers["Nils"].email}
+    assert signalled <= not_connected

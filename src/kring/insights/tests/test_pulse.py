@@ -172,6 +172,34 @@ def test_trend_svg_needs_two_visible_pulses(setup):
     assert str(trend_svg([])) == "" and str(trend_svg(trend)) == ""
 
 
+def test_trend_svg_text_is_at_least_11px_on_a_phone():
+    """Twenty pulses shown 320 px wide: every text is 11 px or more, and the latest pulse's
+    date is written."""
+    import xml.etree.ElementTree as ET
+    from datetime import datetime, timedelta
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    start = timezone.make_aware(datetime(2025, 1, 6, 12))
+    points = [
+        {
+            "pulse": SimpleNamespace(opened_at=start + timedelta(weeks=3 * n)),
+            "answers": 6,
+            "safety": 5.0,
+            "learn": 4.5,
+            "trust": 6.0,
+        }
+        for n in range(20)
+    ]
+    root = ET.fromstring(str(trend_svg(points)))
+    texts = list(root.iter("{http://www.w3.org/2000/svg}text"))
+    width = float(root.get("viewBox").split()[2])
+    assert min(float(t.get("font-size")) for t in texts) * 320 / width >= 11
+    latest = timezone.localtime(points[-1]["pulse"].opened_at)
+    assert texts[-1].text.startswith(str(latest.day))
+
+
 # Anonymity ----------------------------------------------------------------------------------
 
 

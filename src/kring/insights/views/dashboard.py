@@ -27,6 +27,7 @@ from kring.core.forms import apply_service_errors
 from kring.insights import charts, dashboard_doc, document, selectors, services, tasks
 from kring.insights.compute import NEWCOMER_MAX_DAYS, suggestion_priority
 from kring.insights.forms import InsightSettingsForm, SuggestionDecideForm
+from kring.insights.network_section import network_context
 
 # Most urgent first; lurking is a way of taking part, shown last and quietly.
 SIGNAL_ORDER = ("core_silent", "drifting", "unconnected", "rising", "lurker")
@@ -57,24 +58,6 @@ def signal_intro(kind: str, newcomer_days: int = 21) -> str:
         "rising": _("Members clearly more active than usual: ask them what works."),
         "lurker": _("They read but have not contributed yet. A way of taking part, not a problem."),
     }[kind]
-
-
-def modularity_sentence(groups: int, modularity: float) -> str:
-    if groups < 2:
-        return _(
-            "The ties form one web rather than separate groups (modularity %(q)s: close to 0)."
-        ) % {"q": f"{modularity:.2f}"}
-    if modularity >= 0.4:
-        explain = _("the groups mostly talk among themselves")
-    elif modularity >= 0.2:
-        explain = _("the groups are distinct but talk with each other")
-    else:
-        explain = _("the groups overlap a lot")
-    return ngettext(
-        "The ties fall into %(count)s group; modularity %(q)s means %(explain)s.",
-        "The ties fall into %(count)s groups; modularity %(q)s means %(explain)s.",
-        groups,
-    ) % {"count": groups, "q": f"{modularity:.2f}", "explain": explain}
 
 
 # "Deze week": the top of the ranked open suggestions (docs/insights.md, "Ranking").
@@ -424,46 +407,19 @@ def _dashboard_context(request, community, *, settings_form=None) -> dict:
         {**row, "name": perspective_names.get(row["perspective"], row["perspective"])}
         for row in coverage.get("rows", [])
     ]
-    group_part = dash["groups"]
-    groups = []
-    for group in group_part["shown"]:
-        shown = [people[i] for i in group["ids"] if i in people]
-        groups.append(
-            {
-                "number": group["number"],
-                "size": group["size"],
-                "people": shown,
-                "more": max(0, group["size"] - len(group["ids"])),
-            }
-        )
-    network_doc, positions = dashboard_doc.network_document(dash)
-    network = dash["network"]
-    drawn, _counted = charts.network_members(network_doc, people)
     context.update(
         {
             "signals": signals,
             "signal_count": sum(g["count"] for g in signals if g["kind"] != "lurker"),
             "coverage": coverage,
             "coverage_rows": coverage_rows,
-            "groups": groups,
-            "groups_more": max(0, group_part["count"] - len(groups)),
-            "modularity_sentence": modularity_sentence(
-                group_part["count"], group_part.get("modularity", 0.0)
-            ),
-            "network_svg": charts.network_svg(
-                network_doc,
+            **network_context(
+                dash,
                 people=people,
                 perspectives=perspectives,
-                cache_key=f"insights:layout:{snapshot.pk}:{len(drawn)}",
-                positions=positions,
-                total=network["total"],
-                ties_total=network.get("ties_total"),
+                snapshot=snapshot,
+                unconnected=dash["signals"].get("unconnected", {}).get("count", 0),
             ),
-            "network_drawn": len(drawn),
-            "network_total": network["total"],
-            "network_density": network.get("density", 0.0),
-            "network_legend": charts.network_legend(drawn, perspectives),
-            "network_marks": charts.legend_marks(),
             "trends": charts.trend_charts(dash.get("trends", {})),
         }
     )

@@ -2,6 +2,8 @@
 (facilitators), answering it (members, once) and the results (aggregates only, from
 PULSE_MIN_ANSWERS answers, once closed)."""
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +31,10 @@ SERIES = (
     ("trust", "#9c3d00", "2 3", lambda: _("I trust the others here")),
 )
 COLOUR_AXIS = "#4f5a62"
-CHART_WIDTH, CHART_HEIGHT, MARGIN = 720, 200, 36
+# Drawn about as wide as a phone shows it (320 px), so 12 units of text stay 11 px and more;
+# kring.css caps how wide it grows.
+CHART_WIDTH, CHART_HEIGHT, MARGIN, TEXT_SIZE = 340, 200, 28, 12
+DAY_LABEL_ROOM = 50
 
 
 def _community(request, slug: str) -> Community:
@@ -88,7 +93,7 @@ def trend_svg(points: list[dict], *, chart_id: str = "pulse-trend") -> SafeStrin
         parts.append(
             f'<line x1="{MARGIN}" y1="{y(level)}" x2="{CHART_WIDTH - MARGIN}" y2="{y(level)}" '
             f'stroke="{COLOUR_AXIS}" stroke-width="{1 if level != 4 else 0.5}"/>'
-            f'<text x="{MARGIN - 8}" y="{y(level) + 4}" font-size="11" text-anchor="end" '
+            f'<text x="{MARGIN - 8}" y="{y(level) + 4}" font-size="{TEXT_SIZE}" text-anchor="end" '
             f'fill="{COLOUR_AXIS}" aria-hidden="true">{level}</text>'
         )
     for key, colour, dash, label in SERIES:
@@ -104,10 +109,15 @@ def trend_svg(points: list[dict], *, chart_id: str = "pulse-trend") -> SafeStrin
                 f'<circle cx="{x(n)}" cy="{y(p[key])}" r="3.5" fill="{colour}">'
                 f"<title>{escape(tip)}</title></circle>"
             )
+    # A date where there is room for one, counted back from the latest (always labelled).
+    every = max(1, math.ceil(DAY_LABEL_ROOM * (len(points) - 1) / inner_w))
     for n, p in enumerate(points):
+        if (len(points) - 1 - n) % every:
+            continue
+        anchor = "start" if n == 0 else "end" if n == len(points) - 1 else "middle"
         parts.append(
-            f'<text x="{x(n)}" y="{CHART_HEIGHT - MARGIN + 18}" font-size="10" '
-            f'text-anchor="middle" fill="{COLOUR_AXIS}" aria-hidden="true">'
+            f'<text x="{x(n)}" y="{CHART_HEIGHT - MARGIN + 20}" font-size="{TEXT_SIZE}" '
+            f'text-anchor="{anchor}" fill="{COLOUR_AXIS}" aria-hidden="true">'
             f"{escape(_pulse_day(p['pulse'], 'j M'))}</text>"
         )
     parts.append("</svg>")

@@ -108,3 +108,47 @@ def test_many_sessions_keep_the_chart_readable(kring, make_series):
     assert len(bars) == len(data)
     labelled = [bar for bar in bars if bar.find(f"{SVG}text") is not None]
     assert len(labelled) < len(bars)
+
+
+def _smallest_text_px(root: ET.Element, shown_px: float) -> float:
+    """The smallest text of an SVG shown `shown_px` wide, in px."""
+    width = float(root.get("viewBox").split()[2])
+    return min(float(t.get("font-size")) for t in root.iter(f"{SVG}text")) * shown_px / width
+
+
+def test_chart_text_is_at_least_11px_on_a_phone(kring, make_series):
+    """Shown 320 px wide (a 390 px phone less the margins), the rhythm and the attendance of
+    two years of sessions keep every text at 11 px or more, and the day labels do not touch."""
+    now = timezone.now()
+    make_series(first_start=now - timedelta(weeks=4 * 24), rule="FREQ=WEEKLY;INTERVAL=4;COUNT=30")
+    sessions = selectors.sessions_for_community(
+        community=kring.community, user=kring.anna, when="all"
+    )
+    rhythm = _parse(charts.rhythm_svg(sessions, community=kring.community))
+    attendance = _parse(
+        charts.attendance_svg(
+            selectors.attendance_by_session(community=kring.community, user=kring.anna)
+        )
+    )
+    for root in (rhythm, attendance):
+        assert _smallest_text_px(root, 320) >= 11
+    days = [
+        float(t.get("x"))
+        for t in attendance.iter(f"{SVG}text")
+        if t.get("y") == str(charts.BAR_HEIGHT + 18)
+    ]
+    gaps = [b - a for a, b in zip(days, days[1:], strict=False)]
+    assert len(days) >= 4 and min(gaps) >= charts.DAY_LABEL_ROOM - 1
+
+
+def test_attendance_without_registrations_says_so(kring, make_session):
+    """Past sessions without any attendance registered: the chart keeps its axis and says
+    that nothing was recorded yet."""
+    make_session(starts_at=timezone.now() - timedelta(days=7))
+    root = _parse(
+        charts.attendance_svg(
+            selectors.attendance_by_session(community=kring.community, user=kring.anna)
+        )
+    )
+    assert root.find(f"{SVG}line[@class='chart-axis']") is not None
+    assert "No attendance recorded yet." in [t.text for t in root.iter(f"{SVG}text")]

@@ -1,0 +1,130 @@
+"""The network part of the facilitator's dashboard, from a snapshot's dashboard part: the
+picture, its legend, the people per group as a list (the picture's alternative for screen
+readers and phones), and the metrics in plain words with the numbers in the reader's format.
+
+One definition of "not connected" everywhere (compute._network): no direct contact with
+anyone in the period; shared sessions alone do not count. The "not yet connected" signal names
+the newcomers among them.
+"""
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kring.insights import charts, dashboard_doc
+
+
+def groups_sentence(groups: int, modularity: float) -> str:
+    """What the groups mean for the facilitator, in one plain sentence."""
+    if groups < 2:
+        return _("The people with direct contact form one web: there are no separate groups.")
+    if modularity >= 0.4:
+        explain = _("The groups hardly talk to each other: most contact stays within a group.")
+    elif modularity >= 0.2:
+        explain = _("The groups are clear, and they also talk with each other.")
+    else:
+        explain = _("The groups overlap a lot: many people talk across groups.")
+    return (
+        ngettext(
+            "The contacts fall into %(count)s group.",
+            "The contacts fall into %(count)s groups.",
+            groups,
+        )
+        % {"count": groups}
+        + " "
+        + explain
+    )
+
+
+def contact_sentence(*, average: float, days: int) -> str:
+    """How much direct contact there is, per person, in words."""
+    return _(
+        "On average each member had direct contact with %(average)s others in the last "
+        "%(days)s days."
+    ) % {"average": formats.number_format(average, 1, use_l10n=True), "days": days}
+
+
+def _with_groups(doc: dict, dash: dict) -> None:
+    """Older snapshots stored no group per person: take it from the groups shown."""
+    if all("group" in m for m in doc["members"]):
+        return
+    group_of = {i: g["number"] for g in dash.get("groups", {}).get("shown", []) for i in g["ids"]}
+    for m in doc["members"]:
+        m.setdefault("group", group_of.get(m["id"]))
+
+
+def network_context(
+    dash: dict, *, people: dict, perspectives: dict, snapshot, unconnected: int
+) -> dict:
+    """Everything _network.html shows. `unconnected` is how many people the "not yet
+    connected" signal names (the newcomers among the not connected)."""
+    network_doc, positions = dashboard_doc.network_document(dash)
+    _with_groups(network_doc, dash)
+    network = dash["network"]
+    isolates = set(network_doc["network"]["isolates"])
+    brokers = set(network_doc["network"]["brokers"])
+    for m in network_doc["members"]:
+        if m["email"] in isolates:
+            m["group"] = None  # one definition: no one is both not connected and in a group
+    drawn, _counted = charts.network_members(network_doc, people)
+    edges = network_doc["network"]["edges"]
+
+    by_group: dict = {}
+    not_connected = []
+    for m in sorted(drawn, key=lambda m: (people[m["id"]].full_name or m["name"]).lower()):
+        perspective = perspectives.get(m["perspectives"][0]) if m["perspectives"] else None
+        row = {
+            "person": people[m["id"]],
+            "ties": charts.direct_ties(m, edges),
+            "role": charts.role_label(m.get("role")),
+            "is_facilitator": m.get("role") == "facilitator",
+            "is_broker": m["email"] in brokers,
+            "perspective": perspective.name if perspective else "",
+        }
+        if m["email"] in isolates:
+            not_connected.append(row)
+        else:
+            # 0: connected, but in no group an older snapshot named.
+            by_group.setdefault(m.get("group") or 0, []).append(row)
+    group_rows = [
+        {
+            "number": number,
+            "swatch": charts.group_swatch(number),
+            "people": rows,
+        }
+        for number, rows in sorted(by_group.items(), key=lambda item: item[0] or 10**6)
+    ]
+    group_part = dash["groups"]
+    total = network["total"]
+    density = network.get("density", 0.0)
+    # Density is the share of all possible pairs with direct contact; times the others each
+    # person could have met it is the average number of people someone talked with.
+    average = density * max(0, total - 1)
+    return {
+        "network_svg": charts.network_svg(
+            network_doc,
+            people=people,
+            perspectives=perspectives,
+            cache_key=f"insights:layout:{snapshot.pk}:{len(drawn)}",
+            positions=positions,
+            total=total,
+            ties_total=network.get("ties_total"),
+        ),
+        "network_drawn": len(drawn),
+        "network_total": total,
+        "network_legend": charts.network_legend(drawn),
+        "network_marks": charts.legend_marks(),
+        "network_groups": group_rows,
+        "network_not_connected": not_connected,
+        "network_not_connected_count": len(not_connected),
+        "network_unconnected_signal": unconnected,
+        "network_contact_sentence": contact_sentence(
+            average=average, days=getattr(snapshot, "period_days", 90)
+        ),
+        "network_groups_sentence": groups_sentence(
+            group_part["count"], group_part.get("modularity", 0.0)
+        ),
+        "network_density": density,
+        "network_modularity": group_part.get("modularity", 0.0),
+        "network_average": average,
+    }
