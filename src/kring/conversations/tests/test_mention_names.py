@@ -33,7 +33,7 @@ def test_as_names_and_back_is_the_same_text():
 
 
 def test_the_longest_name_wins():
-    """"@Anna de Vries" is not taken for "@Anna", and an e-mail address is left alone."""
+    """ "@Anna de Vries" is not taken for "@Anna", and an e-mail address is left alone."""
     text = "@Anna de Vries and @Anna, mail anna@Anna.nl"
     result = mention_text.as_stored(text, people={1: "Anna", 2: "Anna de Vries"})
     assert result == "@[Anna de Vries](/people/2/) and @[Anna](/people/1/), mail anna@Anna.nl"
@@ -92,9 +92,7 @@ def test_outsiders_and_shared_names_are_not_mentioned(
     assert twin_a.pk != twin_b.pk
 
 
-def test_editing_shows_names_and_saves_the_same_text(
-    circle, make_thread, make_reply, make_client
-):
+def test_editing_shows_names_and_saves_the_same_text(circle, make_thread, make_reply, make_client):
     """The edit form shows @Name with the id beside it; saved as shown, nothing changes."""
     thread = make_thread()
     body = f"Ask {stored(circle.asker)} first."

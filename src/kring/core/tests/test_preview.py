@@ -27,8 +27,8 @@ def test_preview_renders_the_text_as_it_will_be_saved(make_client, make_user):
     [
         ("<script>alert(1)</script>", "<script"),
         ("<img src=x onerror=alert(1)>", "<img"),
-        ("[click](javascript:alert(1))", "href=\"javascript"),
-        ("![x](data:text/html;base64,PHNjcmlwdD4=)", "src=\"data"),
+        ("[click](javascript:alert(1))", 'href="javascript'),
+        ("![x](data:text/html;base64,PHNjcmlwdD4=)", 'src="data'),
         ('<a href="https://x" onclick="alert(1)">x</a>', "<a href"),
     ],
 )

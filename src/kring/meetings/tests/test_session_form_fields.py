@@ -46,7 +46,7 @@ def test_another_zone_is_taken_from_the_full_list(kring, make_client):
 
 @pytest.mark.parametrize("other", ["", "Mars/Olympus"])
 def test_another_zone_must_be_chosen(kring, make_client, other):
-    """"Another time zone" without a valid zone is refused next to the field."""
+    """ "Another time zone" without a valid zone is refused next to the field."""
     response = make_client(kring.facilitator).post(
         create_url(kring), session_data(tz=OTHER_ZONE, tz_other=other)
     )
