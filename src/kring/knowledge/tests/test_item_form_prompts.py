@@ -155,3 +155,14 @@ def test_an_error_keeps_a_toolkit_text_and_address(wijk, make_client):
     assert "Over &lt;b&gt;eenzaamheid&lt;/b&gt;." in html
     assert 'value="javascript:alert(1)"' in html
     assert not KnowledgeItem.objects.exists()
+
+
+def test_a_prefilled_story_text_is_offered_as_one_text(wijk, make_client):
+    """A link that brings a text along (e.g. a session reflection) shows that text, not four
+    empty questions."""
+    community, member = wijk
+    url = create_url(community, "practice_story") + "&body=Uit+de+reflectie."
+    response = make_client(member).get(url)
+    assert response.context["form"].story_plain
+    html = response.content.decode()
+    assert "Uit de reflectie." in html and 'name="story_situation"' not in html
