@@ -1,6 +1,7 @@
-"""One member asks a question (mentioning a colleague through the @-autocomplete), the
-colleague answers, the asker accepts the answer and the colleague sees the notification: two
-people, two browser sessions, a real headless Chromium against a live server."""
+"""One member asks a question (mentioning a colleague through the @-autocomplete, with the
+writing box's toolbar and preview), the colleague answers, the asker accepts the answer and the
+colleague sees the notification: two people, two browser sessions, a real headless Chromium
+against a live server."""
 
 import os
 
@@ -59,9 +60,17 @@ def test_ask_answer_accept_and_notify(open_tab, log_in, people, screenshot):
     option = anna_tab.locator(".mention-options [role=option]", has_text="Bram Visser")
     expect(option).to_be_visible()
     body.press("Enter")
-    expect(body).to_have_value(
-        f"Wie heeft hier ervaring mee? @[Bram Visser](/people/{people['bram'].pk}/) "
-    )
+    # She sees his name; the form carries his id beside the text for the server.
+    expect(body).to_have_value("Wie heeft hier ervaring mee? @Bram Visser ")
+    expect(anna_tab.locator("input[name=body_mentions]")).to_have_value(str(people["bram"].pk))
+    # The toolbar puts bold marks around the selection; the preview shows it rendered.
+    body.evaluate("area => area.setSelectionRange(4, 9)")
+    anna_tab.locator(".thread-form .writing-tool[data-wrap]").click()
+    expect(body).to_have_value("Wie **heeft** hier ervaring mee? @Bram Visser ")
+    with anna_tab.expect_response(lambda response: "/preview/text/" in response.url) as answer:
+        anna_tab.locator(".thread-form .writing-preview-toggle").click()
+    assert answer.value.status == 200
+    expect(anna_tab.locator(".thread-form .writing-preview strong")).to_have_text("heeft")
     screenshot(anna_tab, "conversations-ask")
     anna_tab.locator("form.thread-form button[type=submit]").click()
     expect(anna_tab.locator("main h1, main h2").filter(has_text=QUESTION).first).to_be_visible()

@@ -4,18 +4,18 @@ decide what is valid and say so under the field names used here."""
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.forms import TagField
+from kring.conversations import mention_text, selectors
 from kring.conversations.models import ThreadKind
 from kring.conversations.services import MAX_ATTACHMENTS, MAX_BODY, MAX_TITLE
+from kring.core.forms import WRITING_HINT, WritingBox
 from kring.core.uploads import sniff_attachment
 
 ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.jpg,.jpeg,.png,.gif,.webp"
-MARKDOWN_HELP = _(
-    "You can use Markdown: **bold**, *italic*, - lists and [a link](https://…). "
-    "Type @ and a name to mention someone."
-)
+MENTION_HINT = _("Type @ and a name to mention someone.")
 BODY_ERRORS = {
     "max_length": _("The text is too long (at most %(limit_value)s characters)."),
 }
@@ -47,9 +47,26 @@ def _body_field(label, *, required: bool, rows: int = 8) -> forms.CharField:
         required=required,
         max_length=MAX_BODY,
         error_messages={**BODY_ERRORS, "required": _("Write something first.")},
-        widget=forms.Textarea(attrs={"rows": rows}),
-        help_text=MARKDOWN_HELP,
+        widget=MentionBox(attrs={"rows": rows}),
+        help_text=WRITING_HINT,
     )
+
+
+class MentionBox(WritingBox):
+    """A writing box that shows mentions as names (``@Mehmet Kaya``) and carries the ids of
+    the people chosen in a hidden field next to it (see mention_text)."""
+
+    template_name = "conversations/widgets/mention_box.html"
+    posted_ids = ""
+
+    def format_value(self, value):
+        return super().format_value(mention_text.as_names(value) if value else value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        ids = mention_text.parse_ids(self.posted_ids) + mention_text.stored_ids(value or "")
+        context["widget"]["mention_ids"] = " ".join(str(pk) for pk in dict.fromkeys(ids))
+        return context
 
 
 class AttachmentsMixin:
@@ -82,13 +99,34 @@ class AttachmentsMixin:
         return files
 
 
-def _mention_attrs(widget, mention_url: str | None) -> None:
-    if mention_url:
-        widget.attrs["data-mention-url"] = mention_url
-        widget.attrs["data-mention-label"] = _("People to mention")
+class MentionsMixin:
+    """The body is written with mentions as names; cleaned, it holds them as stored."""
+
+    community = None
+
+    def _setup_mentions(self, mention_url: str | None, community) -> None:
+        self.community = community
+        field = self.fields["body"]
+        if mention_url:
+            field.widget.attrs["data-mention-url"] = mention_url
+            field.widget.attrs["data-mention-label"] = _("People to mention")
+            field.help_text = format_lazy("{} {}", WRITING_HINT, MENTION_HINT)
+        if self.is_bound:
+            field.widget.posted_ids = self.data.get(self.add_prefix("body") + "_mentions", "")
+
+    def clean_body(self):
+        text = self.cleaned_data.get("body") or ""
+        if self.community is None or "@" not in text:
+            return text
+        people = selectors.mention_people(
+            community=self.community,
+            ids=mention_text.parse_ids(self["body"].field.widget.posted_ids),
+            names=mention_text.typed_names(text),
+        )
+        return mention_text.as_stored(text, people=people, initial=self.initial.get("body", ""))
 
 
-class ThreadForm(AttachmentsMixin, forms.Form):
+class ThreadForm(MentionsMixin, AttachmentsMixin, forms.Form):
     """Ask a question or start a discussion."""
 
     kind = forms.ChoiceField(
@@ -112,11 +150,13 @@ class ThreadForm(AttachmentsMixin, forms.Form):
     )
     attachments = MultipleFileField(label=_("Attachments"))
 
-    def __init__(self, *args, mention_url: str | None = None, existing_attachments=0, **kw):
+    def __init__(
+        self, *args, mention_url: str | None = None, community=None, existing_attachments=0, **kw
+    ):
         super().__init__(*args, **kw)
         self.existing_attachments = existing_attachments
         self._setup_attachments()
-        _mention_attrs(self.fields["body"].widget, mention_url)
+        self._setup_mentions(mention_url, community)
 
     def clean(self):
         data = super().clean()
@@ -141,20 +181,20 @@ class ThreadUpdateForm(ThreadForm):
         return data
 
 
-class ReplyForm(AttachmentsMixin, forms.Form):
+class ReplyForm(MentionsMixin, AttachmentsMixin, forms.Form):
     body = _body_field(_("Your reply"), required=True, rows=5)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     attachments = MultipleFileField(label=_("Attachments"))
 
-    def __init__(self, *args, mention_url: str | None = None, **kw):
+    def __init__(self, *args, mention_url: str | None = None, community=None, **kw):
         super().__init__(*args, **kw)
         self._setup_attachments()
-        _mention_attrs(self.fields["body"].widget, mention_url)
+        self._setup_mentions(mention_url, community)
 
 
-class ReplyUpdateForm(forms.Form):
+class ReplyUpdateForm(MentionsMixin, forms.Form):
     body = _body_field(_("Your reply"), required=True, rows=8)
 
-    def __init__(self, *args, mention_url: str | None = None, **kw):
+    def __init__(self, *args, mention_url: str | None = None, community=None, **kw):
         super().__init__(*args, **kw)
-        _mention_attrs(self.fields["body"].widget, mention_url)
+        self._setup_mentions(mention_url, community)

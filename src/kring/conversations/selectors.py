@@ -149,6 +149,25 @@ def mention_candidates(*, community: Community, user, q: str, limit: int = 8) ->
     )
 
 
+def mention_people(*, community: Community, ids: list[int], names: set[str]) -> dict[int, str]:
+    """Members who may be mentioned in a text, id to full name: the ones chosen by id, and
+    the ones named, when exactly one member has that name."""
+    if not ids and not names:
+        return {}
+    members = User.objects.filter(memberships__community=community, is_active=True)
+    people = dict(members.filter(pk__in=ids[:50]).values_list("pk", "full_name"))
+    if names:
+        named: dict[str, list[int]] = {}
+        for pk, name in members.filter(full_name__in=list(names)[:200]).values_list(
+            "pk", "full_name"
+        ):
+            named.setdefault(name, []).append(pk)
+        for name, pks in named.items():
+            if len(pks) == 1:
+                people.setdefault(pks[0], name)
+    return people
+
+
 # Direct messages ---------------------------------------------------------------------------
 
 

@@ -11,22 +11,47 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kring.core.forms import WRITING_HINT, Picker, PickerMultiple, WritingBox
 from kring.meetings import recurrence
 from kring.meetings.models import (
     DEFAULT_TIMEZONE,
     AttendanceStatus,
     Mode,
     RsvpResponse,
+    Session,
 )
 from kring.meetings.services import MAX_AGENDA, MAX_TITLE
 
 DETAIL_NAMES = ("title", "agenda", "mode", "location", "video_url", "capacity", "is_reflection")
-MARKDOWN_HELP = _("You can use Markdown: **bold**, *italic*, - lists and [a link](https://…).")
+OTHER_ZONE = "other"
+# The zones a Dutch-speaking community most likely meets in; the full list is behind "other".
+LIKELY_ZONES = [
+    ("Europe/Amsterdam", _("Netherlands (Amsterdam)")),
+    ("Europe/Brussels", _("Belgium (Brussels)")),
+    ("Europe/Berlin", _("Germany (Berlin)")),
+    ("Europe/London", _("United Kingdom (London)")),
+    ("America/Curacao", _("Curaçao, Aruba, Bonaire")),
+    ("America/Paramaribo", _("Suriname (Paramaribo)")),
+]
 
 
 def _timezones() -> list[tuple[str, str]]:
     zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
     return [(z, z.replace("_", " ")) for z in zones]
+
+
+def community_timezone(community) -> str:
+    """The zone a community meets in: that of its latest session (Community has no zone of
+    its own), else the platform's default."""
+    if community is None:
+        return DEFAULT_TIMEZONE
+    latest = (
+        Session.objects.filter(community=community)
+        .order_by("-starts_at")
+        .values_list("timezone", flat=True)
+        .first()
+    )
+    return latest or DEFAULT_TIMEZONE
 
 
 def aware(day: date, at: time, tz: str) -> datetime:
@@ -80,8 +105,8 @@ class SessionDetailsForm(forms.Form):
         label=_("Agenda"),
         required=False,
         max_length=MAX_AGENDA,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=MARKDOWN_HELP,
+        widget=WritingBox(attrs={"rows": 8}),
+        help_text=WRITING_HINT,
         error_messages={
             "max_length": _("The agenda is too long (at most %(limit_value)s characters).")
         },
@@ -93,13 +118,13 @@ class SessionDetailsForm(forms.Form):
         label=_("Facilitators"),
         queryset=None,
         required=False,
+        widget=PickerMultiple(attrs={"size": 6}, placeholder=_("Type a name…")),
         help_text=_("Leave empty to be the facilitator yourself."),
     )
 
     def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["facilitators"].queryset = members
-        self.fields["facilitators"].widget.attrs["size"] = 6
 
     def details(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in DETAIL_NAMES}
@@ -156,19 +181,36 @@ class SessionForm(TimesMixin, SessionDetailsForm):
     start_time = _time_field(_("Starts at"))
     end_time = _time_field(_("Ends at"))
     tz = forms.ChoiceField(label=_("Time zone"), initial=DEFAULT_TIMEZONE)
+    tz_other = forms.ChoiceField(
+        label=_("Other time zone"),
+        required=False,
+        widget=Picker(placeholder=_("Type a city…")),
+        help_text=_("Type a big city near you, e.g. Madrid or New York."),
+    )
 
-    field_order = ["title", "date", "start_time", "end_time", "tz"]
+    field_order = ["title", "date", "start_time", "end_time", "tz", "tz_other"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, community=None, **kwargs):
         kwargs.setdefault(
             "initial",
             {"date": _next_default_day(), "start_time": time(19, 30), "end_time": time(21, 30)},
         )
         super().__init__(*args, **kwargs)
-        self.fields["tz"].choices = _timezones()
+        zone = community_timezone(community)
+        likely = list(LIKELY_ZONES)
+        if zone not in dict(likely):
+            likely.insert(0, (zone, zone.replace("_", " ")))
+        self.fields["tz"].choices = [*likely, (OTHER_ZONE, _("Another time zone…"))]
+        self.fields["tz"].initial = zone
+        self.fields["tz_other"].choices = [("", ""), *_timezones()]
 
     def clean(self):
         data = super().clean()
+        if data.get("tz") == OTHER_ZONE:
+            if not data.get("tz_other"):
+                self.add_error("tz_other", _("Choose the time zone."))
+                return data
+            data["tz"] = data["tz_other"]
         self.clean_times(data, data.get("tz") or DEFAULT_TIMEZONE)
         return data
 
@@ -304,6 +346,7 @@ class SeriesForm(SessionForm):
         "start_time",
         "end_time",
         "tz",
+        "tz_other",
         "rhythm",
         "every_weeks",
         "nth",
@@ -430,10 +473,9 @@ class MaterialsForm(forms.Form):
         label=_("Library items"),
         queryset=None,
         required=False,
-        help_text=_("Hold Ctrl (or ⌘) to choose more than one."),
+        widget=PickerMultiple(attrs={"size": 8}, placeholder=_("Type a title…")),
     )
 
     def __init__(self, *args, items=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = items
-        self.fields["items"].widget.attrs["size"] = 8

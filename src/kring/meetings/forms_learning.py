@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import User
+from kring.core.forms import Picker
 from kring.meetings.models import LEARNING_LEVELS
 
 MAX_PART = 5000
@@ -90,6 +91,7 @@ class ActionPointForm(forms.Form):
         label=_("Who"),
         queryset=User.objects.none(),
         empty_label=_("Choose a member…"),
+        widget=Picker(placeholder=_("Type a name…")),
         error_messages={
             "required": _("Choose who takes this on."),
             "invalid_choice": _("Choose a member of this community."),

@@ -110,6 +110,7 @@ def thread_create_view(request, slug: str):
         request.FILES or None,
         initial={"kind": kind if kind in ThreadKind.values else ThreadKind.QUESTION},
         mention_url=_mention_url(community),
+        community=community,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -159,6 +160,7 @@ def thread_update_view(request, slug: str, pk: int):
             "tags": current_tags,
         },
         mention_url=_mention_url(thread.community),
+        community=thread.community,
         existing_attachments=len(attachments),
     )
     if request.method == "POST" and form.is_valid():
@@ -231,6 +233,7 @@ def _detail_context(request, thread, *, reply_form=None, reply_parent=None) -> d
                     initial={"parent": reply.pk},
                     auto_id=f"id_reply{reply.pk}_%s",
                     mention_url=mention_url,
+                    community=community,
                 )
     top_form = reply_form if reply_form is not None and reply_parent is None else None
     return {
@@ -242,7 +245,7 @@ def _detail_context(request, thread, *, reply_form=None, reply_parent=None) -> d
         "can_reply": can_reply,
         "can_accept": permissions.can_accept(user, thread),
         "can_moderate": permissions.can_moderate(user, community),
-        "reply_form": top_form or ReplyForm(mention_url=mention_url),
+        "reply_form": top_form or ReplyForm(mention_url=mention_url, community=community),
     }
 
 
@@ -257,7 +260,12 @@ def thread_detail_view(request, slug: str, pk: int):
 def reply_create_view(request, slug: str, pk: int):
     thread = _thread(request, slug, pk)
     permissions.check_reply(request.user, thread)
-    form = ReplyForm(request.POST, request.FILES, mention_url=_mention_url(thread.community))
+    form = ReplyForm(
+        request.POST,
+        request.FILES,
+        mention_url=_mention_url(thread.community),
+        community=thread.community,
+    )
     parent = None
     parent_pk = _int(request.POST.get("parent"))
     if parent_pk:
@@ -298,6 +306,7 @@ def reply_update_view(request, slug: str, pk: int, reply_pk: int):
         request.POST or None,
         initial={"body": reply.body},
         mention_url=_mention_url(thread.community),
+        community=thread.community,
     )
     if request.method == "POST" and form.is_valid():
         try:

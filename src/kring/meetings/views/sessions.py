@@ -148,7 +148,7 @@ def _moved_from(session) -> str | None:
 def series_create_view(request, slug: str):
     community = selectors.community_for(user=request.user, slug=slug)
     permissions.check_plan(request.user, community)
-    form = SeriesForm(request.POST or None, members=_members(community))
+    form = SeriesForm(request.POST or None, members=_members(community), community=community)
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -201,7 +201,7 @@ def series_create_view(request, slug: str):
 def session_create_view(request, slug: str):
     community = selectors.community_for(user=request.user, slug=slug)
     permissions.check_plan(request.user, community)
-    form = SessionForm(request.POST or None, members=_members(community))
+    form = SessionForm(request.POST or None, members=_members(community), community=community)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -1,6 +1,8 @@
 // @mentions in a textarea with data-mention-url: typing "@" and the start of a name shows
-// the community's members; choosing one writes @[Full Name](/people/ID/), a plain Markdown
-// link to their profile. Without JavaScript people can type that syntax themselves.
+// the community's members; choosing one writes "@Full Name" and adds the person's id to the
+// hidden field next to the textarea (name + "_mentions"). The server turns "@Full Name" into
+// the stored link to their profile for those people. Without JavaScript people type
+// "@Full Name" themselves, which works when one member has that name.
 (() => {
   "use strict";
 
@@ -88,7 +90,15 @@
       if (!person || !match) return;
       const before = textarea.value.slice(0, match.start);
       const after = textarea.value.slice(match.end);
-      const text = `${person.mention} `;
+      // The name as it stands in the stored mention, "@[Name](/people/ID/)".
+      const label = /^@\[(.*)\]\(/.exec(person.mention || "");
+      const text = `@${label ? label[1] : person.name} `;
+      const ids = textarea.form && textarea.form.elements.namedItem(`${textarea.name}_mentions`);
+      if (ids) {
+        const known = ids.value.split(/\s+/).filter(Boolean);
+        if (!known.includes(String(person.id))) known.push(String(person.id));
+        ids.value = known.join(" ");
+      }
       textarea.value = before + text + after;
       const caret = before.length + text.length;
       textarea.setSelectionRange(caret, caret);
