@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from kring.communities.models import Community, GroundRule, Invitation, Membership
+from kring.communities.models import Community, GroundRule, Invitation, JoinRequest, Membership
 
 
 class GroundRuleInline(admin.TabularInline):
@@ -26,3 +26,10 @@ class MembershipAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["community", "email", "role", "expires_at", "accepted_at", "revoked_at"]
     readonly_fields = ["token_hash"]
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    list_display = ["community", "name", "email", "status", "created_at"]
+    list_filter = ["status", "community"]
+    raw_id_fields = ["user", "handled_by"]

@@ -201,3 +201,35 @@ class GroundRulesForm(forms.Form):
         return [
             line.strip() for line in self.cleaned_data["ground_rules"].splitlines() if line.strip()
         ]
+
+
+class JoinRequestForm(forms.Form):
+    """Ask the facilitators of a public community to join. A signed-in person only writes the
+    message: their name and address come from their account."""
+
+    name = forms.CharField(
+        label=_("Your name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_(
+            "The facilitators answer you at this address. We don't show it to anyone else."
+        ),
+    )
+    message = forms.CharField(
+        label=_("Your message"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Who are you, and why do you want to take part? At most 1000 characters."),
+    )
+
+    def __init__(self, *args, signed_in: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if signed_in:
+            del self.fields["name"]
+            del self.fields["email"]
+        self.fields["message"].widget.attrs["maxlength"] = 1000

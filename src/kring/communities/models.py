@@ -208,3 +208,56 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class JoinRequestStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("join request", "Open")
+    INVITED = "invited", pgettext_lazy("join request", "Invited")
+    DECLINED = "declined", pgettext_lazy("join request", "Declined")
+
+
+class JoinRequest(models.Model):
+    """Someone outside a public community asks its facilitators to let them in.
+
+    A visitor leaves a name and e-mail address; a signed-in person is linked instead. The
+    facilitators answer with an invitation (to that address) or decline.
+    """
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("e-mail address"))
+    message = models.TextField(_("message"), max_length=1000)
+    status = models.CharField(
+        max_length=10, choices=JoinRequestStatus.choices, default=JoinRequestStatus.OPEN
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        indexes = [
+            models.Index(fields=["community", "status", "created_at"], name="joinrequest_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.community} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == JoinRequestStatus.OPEN

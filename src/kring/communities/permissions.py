@@ -44,12 +44,32 @@ def can_manage(user, community: Community) -> bool:
     return membership is not None and membership.role == Role.FACILITATOR
 
 
+def can_remove_member(user, membership: Membership) -> bool:
+    """Facilitators remove someone; anyone may leave."""
+    own = user is not None and user.is_authenticated and membership.user_id == user.pk
+    return own or can_manage(user, membership.community)
+
+
 def can_edit_ground_rules(user, community: Community) -> bool:
     """The group's own agreements: facilitators and the core group keep the list."""
     if can_manage(user, community):
         return True
     membership = membership_of(user, community)
     return membership is not None and membership.role == Role.CORE
+
+
+def can_request_to_join(user, community: Community) -> bool:
+    """Outsiders of a public community may ask its facilitators to let them in; a private
+    community does not exist for them, and those who see inside are in already."""
+    return community.visibility == Visibility.PUBLIC and not can_view_inside(user, community)
+
+
+def is_public_face(person) -> bool:
+    """A facilitator of a public community is shown with their photo on its landing page,
+    so that photo is public; everyone else's stays behind their profile's rule."""
+    return Membership.objects.filter(
+        user=person, role=Role.FACILITATOR, community__visibility=Visibility.PUBLIC
+    ).exists()
 
 
 def can_create_community(user) -> bool:
@@ -71,8 +91,18 @@ def check_manage(user, community: Community) -> None:
         raise PermissionDenied
 
 
+def check_remove_member(user, membership: Membership) -> None:
+    if not can_remove_member(user, membership):
+        raise PermissionDenied
+
+
 def check_edit_ground_rules(user, community: Community) -> None:
     if not can_edit_ground_rules(user, community):
+        raise PermissionDenied
+
+
+def check_request_to_join(user, community: Community) -> None:
+    if not can_request_to_join(user, community):
         raise PermissionDenied
 
 

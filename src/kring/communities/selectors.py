@@ -5,7 +5,14 @@ from django.http import Http404
 
 from kring.accounts.models import Perspective, User
 from kring.communities import permissions
-from kring.communities.models import Community, Invitation, Membership, Role
+from kring.communities.models import (
+    Community,
+    Invitation,
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    Role,
+)
 from kring.core.models import Tag
 
 
@@ -155,6 +162,15 @@ def person_get_visible(*, pk: int, viewer) -> User:
     return person
 
 
+def person_photo_owner(*, pk: int, viewer) -> User:
+    """The person whose photo the viewer may see: anyone's whose profile they may see, and
+    the facilitators of public communities (their photos are on public landing pages)."""
+    person = User.objects.filter(pk=pk, is_active=True).first()
+    if person is not None and person.photo and permissions.is_public_face(person):
+        return person
+    return person_get_visible(pk=pk, viewer=viewer)
+
+
 def shared_memberships(*, person: User, viewer) -> QuerySet:
     """The communities of a person that the viewer may see inside."""
     qs = Membership.objects.filter(user=person).select_related("community")
@@ -166,6 +182,33 @@ def shared_memberships(*, person: User, viewer) -> QuerySet:
 def invitations_open(*, community: Community, viewer) -> QuerySet:
     permissions.check_manage(viewer, community)
     return Invitation.objects.filter(community=community).open().select_related("created_by")
+
+
+def join_requests_open(*, community: Community, viewer) -> QuerySet:
+    """Open requests to join, newest first, for the facilitators who answer them."""
+    permissions.check_manage(viewer, community)
+    return JoinRequest.objects.filter(
+        community=community, status=JoinRequestStatus.OPEN
+    ).select_related("user")
+
+
+def join_request_pending(*, community: Community, user) -> bool:
+    """Whether a signed-in outsider has asked to join and is still waiting for an answer."""
+    if user is None or not user.is_authenticated:
+        return False
+    return JoinRequest.objects.filter(
+        community=community, email__iexact=user.email, status=JoinRequestStatus.OPEN
+    ).exists()
+
+
+def join_request_get_open(*, community: Community, pk: int, viewer) -> JoinRequest:
+    permissions.check_manage(viewer, community)
+    join_request = JoinRequest.objects.filter(
+        community=community, pk=pk, status=JoinRequestStatus.OPEN
+    ).first()
+    if join_request is None:
+        raise Http404
+    return join_request
 
 
 def non_members(*, community: Community, people) -> list[User]:

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -12,8 +13,15 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kring.accounts.forms import client_ip
 from kring.communities import permissions, selectors, services
-from kring.communities.forms import CommunityForm, GroundRulesForm, InvitationForm, SignupForm
+from kring.communities.forms import (
+    CommunityForm,
+    GroundRulesForm,
+    InvitationForm,
+    JoinRequestForm,
+    SignupForm,
+)
 from kring.communities.models import Membership, Role
 from kring.core import feed
 from kring.core.forms import apply_service_errors
@@ -101,6 +109,12 @@ def community_detail_view(request, slug: str):
         "member_count": community.memberships.count(),
         "tab": "about",
     }
+    if permissions.can_request_to_join(request.user, community):
+        context["can_request"] = True
+        context["join_pending"] = selectors.join_request_pending(
+            community=community, user=request.user
+        )
+        context["join_form"] = JoinRequestForm(signed_in=request.user.is_authenticated)
     if inside:
         page = feed.community_feed(
             community=community, user=request.user, before=request.GET.get("before")
@@ -236,11 +250,26 @@ def member_role_view(request, slug: str, user_pk: int):
 
 
 @login_required
-@require_POST
 def member_remove_view(request, slug: str, user_pk: int):
+    """Removing someone (or leaving) asks first: a GET, or a POST without the confirmation,
+    shows what will happen and changes nothing."""
     membership = _membership_for(request, slug, user_pk)
+    permissions.check_remove_member(request.user, membership)
     name = membership.user.full_name
     leaving = membership.user_id == request.user.pk
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "communities/member_confirm_remove.html",
+            {
+                "community": membership.community,
+                "membership": membership,
+                "leaving": leaving,
+                "inside": True,
+                "can_manage": permissions.can_manage(request.user, membership.community),
+                "tab": "about" if leaving else "members",
+            },
+        )
     try:
         services.membership_remove(membership=membership, by=request.user)
     except ValidationError as exc:
@@ -293,6 +322,7 @@ def invitation_list_view(request, slug: str):
         else:
             form = InvitationForm()
     invitations = selectors.invitations_open(community=community, viewer=request.user)
+    join_requests = selectors.join_requests_open(community=community, viewer=request.user)[:50]
     return render(
         request,
         "communities/invitation_list.html",
@@ -300,11 +330,69 @@ def invitation_list_view(request, slug: str):
             "community": community,
             "form": form,
             "invitations": invitations,
+            "join_requests": join_requests,
             "link": link,
             "tab": "invitations",
             "can_manage": True,
         },
     )
+
+
+def join_request_create_view(request, slug: str):
+    """Outsiders of a public community ask its facilitators to join (the form also sits on
+    the community's page; this page shows it again when something needs fixing)."""
+    community = selectors.community_get_visible(slug=slug, user=request.user)
+    permissions.check_request_to_join(request.user, community)
+    signed_in = request.user.is_authenticated
+    form = JoinRequestForm(request.POST or None, signed_in=signed_in)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.join_request_create(
+                community=community,
+                by=request.user if signed_in else None,
+                name=data.get("name", ""),
+                email=data.get("email", ""),
+                message=data["message"],
+                client=client_ip(request),
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            if isinstance(exc, services.JoinRequestThrottled):
+                status = 429
+        else:
+            messages.success(
+                request,
+                _("Thank you. The facilitators have your message and will answer you by e-mail."),
+            )
+            return redirect(community)
+    return render(
+        request,
+        "communities/join_request_form.html",
+        {"community": community, "join_form": form, "inside": False},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def join_request_answer_view(request, slug: str, pk: int, answer: str):
+    community = selectors.community_get_inside(slug=slug, user=request.user)
+    join_request = selectors.join_request_get_open(community=community, pk=pk, viewer=request.user)
+    try:
+        if answer == "invite":
+            services.join_request_invite(join_request=join_request, by=request.user)
+            messages.success(
+                request,
+                _("An invitation has been sent to %(email)s.") % {"email": join_request.email},
+            )
+        else:
+            services.join_request_decline(join_request=join_request, by=request.user)
+            messages.success(request, _("The request has been declined."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("invitation-list", slug=slug)
 
 
 @login_required
@@ -391,9 +479,13 @@ def person_detail_view(request, pk: int):
     )
 
 
-@login_required
 def person_photo_view(request, pk: int):
-    person = selectors.person_get_visible(pk=pk, viewer=request.user)
+    try:
+        person = selectors.person_photo_owner(pk=pk, viewer=request.user)
+    except Http404:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise
     if not person.photo:
         raise Http404
     response = FileResponse(person.photo.open("rb"), content_type="image/jpeg")

@@ -16,9 +16,10 @@ def is_blocked(scope: str, value: str, *, limit: int | None = None) -> bool:
     return cache.get(_key(scope, value), 0) >= limit
 
 
-def register_failure(scope: str, value: str) -> int:
+def register_failure(scope: str, value: str, *, window: int | None = None) -> int:
+    """Count one event (a failed login, a message sent) in the current window."""
     key = _key(scope, value)
-    window = settings.KRING_LOGIN_WINDOW_SECONDS
+    window = window or settings.KRING_LOGIN_WINDOW_SECONDS
     if cache.add(key, 1, timeout=window):
         return 1
     try:

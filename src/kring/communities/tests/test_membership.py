@@ -93,7 +93,7 @@ def test_last_facilitator_stays(make_client, community, facilitator):
     response = client.post(url + "role/", {"role": "member"}, follow=True)
     message = b"A community keeps at least one facilitator. Appoint another first."
     assert message in response.content
-    response = client.post(url + "remove/", follow=True)
+    response = client.post(url + "remove/", {"confirm": "yes"}, follow=True)
     assert message in response.content
     own.refresh_from_db()
     assert own.role == Role.FACILITATOR

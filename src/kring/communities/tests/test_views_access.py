@@ -172,15 +172,45 @@ def test_member_role_change(cast, as_, who, expected, visibility):
 def test_member_remove(cast, as_, who, expected):
     """Only the community's facilitators and admins remove someone else."""
     url = f"/communities/zorg-thuis/members/{cast.target.pk}/remove/"
-    assert_outcome(as_(who).post(url), expected)
+    assert_outcome(as_(who).post(url, {"confirm": "yes"}), expected)
     still = Membership.objects.filter(community=cast.community, user=cast.target).exists()
     assert still is (expected != DONE)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    table(
+        anonymous=LOGIN,
+        outsider=404,
+        member=403,
+        core=403,
+        guest=403,
+        facilitator=200,
+        other_facilitator=404,
+        admin=200,
+    ),
+)
+def test_member_remove_asks_first(cast, as_, who, expected):
+    """Opening the remove link, or posting without the confirmation, only asks; nobody is
+    removed until the confirmation is sent."""
+    url = f"/communities/zorg-thuis/members/{cast.target.pk}/remove/"
+    client = as_(who)
+    for response in (client.get(url), client.post(url), client.post(url, {"confirm": "no"})):
+        assert_outcome(response, expected)
+        if expected == 200:
+            assert b"Remove Tara Target from the community?" in response.content
+            assert b'name="confirm" value="yes"' in response.content
+    assert Membership.objects.filter(community=cast.community, user=cast.target).exists()
 
 
 def test_member_leaves(cast, as_):
     """A member may remove themselves: that is leaving."""
     member = cast["member"]
-    response = as_("member").post(f"/communities/zorg-thuis/members/{member.pk}/remove/")
+    url = f"/communities/zorg-thuis/members/{member.pk}/remove/"
+    asked = as_("member").post(url)
+    assert b"Leave Zorg thuis?" in asked.content
+    assert Membership.objects.filter(community=cast.community, user=member).exists()
+    response = as_("member").post(url, {"confirm": "yes"})
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert not Membership.objects.filter(community=cast.community, user=member).exists()
