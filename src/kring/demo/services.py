@@ -420,8 +420,9 @@ def demo_seed(
         result.messages_added = messages_ensure(people=by_name, now=now)
 
     # The facilitators' dashboard has insights to show right away, not after the worker's
-    # first round.
+    # first round. As of the moment seeding ends, not `now` from its start: activity the
+    # services recorded during seeding carries later timestamps and would be left out.
     for community in Community.objects.filter(slug__in=[spec.slug for spec in COMMUNITIES]):
-        snapshot_create(community=community, as_of=now)
+        snapshot_create(community=community, as_of=timezone.now())
     result.logins = _logins(admin, users)
     return result
