@@ -37,7 +37,7 @@ def _main(response) -> str:
 
 
 def _this_week(html: str) -> str:
-    return html.split('id="this-week"', 1)[1].split('id="more-suggestions"', 1)[0]
+    return html.split('id="this-week"', 1)[1].split("</section>", 1)[0]
 
 
 def _card_ids(html: str) -> list[int]:
