@@ -92,6 +92,7 @@ def test_member_filters_directory_and_switches_to_english(page, demo, screenshot
     assert page.evaluate("window.kringNoReload") is True, "the directory reloaded the page"
     screenshot(page, "05-members-filtered")
 
+    page.locator("summary.menu-button").click()  # the language switch sits in the header menu
     page.locator(".lang-switch button[value=en]").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator(".tabs a[aria-current=page]")).to_have_text("Members")
