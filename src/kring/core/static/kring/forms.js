@@ -134,6 +134,10 @@
   function setupPicker(select) {
     if (select.dataset.pickerReady || select.tomselect) return;
     select.dataset.pickerReady = "1";
+    // Tom Select moves the label to its own search box; read the name first, so the hidden
+    // original list keeps it for assistive technology too.
+    const label = document.querySelector(`label[for="${select.id}"]`);
+    const name = label ? label.textContent.replace(/\s+/g, " ").trim() : "";
     loadPicker(select)
       .then(() => {
         const picker = new window.TomSelect(select, {
@@ -151,9 +155,9 @@
             },
           },
         });
-        const label = document.querySelector(`label[for="${select.id}"]`);
-        if (label && picker.control_input) {
-          picker.control_input.setAttribute("aria-label", label.textContent.trim());
+        if (name) {
+          select.setAttribute("aria-label", name);
+          picker.control_input?.setAttribute("aria-label", name);
         }
         const hint = select.closest(".field")?.querySelector(".picker-fallback-hint");
         if (hint) hint.hidden = true;
