@@ -106,6 +106,13 @@
       else if (button.dataset.prefix) prefixLines(textarea, button.dataset.prefix);
       else if (button.dataset.link) link(textarea, button.dataset.link);
     });
+    // Ctrl+B (Cmd+B on a Mac) for bold, as in e-mail programs.
+    textarea.addEventListener("keydown", (event) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "b") {
+        event.preventDefault();
+        wrap(textarea, "**");
+      }
+    });
     // Sending the form from the preview sends the text as it is.
     box.closest("form")?.addEventListener("submit", () => previewing(false));
   }
@@ -141,7 +148,9 @@
     loadPicker(select)
       .then(() => {
         const picker = new window.TomSelect(select, {
-          plugins: select.multiple ? ["remove_button"] : [],
+          plugins: select.multiple
+            ? { remove_button: { title: select.dataset.pickerRemove || "" } }
+            : [],
           maxOptions: null,
           create: false,
           hidePlaceholder: true,
