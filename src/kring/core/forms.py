@@ -47,6 +47,7 @@ class _Picker:
                 "data-picker-css": static("vendor/tom-select/tom-select.default.min.css"),
                 "data-picker-placeholder": str(self.placeholder),
                 "data-picker-empty": str(_("Nobody or nothing found with that name.")),
+                "data-picker-remove": str(_("Remove")),
             }
         )
         return context

@@ -140,3 +140,18 @@ def test_odd_names_stay_text(circle, make_thread, make_member, make_client, name
     assert body == f"Hi @[{label}](/people/{odd.pk}/)"
     page = make_client(circle.asker).get(thread.get_absolute_url()).content.decode()
     assert "<b>Asker</b>" not in page
+
+
+def test_a_reply_error_keeps_the_text_and_the_people(circle, make_thread, make_client):
+    """A reply refused as too long comes back with the typed text and the chosen ids."""
+    thread = make_thread()
+    body = "@Bram Answerer " + "x" * 20000
+    response = make_client(circle.asker).post(
+        reply_url(thread), {"body": body, "body_mentions": str(circle.answerer.pk)}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The text is too long" in html
+    assert body in html
+    assert f'name="body_mentions" value="{circle.answerer.pk}"' in html
+    assert not Reply.objects.exists()

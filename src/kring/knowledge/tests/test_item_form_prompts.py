@@ -1,6 +1,8 @@
 """The share form for everyone: a practice story told in four parts, the writing box and the
 people picker, and nothing typed lost when the form comes back with a question."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -23,6 +25,10 @@ def wijk(make_community, make_member, make_user):
     community = make_community(by=facilitator, name="Wijkzorg")
     member = make_member(community, full_name="Mo Member", language="en").user
     return community, member
+
+
+def _toolbars(html: str) -> list[str]:
+    return re.findall(r'<div class="writing-tools"[^>]*', html)
 
 
 def create_url(community, kind=""):
@@ -107,6 +113,9 @@ def test_a_toolkit_keeps_the_plain_form_with_a_writing_box(wijk, make_client):
     community, member = wijk
     html = make_client(member).get(create_url(community, "toolkit")).content.decode()
     assert "data-writing-box" in html and 'role="toolbar"' in html
+    # Without JavaScript the toolbar stays hidden and the textarea is all there is.
+    assert 'class="writing-tools" role="toolbar"' in html
+    assert all(tools.endswith(" hidden") for tools in _toolbars(html))
     assert "Markdown" not in html
     assert "data-picker" in html and "Hold Ctrl" in html
     assert "data-primary-action" in html

@@ -116,3 +116,26 @@ def test_an_action_point_error_keeps_what_was_typed(kring, make_client):
     assert f'<option value="{kring.bram.pk}" selected>' in html
     assert 'type="date"' in html and "data-picker" in html
     assert not ActionPoint.objects.exists()
+
+
+def test_a_reflection_error_keeps_every_part(kring, make_session, make_client):
+    """A reflection with one part too long comes back with all the parts as typed."""
+    from kring.meetings.models import Reflection
+
+    past = make_session(starts_at=timezone.now() - timedelta(days=1))
+    url = reverse("reflection-create", kwargs={"slug": kring.community.slug, "pk": past.pk})
+    response = make_client(kring.anna).post(
+        url, {"did": "We kookten <samen>.", "noticed": "x" * 5001, "double_loop": "Doel?"}
+    )
+    html = response.content.decode()
+    assert "Keep each part to 5000 characters." in html
+    assert "We kookten &lt;samen&gt;." in html and "Doel?" in html
+    assert "data-primary-action" in html
+    assert not Reflection.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["session-create", "series-create", "action-point-create"])
+def test_each_form_page_has_one_primary_action(kring, make_client, name):
+    """The form's submit button is the page's one primary action."""
+    html = make_client(kring.facilitator).get(create_url(kring, name)).content.decode()
+    assert html.count("data-primary-action") == 1

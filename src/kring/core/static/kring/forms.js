@@ -106,6 +106,13 @@
       else if (button.dataset.prefix) prefixLines(textarea, button.dataset.prefix);
       else if (button.dataset.link) link(textarea, button.dataset.link);
     });
+    // Ctrl+B (Cmd+B on a Mac) for bold, as in e-mail programs.
+    textarea.addEventListener("keydown", (event) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === "b") {
+        event.preventDefault();
+        wrap(textarea, "**");
+      }
+    });
     // Sending the form from the preview sends the text as it is.
     box.closest("form")?.addEventListener("submit", () => previewing(false));
   }
@@ -134,10 +141,16 @@
   function setupPicker(select) {
     if (select.dataset.pickerReady || select.tomselect) return;
     select.dataset.pickerReady = "1";
+    // Tom Select moves the label to its own search box; read the name first, so the hidden
+    // original list keeps it for assistive technology too.
+    const label = document.querySelector(`label[for="${select.id}"]`);
+    const name = label ? label.textContent.replace(/\s+/g, " ").trim() : "";
     loadPicker(select)
       .then(() => {
         const picker = new window.TomSelect(select, {
-          plugins: select.multiple ? ["remove_button"] : [],
+          plugins: select.multiple
+            ? { remove_button: { title: select.dataset.pickerRemove || "" } }
+            : [],
           maxOptions: null,
           create: false,
           hidePlaceholder: true,
@@ -151,9 +164,9 @@
             },
           },
         });
-        const label = document.querySelector(`label[for="${select.id}"]`);
-        if (label && picker.control_input) {
-          picker.control_input.setAttribute("aria-label", label.textContent.trim());
+        if (name) {
+          select.setAttribute("aria-label", name);
+          picker.control_input?.setAttribute("aria-label", name);
         }
         const hint = select.closest(".field")?.querySelector(".picker-fallback-hint");
         if (hint) hint.hidden = true;
