@@ -133,6 +133,9 @@ def community_detail_view(request, slug: str):
             .order_by("-joined_at")[:8]
         )
         context["mix"] = selectors.perspective_mix(community=community)
+        context["join_requests_waiting"] = selectors.join_requests_open_count(
+            community=community, viewer=request.user
+        )
     response = render(request, "communities/community_detail.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response

@@ -385,3 +385,10 @@ def test_requests_page_queries_do_not_grow(cast, as_, open_request, django_asser
         )
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(url)
+
+
+@pytest.mark.parametrize(("who", "shown"), [("facilitator", True), ("member", False)])
+def test_community_page_tells_facilitators_who_waits(cast, as_, open_request, who, shown):
+    """Facilitators see on the community page that someone asks to join; members don't."""
+    page = as_(who).get("/communities/zorg-thuis/").content
+    assert (b"1 person asks to join." in page) is shown
