@@ -192,6 +192,13 @@ def join_requests_open(*, community: Community, viewer) -> QuerySet:
     ).select_related("user")
 
 
+def join_requests_open_count(*, community: Community, viewer) -> int:
+    """How many requests wait for an answer; 0 for anyone who can't answer them."""
+    if not permissions.can_manage(viewer, community):
+        return 0
+    return JoinRequest.objects.filter(community=community, status=JoinRequestStatus.OPEN).count()
+
+
 def join_request_pending(*, community: Community, user) -> bool:
     """Whether a signed-in outsider has asked to join and is still waiting for an answer."""
     if user is None or not user.is_authenticated:

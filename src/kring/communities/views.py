@@ -132,6 +132,9 @@ def community_detail_view(request, slug: str):
             .order_by("-joined_at")[:8]
         )
         context["mix"] = selectors.perspective_mix(community=community)
+        context["join_requests_waiting"] = selectors.join_requests_open_count(
+            community=community, viewer=request.user
+        )
     response = render(request, "communities/community_detail.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -396,10 +399,17 @@ def join_request_answer_view(request, slug: str, pk: int, answer: str):
 
 
 @login_required
-@require_POST
 def invitation_revoke_view(request, slug: str, pk: int):
+    """Withdrawing asks first: a GET, or a POST without the confirmation, changes nothing."""
     community = selectors.community_get_inside(slug=slug, user=request.user)
-    invitation = get_object_or_404(community.invitations, pk=pk)
+    permissions.check_manage(request.user, community)
+    invitation = get_object_or_404(community.invitations.select_related("created_by"), pk=pk)
+    if request.method != "POST" or request.POST.get("confirm") != "yes":
+        return render(
+            request,
+            "communities/invitation_confirm_revoke.html",
+            {"community": community, "invitation": invitation},
+        )
     services.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, _("The invitation has been withdrawn."))
     return redirect("invitation-list", slug=slug)

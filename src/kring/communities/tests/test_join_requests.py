@@ -4,6 +4,8 @@ reaches the facilitators (and only them), limited so it can't be used to flood t
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from kring.accounts.services import photo_prepare, profile_update
@@ -363,3 +365,30 @@ def test_answer_needs_post(cast, as_, open_request):
     assert as_("facilitator").get(url).status_code == 405
     open_request.refresh_from_db()
     assert open_request.is_open
+
+
+def test_requests_page_queries_do_not_grow(cast, as_, open_request, django_assert_num_queries):
+    """The invitations page costs the same number of queries for one request as for several."""
+    client = as_("facilitator")
+    url = "/communities/zorg-thuis/invitations/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for n in range(4):
+        services.join_request_create(
+            community=cast.community,
+            by=None,
+            name=f"Visitor {n}",
+            email=f"visitor{n}@example.org",
+            message="Hello",
+            client=f"10.0.0.{n}",
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(url)
+
+
+@pytest.mark.parametrize(("who", "shown"), [("facilitator", True), ("member", False)])
+def test_community_page_tells_facilitators_who_waits(cast, as_, open_request, who, shown):
+    """Facilitators see on the community page that someone asks to join; members don't."""
+    page = as_(who).get("/communities/zorg-thuis/").content
+    assert (b"1 person asks to join." in page) is shown

@@ -283,7 +283,13 @@ def test_invitation_revoke(cast, as_, who, expected):
         community=cast.community, by=cast["facilitator"], email="new@example.org", send=False
     )
     url = f"/communities/zorg-thuis/invitations/{invitation.pk}/revoke/"
-    assert_outcome(as_(who).post(url), expected)
+    client = as_(who)
+    asked = client.get(url)
+    assert_outcome(asked, 200 if expected == DONE else expected)
+    assert_outcome(client.post(url), 200 if expected == DONE else expected)
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None  # nothing happens before the confirmation
+    assert_outcome(client.post(url, {"confirm": "yes"}), expected)
     invitation.refresh_from_db()
     assert (invitation.revoked_at is not None) is (expected == DONE)
 
@@ -294,7 +300,7 @@ def test_invitation_of_another_community_cannot_be_revoked(cast, as_):
         community=cast.other_community, by=cast["other_facilitator"], send=False
     )
     response = as_("facilitator").post(
-        f"/communities/zorg-thuis/invitations/{invitation.pk}/revoke/"
+        f"/communities/zorg-thuis/invitations/{invitation.pk}/revoke/", {"confirm": "yes"}
     )
     assert response.status_code == 404
     invitation.refresh_from_db()

@@ -32,17 +32,19 @@ def _buttons_outside_menu(html: str) -> list[str]:
 
 
 def test_opening_post_has_one_primary_action(setup, circle, make_client):
-    """The opening post offers "Answer" as its one main button and marks it as the page's
-    primary action; edit and history are in the menu."""
+    """The opening post offers "Answer" as its one main button, under its title, marked as
+    the page's primary action; edit and history are in the menu under the post."""
     thread, _reply = setup
     page = _page(make_client, circle.asker, thread)
-    tools = _card(page, 'id="post-thread"')
+    opening = page[page.index('id="post-thread"') : page.index('id="replies-title"')]
     assert page.count("data-primary-action") == 1
-    assert re.search(r'href="#reply-title" data-primary-action>Answer</a>', tools)
+    assert re.search(r'href="#reply-title" data-primary-action>Answer</a>', opening)
+    assert opening.index("data-primary-action") < opening.index('class="prose"')
+    tools = _card(page, 'id="post-thread"')
     menu = tools[tools.index('<details class="menu">') :]
     assert ">Edit</a>" in menu and ">History</a>" in menu
-    # Besides the "Useful" toggle, one button stands outside the menu.
-    assert _buttons_outside_menu(tools).count('class="button button-small"') == 1
+    # Under the post, at most the "Useful" toggle stands beside the menu.
+    assert all("button-useful" in b for b in _buttons_outside_menu(tools))
 
 
 def test_reply_accept_is_the_button_and_moderation_is_last(setup, circle, make_client):
