@@ -97,7 +97,7 @@ def test_member_filters_directory_and_switches_to_english(page, demo, screenshot
     expect(page.locator(".tabs a[aria-current=page]")).to_have_text("Members")
     expect(page.locator("label[for=id_perspective]")).to_have_text("Perspective")
 
-    page.locator("nav.site-nav a", has_text="My communities").click()
+    page.goto("/communities/mine/")
     expect(page.locator("h1")).to_have_text("My communities")
 
     page.locator(f"nav.site-nav a[href='/people/{user.pk}/']").click()
