@@ -53,7 +53,7 @@ def test_member_filters_directory_and_switches_to_english(page, demo, screenshot
 
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    card = page.locator("a.card-link", has_text=community.name)
+    card = page.locator(".week-communities a", has_text=community.name)
     expect(card).to_be_visible()
     screenshot(page, "02-home")
 
