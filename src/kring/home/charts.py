@@ -17,7 +17,7 @@ MIN_TEXT_PX = 11
 # padding (2 x 16 px each) and the card's border.
 NARROWEST_PX = 324
 MARGIN_LEFT = 40
-MARGIN_RIGHT = 8
+MARGIN_RIGHT = 22
 MARGIN_TOP = 14
 MARGIN_BOTTOM = 34
 COLOUR_AXIS = "#4f5a62"

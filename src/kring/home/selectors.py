@@ -125,7 +125,7 @@ def waiting_questions(*, user, help_tags: list, limit: int = QUESTIONS_SHOWN) ->
     for tag in help_tags:
         about |= Q(title__icontains=tag.name)
     if help_tags:
-        matching = Thread.objects.filter(about).values("pk")
+        matching = waiting.filter(about).values("pk")
         rank = Case(When(pk__in=matching, then=Value(1)), default=Value(0))
     else:
         rank = Value(0)

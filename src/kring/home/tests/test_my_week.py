@@ -256,3 +256,22 @@ def test_query_count_does_not_grow_with_communities_and_sessions(
     large.get("/")
     with django_assert_num_queries(_count(small)):
         assert large.get("/").status_code == 200
+
+
+def test_platform_admin_sees_only_their_own_communities_and_the_overview_link(
+    make_client, make_admin, town, plan
+):
+    """A platform admin's week is about their own communities too (none here), with a link
+    to the platform overview; other communities' sessions are not in it."""
+    plan(town.zorg, town.zorg_facilitator, title="Leerkring zorg")
+    content = make_client(make_admin()).get("/").content.decode()
+    assert "You are not in a community yet" in content
+    assert 'href="/platform/"' in content
+    assert "Leerkring zorg" not in content
+
+
+def test_facilitator_gets_a_link_to_their_cockpit(make_client, town):
+    """A facilitator's list of communities links to what needs their attention there."""
+    content = make_client(town.zorg_facilitator).get("/").content.decode()
+    assert 'href="/communities/zorg-thuis/insights/"' in content
+    assert 'href="/communities/energie/insights/"' not in content

@@ -109,3 +109,12 @@ def test_facilitator_role_does_not_open_the_overview(
     for _ in range(2):
         make_member(make_community(), user=person, role=Role.FACILITATOR)
     assert make_client(person).get("/platform/").status_code == 404
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999", "1" * 500])
+def test_odd_page_numbers_show_a_page(make_client, make_admin, make_community, page):
+    """A nonsense or out-of-range page number shows the nearest page, never an error."""
+    make_community(name="Only one")
+    response = make_client(make_admin()).get("/platform/", {"page": page})
+    assert response.status_code == 200
+    assert b"Only one" in response.content
