@@ -263,7 +263,7 @@ def _series_notice(event, series: Series | None) -> Notice | None:
         local = series.first_start.astimezone(ical.zone_of(series))
     return Notice(
         pattern=ngettext(
-            "%(name)s planned a session: “%(title)s” on %(when)s",
+            "%(name)s planned %(count)s session: “%(title)s” on %(when)s",
             "%(name)s planned a series of %(count)s sessions: “%(title)s”, the next on %(when)s",
             count,
         ),
@@ -278,7 +278,7 @@ def _session_notice(event, session: Session | None, now: datetime) -> Notice | N
     if session is None or session.community_id != event.community_id:
         return None
     return Notice(
-        pattern=_("%(name)s planned a session: “%(title)s” on %(when)s"),
+        pattern=_("%(name)s planned a new session: “%(title)s” on %(when)s"),
         title=session.title,
         url=session.get_absolute_url(),
         parts={"when": charts.session_when(session)},

@@ -42,7 +42,7 @@ def test_a_planned_session_reaches_every_member_once(
         assert notice.get_absolute_url() == session.get_absolute_url()
         [message] = to(member)
         assert message.subject == (
-            "Fenna Facilitator planned a session: “Buurtavond” on Tuesday 2 March 2027, 19:30"
+            "Fenna Facilitator planned a new session: “Buurtavond” on Tuesday 2 March 2027, 19:30"
         )
         assert settings.SITE_URL + session.get_absolute_url() in message.body
         assert "Zorg thuis" in message.body
@@ -146,7 +146,7 @@ def test_the_bell_shows_the_notice_and_its_queries_do_not_grow(
     make_series(title="Leerkring")
     client = make_client(kring.anna)
     page = client.get(reverse("notification-list")).content.decode()
-    assert "planned a session: “&lt;b&gt;Buurtavond&lt;/b&gt;”" in page
+    assert "planned a new session: “&lt;b&gt;Buurtavond&lt;/b&gt;”" in page
     assert "<b>Buurtavond</b>" not in page
     assert "planned a series of 14 sessions" in page
     notice = notices_for(kring.anna)[-1]
