@@ -70,11 +70,21 @@ def test_plan_rsvp_attend_reflect_and_carry_an_action_point(open_tab, log_in, pe
     assert len(sessions) == 14
     first, second = sessions[0], sessions[1]
 
-    # Anna says she is coming to the next session (htmx swaps the answer box).
+    # Anna heard about the series in Kring: one notification, not one per session.
+    anna_tab.goto("/notifications/")
+    expect(anna_tab.locator(".notification-list")).to_contain_text(
+        "Fenna de Boer planned a series of 14 sessions"
+    )
+    assert anna_tab.locator(".notification-row").count() == 1
+
+    # Anna says she is coming to the next session with one tap (htmx swaps the answer box);
+    # Fenna, who planned it, is coming already.
     anna_tab.goto(second.get_absolute_url())
-    anna_tab.locator("#rsvp-box input[value=yes]").check()
-    anna_tab.locator("#rsvp-box button[type=submit]").click()
+    expect(anna_tab.locator("#session-people")).to_contain_text("Fenna de Boer")
+    with anna_tab.expect_response(lambda r: r.url.endswith("/rsvp/")):
+        anna_tab.locator("#rsvp-box button[value=yes]").click()
     expect(anna_tab.locator("#rsvp-box .my-rsvp")).to_contain_text("You are coming.")
+    expect(anna_tab.locator("#session-people")).to_contain_text("2 coming")
 
     # Fenna registers Anna's attendance of yesterday's session on the checklist (htmx per row).
     fenna_tab.goto(f"/communities/{slug}/sessions/{first.pk}/attendance/")

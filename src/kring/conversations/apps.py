@@ -25,3 +25,8 @@ class ConversationsConfig(AppConfig):
         digest.register(
             "waiting", _("Questions still waiting for an answer"), waiting_questions, position=10
         )
+
+        from kring.conversations.services import notice_deliver
+        from kring.core import notices
+
+        notices.register_deliverer(notice_deliver)

@@ -28,6 +28,7 @@ from kring.conversations.models import (
     NotificationPreference,
     Thread,
 )
+from kring.conversations.selectors import notices_attach
 from kring.conversations.services import unsubscribe_token, wants_email
 from kring.conversations.wording import notification_pattern
 from kring.core import digest
@@ -91,8 +92,12 @@ def _send(*, recipient, scope: str, template: str, context: dict) -> None:
 def notification_headline(notification: Notification) -> str:
     """One sentence: who did what where (the bell's wording). Never the content of a direct
     message."""
+    name = notification.actor.full_name if notification.actor else _("Someone")
+    notice = notification.notice
+    if notice is not None:
+        return notice.pattern % notice.values(name)
     return notification_pattern(notification, notification.recipient) % {
-        "name": notification.actor.full_name if notification.actor else _("Someone"),
+        "name": name,
         "title": notification.thread.title if notification.thread else "",
     }
 
@@ -109,6 +114,9 @@ def _still_relevant(notification: Notification) -> bool:
         ).exists()
     ):
         return False
+    if notification.event_id and (notification.notice is None or not notification.notice.active):
+        # A notice about a session that was cancelled (or is over) before the e-mail went.
+        return False
     hidden_thread = notification.thread is not None and notification.thread.hidden
     hidden_reply = notification.reply is not None and notification.reply.hidden
     return not (hidden_thread or hidden_reply)
@@ -123,9 +131,12 @@ def notification_email_send(*, notification_id: int) -> bool:
     if not claimed:
         return False
     notification = Notification.objects.select_related(
-        "recipient", "actor", "community", "thread__community", "reply__thread__community"
+        "recipient", "actor", "community", "thread__community", "reply__thread__community", "event"
     ).get(pk=notification_id)
     recipient = notification.recipient
+    with translation.override(_language(recipient)):
+        # A notice is described once, in the recipient's language, for the e-mail.
+        notices_attach([notification])
     # Preferences are read again here: someone may have switched this off (or unsubscribed)
     # between the event and the worker picking it up.
     if not wants_email(recipient, notification.kind) or not _still_relevant(notification):

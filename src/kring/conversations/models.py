@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kring.core import notices
 from kring.core.models import Tag, TimeStampedModel
+from kring.core.notices import Notice
 
 
 class ThreadKind(models.TextChoices):
@@ -293,6 +295,8 @@ class NotificationKind(models.TextChoices):
     ANSWER_ACCEPTED = "answer_accepted", _("Your answer was accepted")
     MESSAGE = "message", _("A direct message")
     MODERATION = "moderation", pgettext_lazy("notification kind", "Moderation")
+    # Community notices (core.notices): news another app announces to every member.
+    SESSION_PLANNED = "session_planned", _("A session was planned")
 
 
 # Which preference switches e-mail for which kind; moderation always reaches the author.
@@ -302,6 +306,7 @@ EMAIL_PREFERENCE = {
     NotificationKind.ANSWER_ACCEPTED: "email_accepted",
     NotificationKind.MESSAGE: "email_messages",
     NotificationKind.MODERATION: None,
+    NotificationKind.SESSION_PLANNED: "email_sessions",
 }
 
 
@@ -328,6 +333,10 @@ class Notification(models.Model):
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # A community notice: the activity event it tells about (core.notices describes it).
+    event = models.ForeignKey(
+        "core.ActivityEvent", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     # Set once, by the task that sends the e-mail: a second run finds it set and sends nothing.
@@ -352,7 +361,20 @@ class Notification(models.Model):
             return self.reply.get_absolute_url()
         if self.thread_id:
             return self.thread.get_absolute_url()
+        if self.notice is not None:
+            return self.notice.url
         return reverse("notification-list")
+
+    @property
+    def notice(self) -> Notice | None:
+        """What a community notice says (in the active language), or None when this is no
+        notice or its subject is gone. Described once per object; a list describes its
+        notifications in one batch with selectors.notices_attach."""
+        if not self.event_id:
+            return None
+        if not hasattr(self, "_notice"):
+            self._notice = notices.describe([self.event]).get(self.event_id)
+        return self._notice
 
 
 class DigestFrequency(models.TextChoices):
@@ -375,6 +397,9 @@ class NotificationPreference(models.Model):
     email_replies = models.BooleanField(_("when someone replies to my post"), default=True)
     email_accepted = models.BooleanField(_("when my answer is accepted"), default=True)
     email_messages = models.BooleanField(_("when someone sends me a message"), default=True)
+    email_sessions = models.BooleanField(
+        _("when a session is planned in one of my communities"), default=True
+    )
     digest = models.CharField(
         _("digest"), max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.OFF
     )

@@ -1,6 +1,8 @@
 """Reads for conversations. Every selector takes the viewer and returns only what they may see;
 a guessed id gives Http404, never someone else's data."""
 
+from collections.abc import Iterable
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -18,6 +20,7 @@ from kring.conversations.models import (
     Thread,
     ThreadKind,
 )
+from kring.core import notices
 
 THREAD_FILTERS = ("all", "questions", "discussions", "waiting", "answered", "mine")
 
@@ -249,11 +252,22 @@ def _notifications_visible(user) -> QuerySet[Notification]:
 
 def notifications_for(*, user, unread_only: bool = False) -> QuerySet[Notification]:
     qs = _notifications_visible(user).select_related(
-        "actor", "community", "thread__community", "reply__thread__community"
+        "actor", "community", "thread__community", "reply__thread__community", "event"
     )
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at", "-id")
+
+
+def notices_attach(notifications: Iterable[Notification]) -> list[Notification]:
+    """Describe the community notices among `notifications` in one batch per kind, in the
+    active language, so that `notification.notice` needs no query of its own."""
+    notifications = list(notifications)
+    with_event = [n for n in notifications if n.event_id]
+    described = notices.describe(n.event for n in with_event)
+    for notification in with_event:
+        notification._notice = described.get(notification.event_id)
+    return notifications
 
 
 def notification_get(*, user, pk: int) -> Notification:

@@ -34,7 +34,7 @@ from kring.conversations.models import (
     Thread,
     ThreadKind,
 )
-from kring.core.models import Verb
+from kring.core.models import ActivityEvent, Verb
 from kring.core.services import activity_record, tags_get_or_create
 from kring.core.uploads import ALLOWED_ATTACHMENT_TYPES, sniff_attachment
 
@@ -601,7 +601,7 @@ def wants_email(user: User, kind: str) -> bool:
     if field is None:
         # Moderation e-mails have no switch of their own (and no field to store one), yet
         # they carry a one-click unsubscribe for "all". "All" switches every e-mail kind off,
-        # so all four switches off is read as "unsubscribed from everything": then moderation
+        # so all switches off is read as "unsubscribed from everything": then moderation
         # news arrives in Kring only (the in-app notification is always made).
         return any(getattr(preference, name) for name in PREFERENCE_FIELDS)
     return bool(getattr(preference, field))
@@ -615,6 +615,7 @@ def notify(
     thread: Thread | None = None,
     reply: Reply | None = None,
     conversation: Conversation | None = None,
+    event: ActivityEvent | None = None,
     at: datetime | None = None,
 ) -> list[Notification]:
     """Create one notification per recipient and schedule its e-mail after the commit.
@@ -649,6 +650,7 @@ def notify(
             thread=thread,
             reply=reply,
             conversation=conversation,
+            event=event,
             created_at=at,
         )
         for person, kind in people.values()
@@ -665,6 +667,32 @@ def notify(
     return created
 
 
+# Community notices (core.notices) and the kind of notification each becomes.
+NOTICE_KINDS = {Verb.SESSION_PLANNED: NotificationKind.SESSION_PLANNED}
+
+
+def notice_deliver(event: ActivityEvent) -> list[Notification]:
+    """A community notice: one notification for every active member of the event's community
+    but the one who did it, each e-mailed as their settings say (registered with core.notices,
+    called inside the transaction of the change)."""
+    kind = NOTICE_KINDS.get(event.verb)
+    if kind is None or event.community_id is None:
+        return []
+    members = (
+        User.objects.filter(memberships__community_id=event.community_id, is_active=True)
+        .exclude(pk=event.actor_id)
+        # wants_email reads each person's preference: one join instead of a query each.
+        .select_related("notification_preference")
+    )
+    return notify(
+        recipients=dict.fromkeys(members, kind),
+        actor=event.actor,
+        community=event.community,
+        event=event,
+        at=event.created_at,
+    )
+
+
 def notification_mark_read(*, user: User, notification: Notification | None = None) -> int:
     """Mark one notification read, or all of them."""
     qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
@@ -675,7 +703,13 @@ def notification_mark_read(*, user: User, notification: Notification | None = No
     return qs.update(read_at=timezone.now())
 
 
-PREFERENCE_FIELDS = ("email_mentions", "email_replies", "email_accepted", "email_messages")
+PREFERENCE_FIELDS = (
+    "email_mentions",
+    "email_replies",
+    "email_accepted",
+    "email_messages",
+    "email_sessions",
+)
 
 
 @transaction.atomic

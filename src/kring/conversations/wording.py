@@ -10,6 +10,8 @@ def notification_pattern(notification, viewer) -> str:
     anything of a direct message's content."""
     kind = notification.kind
     thread = notification.thread
+    if notification.notice is not None:
+        return notification.notice.pattern
     if kind == NotificationKind.MESSAGE:
         return _("%(name)s sent you a message")
     if kind == NotificationKind.MODERATION:

@@ -327,7 +327,8 @@ def session_update(request, slug: str, session_id: int, payload: SessionPatch):
     "/{slug}/sessions/{session_id}/cancel", response=SessionOut, summary="Cancel a session"
 )
 def session_cancel(request, slug: str, session_id: int, payload: CancelIn):
-    """`scope=following` cancels the later ones of its series too. RSVPs are kept."""
+    """`scope=following` cancels the later ones of its series too. RSVPs are kept. A session
+    that has started or taken place can't be cancelled (422)."""
     session = _session(request, slug, session_id)
     if payload.scope not in ("this", "following"):
         permissions.check_plan(request.user, session.community)

@@ -9,8 +9,9 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from kring.core import digest
-        from kring.meetings.digest import upcoming_sessions
+        from kring.meetings.digest import new_sessions, upcoming_sessions
 
+        digest.register("new_sessions", _("New sessions planned"), new_sessions, position=25)
         digest.register("sessions", _("Upcoming sessions"), upcoming_sessions, position=30)
 
         from kring.core import feed
@@ -18,3 +19,9 @@ class MeetingsConfig(AppConfig):
 
         feed.register_describer(meetings_feed.VERBS, meetings_feed.describe)
         feed.register_panel(meetings_feed.next_session_panel)
+
+        from kring.core import notices
+        from kring.core.models import Verb
+        from kring.meetings.notices import describe_planned
+
+        notices.register_describer([Verb.SESSION_PLANNED], describe_planned)

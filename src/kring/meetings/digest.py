@@ -1,4 +1,5 @@
-"""The sessions' part of the digest e-mail: what is coming up in the reader's communities."""
+"""The sessions' part of the digest e-mail: the sessions newly planned in the reader's
+communities since the last digest, and what is coming up."""
 
 from datetime import timedelta
 
@@ -26,8 +27,9 @@ def _when(session: Session) -> str:
 
 def upcoming_sessions(*, user, community_ids, since, until) -> list[DigestEntry]:
     """Digest section: scheduled sessions of the next two weeks, soonest first, with how many
-    are coming and the reader's own answer. A daily digest lists those of the next two days
-    and the ones planned since the last digest; a weekly digest all of the next two weeks."""
+    are coming and the reader's own answer. A daily digest lists those of the next two days,
+    a weekly digest all of the next two weeks (less the ones newly planned by others, which
+    have their own section)."""
     period = until - since
     soon = until + min(AHEAD, DIGESTS_AHEAD * period)
     sessions = list(
@@ -37,7 +39,9 @@ def upcoming_sessions(*, user, community_ids, since, until) -> list[DigestEntry]
             starts_at__gte=until,
             starts_at__lt=until + AHEAD,
         )
-        .filter(Q(starts_at__lt=soon) | Q(created_at__gte=since))
+        .filter(starts_at__lt=soon)
+        # Planned by someone else in this period: those are under "New sessions planned".
+        .exclude(Q(created_at__gte=since, created_at__lt=until) & ~Q(created_by=user))
         .select_related("community")
         .annotate(
             going=Count(
@@ -76,6 +80,56 @@ def upcoming_sessions(*, user, community_ids, since, until) -> list[DigestEntry]
                 url=session.get_absolute_url(),
                 meta=" · ".join(parts),
                 community=session.community.name,
+            )
+        )
+    return entries
+
+
+def new_sessions(*, user, community_ids, since, until) -> list[DigestEntry]:
+    """Digest section: sessions planned in the period by someone else, still to come. A
+    series is one entry (with how many sessions and the first one), not one per occurrence."""
+    sessions = list(
+        Session.objects.filter(
+            community_id__in=community_ids,
+            status=SessionStatus.SCHEDULED,
+            created_at__gte=since,
+            created_at__lt=until,
+            starts_at__gte=until,
+        )
+        .exclude(created_by=user)
+        .select_related("community", "series", "created_by")
+        .order_by("starts_at", "id")[: LIMIT * 20]
+    )
+    groups: dict[tuple, list[Session]] = {}
+    for session in sessions:
+        key = ("series", session.series_id) if session.series_id else ("session", session.pk)
+        groups.setdefault(key, []).append(session)
+    entries = []
+    for group in list(groups.values())[:LIMIT]:
+        first = group[0]
+        parts = []
+        if first.series_id and len(group) > 1:
+            parts.append(
+                ngettext(
+                    "%(count)s session, the first on %(when)s",
+                    "%(count)s sessions, the first on %(when)s",
+                    len(group),
+                )
+                % {"count": len(group), "when": _when(first)}
+            )
+        else:
+            parts.append(_when(first))
+            place = first.video_url if first.mode == "online" else first.location
+            if place:
+                parts.append(place)
+        if first.created_by is not None:
+            parts.append(_("planned by %(name)s") % {"name": first.created_by.full_name})
+        entries.append(
+            DigestEntry(
+                title=first.series.title if first.series_id and len(group) > 1 else first.title,
+                url=first.get_absolute_url(),
+                meta=" · ".join(parts),
+                community=first.community.name,
             )
         )
     return entries

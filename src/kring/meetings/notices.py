@@ -1,5 +1,6 @@
 """E-mails about sessions: a place from the waiting list, reminders before a session, and
-reminders for action points that are due.
+reminders for action points that are due. And what the community notice about a planned
+session or series says (core.notices; conversations delivers it to the members).
 
 Each is written in the recipient's language and the session's time zone, and leaves through
 EMAIL_BACKEND (the queued backend, so `kring worker` delivers it). Reminders follow RSVPs:
@@ -11,20 +12,25 @@ never send it twice.
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kring.communities.models import Membership
-from kring.meetings import ical
+from kring.core.notices import Notice
+from kring.meetings import charts, ical
 from kring.meetings.models import (
     DEFAULT_TIMEZONE,
     ActionPoint,
     Rsvp,
     RsvpResponse,
+    Series,
     Session,
     SessionStatus,
 )
@@ -199,3 +205,82 @@ def reminders_send(*, now: datetime | None = None) -> int:
     for point_id in list(points):
         sent += action_point_reminder_send(point_id=point_id, now=now)
     return sent
+
+
+# The community notice about a planned session or series ----------------------------------
+
+
+def describe_planned(events) -> dict:
+    """{event id: Notice} for "session planned" events: one for a single session, one for a
+    whole series (never one per occurrence). Two queries at most. A notice whose sessions
+    are all cancelled or over is no longer active (no e-mail goes out for it any more)."""
+    series_type = ContentType.objects.get_for_model(Series)
+    series_ids = {e.target_id for e in events if e.target_type_id == series_type.pk}
+    session_ids = {e.target_id for e in events if e.target_type_id != series_type.pk}
+    now = timezone.now()
+    series = {}
+    if series_ids:
+        # The next occurrence still to come is where the notice leads (and what it names).
+        upcoming = Session.objects.filter(
+            series=OuterRef("pk"), status=SessionStatus.SCHEDULED, ends_at__gte=now
+        ).order_by("starts_at", "id")
+        series = {
+            s.pk: s
+            for s in Series.objects.filter(pk__in=series_ids)
+            .select_related("community")
+            .annotate(
+                next_id=Subquery(upcoming.values("pk")[:1]),
+                next_start=Subquery(upcoming.values("starts_at")[:1]),
+            )
+        }
+    sessions = {}
+    if session_ids:
+        sessions = {
+            s.pk: s for s in Session.objects.filter(pk__in=session_ids).select_related("community")
+        }
+    notices = {}
+    for event in events:
+        if event.target_type_id == series_type.pk:
+            notice = _series_notice(event, series.get(event.target_id))
+        else:
+            notice = _session_notice(event, sessions.get(event.target_id), now)
+        if notice is not None:
+            notices[event.pk] = notice
+    return notices
+
+
+def _series_notice(event, series: Series | None) -> Notice | None:
+    if series is None or series.community_id != event.community_id:
+        return None
+    count = event.data.get("sessions") or 0
+    if series.next_id:
+        url = reverse(
+            "session-detail", kwargs={"slug": series.community.slug, "pk": series.next_id}
+        )
+        local = series.next_start.astimezone(ical.zone_of(series))
+    else:
+        url = reverse("session-list", kwargs={"slug": series.community.slug})
+        local = series.first_start.astimezone(ical.zone_of(series))
+    return Notice(
+        pattern=ngettext(
+            "%(name)s planned %(count)s session: “%(title)s” on %(when)s",
+            "%(name)s planned a series of %(count)s sessions: “%(title)s”, the next on %(when)s",
+            count,
+        ),
+        title=series.title,
+        url=url,
+        parts={"count": str(count), "when": formats.date_format(local, "l j F Y")},
+        active=series.next_id is not None,
+    )
+
+
+def _session_notice(event, session: Session | None, now: datetime) -> Notice | None:
+    if session is None or session.community_id != event.community_id:
+        return None
+    return Notice(
+        pattern=_("%(name)s planned a new session: “%(title)s” on %(when)s"),
+        title=session.title,
+        url=session.get_absolute_url(),
+        parts={"when": charts.session_when(session)},
+        active=session.status == SessionStatus.SCHEDULED and session.ends_at >= now,
+    )

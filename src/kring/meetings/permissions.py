@@ -30,6 +30,17 @@ def can_rsvp(user, session: Session) -> bool:
     )
 
 
+def has_started(session: Session, now=None) -> bool:
+    return session.starts_at <= (now or timezone.now())
+
+
+def can_cancel(user, session: Session) -> bool:
+    """Facilitators cancel a session that is still ahead; one that started is history."""
+    return (
+        can_plan(user, session.community) and not session.is_cancelled and not has_started(session)
+    )
+
+
 def can_record_attendance(user, session: Session) -> bool:
     return can_plan(user, session.community)
 

@@ -100,6 +100,18 @@ def session_rsvps(*, session: Session) -> dict[str, list[Rsvp]]:
     return groups
 
 
+def session_attendees(*, session: Session) -> list[User]:
+    """Who attended (as the facilitator recorded it), by name, with their perspectives; two
+    queries whatever the number."""
+    return list(
+        User.objects.filter(
+            attendances__session=session, attendances__status=AttendanceStatus.ATTENDED
+        )
+        .prefetch_related("perspectives")
+        .order_by("full_name", "pk")
+    )
+
+
 def rsvp_of(*, session: Session, user) -> Rsvp | None:
     if not user.is_authenticated:
         return None

@@ -12,10 +12,12 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership
 from kring.communities.selectors import non_members
+from kring.core import notices
 from kring.core.models import Verb
 from kring.core.services import activity_record
 from kring.meetings import permissions, recurrence
@@ -38,6 +40,10 @@ from kring.meetings.models import (
 MAX_TITLE = 200
 MAX_AGENDA = 20000
 MAX_DURATION_MINUTES = 24 * 60
+CANCEL_STARTED = gettext_lazy(
+    "This session has already started or taken place, so it can't be cancelled. "
+    "You can record who attended instead."
+)
 # Fields a facilitator may change on one session or on a session and the following ones.
 DETAIL_FIELDS = ("title", "agenda", "mode", "location", "video_url", "capacity", "is_reflection")
 
@@ -183,7 +189,7 @@ def series_create(
     through.objects.bulk_create(
         [through(session_id=s.pk, user_id=p.pk) for s in sessions for p in people]
     )
-    activity_record(
+    event = activity_record(
         actor=by,
         verb=Verb.SESSION_PLANNED,
         community=community,
@@ -191,6 +197,7 @@ def series_create(
         at=at,
         data={"sessions": len(sessions), "first": starts[0].isoformat()},
     )
+    _planned(community=community, by=by, sessions=sessions, event=event, at=at)
     return series
 
 
@@ -228,8 +235,28 @@ def session_create(
         **clean,
     )
     session.facilitators.set(people)
-    activity_record(actor=by, verb=Verb.SESSION_PLANNED, community=community, target=session, at=at)
+    event = activity_record(
+        actor=by, verb=Verb.SESSION_PLANNED, community=community, target=session, at=at
+    )
+    _planned(community=community, by=by, sessions=[session], event=event, at=at)
     return session
+
+
+def _planned(*, community: Community, by: User, sessions: list[Session], event, at) -> None:
+    """What follows planning: the planner is coming to every occurrence still ahead (a "yes"
+    they can change), and the community hears about it once (one notice for a series, not
+    one per occurrence). History written after the fact (an import of past attendance, the
+    demo's earlier sessions) is no news: nothing ahead, no RSVP and no notice."""
+    now = timezone.now()
+    ahead = [s for s in sessions if s.starts_at > now]
+    if not ahead:
+        return
+    if Membership.objects.filter(community=community, user=by).exists():
+        # Fresh sessions have no answers yet, so the planner never lands on a waiting list.
+        Rsvp.objects.bulk_create(
+            [Rsvp(session=s, user=by, response=RsvpResponse.YES, responded_at=at) for s in ahead]
+        )
+    notices.announce(event=event)
 
 
 def _following(session: Session):
@@ -400,6 +427,9 @@ def session_cancel(
 ) -> list[Session]:
     """Cancel one session, or it and the following ones. RSVPs stay, for the record."""
     permissions.check_plan(by, session.community)
+    at = at or timezone.now()
+    if permissions.has_started(session, at):
+        raise ValidationError({"__all__": str(CANCEL_STARTED)})
     reason = " ".join((reason or "").split())
     if len(reason) > 300:
         raise ValidationError({"reason": _("Keep the reason to 300 characters.")})
@@ -407,7 +437,6 @@ def session_cancel(
         targets = list(_following(session).filter(status=SessionStatus.SCHEDULED))
     else:
         targets = [session]
-    at = at or timezone.now()
     for target in targets:
         target.status = SessionStatus.CANCELLED
         target.cancel_reason = reason

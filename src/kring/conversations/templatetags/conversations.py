@@ -31,10 +31,13 @@ def notification_sentence(notification, viewer) -> str:
     """One sentence that says what happened and where, never the content of a message."""
     actor = notification.actor
     name = actor.full_name if actor is not None else _("Someone")
-    title = notification.thread.title if notification.thread is not None else ""
-    values = {
-        "name": format_html('<strong class="person-name">{}</strong>', name),
-        "title": conditional_escape(title),
-    }
-    # The sentence is ours (or the translator's); the name and title are escaped above.
-    return mark_safe(conditional_escape(notification_pattern(notification, viewer)) % values)  # noqa: S308
+    notice = notification.notice
+    if notice is not None:
+        pattern, plain = notice.pattern, notice.values(name)
+    else:
+        title = notification.thread.title if notification.thread is not None else ""
+        pattern, plain = notification_pattern(notification, viewer), {"name": name, "title": title}
+    values = {key: conditional_escape(value) for key, value in plain.items()}
+    values["name"] = format_html('<strong class="person-name">{}</strong>', name)
+    # The sentence is ours (or the translator's); the name and parts are escaped above.
+    return mark_safe(conditional_escape(pattern) % values)  # noqa: S308

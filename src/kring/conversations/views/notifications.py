@@ -21,6 +21,7 @@ NOTIFICATIONS_PAGE_SIZE = 30
 def notification_list_view(request):
     notifications = selectors.notifications_for(user=request.user)
     page = Paginator(notifications, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.notices_attach(page.object_list)
     return render(
         request,
         "conversations/notification_list.html",
@@ -70,6 +71,7 @@ def _scope_description(scope: str) -> str:
         "email_replies": _("e-mails when someone replies to your post"),
         "email_accepted": _("e-mails when your answer is accepted"),
         "email_messages": _("e-mails when someone sends you a message"),
+        "email_sessions": _("e-mails when a session is planned in one of your communities"),
         "digest": _("the digest e-mail"),
         "all": _("all e-mails about conversations and the digest"),
     }[scope]

@@ -185,7 +185,8 @@ def test_list_sessions_upcoming_past_and_pages(kring, plan, make_client, bearer)
     upcoming = client.get(plan["base"] + "/sessions", **headers).json()
     assert upcoming["count"] == 1
     item = upcoming["items"][0]
-    assert item["title"] == "Volgende keer" and item["going_count"] == 1
+    # Anna, and Fenna who planned it.
+    assert item["title"] == "Volgende keer" and item["going_count"] == 2
     assert item["my_rsvp"]["response"] == "yes" and item["my_rsvp"]["note"] == "Graag"
     assert item["facilitators"] == [{"id": kring.facilitator.pk, "name": "Fenna Facilitator"}]
     past = client.get(plan["base"] + "/sessions", {"when": "past"}, **headers).json()
@@ -408,7 +409,8 @@ def test_cancel_and_restore(kring, plan, make_client, bearer):
         client, "post", f"{plan['base']}/sessions/{session.pk}/cancel", {"reason": "Ziek"}, headers
     ).json()
     assert body["status"] == SessionStatus.CANCELLED and body["cancel_reason"] == "Ziek"
-    assert Rsvp.objects.filter(session=session).count() == 1
+    # Anna's, and the planner's.
+    assert Rsvp.objects.filter(session=session).count() == 2
     bad = send(
         client, "post", f"{plan['base']}/sessions/{session.pk}/cancel", {"scope": "x"}, headers
     )
@@ -425,6 +427,21 @@ def test_cancel_and_restore(kring, plan, make_client, bearer):
     assert_error(member, 403, "forbidden")
 
 
+def test_a_past_session_cannot_be_cancelled(kring, plan, make_client, bearer):
+    """Cancelling a session that took place is 422 with a plain reason; nothing changes."""
+    session = plan["past"]
+    response = send(
+        make_client(),
+        "post",
+        f"{plan['base']}/sessions/{session.pk}/cancel",
+        {"reason": "Te laat"},
+        bearer(kring.facilitator),
+    )
+    body = assert_error(response, 422, "invalid")
+    assert "already started or taken place" in body["detail"]
+    assert Session.objects.get(pk=session.pk).status == SessionStatus.SCHEDULED
+
+
 # --- RSVP -----------------------------------------------------------------------------------
 
 
@@ -435,6 +452,8 @@ def test_rsvp_waiting_list_through_the_api(kring, plan, make_client, bearer, mak
     path = f"{plan['base']}/sessions/{session.pk}/rsvp"
     carla = make_member(kring.community, full_name="Carla Member").user
     client = make_client()
+    # Fenna planned it (so she was coming); she gives her place up.
+    services.rsvp_set(session=session, user=kring.facilitator, response="no")
 
     def rsvp(user, response, note=""):
         return send(client, "put", path, {"response": response, "note": note}, bearer(user))
@@ -488,7 +507,7 @@ def test_rsvp_bad_input_and_closed_sessions(kring, plan, make_client, bearer):
         client, "put", f"{base}/sessions/{plan['upcoming'].pk}/rsvp", {"response": "yes"}, headers
     )
     assert_error(cancelled, 403, "forbidden")
-    assert not Rsvp.objects.exists()
+    assert not Rsvp.objects.filter(user=kring.anna).exists()
 
 
 # --- Attendance -----------------------------------------------------------------------------

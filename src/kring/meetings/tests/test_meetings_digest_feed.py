@@ -16,10 +16,10 @@ DAY = timedelta(days=1)
 WEEK = timedelta(days=7)
 
 
-def section(user, community_ids, *, period, now=None):
+def section(user, community_ids, *, period, now=None, key="sessions"):
     now = now or timezone.now()
     filled = digest.build(user=user, community_ids=community_ids, since=now - period, until=now)
-    return next((s for s in filled if s.key == "sessions"), None)
+    return next((s for s in filled if s.key == key), None)
 
 
 def test_weekly_digest_lists_the_next_two_weeks(kring, make_session):
@@ -41,20 +41,24 @@ def test_weekly_digest_lists_the_next_two_weeks(kring, make_session):
     assert first.url == soon.get_absolute_url()
     assert first.community == "Zorg thuis"
     assert "Buurthuis De Spreeuw" in first.meta
-    assert "1 coming" in first.meta
+    # Anna, and Fenna who planned it.
+    assert "2 coming" in first.meta
     assert "you are coming" in first.meta
     assert "you" not in filled.entries[1].meta
 
 
 def test_daily_digest_lists_soon_and_newly_planned_sessions(kring, make_session):
-    """A daily digest has what is coming in the next two days and what was planned since the
-    last digest, not every session of the next two weeks day after day."""
+    """A daily digest has what is coming in the next two days, and (in its own section) what
+    was planned since the last digest, not every session of the next two weeks day after day."""
     now = timezone.now()
     make_session(starts_at=now + DAY, title="Morgen", at=now - 10 * DAY)
     make_session(starts_at=now + 9 * DAY, title="Lang bekend", at=now - 10 * DAY)
     make_session(starts_at=now + 8 * DAY, title="Net gepland", at=now - timedelta(hours=2))
     filled = section(kring.anna, [kring.community.pk], period=DAY, now=now)
-    assert [e.title for e in filled.entries] == ["Morgen", "Net gepland"]
+    assert [e.title for e in filled.entries] == ["Morgen"]
+    new = section(kring.anna, [kring.community.pk], period=DAY, now=now, key="new_sessions")
+    assert new.title == "New sessions planned"
+    assert [e.title for e in new.entries] == ["Net gepland"]
 
 
 def test_digest_only_has_the_readers_communities(kring, make_session, make_community, make_user):
@@ -63,7 +67,8 @@ def test_digest_only_has_the_readers_communities(kring, make_session, make_commu
     other = make_community(by=olga, name="Elders")
     make_session(community=other, by=olga, starts_at=timezone.now() + DAY, title="Elders")
     assert section(kring.anna, [kring.community.pk], period=WEEK) is None
-    make_session(starts_at=timezone.now() + DAY, title="Hier")
+    # Planned long ago: it is under "Upcoming", not under "New sessions planned".
+    make_session(starts_at=timezone.now() + DAY, title="Hier", at=timezone.now() - 3 * WEEK)
     filled = section(kring.anna, [kring.community.pk], period=WEEK)
     assert [e.title for e in filled.entries] == ["Hier"]
 
@@ -150,7 +155,8 @@ def test_next_session_panel_on_the_community_page(kring, make_session, make_clie
     assert "Next session" in html
     assert "&lt;i&gt;Volgende&lt;/i&gt; keer" in html
     assert "<i>Volgende</i>" not in html
-    assert "1 coming" in html
+    # Bram, and Fenna who planned it.
+    assert "2 coming" in html
     assert f"{upcoming.get_absolute_url()}#rsvp" in html
     assert "Are you coming?" in html
     assert "Afgelast" not in html.split("Next session", 1)[1].split("</section>", 1)[0]
@@ -179,3 +185,29 @@ def test_outsider_sees_no_panel_or_feed(kring, make_session, make_client):
     make_session(starts_at=timezone.now() + 2 * DAY, title="Geheim overleg")
     response = make_client(kring.outsider).get(kring.community.get_absolute_url())
     assert "Geheim overleg" not in response.text
+
+
+def test_new_sessions_section_has_one_entry_per_series(kring, make_series, make_session):
+    """A series planned in the period is one entry (how many, the first), a single session
+    another; older plans are left out, and the planner's own plans are not news to them."""
+    now = timezone.now()
+    planned = make_series(
+        first_start=now + 3 * DAY,
+        rule="FREQ=WEEKLY;INTERVAL=6;COUNT=5",
+        title="Leerkring",
+        at=now - timedelta(hours=5),
+    )
+    make_session(starts_at=now + 2 * DAY, title="Extra avond", at=now - timedelta(hours=1))
+    make_session(starts_at=now + 4 * DAY, title="Al lang bekend", at=now - 30 * DAY)
+    filled = section(kring.bram, [kring.community.pk], period=WEEK, now=now, key="new_sessions")
+    assert [e.title for e in filled.entries] == ["Extra avond", "Leerkring"]
+    single, series = filled.entries
+    assert "planned by Fenna Facilitator" in single.meta
+    assert "Buurthuis De Spreeuw" in single.meta
+    assert series.meta.startswith("5 sessions, the first on ")
+    assert series.url == planned.sessions.order_by("starts_at").first().get_absolute_url()
+    own = section(kring.facilitator, [kring.community.pk], period=WEEK, now=now, key="new_sessions")
+    assert own is None
+    upcoming = section(kring.bram, [kring.community.pk], period=WEEK, now=now)
+    assert "Extra avond" not in [e.title for e in upcoming.entries]
+    assert "Al lang bekend" in [e.title for e in upcoming.entries]

@@ -125,8 +125,9 @@ def test_bad_rule_saves_nothing(make_series):
 
 
 def test_waiting_list(kring, make_session):
-    """With one place, the second yes waits; when the first says no, the second gets the place."""
-    session = make_session(capacity=1)
+    """With two places (one the planner's), the second yes waits; when the first says no,
+    the second gets the place."""
+    session = make_session(capacity=2)
     first = services.rsvp_set(session=session, user=kring.anna, response="yes")
     second = services.rsvp_set(session=session, user=kring.bram, response="yes")
     assert not first.waitlisted and second.waitlisted

@@ -199,7 +199,8 @@ def test_post_permissions(view, who, status, people, series, kring, make_client)
     response = make_client(people[who]).post(url(view, session), {"response": "yes"})
     assert response.status_code == status
     if view == "session-rsvp":
-        assert Rsvp.objects.filter(session=session).exists() == (status == 302)
+        answered = Rsvp.objects.filter(session=session, user=people[who]).exists()
+        assert answered == (status == 302)
     if view == "session-restore":
         session.refresh_from_db()
         assert (session.status == SessionStatus.SCHEDULED) == (status == 302)
@@ -419,12 +420,13 @@ def test_bad_update_saves_nothing(series, kring, make_client):
 
 def test_raising_the_places_admits_the_waiting_list(make_session, kring, make_client):
     """More places through the edit form give the first person waiting a place."""
-    session = make_session(capacity=1)
+    # Two places: Fenna, who planned it, holds one.
+    session = make_session(capacity=2)
     services.rsvp_set(session=session, user=kring.anna, response="yes")
     services.rsvp_set(session=session, user=kring.bram, response="yes")
     assert Rsvp.objects.get(session=session, user=kring.bram).waitlisted
     client = make_client(kring.facilitator)
-    response = client.post(url("session-update", session), update_data(session, capacity="2"))
+    response = client.post(url("session-update", session), update_data(session, capacity="3"))
     assert response.status_code == 302
     assert not Rsvp.objects.get(session=session, user=kring.bram).waitlisted
 
@@ -481,8 +483,9 @@ def test_restore_needs_post(series, kring, make_client):
 
 
 def test_rsvp_with_htmx_returns_the_box_and_a_waiting_list(make_session, kring, make_client):
-    """Capacity 1: Anna gets the place, Bram's yes waits; when Anna says no, Bram moves up."""
-    session = make_session(capacity=1)
+    """Anna gets the last place, Bram's yes waits; when Anna says no, Bram moves up."""
+    # Two places: Fenna, who planned it, holds one.
+    session = make_session(capacity=2)
     anna, bram = make_client(kring.anna), make_client(kring.bram)
     target = url("session-rsvp", session)
     first = anna.post(target, {"response": "yes", "note": ""}, HTTP_HX_REQUEST="true")
@@ -529,7 +532,7 @@ def test_bad_rsvp_is_refused(data, message, make_session, kring, make_client):
         url("session-rsvp", session), data, HTTP_HX_REQUEST="true"
     )
     assert message in response.content.decode()
-    assert not Rsvp.objects.exists()
+    assert not Rsvp.objects.filter(user=kring.anna).exists()
 
 
 def test_no_rsvp_to_a_cancelled_session(make_session, kring, make_client):
@@ -538,7 +541,7 @@ def test_no_rsvp_to_a_cancelled_session(make_session, kring, make_client):
     services.session_cancel(session=session, by=kring.facilitator)
     response = make_client(kring.anna).post(url("session-rsvp", session), {"response": "yes"})
     assert response.status_code == 403
-    assert not Rsvp.objects.exists()
+    assert not Rsvp.objects.filter(user=kring.anna).exists()
 
 
 def test_rsvp_requires_post(make_session, kring, make_client):
@@ -686,7 +689,8 @@ def test_session_page_shows_who_is_coming_and_materials(
     assert "Anna Member" in page and "Bram Member" in page
     assert perspective.name in page
     assert item.get_absolute_url() in page
-    assert "4 places left" in page
+    # Five places: Fenna (who planned it) and Anna hold two.
+    assert "3 places left" in page
 
 
 def test_materials_from_another_community_are_refused(
@@ -721,7 +725,8 @@ def test_list_shows_upcoming_and_past_with_my_answer(make_session, kring, make_c
     assert [r["session"].title for r in upcoming.context["rows"]] == ["Volgende keer"]
     body = upcoming.content.decode()
     assert "You are coming" in body
-    assert "1 of 10 places taken" in body
+    # Anna, and Fenna who planned it.
+    assert "2 of 10 places taken" in body
     past = client.get(base + "?when=past", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="session-results")
     assert [r["session"].title for r in past.context["rows"]] == ["Vorige keer"]
     assert "<html" not in past.content.decode()

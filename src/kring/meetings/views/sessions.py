@@ -34,7 +34,7 @@ from kring.meetings.forms import (
     SessionUpdateForm,
     attendance_value,
 )
-from kring.meetings.models import AttendanceStatus, Rsvp
+from kring.meetings.models import AttendanceStatus, Rsvp, RsvpResponse
 from kring.meetings.views.learning import learning_context
 
 PAGE_SIZE = 20
@@ -257,6 +257,9 @@ def session_update_view(request, slug: str, pk: int):
 def session_cancel_view(request, slug: str, pk: int):
     session = _session(request, slug, pk)
     permissions.check_plan(request.user, session.community)
+    if permissions.has_started(session):
+        messages.error(request, services.CANCEL_STARTED)
+        return redirect(session)
     form = CancelForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():
         try:
@@ -321,6 +324,7 @@ def _rsvp_context(request, session, groups, form=None) -> dict:
         "waiting_position": position,
         "full": full,
         "can_rsvp": permissions.can_rsvp(request.user, session),
+        "rsvp_choices": RsvpResponse.choices,
         "is_past": session.starts_at < timezone.now(),
         "going": groups["going"],
         "places_left": (
@@ -336,6 +340,7 @@ def session_detail_view(request, slug: str, pk: int):
     groups = selectors.session_rsvps(session=session)
     can_plan = permissions.can_plan(request.user, community)
     learning = learning_context(request, session)
+    is_over = session.ends_at <= timezone.now()
     context = {
         **learning,
         **_frame(request, community),
@@ -352,6 +357,14 @@ def session_detail_view(request, slug: str, pk: int):
         "can_record_attendance": permissions.can_record_attendance(request.user, session),
         "can_reflect": permissions.can_reflect(request.user, session),
         "ics_url": _ics_url(session),
+        "can_cancel": permissions.can_cancel(request.user, session),
+        # A session that is over shows who attended instead of who said they would come.
+        "is_over": is_over,
+        "attendees": (
+            selectors.session_attendees(session=session)
+            if is_over and not session.is_cancelled
+            else []
+        ),
     }
     if can_plan:
         context["materials_form"] = MaterialsForm(
