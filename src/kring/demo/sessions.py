@@ -13,9 +13,12 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from kring.communities.models import Community, Membership, Role
+from kring.conversations.models import Notification
+from kring.demo.conversations import _quiet_history
 from kring.meetings import services
 from kring.meetings.models import AttendanceStatus, Series, Session
 
@@ -161,18 +164,23 @@ def sessions_ensure(*, key: str, community: Community, started: datetime, now: d
     founder = facilitators[0]
     first_day = timezone.localtime(started).date() + timedelta(days=14 + plan.weekday_offset)
     first_start = timezone.make_aware(datetime.combine(first_day, plan.start))
-    series = services.series_create(
-        community=community,
-        by=founder,
-        title=plan.title,
-        first_start=first_start,
-        duration_minutes=120,
-        location=plan.location,
-        agenda=plan.agenda,
-        facilitators=facilitators[:2],
-        capacity=None,
-        at=started + timedelta(days=3),
-    )
+    # Planning tells the members (a notification each); in the demo that is history, so it is
+    # quieted before the e-mail tasks run (after the commit of this block).
+    with transaction.atomic():
+        last = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        series = services.series_create(
+            community=community,
+            by=founder,
+            title=plan.title,
+            first_start=first_start,
+            duration_minutes=120,
+            location=plan.location,
+            agenda=plan.agenda,
+            facilitators=facilitators[:2],
+            capacity=None,
+            at=started + timedelta(days=3),
+        )
+        _quiet_history(after_id=last, now=now)
     sessions = list(Session.objects.filter(series=series).order_by("starts_at"))
     past = [s for s in sessions if s.ends_at < now]
     upcoming = [s for s in sessions if s.starts_at > now]
