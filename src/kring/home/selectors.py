@@ -198,7 +198,8 @@ def inbox(*, user, limit: int = LATEST_SHOWN) -> dict:
         "messages_unread": conversation_selectors.messages_unread_count(user=user),
         "messages": messages,
         "notifications_unread": conversation_selectors.notifications_unread_count(user=user),
-        "notifications": list(
+        # Community notices (a session planned) are described in one batch, not one query each.
+        "notifications": conversation_selectors.notices_attach(
             conversation_selectors.notifications_for(user=user, unread_only=True)[:limit]
         ),
     }
