@@ -5,7 +5,7 @@ admin, at 390 px and 1366 px wide, on the seeded demo. A page fails on:
 - an axe-core violation of impact serious or critical (axe-core from axe-playwright-python);
 - a console error (a CSP violation is one), or a 5xx answer to the page or any sub-request;
 - at 390 px, for the pages that have one (PAGES below), the page's primary action (the element
-  with `data-primary-action`) missing or not within the first 800 px of the page.
+  with `data-primary-action`) missing or starting below the first 800 px of the page.
 
 Pages a role may not see must be refused (403 or 404; an anonymous visitor may instead be sent
 to the login page), never a 5xx; those are only requested, not rendered or screenshotted.
@@ -50,6 +50,8 @@ MANAGERS = {F, P}
 
 PHONE, DESKTOP = 390, 1366
 HEIGHTS = {PHONE: 844, DESKTOP: 768}
+# The primary action starts within the first 800 px: on an 844 px high phone screen at least
+# 44 px of it (a whole touch target) shows before any scrolling.
 PRIMARY_WITHIN_PX = 800
 AXE_IMPACTS = {"serious", "critical"}
 AXE_OPTIONS = {"resultTypes": ["violations"]}
@@ -66,11 +68,20 @@ class PageType:
     primary: frozenset = frozenset()  # roles for whom the page has a primary action
     status: int = 200
     ready: str = ""  # what shows once a page that draws itself from an API call has its answer
+    # Parts axe leaves out (CSS selectors), e.g. a vendored widget's own markup; say why.
+    axe_exclude: tuple = ()
 
 
-def entry(name, path, sees, refused=(), primary=(), status=200, ready="") -> PageType:
+def entry(name, path, sees, refused=(), primary=(), status=200, ready="", axe_exclude=()):
     return PageType(
-        name, path, frozenset(sees), frozenset(refused), frozenset(primary), status, ready
+        name,
+        path,
+        frozenset(sees),
+        frozenset(refused),
+        frozenset(primary),
+        status,
+        ready,
+        tuple(axe_exclude),
     )
 
 
@@ -191,8 +202,9 @@ OVERFLOW_JS = """() => {
 }"""
 
 # axe runs in the background while the other tab works; the result is awaited afterwards.
-AXE_START_JS = """options => {
-  window.kringAxe = axe.run(document, options).catch(error => ({error: String(error)}));
+AXE_START_JS = """([exclude, options]) => {
+  const context = exclude.length ? {exclude: exclude.map(selector => [selector])} : document;
+  window.kringAxe = axe.run(context, options).catch(error => ({error: String(error)}));
 }"""
 AXE_RESULT_JS = "() => window.kringAxe"
 
@@ -343,7 +355,7 @@ class Tour:
                 if step == 0 and self._load(tab, page_type, path, width):
                     shown.add(page_type.name)
                 if page_type.name in shown:
-                    tab.evaluate(AXE_START_JS, AXE_OPTIONS)
+                    tab.evaluate(AXE_START_JS, [list(page_type.axe_exclude), AXE_OPTIONS])
             for tab, (page_type, path) in slots:
                 if page_type.name in shown:
                     self._overflow(tab, page_type, width)
@@ -416,13 +428,13 @@ class Tour:
         if not found["shown"]:
             detail = "no [data-primary-action]" if not found["count"] else "it is hidden"
             self.problem(page_type, width, "primary", detail)
-        elif found["shown"][0]["bottom"] > PRIMARY_WITHIN_PX:
+        elif found["shown"][0]["top"] > PRIMARY_WITHIN_PX:
             first = found["shown"][0]
             self.problem(
                 page_type,
                 width,
                 "primary",
-                f"{first['label']!r} ends at {first['bottom']} px (limit {PRIMARY_WITHIN_PX})",
+                f"{first['label']!r} starts at {first['top']} px (limit {PRIMARY_WITHIN_PX})",
             )
 
     def close(self) -> None:
