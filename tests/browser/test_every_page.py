@@ -470,6 +470,7 @@ def test_every_page_type_for_every_role_and_width(browser, live_server, places, 
     names = _selected(list(pages), "KRING_PAGES")
     roles = _selected(ROLES, "KRING_ROLES")
     widths = [int(w) for w in _selected([str(PHONE), str(DESKTOP)], "KRING_WIDTHS")]
+    assert names and roles and widths, "KRING_PAGES, KRING_ROLES or KRING_WIDTHS match nothing"
     problems: list[dict] = []
     for role in roles:
         tour = Tour(
