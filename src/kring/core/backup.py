@@ -183,6 +183,9 @@ def _run(args: list[str], env: dict[str, str], what: str) -> None:
 
 def _sqlite_backup(connection, target: Path) -> None:
     """Copy the live database through SQLite's online backup API (one consistent snapshot)."""
+    if connection.in_atomic_block:
+        # The backup would wait forever for the open transaction's lock on its own connection.
+        raise BackupError("A backup cannot run inside a database transaction.")
     connection.ensure_connection()
     destination = sqlite3.connect(target)
     try:

@@ -8,6 +8,7 @@ test creates and drops itself; on SQLite into a new file under the test's own te
 import hashlib
 import json
 import os
+import shutil
 import urllib.parse
 import uuid
 from pathlib import Path
@@ -21,7 +22,9 @@ from django.db.utils import load_backend
 
 from kring.core import backup
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Backups read committed data only (SQLite's backup waits for an open transaction to end),
+# so the tests that make one commit their data.
+needs_committed_data = pytest.mark.django_db(transaction=True)
 
 
 def files_with_checksums(folder: Path) -> dict[str, str]:
@@ -134,6 +137,7 @@ def assert_nothing_restored(target) -> None:
     assert table_names(target.name) == []
 
 
+@needs_committed_data
 def test_round_trip_keeps_every_row_and_every_file(live, made_backup, target):
     """A restore of a backup has the same rows in every table and the same files."""
     manifest = json.loads((made_backup / "manifest.json").read_text())
@@ -161,6 +165,7 @@ def test_round_trip_keeps_every_row_and_every_file(live, made_backup, target):
     assert restored_key == (live.data_dir / "secret_key").read_text()
 
 
+@pytest.mark.django_db
 def test_backup_refuses_a_folder_that_is_not_empty(live, tmp_path):
     """A backup goes only into a new or empty folder; a used one is left alone."""
     folder = tmp_path / "used"
@@ -171,6 +176,7 @@ def test_backup_refuses_a_folder_that_is_not_empty(live, tmp_path):
     assert [p.name for p in folder.iterdir()] == ["keep.txt"]
 
 
+@needs_committed_data
 def test_restore_refuses_a_database_with_tables(made_backup, live):
     """Restoring into Kring's own database, which has tables, is refused; nothing changes."""
     media_before = files_with_checksums(live.media_root)
@@ -179,6 +185,7 @@ def test_restore_refuses_a_database_with_tables(made_backup, live):
     assert files_with_checksums(live.media_root) == media_before
 
 
+@needs_committed_data
 def test_restore_refuses_a_media_folder_with_files(made_backup, target):
     """A target media folder with a file in it is refused before the database is touched."""
     (target.data_dir / "media").mkdir(parents=True)
@@ -220,57 +227,58 @@ def _break_the_manifest(source: Path) -> None:
     (source / "manifest.json").write_text('{"format": "kring-backup", "format_version": 1, "fi')
 
 
-@pytest.mark.parametrize(
-    ("damage", "message"),
-    [
-        (_flip_a_media_byte, "checksum"),
-        (_flip_a_database_byte, "checksum"),
-        (_remove_a_media_file, "missing"),
-        (_append_to_the_database, "bytes"),
-        (_remove_the_manifest, "no manifest.json"),
-        (_break_the_manifest, "not valid JSON"),
-    ],
-)
-def test_restore_refuses_a_damaged_backup_before_writing_anything(
-    made_backup, target, damage, message
-):
+DAMAGES = [
+    (_flip_a_media_byte, "checksum"),
+    (_flip_a_database_byte, "checksum"),
+    (_remove_a_media_file, "missing"),
+    (_append_to_the_database, "bytes"),
+    (_remove_the_manifest, "no manifest.json"),
+    (_break_the_manifest, "not valid JSON"),
+]
+
+
+@needs_committed_data
+def test_restore_refuses_a_damaged_backup_before_writing_anything(made_backup, target, tmp_path):
     """A tampered or incomplete backup is refused, and nothing is written to the target."""
-    damage(made_backup)
-    with pytest.raises(CommandError, match=message):
-        restore(made_backup, target)
-    assert_nothing_restored(target)
+    for damage, message in DAMAGES:
+        copy = tmp_path / f"damaged-{damage.__name__}"
+        shutil.copytree(made_backup, copy, symlinks=True)
+        damage(copy)
+        with pytest.raises(CommandError, match=message):
+            restore(copy, target)
+        assert_nothing_restored(target)
 
 
-@pytest.mark.parametrize(
-    "hostile",
-    [
-        "../../etc/passwd",
-        "media/../../../escaped.txt",
-        "/etc/passwd",
-        "media/./notes/x.txt",
-        "media\\..\\..\\escaped.txt",
-        "media/",
-        "manifest.json",
-        "settings.py",
-    ],
-)
-def test_restore_refuses_paths_that_lead_out_of_the_backup(made_backup, target, tmp_path, hostile):
+HOSTILE_PATHS = [
+    "../../etc/passwd",
+    "media/../../../escaped.txt",
+    "/etc/passwd",
+    "media/./notes/x.txt",
+    "media\\..\\..\\escaped.txt",
+    "media/",
+    "manifest.json",
+    "settings.py",
+]
+
+
+@needs_committed_data
+def test_restore_refuses_paths_that_lead_out_of_the_backup(made_backup, target, tmp_path):
     """A manifest naming a path outside the backup or target is refused; no file is written."""
     content = b"root:x:0:0:root:/root:/bin/bash\n"
+    entry = {"size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+    for hostile in HOSTILE_PATHS:
+        copy = tmp_path / "hostile" / hashlib.sha256(hostile.encode()).hexdigest()[:12]
+        shutil.copytree(made_backup, copy, symlinks=True)
+        added = {"path": hostile, **entry}
+        edit_manifest(copy, lambda manifest, added=added: manifest["files"].append(added))
+        before = files_with_checksums(tmp_path)
+        with pytest.raises(CommandError, match="unsafe path|does not have"):
+            restore(copy, target)
+        assert files_with_checksums(tmp_path) == before, hostile
+        assert_nothing_restored(target)
 
-    def add(manifest):
-        manifest["files"].append(
-            {"path": hostile, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
-        )
 
-    edit_manifest(made_backup, add)
-    before = files_with_checksums(tmp_path)
-    with pytest.raises(CommandError, match="unsafe path|does not have"):
-        restore(made_backup, target)
-    assert files_with_checksums(tmp_path) == before
-    assert_nothing_restored(target)
-
-
+@needs_committed_data
 def test_restore_refuses_a_symlink_in_the_backup(made_backup, target, tmp_path):
     """A media file that is a symlink to somewhere else is refused, even with its checksum."""
     outside = tmp_path / "outside.txt"
@@ -287,6 +295,7 @@ def test_restore_refuses_a_symlink_in_the_backup(made_backup, target, tmp_path):
     assert_nothing_restored(target)
 
 
+@needs_committed_data
 def test_restore_refuses_a_backup_of_the_other_database_vendor(made_backup, target):
     """A SQLite backup is not restored into PostgreSQL, nor the other way round."""
     other = "postgresql" if connection.vendor == "sqlite" else "sqlite"
@@ -317,4 +326,14 @@ def test_backup_without_pg_dump_says_how_to_install_it(monkeypatch, tmp_path):
         backup.backup_create(
             target=tmp_path / "backup", connection=postgres, media_root=tmp_path, progress=False
         )
+    assert not (tmp_path / "backup").exists()
+
+
+@pytest.mark.django_db
+def test_sqlite_backup_inside_a_transaction_is_refused_instead_of_waiting(tmp_path):
+    """On SQLite a backup from inside an open transaction stops with a message, not a hang."""
+    if connection.vendor != "sqlite":
+        pytest.skip("pg_dump reads through its own connection")
+    with pytest.raises(CommandError, match="inside a database transaction"):
+        call_command("backup", str(tmp_path / "backup"), "--no-progress", verbosity=0)
     assert not (tmp_path / "backup").exists()
