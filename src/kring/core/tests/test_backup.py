@@ -9,6 +9,8 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
+import threading
 import urllib.parse
 import uuid
 from pathlib import Path
@@ -18,7 +20,7 @@ import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.utils import load_backend
+from django.db.utils import ConnectionHandler, load_backend
 
 from kring.core import backup
 
@@ -337,3 +339,50 @@ def test_sqlite_backup_inside_a_transaction_is_refused_instead_of_waiting(tmp_pa
     with pytest.raises(CommandError, match="inside a database transaction"):
         call_command("backup", str(tmp_path / "backup"), "--no-progress", verbosity=0)
     assert not (tmp_path / "backup").exists()
+
+
+def test_sqlite_backup_while_another_connection_writes_is_consistent(tmp_path, django_db_blocker):
+    """A SQLite backup taken while someone else keeps writing is a sound, complete snapshot."""
+    live_file = tmp_path / "live.sqlite3"
+    setup = sqlite3.connect(live_file)
+    setup.execute("PRAGMA journal_mode=WAL")
+    setup.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+    setup.executemany("INSERT INTO note (body) VALUES (?)", [("x" * 500,)] * 5000)
+    setup.commit()
+    setup.close()
+    stop = threading.Event()
+    written = threading.Event()
+
+    def write() -> None:
+        writer = sqlite3.connect(live_file, timeout=20)
+        while not stop.is_set():
+            writer.execute("INSERT INTO note (body) VALUES (?)", ("during the backup",))
+            writer.commit()
+            written.set()
+        writer.close()
+
+    # A handler of its own: the test's database connections are left alone.
+    wrapper = ConnectionHandler(
+        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(live_file)}}
+    )["default"]
+    thread = threading.Thread(target=write)
+    thread.start()
+    written.wait(20)
+    try:
+        with django_db_blocker.unblock():
+            backup.backup_create(
+                target=tmp_path / "backup",
+                connection=wrapper,
+                media_root=tmp_path / "none",
+                progress=False,
+            )
+    finally:
+        stop.set()
+        thread.join()
+        wrapper.close()
+    copy = sqlite3.connect(tmp_path / "backup" / "database.sqlite3")
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    count = copy.execute("SELECT count(*) FROM note").fetchone()[0]
+    final = sqlite3.connect(live_file).execute("SELECT count(*) FROM note").fetchone()[0]
+    assert 5000 <= count <= final
+    assert copy.execute("SELECT max(id) FROM note").fetchone()[0] == count

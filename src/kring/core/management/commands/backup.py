@@ -56,6 +56,8 @@ class Command(BaseCommand):
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(f"The backup failed and was removed again: {exc}") from None
         files = manifest["files"]
         media = [f for f in files if f["path"].startswith("media/")]
         database = next(f for f in files if f["path"] == manifest["database_file"])

@@ -63,6 +63,11 @@ class Command(BaseCommand):
             )
         except BackupError as exc:
             raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(
+                f"The restore stopped halfway: {exc}\nEmpty the database and the media folder "
+                "before you try again."
+            ) from None
         if not verbosity:
             return
         media = [f for f in manifest["files"] if f["path"].startswith("media/")]
