@@ -82,7 +82,8 @@ def _copy_hashing(src: Path, fd: int, on_bytes: Callable[[int], object]) -> tupl
     """Copy src into the open descriptor fd; return the size and SHA-256 of what was copied."""
     digest = hashlib.sha256()
     size = 0
-    with open(src, "rb") as reader, os.fdopen(fd, "wb") as writer:
+    # fd first, so that it is closed even when src has gone.
+    with os.fdopen(fd, "wb") as writer, open(src, "rb") as reader:
         while chunk := reader.read(CHUNK):
             writer.write(chunk)
             digest.update(chunk)
