@@ -3,8 +3,10 @@ per past session as stacked bars.
 
 Plain strings, every text escaped. No inline styles (the CSP forbids them): colours are SVG
 presentation attributes, so the charts print and work without the stylesheet, and classes let
-kring.css adjust them. Each chart carries role="img", a <title> and a <desc>; every dot and bar
-has its own <title> (a tooltip, and read out by screen readers).
+kring.css adjust them. Each chart carries a role, a <title> and a <desc>; every dot and bar
+has its own <title> (a tooltip, and read out by screen readers). The rhythm chart's dots are
+links, so it is a role="group" (links may not sit inside an image); the attendance chart is an
+image.
 
 Text stays readable: an SVG scales with its viewBox, so the charts are drawn about as wide as a
 phone shows them (320 px) and kring.css caps how wide they grow; 12 units of text are 11 px and
@@ -89,9 +91,11 @@ STATE_LABELS = {
 }
 
 
-def _svg_open(*, width: int, height: int, title_id: str, desc_id: str, css: str) -> str:
+def _svg_open(
+    *, width: int, height: int, title_id: str, desc_id: str, css: str, role: str = "img"
+) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css}" role="{role}" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMidYMid meet" '
         f'aria-labelledby="{title_id} {desc_id}" focusable="false" '
         f'font-family="system-ui, sans-serif">'
@@ -162,6 +166,7 @@ def rhythm_svg(
             title_id=title_id,
             desc_id=desc_id,
             css="chart-rhythm",
+            role="group",
         ),
         f'<title id="{title_id}">{escape(title)}</title>',
         f'<desc id="{desc_id}">{escape(desc)}</desc>',

@@ -551,3 +551,13 @@ def test_list_member_counts(client, cast, bearer, who, visibility):
     items = client.get(BASE, **bearer(cast[who])).json()["items"]
     counts = {item["slug"]: item["member_count"] for item in items}
     assert counts["zorg-thuis"] == 5
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_api_docs_page_has_language_and_kring_stylesheet(client, settings, language):
+    """/api/v1/docs names the page's language, loads Kring's contrast fixes and no deep links."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get("/api/v1/docs").content.decode()
+    assert f'<html lang="{language}">' in html
+    assert "kring/api-docs.css" in html
+    assert '"deepLinking": false' in html

@@ -1,6 +1,7 @@
 """The pages for reflections and action points: who may do what, bad and hostile input, what
 the session page's learning part shows, and query counts that don't grow with the data."""
 
+import re
 from datetime import date, timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -540,6 +541,26 @@ def test_action_point_list_open_done_overdue_and_filter(make_client, kring, poin
     assert "Send the minutes" not in html and "Book the room" not in html
     html = client.get(list_url(kring) + f"?owner={kring.outsider.pk}").content.decode()
     assert "2 open action points" in html
+
+
+def test_action_point_list_primary_action_is_a_point_you_may_tick(make_client, kring, point):
+    """The one primary action is ticking off an open point you may tick, not someone else's."""
+    services.action_point_create(
+        community=kring.community, by=kring.anna, what="Send the minutes", owner=kring.anna
+    )
+    html = make_client(kring.bram).get(list_url(kring)).content.decode()
+    assert html.count("data-primary-action") == 1
+    assert re.search(rf'id="done-{point.pk}"[^>]*data-primary-action', html)
+
+
+def test_action_point_list_primary_action_without_own_point_is_adding_one(
+    make_client, people, kring, point
+):
+    """A member with no open point to tick gets "Add an action point" as the primary action."""
+    html = make_client(people["member"]).get(list_url(kring)).content.decode()
+    assert html.count("data-primary-action") == 1
+    assert re.search(r'<a class="button" href="#add-title" data-primary-action>', html)
+    assert 'id="add-title"' in html
 
 
 def test_my_action_points_across_communities(

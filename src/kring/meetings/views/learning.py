@@ -339,6 +339,11 @@ def action_point_list_view(request, slug: str):
         DONE_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     done.object_list = _mark(list(done.object_list), request.user, today, community)
+    # The page's primary action: ticking off the first open point you may tick; when there is
+    # none, adding an action point (the template links to the form).
+    primary_point = next((p for p in open_points if p.can_update), None)
+    if primary_point is not None:
+        primary_point.is_primary = True
     return render(
         request,
         "meetings/action_point_list.html",
@@ -346,6 +351,7 @@ def action_point_list_view(request, slug: str):
             **_frame(request, community),
             "open_points": open_points,
             "overdue_count": sum(1 for p in open_points if p.is_overdue),
+            "has_primary_point": primary_point is not None,
             "done_page": done,
             "owner": owner,
             "members": members,
