@@ -123,3 +123,122 @@ def test_last_possible_page_is_empty_not_an_error(client, world, path):
     response = send(client, world, "get", path, {"page": 10**13})
     assert response.status_code == 200, response.content
     assert response.json()["items"] == []
+
+
+# --- NUL characters: refused the same way on SQLite and PostgreSQL ----------------------------
+
+
+def nul_cases() -> dict[str, tuple]:
+    return {
+        "thread title": (
+            "post",
+            "/threads",
+            {"kind": "question", "title": "Wie\x00weet", "body": "x"},
+            "title",
+        ),
+        "reply body": ("post", "/threads/{thread}/replies", {"body": "Ja\x00"}, "body"),
+        "attendance status": (
+            "put",
+            "/sessions/{past}/attendance",
+            [{"user_id": 1, "status": "attended\x00"}],
+            "0.status",
+        ),
+        "members q": ("get", "/members", {"q": "An\x00na"}, "q"),
+        "knowledge theme": ("get", "/knowledge", {"theme": "\x00"}, "theme"),
+    }
+
+
+@pytest.mark.parametrize("case", list(nul_cases()))
+def test_nul_characters_in_the_api_answer_422(client, world, case):
+    """A NUL character in a query or body is invalid input (422) on every database; nothing
+    is saved."""
+    from kring.conversations.models import Reply, Thread
+
+    method, path, data, field = nul_cases()[case]
+    path = path.format(thread=world["thread"].pk, past=world["past"].pk)
+    counts = (Thread.objects.count(), Reply.objects.count())
+    body = assert_error(send(client, world, method, path, data), 422, "invalid")
+    assert body["errors"] == {field: ["Null characters are not allowed."]}
+    assert (Thread.objects.count(), Reply.objects.count()) == counts
+
+
+def test_escaped_backslash_zero_is_ordinary_text(client, world):
+    """The text `\\u0000` written out (not a NUL character) is saved as it is."""
+    response = send(
+        client,
+        world,
+        "post",
+        f"/threads/{world['thread'].pk}/replies",
+        {"body": "Type \\u0000 to see"},
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["body"] == "Type \\u0000 to see"
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("member-list", {"q": "An\x00na"}),
+        ("mention-search", {"q": "\x00"}),
+        ("thread-list", {"theme": "a\x00"}),
+    ],
+)
+def test_nul_characters_in_a_web_query_answer_400(make_client, world, name, query):
+    """A NUL character in a page's query string (a search box) answers 400, on every database."""
+    from django.urls import reverse
+
+    url = reverse(name, kwargs={"slug": world["thread"].community.slug})
+    response = make_client(world["facilitator"]).get(url, query)
+    assert response.status_code == 400
+
+
+def test_nul_character_in_a_web_form_is_a_form_error(make_client, world):
+    """A NUL character typed into a form is refused by the form, on every database."""
+    from django.urls import reverse
+
+    from kring.conversations.models import Thread
+
+    url = reverse("thread-create", kwargs={"slug": world["thread"].community.slug})
+    before = Thread.objects.count()
+    response = make_client(world["facilitator"]).post(
+        url, {"kind": "question", "title": "Wie\x00weet het?", "body": "Vraag"}
+    )
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+    assert Thread.objects.count() == before
+
+
+# --- Every answer in the API's format; private answers --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("delete", "/api/v1/communities"), ("put", "/members"), ("post", "/threads/{thread}")],
+)
+def test_method_not_allowed_answers_json(client, world, method, path):
+    """A method a path does not have answers 405 in the API's error format, with Allow."""
+    path = path.format(thread=world["thread"].pk)
+    response = send(client, world, method, path, {})
+    body = assert_error(response, 405, "method_not_allowed")
+    assert method.upper() in body["detail"]
+    assert "GET" in response["Allow"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/communities", "/members", "/threads/{thread}"])
+def test_authenticated_answers_are_private(client, make_client, world, path):
+    """An answer to a token or a logged-in browser is marked Cache-Control: private."""
+    path = path.format(thread=world["thread"].pk)
+    response = send(client, world, "get", path)
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+    url = path if path.startswith("/api/") else world["base"] + path
+    response = make_client(world["facilitator"]).get(url)
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+
+
+def test_unauthenticated_answer_is_not_marked_private(client):
+    """A refused anonymous call is the same for everyone: no private marking needed."""
+    response = client.get("/api/v1/communities")
+    assert_error(response, 401, "unauthenticated")
+    assert "private" not in response.get("Cache-Control", "")
