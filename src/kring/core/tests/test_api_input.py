@@ -242,3 +242,40 @@ def test_unauthenticated_answer_is_not_marked_private(client):
     response = client.get("/api/v1/communities")
     assert_error(response, 401, "unauthenticated")
     assert "private" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/threads/{n}",
+        "/threads/{thread}/replies/{n}/useful",
+        "/sessions/{n}",
+        "/knowledge/{n}",
+        "/api/v1/notifications/{n}/read",
+    ],
+)
+def test_huge_id_in_the_address_is_not_found(client, world, path):
+    """An id beyond 64 bits in the address answers 404 in the API's format, not 500."""
+    method = "post" if path.endswith(("/read", "/useful")) else "get"
+    path = path.format(n=BIG, thread=world["thread"].pk)
+    assert_error(
+        send(client, world, method, path, {} if method == "post" else None), 404, "not_found"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("member-list", {"page": BIG}),
+        ("thread-list", {"page": BIG}),
+        ("item-list", {"page": BIG}),
+        ("session-list", {"page": BIG}),
+        ("action-point-list", {"page": BIG, "owner": BIG}),
+    ],
+)
+def test_huge_integers_on_web_pages_are_harmless(make_client, world, name, query):
+    """A page number or id beyond 64 bits in a page's query string shows a normal page."""
+    from django.urls import reverse
+
+    url = reverse(name, kwargs={"slug": world["thread"].community.slug})
+    assert make_client(world["facilitator"]).get(url, query).status_code == 200
