@@ -19,6 +19,8 @@ JUST_OVER = 2**63  # one past the largest 64-bit integer
 
 @pytest.fixture
 def world(make_community, make_member, make_user, bearer):
+    """A community with facilitator Fenna (and her token), member Anna, a past session and
+    Anna's question."""
     facilitator = make_user(full_name="Fenna Facilitator", language="en")
     community = make_community(by=facilitator, name="Zorg thuis")
     anna = make_member(community, full_name="Anna Member", language="en").user
