@@ -4,11 +4,12 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kring.communities import permissions, selectors, services
 from kring.communities.models import Community, Membership
 from kring.communities.schemas import CommunityIn, CommunityOut, MemberAdded, MemberIn, MemberOut
+from kring.core.api_types import PageNumberPagination
 
 router = Router(tags=["communities"])
 

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from kring.accounts.models import User
 from kring.conversations import permissions, selectors, services
@@ -31,6 +31,7 @@ from kring.conversations.schemas import (
     ThreadSummaryOut,
     UsefulOut,
 )
+from kring.core.api_types import LimitOffsetPagination
 from kring.core.markdown import render_markdown
 
 router = Router(tags=["conversations"])

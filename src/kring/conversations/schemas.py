@@ -5,6 +5,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from kring.core.api_types import Id
+
 
 class PersonRef(Schema):
     id: int
@@ -28,7 +30,7 @@ class ThreadPatch(Schema):
 
 class ReplyIn(Schema):
     body: str = Field(..., max_length=100_000)
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class ReplyPatch(Schema):
@@ -36,7 +38,7 @@ class ReplyPatch(Schema):
 
 
 class AcceptIn(Schema):
-    reply_id: int
+    reply_id: Id
 
 
 class ThreadSummaryOut(Schema):

@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kring.accounts.models import User
 from kring.communities.selectors import community_get_inside
+from kring.core.api_types import Id, PageNumberPagination
 from kring.core.markdown import render_markdown
 from kring.knowledge import selectors, services
 from kring.knowledge.documents import KIND_FILTERS, SEARCH_MAX_LIMIT, search_document
@@ -189,7 +190,7 @@ def item_list(
     slug: str,
     kind: str = "",
     theme: str = "",
-    author: int | None = None,
+    author: Id | None = None,
     perspective: str = "",
     period: str = "",
     featured: str = "",

@@ -18,10 +18,11 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from kring.accounts.models import User
 from kring.communities.models import Community
+from kring.core.api_types import PageNumberPagination
 from kring.core.markdown import render_markdown
 from kring.meetings import permissions, recurrence, selectors, services
 from kring.meetings.models import (

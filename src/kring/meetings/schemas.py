@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from kring.core.api_types import DbInt, Id
+
 
 class PersonRef(Schema):
     id: int
@@ -23,9 +25,9 @@ class SessionIn(Schema):
     starts_at: datetime
     ends_at: datetime
     timezone: str = Field("Europe/Amsterdam", max_length=64)
-    capacity: int | None = None
+    capacity: DbInt | None = None
     is_reflection: bool = False
-    facilitator_ids: list[int] | None = Field(None, max_length=50)
+    facilitator_ids: list[Id] | None = Field(None, max_length=50)
 
 
 class SeriesIn(Schema):
@@ -39,16 +41,16 @@ class SeriesIn(Schema):
     location: str = Field("", max_length=1000)
     video_url: str = Field("", max_length=2000)
     first_start: datetime
-    duration_minutes: int = 120
+    duration_minutes: DbInt = 120
     timezone: str = Field("Europe/Amsterdam", max_length=64)
-    capacity: int | None = None
+    capacity: DbInt | None = None
     is_reflection: bool = False
-    facilitator_ids: list[int] | None = Field(None, max_length=50)
-    every_weeks: int | None = None
-    monthly_nth: int | None = None
+    facilitator_ids: list[Id] | None = Field(None, max_length=50)
+    every_weeks: DbInt | None = None
+    monthly_nth: DbInt | None = None
     monthly_weekday: str | None = Field(None, max_length=2)
     until: date | None = None
-    count: int | None = None
+    count: DbInt | None = None
 
 
 class SessionPatch(Schema):
@@ -63,9 +65,9 @@ class SessionPatch(Schema):
     video_url: str | None = Field(None, max_length=2000)
     starts_at: datetime | None = None
     ends_at: datetime | None = None
-    capacity: int | None = None
+    capacity: DbInt | None = None
     is_reflection: bool | None = None
-    facilitator_ids: list[int] | None = Field(None, max_length=50)
+    facilitator_ids: list[Id] | None = Field(None, max_length=50)
 
 
 class CancelIn(Schema):
@@ -148,7 +150,7 @@ class RsvpsOut(Schema):
 
 
 class AttendanceIn(Schema):
-    user_id: int
+    user_id: Id
     # attended, absent or excused; null removes the registration.
     status: str | None = Field(..., max_length=20)
 
@@ -161,16 +163,16 @@ class AttendanceRowOut(Schema):
 
 class ActionPointIn(Schema):
     what: str = Field(..., max_length=1000)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     due_date: date | None = None
-    session_id: int | None = None
+    session_id: Id | None = None
 
 
 class ActionPointPatch(Schema):
     """Only the fields sent change; `owner_id` or `due_date` null clears it."""
 
     what: str | None = Field(None, max_length=1000)
-    owner_id: int | None = None
+    owner_id: Id | None = None
     due_date: date | None = None
 
 
