@@ -2,6 +2,7 @@
 through gettext."""
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
@@ -13,7 +14,7 @@ def test_admin_index_titles_are_translated(make_client, make_admin, language):
     """The admin index shows Kring's title and the task app's names in the chosen language,
     never Django's or the package's stock English."""
     client = make_client(make_admin())
-    client.cookies["django_language"] = language
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     content = client.get("/admin/").content.decode()
     with translation.override(language):
         expected = [
