@@ -15,8 +15,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import formats, timezone
 from django.utils.timesince import timesince
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 # Up to a week ago a relative time reads more easily than a date.
 RELATIVE_DAYS = 7
@@ -30,10 +30,24 @@ def _local(value):
     return value
 
 
+def short_date(value, fmt: str = "j M") -> str:
+    """A date in a chart's few characters ("12 okt", "mrt 2026"). Django's "M" capitalises
+    the month; Dutch writes months in lowercase, so there it becomes "b"."""
+    if (get_language() or "").startswith("nl"):
+        fmt = fmt.replace("M", "b")
+    return formats.date_format(value, fmt)
+
+
 def long_date(value, weekday: bool = False) -> str:
-    """17 oktober 2026 (or with the weekday in front)."""
+    """17 oktober 2026 (or with the weekday in front). Takes an ISO date string too, as the
+    insights documents store dates."""
     if value in (None, ""):
         return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
     value = _local(value)
     return formats.date_format(value, "l j F Y" if weekday else "DATE_FORMAT")
 

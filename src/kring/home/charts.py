@@ -4,10 +4,12 @@ Text stays readable on a phone: the viewBox is barely wider than the narrowest w
 chart is shown at (NARROWEST_PX, inside a card at 390 px), so the font size in SVG units
 is never scaled below MIN_TEXT_PX. tests/test_charts.py holds it to that."""
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from kring.core.dates import short_date
 
 WIDTH = 360
 HEIGHT = 210
@@ -26,7 +28,7 @@ COLOUR_GRID = "#d9d4cb"
 
 
 def _week_label(start) -> str:
-    return date_format(start, "j M")
+    return short_date(start, "j M")
 
 
 def weekly_activity_svg(weeks, *, chart_id: str = "platform-activity") -> SafeString:

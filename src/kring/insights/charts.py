@@ -31,6 +31,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kring.core.dates import short_date
+
 MAX_NODES = 400
 LAYOUT_SEED = 20240601
 LAYOUT_ITERATIONS = 500
@@ -711,7 +713,7 @@ def _month(key: str) -> date:
 
 
 def month_label(key: str, fmt: str = "M Y") -> str:
-    return formats.date_format(_month(key), fmt)
+    return short_date(_month(key), fmt)
 
 
 def trend_svg(

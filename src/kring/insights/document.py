@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kring.accounts.models import Perspective
+from kring.core.dates import long_date
 from kring.insights.models import Suggestion, SuggestionStatus
 
 
@@ -38,7 +39,7 @@ def signal_reason(signal: dict) -> str:
     if kind in ("drifting", "core_silent") and rule == "pace":
         text = _pace_text(p)
         if p.get("last_active"):
-            text += _("; last active on %(date)s") % {"date": p["last_active"]}
+            text += _("; last active on %(date)s") % {"date": long_date(p["last_active"])}
         if kind == "core_silent":
             text = _("Core group: %(text)s") % {"text": text}
         return text

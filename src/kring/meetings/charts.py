@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kring.core.dates import short_date
 from kring.meetings import recurrence
 
 # Colours meet 3:1 contrast against white (WCAG 1.4.11 for graphics).
@@ -186,7 +187,7 @@ def rhythm_svg(
             parts.append(
                 f'<text class="chart-label" x="{x}" y="{axis_y + 22}" font-size="{TEXT_SIZE}" '
                 f'fill="{COLOUR_AXIS}" aria-hidden="true">'
-                f"{escape(formats.date_format(month, 'M'))}</text>"
+                f"{escape(short_date(month, 'M'))}</text>"
             )
             if month.year != labelled_year:
                 labelled_year = month.year
@@ -307,7 +308,7 @@ def attendance_svg(sessions, *, chart_id: str = "attendance") -> SafeString:
                 f'height="2" fill="{COLOUR_AXIS}"/>'
             )
         if (last - n) % label_every == 0:
-            day = formats.date_format(_local(session.starts_at, session.timezone), "j M")
+            day = short_date(_local(session.starts_at, session.timezone), "j M")
             anchor = "end" if n == last and label_every > 1 else "middle"
             label_x = round(x + bar_width if anchor == "end" else x + bar_width / 2, 1)
             parts.append(

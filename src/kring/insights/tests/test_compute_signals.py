@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from kring.communities.models import Role
+from kring.core.dates import long_date
 from kring.core.models import Verb
 from kring.insights.compute import compute
 from kring.insights.document import render
@@ -83,7 +84,8 @@ def test_member_planted_to_drift_is_found_with_reason_and_rule(history):
     last = timezone.localtime(days_ago(40, history.now)).date().isoformat()
     assert signal["since"] == last
     assert signal["reason"] == (
-        f"1 activity in the last 6 weeks, against 18 in the 18 weeks before; last active on {last}"
+        "1 activity in the last 6 weeks, against 18 in the 18 weeks before; last active on "
+        + long_date(last)
     )
 
 

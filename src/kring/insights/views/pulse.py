@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kring.communities.header import header_context
 from kring.communities.models import Community
+from kring.core.dates import short_date
 from kring.core.forms import apply_service_errors
 from kring.insights import permissions
 from kring.insights import pulse as pulses
@@ -125,7 +126,7 @@ def trend_svg(points: list[dict], *, chart_id: str = "pulse-trend") -> SafeStrin
 
 
 def _pulse_day(pulse, fmt: str = "j F Y") -> str:
-    return formats.date_format(timezone.localtime(pulse.opened_at), fmt)
+    return short_date(timezone.localtime(pulse.opened_at), fmt)
 
 
 @login_required
