@@ -118,12 +118,13 @@ class MentionsMixin:
         text = self.cleaned_data.get("body") or ""
         if self.community is None or "@" not in text:
             return text
+        chosen = mention_text.parse_ids(self["body"].field.widget.posted_ids)
         people = selectors.mention_people(
-            community=self.community,
-            ids=mention_text.parse_ids(self["body"].field.widget.posted_ids),
-            names=mention_text.typed_names(text),
+            community=self.community, ids=chosen, names=mention_text.typed_names(text)
         )
-        return mention_text.as_stored(text, people=people, initial=self.initial.get("body", ""))
+        return mention_text.as_stored(
+            text, people=people, initial=self.initial.get("body", ""), chosen=chosen
+        )
 
 
 class ThreadForm(MentionsMixin, AttachmentsMixin, forms.Form):

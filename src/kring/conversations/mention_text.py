@@ -40,11 +40,6 @@ def parse_ids(raw) -> list[int]:
     return ids[:MAX_IDS]
 
 
-def _known_labels(initial: str) -> dict[str, int]:
-    """The mentions already in the text before editing, by their label."""
-    return {label(name): int(pk) for name, pk in MENTION_RE.findall(initial or "")}
-
-
 def typed_names(text: str) -> set[str]:
     """Every run of one to five words after an "@", as candidates for a member's name."""
     names = set()
@@ -55,20 +50,46 @@ def typed_names(text: str) -> set[str]:
     return names
 
 
-def as_stored(text: str, *, people: dict[int, str], initial: str = "") -> str:
+def as_stored(
+    text: str, *, people: dict[int, str], initial: str = "", chosen: list[int] | None = None
+) -> str:
     """``@Name`` written back as a stored mention, for the people given (id to full name, all
     members of the community) and the mentions that were already in the text. The longest
-    name wins, so "@Anna de Vries" is not taken for "@Anna"."""
-    by_label: dict[str, int] = {}
+    name wins, so "@Anna de Vries" is not taken for "@Anna".
+
+    One name can belong to several people. Each name keeps a queue of ids, handed out in the
+    order the name appears in the text: first the people the text already mentioned (so an
+    edit never moves a mention to a namesake who joined later), then the people chosen in
+    the writing box in the order they were chosen, then a member found by name alone."""
+    queues: dict[str, list[int]] = {}
+
+    def add(name: str, pk: int) -> None:
+        queue = queues.setdefault(label(name), [])
+        if pk not in queue:
+            queue.append(pk)
+
+    for name, pk in MENTION_RE.findall(initial or ""):
+        add(name, int(pk))
+    for pk in chosen or []:
+        if pk in people:
+            add(people[pk], pk)
     for pk, name in people.items():
-        by_label.setdefault(label(name), pk)
-    for name, pk in _known_labels(initial).items():
-        by_label.setdefault(name, pk)
-    if not by_label or "@" not in (text or ""):
+        add(name, pk)
+    queues.pop("", None)
+    if not queues or "@" not in (text or ""):
         return text or ""
-    names = sorted(by_label, key=len, reverse=True)
+    names = sorted(queues, key=len, reverse=True)
     pattern = re.compile(
-        r"(?:^|(?<=[\s(]))@(" + "|".join(re.escape(n) for n in names if n) + r")(?![\w\[])",
+        r"(?:^|(?<=[\s(]))@(" + "|".join(re.escape(n) for n in names) + r")(?![\w\[])",
         re.MULTILINE,
     )
-    return pattern.sub(lambda m: f"@[{m.group(1)}](/people/{by_label[m.group(1)]}/)", text)
+    handed: dict[str, int] = {}
+
+    def stored(match: re.Match) -> str:
+        name = match.group(1)
+        queue = queues[name]
+        turn = handed.get(name, 0)
+        handed[name] = turn + 1
+        return f"@[{name}](/people/{queue[min(turn, len(queue) - 1)]}/)"
+
+    return pattern.sub(stored, text)

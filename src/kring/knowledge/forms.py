@@ -252,8 +252,13 @@ class ItemForm(forms.Form):
         if kind == Kind.LESSON_LEARNED:
             sections = {key: data.get(key, "") for key, _label in LESSON_SECTIONS}
         elif kind == Kind.PRACTICE_STORY and not self.story_plain:
-            # Switched to a story from another kind with only the one text filled in: keep it.
-            body = story_body(data) or body
+            # Switched to a story from another kind: the one text that was there stays, in
+            # front of the parts (a text made of story parts is the old version: replaced).
+            story = story_body(data)
+            if story and (body or "").strip() and story_parts(body) is None:
+                body = f"{body.strip()}\n\n{story}"
+            else:
+                body = story or body
         return {
             "kind": kind,
             "title": data["title"],

@@ -155,3 +155,45 @@ def test_a_reply_error_keeps_the_text_and_the_people(circle, make_thread, make_c
     assert body in html
     assert f'name="body_mentions" value="{circle.answerer.pk}"' in html
     assert not Reply.objects.exists()
+
+
+def test_an_edit_keeps_a_mention_when_a_namesake_joins_later(
+    circle, make_thread, make_member, make_reply, make_client
+):
+    """Someone mentioned leaves and another member with the same name joins: editing the
+    text keeps the mention on the first person, never moves it to the newcomer."""
+    from kring.communities.models import Membership
+
+    first = make_member(circle.community, full_name="Sam Smit").user
+    reply = make_reply(make_thread(), body=f"Thanks {stored(first)}!")
+    Membership.objects.filter(user=first, community=circle.community).delete()
+    make_member(circle.community, full_name="Sam Smit")
+    make_client(reply.author).post(
+        edit_url(reply),
+        {"body": "Thanks @Sam Smit! (typo fixed)", "body_mentions": str(first.pk)},
+    )
+    reply.refresh_from_db()
+    assert reply.body == f"Thanks {stored(first)}! (typo fixed)"
+
+
+def test_two_people_with_one_name_stay_two_mentions(
+    circle, make_thread, make_member, make_reply, make_client
+):
+    """Two members share a name and both are mentioned: after an edit each mention still
+    points at its own person, in the order they stand in the text."""
+    a = make_member(circle.community, full_name="Sam Smit").user
+    b = make_member(circle.community, full_name="Sam Smit").user
+    reply = make_reply(make_thread(), body=f"{stored(b)} and {stored(a)}")
+    make_client(reply.author).post(
+        edit_url(reply), {"body": "@Sam Smit and @Sam Smit.", "body_mentions": f"{b.pk} {a.pk}"}
+    )
+    reply.refresh_from_db()
+    assert reply.body == f"{stored(b)} and {stored(a)}."
+
+
+def test_twins_chosen_in_a_new_text_are_mentioned_in_the_order_chosen():
+    """In a new text, people chosen from the list get the mentions in the order chosen."""
+    text = mention_text.as_stored(
+        "@Sam Smit, @Sam Smit", people={6: "Sam Smit", 7: "Sam Smit"}, chosen=[7, 6]
+    )
+    assert text == "@[Sam Smit](/people/7/), @[Sam Smit](/people/6/)"

@@ -345,6 +345,8 @@ def test_decide_bad_input_changes_nothing(one, make_client, data):
     url = _url(one["community"], "insights-suggestion", pk=suggestion.pk)
     assert client.post(url, data).status_code == 302
     response = client.post(url, data, **HTMX)
+    # 200, so that htmx swaps the card and the person sees the message.
+    assert response.status_code == 200
     assert 'class="error"' in response.content.decode()
     suggestion.refresh_from_db()
     assert suggestion.status == SuggestionStatus.OPEN

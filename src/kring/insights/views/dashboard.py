@@ -491,8 +491,8 @@ def suggestion_view(request, slug: str, pk: int):
                 "error": error,
                 "said": "" if error else DECIDED_MESSAGES[form.cleaned_data["status"]],
             },
-            status=422 if error else 200,
         )
+        # 200 even on an error: htmx swaps no 4xx answer, so the card would silently stay.
         return response
     if error:
         messages.error(request, error)

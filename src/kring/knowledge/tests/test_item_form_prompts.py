@@ -175,3 +175,19 @@ def test_a_prefilled_story_text_is_offered_as_one_text(wijk, make_client):
     assert response.context["form"].story_plain
     html = response.content.decode()
     assert "Uit de reflectie." in html and 'name="story_situation"' not in html
+
+
+def test_switching_to_a_story_keeps_the_text_already_written(wijk, make_client):
+    """Text typed in the one box before choosing "practice story" stays, before the parts."""
+    community, member = wijk
+    make_client(member).post(
+        create_url(community),
+        {
+            "kind": Kind.PRACTICE_STORY,
+            "title": "Wissel",
+            "body": "Eerst schreef ik dit.",
+            "story_learned": "Begin klein.",
+        },
+    )
+    body = KnowledgeItem.objects.get(title="Wissel").body
+    assert body.startswith("Eerst schreef ik dit.\n\n## What we learned\n\nBegin klein.")

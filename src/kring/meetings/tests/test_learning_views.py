@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kring.meetings import services
 from kring.meetings.models import ActionPoint, Reflection
@@ -442,9 +442,22 @@ def test_action_point_done_needs_post(make_client, kring, point):
 @pytest.mark.parametrize(("who", "status"), CHANGE_TABLE)
 def test_action_point_delete_access(make_client, people, kring, point, who, status):
     """Only the holder, the maker and facilitators remove an action point."""
-    response = client_for(make_client, people, who).post(point_url("action-point-delete", point))
+    client = client_for(make_client, people, who)
+    assert client.get(point_url("action-point-delete", point)).status_code == status
+    response = client.post(point_url("action-point-delete", point), {"confirm": "yes"})
     assert response.status_code == (302 if status == 200 else status)
     assert ActionPoint.objects.filter(pk=point.pk).exists() is (status != 200)
+
+
+def test_action_point_delete_asks_first(make_client, kring, point):
+    """Opening "Remove…" or posting without the confirmation removes nothing; it asks."""
+    client = make_client(kring.facilitator)
+    with translation.override("en"):
+        asked = client.get(point_url("action-point-delete", point))
+        assert "Remove this action point?" in asked.content.decode()
+        again = client.post(point_url("action-point-delete", point))
+    assert again.status_code == 200
+    assert ActionPoint.objects.filter(pk=point.pk).exists()
 
 
 def test_action_point_change_anonymous_goes_to_login(make_client, point):

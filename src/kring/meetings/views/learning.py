@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kring.accounts.models import User
 from kring.communities.header import header_context
@@ -296,10 +296,22 @@ def action_point_done_view(request, slug: str, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def action_point_delete_view(request, slug: str, pk: int):
+    """Removing asks first: a GET, or a POST without confirm=yes, shows the question."""
     point = _point(request, slug, pk)
     community = point.community
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        permissions.check_update_action_point(request.user, point)
+        return render(
+            request,
+            "meetings/action_point_confirm_delete.html",
+            {
+                **header_context(request, community, "action-points"),
+                "point": point,
+                "next": _next_or(request, _list_url(community)),
+            },
+        )
     services.action_point_delete(point=point, by=request.user)
     messages.success(request, _("The action point has been removed."))
     return redirect(_next_or(request, _list_url(community)))
