@@ -48,3 +48,10 @@ function showCurrentInStrips(root) {
 }
 document.addEventListener("DOMContentLoaded", () => showCurrentInStrips(document));
 document.addEventListener("htmx:afterSettle", (event) => showCurrentInStrips(event.target));
+
+// Long filter lists fold away on a phone, so the results start in the first screen.
+if (window.matchMedia("(max-width: 40rem)").matches) {
+  document.querySelectorAll("details[data-fold-on-phone]").forEach((details) => {
+    details.open = false;
+  });
+}
