@@ -1,7 +1,10 @@
 """What the CSV imports (attendance, activity) share: reading the file as spreadsheets save it,
 reporting bad lines, and a readable name for a person known only by an e-mail address."""
 
+import csv
+import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Lower-case name parts of Dutch surnames ("Anna de Vries"): not capitalised in a name made
@@ -27,13 +30,57 @@ def decode(data: bytes, *, max_bytes: int) -> str:
     if len(data) > max_bytes:
         raise ImportProblem(f"The file is too large (at most {max_bytes // 1024 // 1024} MB).")
     if b"\x00" in data[:65536]:
-        raise ImportProblem("This looks like a binary file, not CSV text.")
+        raise ImportProblem(NOT_TEXT)
     for encoding in ("utf-8-sig", "cp1252"):
         try:
-            return data.decode(encoding)
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if looks_binary(text[:65536]):
+            raise ImportProblem(NOT_TEXT)
+        return text
     raise ImportProblem("The file is not readable as UTF-8 or Windows-1252 text.")
+
+
+NOT_TEXT = "This is not a text (CSV) file: it looks like a binary file. Save it as CSV."
+# Control characters that text files do hold: tab, line ends, form feed, DOS end-of-file.
+TEXT_CONTROLS = frozenset("\t\n\r\x0c\x1a")
+
+
+def looks_binary(sample: str) -> bool:
+    """True when at least 1 in 100 characters is a control character a text never holds
+    (a stray one in a long text is let through)."""
+    controls = sum(
+        1 for ch in sample if (ch < " " and ch not in TEXT_CONTROLS) or "\x7f" <= ch <= "\x9f"
+    )
+    return controls > 0 and controls * 100 >= len(sample)
+
+
+def records(text: str, delim: str) -> Iterator[tuple[int, list[str]]]:
+    """(line, values) for every row of CSV text with Unix line ends; line is where the row
+    starts, also when a quoted value runs over several lines. A quote that is never closed
+    (the rest of the file would become one value) stops it at the line of that quote."""
+    consumed: list[str] = []  # the lines of the row being read
+
+    def lines() -> Iterator[str]:
+        for raw in io.StringIO(text):
+            consumed.append(raw)
+            yield raw
+
+    reader = csv.reader(lines(), delimiter=delim)
+    start = 1
+    try:
+        for values in reader:
+            line, start = start, reader.line_num + 1
+            if len(consumed) > 1 and "".join(consumed).count('"') % 2:
+                raise ImportProblem(
+                    f'Line {line} has a quote (") that is not closed: the rest of the file '
+                    "would be one value. Close the quote or remove it."
+                )
+            consumed.clear()
+            yield line, values
+    except csv.Error as exc:
+        raise ImportProblem(f"Line {start} is not valid CSV: {exc}.") from None
 
 
 def delimiter(first_line: str) -> str:

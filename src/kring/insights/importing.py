@@ -14,8 +14,6 @@ The events are the same rows the application writes itself (docs/insights.md has
 kinds), without a target object: the file does not say which post a reply was on.
 """
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +36,7 @@ from kring.core.csvimport import (
     RowError,
     delimiter,
     name_from_email,
+    records,
 )
 from kring.core.models import ActivityEvent, Verb
 from kring.insights.tasks import snapshot_refresh
@@ -124,39 +123,34 @@ def read_rows(text: str, *, now: datetime | None = None) -> tuple[list[Row], lis
     first_line = next((line for line in text.split("\n", 50) if line.strip()), "")
     if not first_line:
         raise ImportProblem("The file is empty.")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter(first_line))
     check = _Checker(now or timezone.now())
     header: list[str] | None = None
     rows: list[Row] = []
     errors: list[RowError] = []
-    try:
-        for values in reader:
-            if not any(v.strip() for v in values):
-                continue
-            if header is None:
-                header = [v.strip().lower() for v in values]
-                missing = [c for c in COLUMNS if c not in header]
-                if missing:
-                    raise ImportProblem(
-                        "The first row must name the columns: "
-                        f"{','.join(COLUMNS)}; missing: {', '.join(missing)}."
-                    )
-                positions = [header.index(c) for c in COLUMNS]
-                width = max(positions) + 1
-                continue
-            line = reader.line_num
-            if len(values) < width:
-                absent = [c for c, i in zip(COLUMNS, positions, strict=True) if i >= len(values)]
-                errors.append(RowError(line, f"missing column {', '.join(absent)}"))
-                continue
-            actor, target, kind, stamp = (values[i].strip() for i in positions)
-            row, problem = _read_row(check, line, actor.lower(), target.lower(), kind, stamp)
-            if problem:
-                errors.append(RowError(line, problem))
-            else:
-                rows.append(row)
-    except csv.Error as exc:
-        raise ImportProblem(f"Line {reader.line_num} is not valid CSV: {exc}.") from None
+    for line, values in records(text, delimiter(first_line)):
+        if not any(v.strip() for v in values):
+            continue
+        if header is None:
+            header = [v.strip().lower() for v in values]
+            missing = [c for c in COLUMNS if c not in header]
+            if missing:
+                raise ImportProblem(
+                    "The first row must name the columns: "
+                    f"{','.join(COLUMNS)}; missing: {', '.join(missing)}."
+                )
+            positions = [header.index(c) for c in COLUMNS]
+            width = max(positions) + 1
+            continue
+        if len(values) < width:
+            absent = [c for c, i in zip(COLUMNS, positions, strict=True) if i >= len(values)]
+            errors.append(RowError(line, f"missing column {', '.join(absent)}"))
+            continue
+        actor, target, kind, stamp = (values[i].strip() for i in positions)
+        row, problem = _read_row(check, line, actor.lower(), target.lower(), kind, stamp)
+        if problem:
+            errors.append(RowError(line, problem))
+        else:
+            rows.append(row)
     if header is None:
         raise ImportProblem("The file is empty.")
     return rows, errors

@@ -198,3 +198,27 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ImportedDocument(models.Model):
+    """A document `kring import-knowledge` brought into a community, by a key from its
+    content, so that running the import again (or after it was stopped) adds nothing twice.
+
+    Kept when the item is deleted: a deleted import does not come back on the next run."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=80)
+    item = models.ForeignKey(
+        KnowledgeItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "key"], name="importeddocument_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

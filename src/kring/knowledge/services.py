@@ -24,6 +24,7 @@ from kring.knowledge.models import (
     Attachment,
     Comment,
     Featured,
+    ImportedDocument,
     ItemAuthor,
     Kind,
     KnowledgeItem,
@@ -352,6 +353,11 @@ def attachment_delete(*, attachment: Attachment, by: User) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
+def imported_keys(community: Community) -> set[str]:
+    """The import keys of the documents already imported into the community."""
+    return set(ImportedDocument.objects.filter(community=community).values_list("key", flat=True))
+
+
 def items_bulk_create(
     *,
     community: Community,
@@ -364,12 +370,15 @@ def items_bulk_create(
     """Import many items at once, streamed in batches (for imports and generators).
 
     Each document is a dict with kind, title, body and optionally tags, sections, url,
-    created_at. Invalid documents are skipped and reported; each batch is one transaction.
-    Returns (created, problems).
+    created_at and import_key. Invalid documents are skipped and reported; each batch is one
+    transaction. A document whose import_key this community already imported is passed over
+    (see `imported_keys`): the key is saved in the same transaction as its item, so a run
+    that was stopped and started again resumes. Returns (created, problems).
     """
     permissions.check_create(by, community)
     people = _clean_authors(community, authors, by)
     created, problems, buffer = 0, [], []
+    known: set[str] | None = None
 
     def flush() -> int:
         if not buffer:
@@ -448,6 +457,13 @@ def items_bulk_create(
                     for item, (_doc, _values, tags) in zip(items, buffer, strict=True)
                 ]
             )
+            ImportedDocument.objects.bulk_create(
+                [
+                    ImportedDocument(community=community, key=doc["import_key"], item=item)
+                    for item, (doc, _values, _tags) in zip(items, buffer, strict=True)
+                    if doc.get("import_key")
+                ]
+            )
         count = len(buffer)
         buffer.clear()
         if progress:
@@ -455,6 +471,12 @@ def items_bulk_create(
         return count
 
     for number, doc in enumerate(documents, start=1):
+        key = doc.get("import_key")
+        if key:
+            if known is None:
+                known = imported_keys(community)
+            if key in known:
+                continue
         tags = list(doc.get("tags") or [])
         try:
             values = _clean_fields(
@@ -469,6 +491,8 @@ def items_bulk_create(
             label = doc.get("source") or f"#{number}"
             problems.append(f"{label}: {' '.join(exc.messages)}")
             continue
+        if key:
+            known.add(key)
         buffer.append((doc, values, tags))
         if len(buffer) >= batch:
             created += flush()

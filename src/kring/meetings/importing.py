@@ -11,8 +11,6 @@ Three steps, so the command (and the tests) can stop after any of them:
 See docs/import.md for the format.
 """
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from kring.core.csvimport import (
     RowError,
     delimiter,
     name_from_email,
+    records,
 )
 from kring.meetings import permissions, recurrence, services
 from kring.meetings.models import (
@@ -66,46 +65,41 @@ def read_rows(text: str) -> tuple[list[Row], list[RowError]]:
     first_line = next((line for line in text.split("\n") if line.strip()), "")
     if not first_line:
         raise ImportProblem("The file is empty.")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter(first_line))
     header: list[str] | None = None
     rows: list[Row] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, date], int] = {}
     today = timezone.localdate(timezone=recurrence.zone(DEFAULT_TIMEZONE))
-    try:
-        for values in reader:
-            line = reader.line_num
-            if not any(v.strip() for v in values):
-                continue
-            if header is None:
-                header = [v.strip().lower() for v in values]
-                missing = [c for c in REQUIRED_COLUMNS if c not in header]
-                if missing:
-                    raise ImportProblem(
-                        "The first row must name the columns: member_email,session_date[,status]; "
-                        f"missing: {', '.join(missing)}."
-                    )
-                unknown = [c for c in header if c not in COLUMNS]
-                if unknown:
-                    raise ImportProblem(
-                        f"Unknown column {', '.join(repr(c) for c in unknown)}: "
-                        f"the columns are {', '.join(COLUMNS)}."
-                    )
-                continue
-            row, problem = _read_row(header, values, line, today)
-            if problem:
-                errors.append(RowError(line, problem))
-                continue
-            key = (row.email, row.day)
-            if key in seen:
-                errors.append(
-                    RowError(line, f"the same person and date as line {seen[key]} (a duplicate)")
+    for line, values in records(text, delimiter(first_line)):
+        if not any(v.strip() for v in values):
+            continue
+        if header is None:
+            header = [v.strip().lower() for v in values]
+            missing = [c for c in REQUIRED_COLUMNS if c not in header]
+            if missing:
+                raise ImportProblem(
+                    "The first row must name the columns: member_email,session_date[,status]; "
+                    f"missing: {', '.join(missing)}."
                 )
-                continue
-            seen[key] = line
-            rows.append(row)
-    except csv.Error as exc:
-        raise ImportProblem(f"Line {reader.line_num} is not valid CSV: {exc}.") from None
+            unknown = [c for c in header if c not in COLUMNS]
+            if unknown:
+                raise ImportProblem(
+                    f"Unknown column {', '.join(repr(c) for c in unknown)}: "
+                    f"the columns are {', '.join(COLUMNS)}."
+                )
+            continue
+        row, problem = _read_row(header, values, line, today)
+        if problem:
+            errors.append(RowError(line, problem))
+            continue
+        key = (row.email, row.day)
+        if key in seen:
+            errors.append(
+                RowError(line, f"the same person and date as line {seen[key]} (a duplicate)")
+            )
+            continue
+        seen[key] = line
+        rows.append(row)
     if header is None:
         raise ImportProblem("The file is empty.")
     return rows, errors

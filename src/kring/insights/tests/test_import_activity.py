@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kring.accounts.models import User
 from kring.communities.models import Membership
+from kring.core.csvimport import ImportProblem
 from kring.core.models import ActivityEvent, Verb
 from kring.insights import importing
 from kring.insights.models import Snapshot
@@ -291,3 +292,24 @@ def test_many_rows_are_written_in_batches(kring, monkeypatch):
     importing.apply_import(plan=plan, progress=steps.append)
     assert steps == [100, 100, 50]
     assert imported().count() == 250
+
+
+def test_an_unmatched_quote_is_reported_where_the_field_starts():
+    """A quote that is never closed stops the import at the line where its field starts."""
+    text = (
+        HEADER
+        + "a@example.org,b@example.org,reply,2026-01-05T10:00\n"
+        + 'a@example.org,"b@example.org,reply,2026-01-05T11:00\n'
+        + "a@example.org,b@example.org,reply,2026-01-05T12:00\n"
+    )
+    with pytest.raises(ImportProblem, match="Line 3 .*quote"):
+        importing.read_rows(text, now=datetime(2026, 6, 1, tzinfo=UTC))
+
+
+def test_a_binary_file_is_not_called_empty(kring, tmp_path):
+    """A file of control characters is reported as not a text (CSV) file."""
+    community, _anna = kring
+    path = tmp_path / "activity.csv"
+    path.write_bytes(bytes([0x1C, 0x1D, 0x1E, 0x1F, 0x0B]) * 40)
+    with pytest.raises(CommandError, match=r"not a text \(CSV\) file"):
+        run(community.slug, str(path))

@@ -1,5 +1,6 @@
 """`kring search`, `kring import-knowledge` and `kring reindex`."""
 
+import importlib
 import json
 from io import StringIO
 
@@ -410,3 +411,57 @@ def test_reindex_rebuilds_the_index(place):
     assert "Index size on disk: " in out
     assert f"{expected}/{expected}" in err  # the progress bar reaches its total
     assert json.loads(run("search", "wijk", "begeleiding", "--json")[0])["total"] == 3
+
+
+def test_import_again_adds_nothing(place, files):
+    """A second run of the same import adds no item and still succeeds."""
+    run("import-knowledge", "wijk", str(files), "--no-progress")
+    before = KnowledgeItem.objects.filter(community=place["community"]).count()
+    out, _err = run("import-knowledge", "wijk", str(files), "--no-progress")
+    assert "Imported 0 items" in out
+    assert "Already imported before: 5 files (passed over)." in out
+    assert KnowledgeItem.objects.filter(community=place["community"]).count() == before
+
+
+def test_import_stopped_half_way_resumes(place, files, monkeypatch):
+    """A run stopped half-way keeps whole batches; the next run adds only the rest."""
+    module = importlib.import_module("kring.knowledge.management.commands.import-knowledge")
+    monkeypatch.setattr(module, "BATCH", 2)
+    real_read = module.read_document
+    reads = []
+
+    def read_then_die(path):
+        reads.append(path)
+        if len(reads) == 6:  # two of five files saved, one more read into the next batch
+            raise KeyboardInterrupt
+        return real_read(path)
+
+    monkeypatch.setattr(module, "read_document", read_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        run("import-knowledge", "wijk", str(files), "--no-progress")
+    community = place["community"]
+    imported = KnowledgeItem.objects.filter(community=community, revisions__note="import")
+    assert imported.count() == 2
+    monkeypatch.setattr(module, "read_document", real_read)
+    out, _err = run("import-knowledge", "wijk", str(files), "--no-progress")
+    assert "Imported 3 items" in out and "Already imported before: 2 files" in out
+    titles = list(imported.values_list("title", flat=True))
+    assert len(titles) == 5 and len(set(titles)) == 5
+
+
+def test_import_changed_or_deleted_files(place, tmp_path):
+    """A changed file is imported as new; a deleted import does not come back; a copy of a
+    file in the same run is reported."""
+    (tmp_path / "a.txt").write_text("Eerste\nTekst.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Tweede\nTekst.", encoding="utf-8")
+    run("import-knowledge", "wijk", str(tmp_path), "--no-progress")
+    services.item_delete(item=KnowledgeItem.objects.get(title="Tweede"), by=place["fenna"])
+    (tmp_path / "a.txt").write_text("Eerste\nTekst, beter.", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("Eerste\nTekst, beter.", encoding="utf-8")
+    out, _err = run("import-knowledge", "wijk", str(tmp_path), "--no-progress")
+    assert "Imported 1 item " in out and "Already imported before: 1 file " in out
+    assert f"{tmp_path / 'c.txt'}: the same content as {tmp_path / 'a.txt'}" in out
+    assert list(
+        KnowledgeItem.objects.filter(title="Eerste").order_by("pk").values_list("body", flat=True)
+    ) == ["Tekst.", "Tekst, beter."]
+    assert not KnowledgeItem.objects.filter(title="Tweede").exists()

@@ -329,3 +329,43 @@ def test_import_refreshes_the_insights_snapshot(kring, history, csv_file):
     assert not Snapshot.objects.filter(community=kring.community).exists()
     run(kring.community.slug, path)
     assert Snapshot.objects.filter(community=kring.community).count() == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        bytes([0x1C, 0x1D, 0x1E, 0x1F, 0x0B, 0x0C]) * 50,  # only control characters
+        b"PK\x03\x04\x14\x00\x06\x00" + b"xl/workbook.xml" * 10,  # a spreadsheet, not CSV
+        b"\x7fELF\x02\x01\x01" + bytes(range(1, 32)) * 20,
+    ],
+)
+def test_a_binary_file_is_not_called_empty(kring, tmp_path, data):
+    """A binary file is reported as not a text (CSV) file, never as empty."""
+    path = tmp_path / "attendance.csv"
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match=r"not a text \(CSV\) file") as caught:
+        run(kring.community.slug, str(path))
+    assert "empty" not in str(caught.value)
+
+
+def test_an_unmatched_quote_is_reported_where_the_field_starts(kring, history, csv_file):
+    """A quote that is never closed is reported at the line where its field starts."""
+    path = csv_file(
+        "member_email,session_date,status\n"
+        f"{kring.anna.email},2026-03-10,attended\n"
+        f'{kring.bram.email},"2026-03-10,attended\n'
+        f"{kring.anna.email},2026-01-20,attended\n"
+        f"{kring.bram.email},2026-01-20,attended\n"
+    )
+    with pytest.raises(CommandError, match="Line 3 ") as caught:
+        run(kring.community.slug, path)
+    assert "quote" in str(caught.value)
+    assert Attendance.objects.count() == 0
+
+
+def test_a_row_over_several_lines_is_reported_at_its_first_line():
+    """A row whose quoted field holds a line break is reported at the line it starts on."""
+    _rows, errors = importing.read_rows(
+        'member_email,session_date,status\nanna@example.org,2026-01-20,"at\ntended"\n'
+    )
+    assert [e.line for e in errors] == [2]

@@ -3,6 +3,7 @@
 See docs/import.md for the formats and the title rules.
 """
 
+import hashlib
 import logging
 import os
 import re
@@ -18,7 +19,7 @@ from tqdm import tqdm
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership, Role
 from kring.knowledge.models import Kind
-from kring.knowledge.services import MAX_BODY, MAX_TITLE, items_bulk_create
+from kring.knowledge.services import MAX_BODY, MAX_TITLE, imported_keys, items_bulk_create
 
 EXTENSIONS = {".txt": "text", ".md": "markdown", ".pdf": "pdf"}
 # A text can hold at most MAX_BODY characters; a file much larger than that cannot fit,
@@ -181,6 +182,16 @@ def read_document(path: Path) -> tuple[str, str]:
         raise Unreadable(f"cannot be read ({exc.strerror or exc})") from None
 
 
+def import_key(path: Path) -> str:
+    """The file's key for re-runs: a hash of its bytes, so a moved or renamed file still
+    counts as imported, and a changed one as new."""
+    try:
+        with path.open("rb") as handle:
+            return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as exc:
+        raise Unreadable(f"cannot be read ({exc.strerror or exc})") from None
+
+
 def walk(paths: list[str]) -> Iterator[tuple[Path, str | None]]:
     """Every file to consider, in a stable order, with a reason when it is refused outright.
 
@@ -246,16 +257,29 @@ class Command(BaseCommand):
             disable=no_progress,
         )
 
+        already = imported_keys(community)
+        first_with: dict[str, Path] = {}
+        counts = {"already": 0}
+
         def documents() -> Iterator[dict]:
             seen: set[Path] = set()
             for path, refused in walk(paths):
-                key = path.resolve()
-                if key in seen:
+                resolved = path.resolve()
+                if resolved in seen:
                     bar.update(1)
                     continue
-                seen.add(key)
+                seen.add(resolved)
+                key = ""
                 if refused is None:
                     try:
+                        key = import_key(path)
+                        if key in already:
+                            counts["already"] += 1
+                            bar.update(1)
+                            continue
+                        if key in first_with:
+                            raise Unreadable(f"the same content as {first_with[key]}")
+                        first_with[key] = path
                         title, body = read_document(path)
                     except Unreadable as exc:
                         refused = str(exc)
@@ -263,7 +287,14 @@ class Command(BaseCommand):
                     skipped.append((str(path), refused))
                     bar.update(1)
                     continue
-                yield {"kind": kind, "title": title, "body": body, "tags": tag, "source": str(path)}
+                yield {
+                    "kind": kind,
+                    "title": title,
+                    "body": body,
+                    "tags": tag,
+                    "source": str(path),
+                    "import_key": key,
+                }
 
         # pypdf logs every oddity of a damaged file; the summary gives the reason once.
         pypdf_log = logging.getLogger("pypdf")
@@ -296,8 +327,8 @@ class Command(BaseCommand):
         for problem in problems:
             source, _sep, reason = problem.partition(": ")
             skipped.append((source, reason))
-        self._summary(community, by, kind, created, skipped, dry_run)
-        if not created:
+        self._summary(community, by, kind, created, counts["already"], skipped, dry_run)
+        if not created and not counts["already"]:
             raise CommandError("Nothing was imported." if total else "No files found.")
 
     def _author(self, community: Community, email: str | None) -> User:
@@ -323,12 +354,17 @@ class Command(BaseCommand):
             raise CommandError(f"{community.slug!r} has no facilitator: name one with --author.")
         return first.user
 
-    def _summary(self, community, by, kind, created, skipped, dry_run) -> None:
+    def _summary(self, community, by, kind, created, already, skipped, dry_run) -> None:
         verb = "Would import" if dry_run else "Imported"
         self.stdout.write(
             f"{verb} {created} item{'s' if created != 1 else ''} into {community.slug!r} "
             f"as {by.full_name} <{by.email}> (kind: {kind})."
         )
+        if already:
+            self.stdout.write(
+                f"Already imported before: {already} file{'s' if already != 1 else ''} "
+                "(passed over)."
+            )
         if skipped:
             self.stdout.write(f"Skipped {len(skipped)}:")
             for source, reason in skipped:
