@@ -1,0 +1,48 @@
+"""The one range of dates Kring accepts as input: 1 January 1900 to 31 December 2200.
+
+Far beyond any real session, due date or history, and far enough from the ends of Python's
+date range (years 1 and 9999) that converting to UTC or a local time zone never overflows.
+Every edge (API schemas, forms, services, CLI options) checks with these helpers, before
+anything is saved.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+
+def in_range(value) -> bool:
+    """Whether a date or date-time (in its own offset) falls within the years Kring accepts."""
+    if value is None:
+        return True
+    return MIN_YEAR <= value.year <= MAX_YEAR
+
+
+def message() -> str:
+    return _("Choose a date between %(first)s and %(last)s.") % {
+        "first": MIN_YEAR,
+        "last": MAX_YEAR,
+    }
+
+
+def check(value, field: str = "__all__") -> None:
+    """Raise a ValidationError on `field` when the date is outside the accepted range."""
+    if not in_range(value):
+        raise ValidationError({field: message()})
+
+
+def validate(value) -> None:
+    """A form field validator: the error stands next to the field."""
+    if not in_range(value):
+        raise ValidationError(message(), code="date_range")
+
+
+def api_check(value):
+    """A pydantic after-validator for the API schemas (422 before anything else runs)."""
+    if isinstance(value, datetime.date) and not in_range(value):
+        raise ValueError(f"Choose a date between {MIN_YEAR} and {MAX_YEAR}.")
+    return value
