@@ -44,5 +44,5 @@ def validate(value) -> None:
 def api_check(value):
     """A pydantic after-validator for the API schemas (422 before anything else runs)."""
     if isinstance(value, datetime.date) and not in_range(value):
-        raise ValueError(f"Choose a date between {MIN_YEAR} and {MAX_YEAR}.")
+        raise ValueError(message())
     return value
