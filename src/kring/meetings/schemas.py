@@ -95,8 +95,8 @@ class SessionSummaryOut(Schema):
     mode: str
     location: str
     video_url: str
-    starts_at: SaneDateTime
-    ends_at: SaneDateTime
+    starts_at: datetime
+    ends_at: datetime
     timezone: str
     capacity: int | None
     is_reflection: bool
@@ -128,7 +128,7 @@ class SeriesOut(Schema):
     id: int
     title: str
     rrule: str
-    first_start: SaneDateTime
+    first_start: datetime
     duration_minutes: int
     timezone: str
     sessions: list[SessionSummaryOut]

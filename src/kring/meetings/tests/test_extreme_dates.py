@@ -195,3 +195,14 @@ def test_session_page_and_ics_survive_a_bad_row(kring, make_session, make_client
         client.get(reverse("session-list", kwargs={"slug": kring.community.slug})).status_code
         == 200
     )
+
+
+def test_api_session_list_and_detail_survive_a_bad_row(kring, make_session, make_client, bearer):
+    """The API lists and shows a session with an impossible stored date instead of a 500."""
+    good, bad = _bad_row(make_session)
+    client, headers = make_client(), bearer(kring.anna)
+    listed = client.get(base(kring) + "/sessions", {"when": "all"}, **headers)
+    assert listed.status_code == 200, listed.content
+    assert {s["id"] for s in listed.json()["items"]} == {good.pk, bad.pk}
+    detail = client.get(f"{base(kring)}/sessions/{bad.pk}", **headers)
+    assert detail.status_code == 200, detail.content
