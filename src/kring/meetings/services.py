@@ -375,6 +375,8 @@ def session_update(
                 target.ends_at = target.starts_at + timedelta(minutes=duration)
                 target.series = new_series
                 target.reminder_sent_at = None
+                # A later session moved along must stay in range too (the split rolls back).
+                daterange.check(target.ends_at, "starts_at")
             target.sequence += 1
         # Two passes keep the (series, original_start) constraint satisfied while shifting:
         # detach, then write the new places.

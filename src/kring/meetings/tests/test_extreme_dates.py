@@ -206,3 +206,21 @@ def test_api_session_list_and_detail_survive_a_bad_row(kring, make_session, make
     assert {s["id"] for s in listed.json()["items"]} == {good.pk, bad.pk}
     detail = client.get(f"{base(kring)}/sessions/{bad.pk}", **headers)
     assert detail.status_code == 200, detail.content
+
+
+def test_moving_following_sessions_beyond_the_range_changes_nothing(kring, make_series):
+    """Moving 'this and the following' so later sessions would pass 2200 is refused whole."""
+    series = make_series(first_start=datetime(2027, 1, 12, 18, 30, tzinfo=UTC))
+    sessions = list(Session.objects.filter(series=series).order_by("starts_at"))
+    before = [(s.starts_at, s.series_id) for s in sessions]
+    target = datetime(2200, 12, 1, 18, 30, tzinfo=UTC)
+    with pytest.raises(ValidationError):
+        services.session_update(
+            session=sessions[0], by=kring.facilitator, scope="following", starts_at=target
+        )
+    after = [
+        (s.starts_at, s.series_id)
+        for s in Session.objects.filter(pk__in=[s.pk for s in sessions]).order_by("starts_at")
+    ]
+    assert after == before
+    assert Series.objects.count() == 1
