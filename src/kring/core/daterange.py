@@ -14,12 +14,25 @@ from django.utils.translation import gettext as _
 MIN_YEAR = 1900
 MAX_YEAR = 2200
 
+# What can still be shown safely: a year of slack either side, for a moment stored in UTC
+# whose local date is at the edge of the range.
+SHOWN_FROM = datetime.datetime(MIN_YEAR - 1, 1, 1, tzinfo=datetime.UTC)
+SHOWN_UNTIL = datetime.datetime(MAX_YEAR + 2, 1, 1, tzinfo=datetime.UTC)
+
 
 def in_range(value) -> bool:
     """Whether a date or date-time (in its own offset) falls within the years Kring accepts."""
     if value is None:
         return True
     return MIN_YEAR <= value.year <= MAX_YEAR
+
+
+def showable(value) -> bool:
+    """Whether a stored date or date-time can be shown and converted to local time. Rows
+    outside it were stored before the range was checked; lists and feeds leave them out."""
+    if value is None:
+        return True
+    return MIN_YEAR - 1 <= value.year <= MAX_YEAR + 1
 
 
 def message() -> str:

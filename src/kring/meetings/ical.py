@@ -191,7 +191,7 @@ def showable(session: Session) -> bool:
     moments = [session.starts_at, session.ends_at, session.original_start]
     if session.series_id is not None:
         moments.append(session.series.first_start)
-    return all(daterange.in_range(m) for m in moments)
+    return all(daterange.showable(m) for m in moments)
 
 
 def feed_sessions(user) -> list[Session]:

@@ -224,3 +224,11 @@ def test_moving_following_sessions_beyond_the_range_changes_nothing(kring, make_
     ]
     assert after == before
     assert Series.objects.count() == 1
+
+
+def test_other_pages_survive_a_bad_row(kring, make_session, make_client):
+    """The home page and the calendar settings page open with a bad stored session around."""
+    _bad_row(make_session)
+    client = make_client(kring.anna)
+    for path in ("/", reverse("calendar-settings")):
+        assert client.get(path).status_code == 200, path
