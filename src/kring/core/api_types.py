@@ -5,10 +5,14 @@ invalid input (422 in the API's error format) instead of an overflow deep in a q
 Pagination uses the same idea: the largest page or offset still fits in a 64-bit OFFSET.
 """
 
+from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Field, Schema, pagination
 from ninja.conf import settings as ninja_settings
+from pydantic import AfterValidator
+
+from kring.core import daterange
 
 DB_INT_MIN = -(2**63)
 DB_INT_MAX = 2**63 - 1
@@ -16,6 +20,10 @@ DB_INT_MAX = 2**63 - 1
 # Any integer the database can store; and an id, which is never below 1.
 DbInt = Annotated[int, Field(ge=DB_INT_MIN, le=DB_INT_MAX)]
 Id = Annotated[int, Field(ge=1, le=DB_INT_MAX)]
+
+# A date or date-time within the years Kring accepts (kring.core.daterange).
+SaneDate = Annotated[date, AfterValidator(daterange.api_check)]
+SaneDateTime = Annotated[datetime, AfterValidator(daterange.api_check)]
 
 # Far beyond any real list, far below 2**63 even when multiplied by the largest page size.
 MAX_OFFSET = 10**15

@@ -4,7 +4,7 @@ Facilitators (and platform admins) only: a member gets 403, anyone else 404. Rea
 read it.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -13,6 +13,7 @@ from ninja import Query, Router
 from ninja.errors import HttpError
 
 from kring.communities.models import Community
+from kring.core.api_types import SaneDate
 from kring.insights import permissions
 from kring.insights.compute import compute
 from kring.insights.document import day_end, render
@@ -53,7 +54,7 @@ def insights_get(
     request,
     response: HttpResponse,
     slug: str,
-    as_of: date | None = None,
+    as_of: SaneDate | None = None,
     period_days: int | None = Query(None, ge=1, le=3660),
 ):
     community = _community_to_facilitate(slug, request.user)

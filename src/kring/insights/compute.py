@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 
 from kring.accounts.models import Perspective, User
 from kring.communities.models import Community, Membership, Role
+from kring.core import daterange
 from kring.core.models import ActivityEvent, Verb
 from kring.insights.models import InsightSettings, Suggestion, SuggestionStatus
 from kring.meetings.models import Attendance, AttendanceStatus, Session, SessionStatus
@@ -121,6 +122,7 @@ def compute(
     *, community: Community, as_of: datetime | None = None, period_days: int | None = None
 ) -> dict:
     """The raw insights document (see docs/insights.md)."""
+    daterange.check(as_of, "as_of")
     # Local time: months (trends) and "since" dates are the community's calendar.
     as_of = timezone.localtime(as_of or timezone.now())
     limits = Thresholds.for_community(community)

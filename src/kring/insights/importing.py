@@ -31,6 +31,7 @@ from django.utils import timezone
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership
 from kring.communities.services import membership_add
+from kring.core import daterange
 from kring.core.csvimport import (
     ImportProblem,
     RowError,
@@ -106,6 +107,10 @@ class _Checker:
             parsed = datetime.fromisoformat(value)
         except ValueError:
             return None, f"{value!r} is not an ISO timestamp (YYYY-MM-DD[THH:MM[:SS][+01:00]])"
+        if parsed.year > daterange.MAX_YEAR:
+            return None, f"{value} is in the future"
+        if not daterange.in_range(parsed):
+            return None, f"{value} is outside {daterange.MIN_YEAR}-{daterange.MAX_YEAR}"
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=self.zone)
         # In UTC: an aware time in the hour the clocks repeat never equals the same moment in

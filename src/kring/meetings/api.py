@@ -96,6 +96,15 @@ def _rsvp_out(rsvp: Rsvp | None) -> dict | None:
     }
 
 
+def _in_zone(moment: datetime, zone) -> datetime:
+    """The moment in a time zone; one with an impossible date (stored before dates were
+    checked) stays as stored rather than failing the whole list."""
+    try:
+        return moment.astimezone(zone)
+    except OverflowError:
+        return moment
+
+
 def _summary(session: Session, my_rsvp: Rsvp | None) -> dict:
     local = recurrence.zone(session.timezone)
     return {
@@ -107,8 +116,8 @@ def _summary(session: Session, my_rsvp: Rsvp | None) -> dict:
         "location": session.location,
         "video_url": session.video_url,
         # In the session's own time zone, so the offset says what the local clock shows.
-        "starts_at": session.starts_at.astimezone(local),
-        "ends_at": session.ends_at.astimezone(local),
+        "starts_at": _in_zone(session.starts_at, local),
+        "ends_at": _in_zone(session.ends_at, local),
         "timezone": session.timezone,
         "capacity": session.capacity,
         "is_reflection": session.is_reflection,

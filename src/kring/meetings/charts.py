@@ -57,9 +57,13 @@ class Dot:
 
 def _local(moment: datetime, tz: str) -> datetime:
     try:
-        return timezone.localtime(moment, recurrence.zone(tz))
+        zone = recurrence.zone(tz)
     except ValidationError:  # a zone the system no longer knows: the site's zone
-        return timezone.localtime(moment)
+        zone = None
+    try:
+        return timezone.localtime(moment, zone)
+    except OverflowError:  # an impossible date stored before dates were checked: as stored
+        return moment
 
 
 def when_text(moment: datetime, tz: str) -> str:

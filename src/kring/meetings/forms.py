@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kring.core import daterange
 from kring.core.forms import WRITING_HINT, Picker, PickerMultiple, WritingBox
 from kring.meetings import recurrence
 from kring.meetings.models import (
@@ -159,6 +160,7 @@ def _date_field(label) -> forms.DateField:
         label=label,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Choose a date."), "invalid": _("Enter a date.")},
+        validators=[daterange.validate],
     )
 
 
@@ -327,6 +329,7 @@ class SeriesForm(SessionForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Sessions up to and including this date."),
         error_messages={"invalid": _("Enter a date.")},
+        validators=[daterange.validate],
     )
     count = forms.IntegerField(
         label=_("Number of sessions"),

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import User
+from kring.core import daterange
 from kring.core.forms import Picker
 from kring.meetings.models import LEARNING_LEVELS
 
@@ -102,6 +103,7 @@ class ActionPointForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Enter a date, for example 2027-03-01.")},
+        validators=[daterange.validate],
     )
 
     def __init__(self, *args, community, original_due=None, **kwargs):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vRecur
 
 from kring.communities.models import Membership
+from kring.core import daterange
 from kring.meetings import recurrence
 from kring.meetings.models import Mode, Series, Session
 
@@ -184,15 +185,25 @@ def _series_events(
     return events, alone
 
 
+def showable(session: Session) -> bool:
+    """Whether the session's times can be written in a calendar: a row with an impossible date
+    (stored before the range was checked) is left out rather than breaking the whole feed."""
+    moments = [session.starts_at, session.ends_at, session.original_start]
+    if session.series_id is not None:
+        moments.append(session.series.first_start)
+    return all(daterange.showable(m) for m in moments)
+
+
 def feed_sessions(user) -> list[Session]:
     """Every session of the communities someone is a member of now."""
-    return list(
+    sessions = (
         Session.objects.filter(
             community__in=Membership.objects.filter(user=user).values("community_id")
         )
         .select_related("community", "series")
         .order_by("starts_at", "id")
     )
+    return [s for s in sessions if showable(s)]
 
 
 def feed_calendar(user) -> bytes:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership, Role
 from kring.communities.services import membership_add
+from kring.core import daterange
 from kring.core.csvimport import (
     ImportProblem,
     RowError,
@@ -141,6 +142,8 @@ def _read_row(
         else:
             if day > today:
                 problems.append(f"{raw_day} is in the future")
+            elif not daterange.in_range(day):
+                problems.append(f"{raw_day} is outside {daterange.MIN_YEAR}-{daterange.MAX_YEAR}")
     status = given.get("status", "").lower() or AttendanceStatus.ATTENDED
     if status not in AttendanceStatus.values:
         problems.append(

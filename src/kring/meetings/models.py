@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kring.core import daterange
 from kring.core.models import TimeStampedModel
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
@@ -60,7 +61,13 @@ class SessionStatus(models.TextChoices):
 
 class SessionQuerySet(models.QuerySet):
     def scheduled(self) -> "SessionQuerySet":
-        return self.filter(status=SessionStatus.SCHEDULED)
+        """Scheduled sessions; a row with an impossible date (stored before dates were
+        checked) is left out, so it can't break a list."""
+        return self.filter(
+            status=SessionStatus.SCHEDULED,
+            starts_at__gte=daterange.SHOWN_FROM,
+            ends_at__lt=daterange.SHOWN_UNTIL,
+        )
 
     def upcoming(self, now=None) -> "SessionQuerySet":
         return self.scheduled().filter(ends_at__gte=now or timezone.now()).order_by("starts_at")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from kring.core.api_types import DbInt, Id
+from kring.core.api_types import DbInt, Id, SaneDate, SaneDateTime
 
 
 class PersonRef(Schema):
@@ -22,8 +22,8 @@ class SessionIn(Schema):
     mode: str = Field("offline", max_length=20)
     location: str = Field("", max_length=1000)
     video_url: str = Field("", max_length=2000)
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: SaneDateTime
+    ends_at: SaneDateTime
     timezone: str = Field("Europe/Amsterdam", max_length=64)
     capacity: DbInt | None = None
     is_reflection: bool = False
@@ -40,7 +40,7 @@ class SeriesIn(Schema):
     mode: str = Field("offline", max_length=20)
     location: str = Field("", max_length=1000)
     video_url: str = Field("", max_length=2000)
-    first_start: datetime
+    first_start: SaneDateTime
     duration_minutes: DbInt = 120
     timezone: str = Field("Europe/Amsterdam", max_length=64)
     capacity: DbInt | None = None
@@ -49,7 +49,7 @@ class SeriesIn(Schema):
     every_weeks: DbInt | None = None
     monthly_nth: DbInt | None = None
     monthly_weekday: str | None = Field(None, max_length=2)
-    until: date | None = None
+    until: SaneDate | None = None
     count: DbInt | None = None
 
 
@@ -63,8 +63,8 @@ class SessionPatch(Schema):
     mode: str | None = Field(None, max_length=20)
     location: str | None = Field(None, max_length=1000)
     video_url: str | None = Field(None, max_length=2000)
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: SaneDateTime | None = None
+    ends_at: SaneDateTime | None = None
     capacity: DbInt | None = None
     is_reflection: bool | None = None
     facilitator_ids: list[Id] | None = Field(None, max_length=50)
@@ -164,7 +164,7 @@ class AttendanceRowOut(Schema):
 class ActionPointIn(Schema):
     what: str = Field(..., max_length=1000)
     owner_id: Id | None = None
-    due_date: date | None = None
+    due_date: SaneDate | None = None
     session_id: Id | None = None
 
 
@@ -173,7 +173,7 @@ class ActionPointPatch(Schema):
 
     what: str | None = Field(None, max_length=1000)
     owner_id: Id | None = None
-    due_date: date | None = None
+    due_date: SaneDate | None = None
 
 
 class ActionPointOut(Schema):

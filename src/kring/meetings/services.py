@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership
 from kring.communities.selectors import non_members
-from kring.core import notices
+from kring.core import daterange, notices
 from kring.core.models import Verb
 from kring.core.services import activity_record
 from kring.meetings import permissions, recurrence
@@ -155,8 +155,10 @@ def series_create(
     duration = _clean_duration(duration_minutes)
     if timezone.is_naive(first_start):
         raise ValidationError({"first_start": _("Give the start with its time zone.")})
+    daterange.check(first_start, "first_start")
     rule = rule or recurrence.default_rule(first_start, tz)
     starts = recurrence.occurrences(rule, first_start, tz)
+    daterange.check(starts[-1], "rrule")
     people = _facilitators(community, facilitators, by)
     at = at or timezone.now()
     series = Series.objects.create(
@@ -220,6 +222,8 @@ def session_create(
     recurrence.zone(tz)
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise ValidationError({"starts_at": _("Give the start with its time zone.")})
+    daterange.check(starts_at, "starts_at")
+    daterange.check(ends_at, "ends_at")
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The session must end after it starts.")})
     _clean_duration((ends_at - starts_at).total_seconds() // 60)
@@ -299,9 +303,12 @@ def session_update(
     merged = {name: getattr(session, name) for name in DETAIL_FIELDS} | clean
     _check_where(merged)
     new_start = starts_at or session.starts_at
+    daterange.check(new_start, "starts_at")
+    daterange.check(ends_at, "ends_at")
     new_end = ends_at or (new_start + (session.ends_at - session.starts_at))
     if timezone.is_naive(new_start) or timezone.is_naive(new_end):
         raise ValidationError({"starts_at": _("Give the start with its time zone.")})
+    daterange.check(new_end, "ends_at")
     if new_end <= new_start:
         raise ValidationError({"ends_at": _("The session must end after it starts.")})
     duration = _clean_duration((new_end - new_start).total_seconds() // 60)
@@ -368,6 +375,8 @@ def session_update(
                 target.ends_at = target.starts_at + timedelta(minutes=duration)
                 target.series = new_series
                 target.reminder_sent_at = None
+                # A later session moved along must stay in range too (the split rolls back).
+                daterange.check(target.ends_at, "starts_at")
             target.sequence += 1
         # Two passes keep the (series, original_start) constraint satisfied while shifting:
         # detach, then write the new places.
@@ -678,6 +687,8 @@ def _clean_action(community: Community, what: str, owner: User | None, due_date)
         errors["owner"] = _("Choose a member of this community.")
     if due_date is not None and not isinstance(due_date, date):
         errors["due_date"] = _("Enter a date.")
+    elif not daterange.in_range(due_date):
+        errors["due_date"] = daterange.message()
     if errors:
         raise ValidationError(errors)
     return {"what": what, "owner": owner, "due_date": due_date}

@@ -127,6 +127,8 @@ def test_import_maps_kinds_and_adds_people(kring, csv_file, make_user):
         ("anna@example.org,karin@example.org,reply,yesterday", "'yesterday' is not an ISO"),
         ("anna@example.org,karin@example.org,reply,2026-13-45", "is not an ISO timestamp"),
         ("anna@example.org,karin@example.org,reply,2999-01-01", "2999-01-01 is in the future"),
+        ("anna@example.org,karin@example.org,reply,0001-01-01T00:00+05:00", "outside 1900-2200"),
+        ("anna@example.org,karin@example.org,reply,9999-12-31T23:59-05:00", "in the future"),
         ("anna@example.org,karin@example.org,reply", "missing column timestamp"),
         ("anna@example.org,,reply,2026-01-05", "a reply needs a target_email"),
         ("anna@example.org,anna@example.org,reply,2026-01-05", "the same person"),

@@ -137,6 +137,21 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_saved(kring, history, csv_
     assert "line 2" not in report.replace("as line 2", "")
 
 
+def test_a_date_outside_the_range_is_reported_with_its_line(kring, history, csv_file):
+    """Year 1 is reported as a bad line, not a traceback; with --skip-invalid the rest imports."""
+    path = csv_file(
+        f"member_email,session_date\n{kring.anna.email},2026-03-10\n{kring.bram.email},0001-01-01\n"
+    )
+    before = counts()
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 row is not valid; nothing was imported"):
+        call_command("import-attendance", kring.community.slug, path, "--no-progress", stderr=err)
+    assert "line 3: 0001-01-01 is outside 1900-2200" in err.getvalue()
+    assert counts() == before
+    run(kring.community.slug, path, "--skip-invalid")
+    assert Attendance.objects.filter(user=kring.anna).exists()
+
+
 def test_skip_invalid_imports_the_good_rows_and_lists_the_bad(kring, history, csv_file):
     """With --skip-invalid the good rows are imported and the bad ones listed."""
     path = csv_file(

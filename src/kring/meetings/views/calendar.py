@@ -30,6 +30,9 @@ def session_ics_view(request, slug: str, pk: int):
     """One session as a download, for the people inside its community."""
     community = selectors.community_for(user=request.user, slug=slug)
     session = selectors.session_get(user=request.user, community=community, pk=pk)
+    if not ical.showable(session):
+        # A row with an impossible date (stored before dates were checked) has no calendar.
+        raise Http404
     name = slugify(f"{session.title} {session.starts_at:%Y-%m-%d}") or f"session-{session.pk}"
     return _calendar_response(ical.session_calendar(session), f"{name}.ics", attachment=True)
 

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
 from kring.communities.models import Community
+from kring.core import daterange
 from kring.insights.compute import compute
 from kring.insights.document import day_end, render
 
@@ -21,9 +22,12 @@ SIGNAL_ORDER = ("core_silent", "drifting", "unconnected", "rising", "lurker")
 
 def _day(value: str) -> date:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"--as-of {value!r} is not a date as YYYY-MM-DD.") from None
+    if not daterange.in_range(day):
+        raise CommandError(f"--as-of {value} is outside {daterange.MIN_YEAR}-{daterange.MAX_YEAR}.")
+    return day
 
 
 class Command(BaseCommand):
