@@ -28,7 +28,15 @@ def _clean_slate(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Each test process gets its own cache, even when REDIS_URL is set for the app: the
     # login throttle must not leak between parallel workers.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The throttle's counters are in the database, as without REDIS_URL; each test's
+    # transaction is rolled back, so they start empty.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": django_settings.THROTTLE_CACHE_TABLE,
+        },
+    }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background tasks run at once, in-process; tests that need the real queue and worker
     # (tests/test_worker*.py) switch to the database backend themselves.

@@ -153,6 +153,18 @@ if env("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The login throttle's counters must be seen by every worker process: in Redis when it is
+# configured, otherwise in the database (the table is created by core's migrations).
+THROTTLE_CACHE_TABLE = "kring_throttle_cache"
+if env("REDIS_URL"):
+    CACHES["throttle"] = {**CACHES["default"], "KEY_PREFIX": "kring-throttle"}
+else:
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": THROTTLE_CACHE_TABLE,
+        # Culling drops counters; keep many so an attacker cannot flush them with junk keys.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

@@ -1,3 +1,5 @@
+import secrets
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -20,8 +22,44 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
+# A browser that logged in successfully as a person carries a signed cookie naming (a digest
+# of) that person's address; from it, only its own failures count, so guesses from elsewhere
+# never lock the owner out of their own device.
+DEVICE_COOKIE = "kring_device"
+DEVICE_COOKIE_SALT = "kring.accounts.login-device"
+DEVICE_COOKIE_MAX_AGE = 90 * 86400
+# A client address, and an e-mail address over all clients together, get this many times
+# the per-client limit.
+WIDE_LIMIT_FACTOR = 4
+
+
+def device_cookie_value(request, email: str) -> str:
+    """The device cookie's value after a successful login as `email` (its id kept if known)."""
+    token = recognised_device(request, email) or secrets.token_urlsafe(16)
+    return f"{throttle.digest(email)}:{token}"
+
+
+def recognised_device(request, email: str) -> str | None:
+    """The device id if this browser has logged in as `email` before, else None."""
+    if request is None or not email:
+        return None
+    value = request.get_signed_cookie(
+        DEVICE_COOKIE, default=None, salt=DEVICE_COOKIE_SALT, max_age=DEVICE_COOKIE_MAX_AGE
+    )
+    owner, _sep, token = (value or "").partition(":")
+    if token and owner == throttle.digest(email):
+        return token
+    return None
+
+
 class LoginForm(AuthenticationForm):
-    """E-mail and password, with a limit on failed attempts per address and per client."""
+    """E-mail and password, with limits on failed attempts.
+
+    A recognised device (see DEVICE_COOKIE) counts only its own failures. Any other client is
+    refused after KRING_LOGIN_MAX_FAILURES for one address from its client address, after
+    four times as many from its client address in total, or when the address has had four
+    times as many failures from all clients together.
+    """
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -32,12 +70,23 @@ class LoginForm(AuthenticationForm):
         ),
     }
 
+    def _counters(self, email: str, ip: str) -> list[tuple[str, str, int]]:
+        limit = settings.KRING_LOGIN_MAX_FAILURES
+        wide = limit * WIDE_LIMIT_FACTOR
+        device = recognised_device(self.request, email)
+        if device:
+            return [("login-device", f"{email}|{device}", limit)]
+        counters = [("login-ip", ip, wide)]
+        if email:
+            counters += [("login-pair", f"{email}|{ip}", limit), ("login-email", email, wide)]
+        return counters
+
     def clean(self):
         email = (self.cleaned_data.get("username") or "").strip().lower()
         ip = client_ip(self.request)
-        if email and (
-            throttle.is_blocked("login-email", email)
-            or throttle.is_blocked("login-ip", ip, limit=settings.KRING_LOGIN_MAX_FAILURES * 4)
+        counters = self._counters(email, ip)
+        if email and any(
+            throttle.is_blocked(scope, value, limit=limit) for scope, value, limit in counters
         ):
             raise forms.ValidationError(
                 self.error_messages["throttled"],
@@ -47,11 +96,14 @@ class LoginForm(AuthenticationForm):
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            if email:
-                throttle.register_failure("login-email", email)
-            throttle.register_failure("login-ip", ip)
+            for scope, value, _limit in counters:
+                throttle.register_failure(scope, value)
             raise
-        throttle.reset("login-email", email)
+        # This client proved itself; the address-wide count stays, so that a guesser
+        # elsewhere does not get a fresh allowance whenever the owner logs in.
+        for scope, value, _limit in counters:
+            if scope in ("login-pair", "login-device"):
+                throttle.reset(scope, value)
         return cleaned
 
 

@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from kring.accounts.forms import LoginForm, ProfileForm, TokenForm
+from kring.accounts.forms import (
+    DEVICE_COOKIE,
+    DEVICE_COOKIE_MAX_AGE,
+    DEVICE_COOKIE_SALT,
+    LoginForm,
+    ProfileForm,
+    TokenForm,
+    device_cookie_value,
+)
 from kring.accounts.models import ApiToken, User
 from kring.accounts.services import (
     api_token_create,
@@ -25,6 +33,16 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        # This browser is now recognised for this person: failures elsewhere can't lock it out.
+        response.set_signed_cookie(
+            DEVICE_COOKIE,
+            device_cookie_value(self.request, form.get_user().email),
+            salt=DEVICE_COOKIE_SALT,
+            max_age=DEVICE_COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
         # The person's own language choice follows them to every device.
         language = form.get_user().language
         if language:

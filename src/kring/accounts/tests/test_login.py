@@ -1,10 +1,13 @@
 """Logging in and out, throttling, password reset, and joining only by invitation."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.cache.backends import db as db_cache
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 WRONG = "That e-mail address and password do not match. Please try again."
 PASSWORD = "anna-s-own-long-passphrase"
@@ -213,3 +216,116 @@ def test_login_page_explains_invitations(client, db):
     """The login page tells newcomers that joining goes through an invitation."""
     response = client.get("/login/")
     assert b"You join through an invitation from a facilitator." in response.content
+
+
+ATTACKER = {"REMOTE_ADDR": "203.0.113.66"}
+OWNER = {"REMOTE_ADDR": "198.51.100.7"}
+
+
+def test_failures_are_seen_by_every_process(client, make_user, settings):
+    """Failures counted by one worker process stop the next attempt in another: the
+    counters live in the shared throttle cache, not in a process's own memory."""
+    from django.core.cache import caches
+
+    settings.KRING_LOGIN_MAX_FAILURES, settings.KRING_LOGIN_WINDOW_SECONDS = 3, 900
+    make_user(email="anna@example.org", password=PASSWORD)
+    for _ in range(3):
+        log_in(client, "anna@example.org", "guess", **ATTACKER)
+        # The next request is served by another process, with an empty local cache.
+        caches["default"].clear()
+    response = log_in(client, "anna@example.org", **ATTACKER)
+    assert form_errors(response) == [THROTTLED]
+
+
+def test_throttle_cache_table_exists_after_migrate(db):
+    """The migrations create the throttle's cache table, so a fresh install works."""
+    from django.conf import settings as django_settings
+    from django.db import connection
+
+    assert django_settings.THROTTLE_CACHE_TABLE in connection.introspection.table_names()
+
+
+def test_attacker_refused_after_limit(client, make_user, settings):
+    """After the allowed failures from one client, that client is refused, even with the
+    right password."""
+    settings.KRING_LOGIN_MAX_FAILURES, settings.KRING_LOGIN_WINDOW_SECONDS = 4, 900
+    make_user(email="anna@example.org", password=PASSWORD)
+    for _ in range(4):
+        assert form_errors(log_in(client, "anna@example.org", "guess", **ATTACKER)) == [WRONG]
+    assert form_errors(log_in(client, "anna@example.org", "guess", **ATTACKER)) == [THROTTLED]
+    assert form_errors(log_in(client, "anna@example.org", **ATTACKER)) == [THROTTLED]
+    assert logged_in_as(client) is None
+
+
+def test_owner_on_own_device_logs_in_while_attacker_is_locked_out(make_client, make_user, settings):
+    """A browser that logged in as the person before still logs in while attackers from
+    many addresses have used up every other allowance for that address."""
+    settings.KRING_LOGIN_MAX_FAILURES, settings.KRING_LOGIN_WINDOW_SECONDS = 3, 900
+    user = make_user(email="anna@example.org", password=PASSWORD)
+    owner = make_client()
+    log_in(owner, "anna@example.org", **OWNER)
+    assert "kring_device" in owner.cookies
+    owner.post("/logout/")
+
+    attacker = make_client()
+    for n in range(6):
+        for _ in range(3):
+            log_in(attacker, "anna@example.org", "guess", REMOTE_ADDR=f"203.0.113.{n}")
+    # The address is now refused for any client without the device cookie, even the
+    # owner's own address on a new browser ...
+    assert form_errors(log_in(attacker, "anna@example.org", **OWNER)) == [THROTTLED]
+    assert form_errors(log_in(make_client(), "anna@example.org", **OWNER)) == [THROTTLED]
+    # ... but the owner's own browser gets in, from any address.
+    log_in(owner, "anna@example.org", REMOTE_ADDR="203.0.113.1")
+    assert logged_in_as(owner) == str(user.pk)
+
+
+def test_device_cookie_is_for_one_person_and_signed(make_client, make_user, settings):
+    """The device cookie recognises only the person who logged in with it, and a forged
+    value counts for nothing."""
+    settings.KRING_LOGIN_MAX_FAILURES, settings.KRING_LOGIN_WINDOW_SECONDS = 3, 900
+    make_user(email="anna@example.org", password=PASSWORD, language="en")
+    make_user(email="bob@example.org", password=PASSWORD, language="en")
+    browser = make_client()
+    log_in(browser, "anna@example.org")
+    browser.post("/logout/")
+    for _ in range(3):
+        log_in(browser, "bob@example.org", "guess", **ATTACKER)
+    assert form_errors(log_in(browser, "bob@example.org", **ATTACKER)) == [THROTTLED]
+
+    forged = make_client()
+    forged.cookies["kring_device"] = browser.cookies["kring_device"].value + "x"
+    for _ in range(3):
+        log_in(forged, "anna@example.org", "guess", **ATTACKER)
+    assert form_errors(log_in(forged, "anna@example.org", **ATTACKER)) == [THROTTLED]
+
+
+def test_own_device_is_limited_too(make_client, make_user, settings):
+    """A recognised device is still refused after its own allowed failures."""
+    settings.KRING_LOGIN_MAX_FAILURES, settings.KRING_LOGIN_WINDOW_SECONDS = 3, 900
+    make_user(email="anna@example.org", password=PASSWORD, language="en")
+    browser = make_client()
+    log_in(browser, "anna@example.org")
+    browser.post("/logout/")
+    for _ in range(3):
+        assert form_errors(log_in(browser, "anna@example.org", "guess")) == [WRONG]
+    assert form_errors(log_in(browser, "anna@example.org")) == [THROTTLED]
+
+
+def test_limits_and_window_come_from_settings(client, make_user, settings, monkeypatch):
+    """KRING_LOGIN_MAX_FAILURES sets the allowance and KRING_LOGIN_WINDOW_SECONDS the time
+    the counters are kept (and the minutes in the message)."""
+    settings.KRING_LOGIN_MAX_FAILURES, settings.KRING_LOGIN_WINDOW_SECONDS = 2, 120
+    make_user(email="anna@example.org", password=PASSWORD)
+    for _ in range(2):
+        assert form_errors(log_in(client, "anna@example.org", "guess")) == [WRONG]
+    assert form_errors(log_in(client, "anna@example.org")) == [
+        THROTTLED.replace("15 minutes", "2 minutes")
+    ]
+    # Within the window the refusal stands; once it has passed, the right password works.
+    now = timezone.now()
+    monkeypatch.setattr(db_cache, "tz_now", lambda: now + timedelta(seconds=100))
+    assert form_errors(log_in(client, "anna@example.org"))[0].startswith("Too many")
+    monkeypatch.setattr(db_cache, "tz_now", lambda: now + timedelta(seconds=130))
+    log_in(client, "anna@example.org")
+    assert logged_in_as(client) is not None

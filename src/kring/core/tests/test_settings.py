@@ -116,3 +116,13 @@ def test_healthz(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_throttle_cache_is_shared_by_configuration(load_settings):
+    """Without REDIS_URL the throttle counts in the database; with it, in Redis."""
+    database = load_settings()["CACHES"]
+    assert database["throttle"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert database["default"]["BACKEND"].endswith("LocMemCache")
+    redis = load_settings(REDIS_URL="redis://127.0.0.1:6379/0")["CACHES"]
+    assert redis["throttle"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["throttle"]["LOCATION"] == "redis://127.0.0.1:6379/0"
