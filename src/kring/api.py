@@ -122,6 +122,11 @@ ERROR_RESPONSES = {
     422: "The input is wrong (`invalid`); see `errors`.",
 }
 
+ERRORS_NOTE = (
+    "Every error answers the `Error` schema. A method a path does not have answers 405 "
+    "(`method_not_allowed`), with `Allow` listing those it does."
+)
+
 
 def document_errors(schema: dict) -> dict:
     """Adds the error answers to every operation of an OpenAPI document, all with one shared
@@ -129,6 +134,9 @@ def document_errors(schema: dict) -> dict:
     where there is a body. (405 is the answer of a method a path does not have, so of no
     operation in the document; its code is in the list all the same.)"""
     schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    info = schema.setdefault("info", {})
+    if ERRORS_NOTE not in info.get("description", ""):
+        info["description"] = (info.get("description", "") + "\n\n" + ERRORS_NOTE).strip()
     ref = {"$ref": "#/components/schemas/Error"}
     for path, operations in schema.get("paths", {}).items():
         for operation in operations.values():

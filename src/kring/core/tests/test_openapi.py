@@ -82,6 +82,7 @@ def test_every_operation_documents_its_error_answers(document):
     there is a body; all with the one shared Error schema."""
     error = document["components"]["schemas"]["Error"]
     assert set(error["required"]) == {"detail", "code"}
+    assert "405 (`method_not_allowed`)" in document["info"]["description"]
     checked = 0
     for path, method, operation in _operations(document):
         expected = {"401", "403", "422"}
