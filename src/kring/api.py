@@ -3,12 +3,16 @@
 Errors always look like {"detail": "...", "code": "...", "errors": {...}?}.
 """
 
+from datetime import UTC, datetime, timedelta
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
+from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer, SessionAuth
 
 from kring.accounts.services import api_token_authenticate
@@ -20,6 +24,20 @@ from kring.knowledge.api import router as knowledge_router
 from kring.meetings.api import router as meetings_router
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+# Every `code` an error answer can carry: the handlers below, and kring.core.middleware for
+# what is answered before the API runs (a NUL character: `invalid`; a method the path does
+# not have: `method_not_allowed`). `error` is django-ninja's own refusals: a CSRF failure
+# (403) and a body that cannot be parsed (400). The OpenAPI document lists exactly these.
+ERROR_CODES = (
+    "unauthenticated",
+    "read_only_token",
+    "forbidden",
+    "not_found",
+    "method_not_allowed",
+    "invalid",
+    "error",
+)
 
 
 class ReadOnlyToken(Exception):
@@ -55,7 +73,98 @@ class KringSwagger(Swagger):
     template = "core/api_docs.html"
 
 
-api = NinjaAPI(
+class KringJSONEncoder(NinjaJSONEncoder):
+    """Date-times as RFC 3339. A moment whose offset is not whole minutes (before 1937
+    Amsterdam was UTC+00:19:32) is given in UTC instead: RFC 3339 offsets have no seconds,
+    and rounding the offset would move the moment. Whole-minute offsets stay as they are, so
+    a session still reads in its own time zone."""
+
+    def default(self, o):
+        if isinstance(o, datetime):
+            offset = o.utcoffset()
+            if offset is not None and offset % timedelta(minutes=1):
+                o = o.astimezone(UTC)
+        return super().default(o)
+
+
+class KringRenderer(JSONRenderer):
+    encoder_class = KringJSONEncoder
+
+
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {"title": "Detail", "type": "string", "description": "A sentence for people."},
+        "code": {
+            "title": "Code",
+            "type": "string",
+            "enum": list(ERROR_CODES),
+            "description": "A code for programs.",
+        },
+        "errors": {
+            "title": "Errors",
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Only for invalid input: the messages per field (`__all__` for "
+            "the request as a whole).",
+        },
+    },
+    "required": ["detail", "code"],
+}
+
+ERROR_RESPONSES = {
+    400: "The body could not be read (`error`).",
+    401: "No token, or an unknown or revoked one (`unauthenticated`).",
+    403: "You may not do this (`forbidden`), a read token tried to change something "
+    "(`read_only_token`), or the CSRF check failed (`error`).",
+    404: "It does not exist, or you may not know it exists (`not_found`).",
+    422: "The input is wrong (`invalid`); see `errors`.",
+}
+
+ERRORS_NOTE = (
+    "Every error answers the `Error` schema. A method a path does not have answers 405 "
+    "(`method_not_allowed`), with `Allow` listing those it does."
+)
+
+
+def document_errors(schema: dict) -> dict:
+    """Adds the error answers to every operation of an OpenAPI document, all with one shared
+    `Error` schema: 401, 403 and 422 everywhere; 404 where the path names something; 400
+    where there is a body. (405 is the answer of a method a path does not have, so of no
+    operation in the document; its code is in the list all the same.)"""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    info = schema.setdefault("info", {})
+    if ERRORS_NOTE not in info.get("description", ""):
+        info["description"] = (info.get("description", "") + "\n\n" + ERRORS_NOTE).strip()
+    ref = {"$ref": "#/components/schemas/Error"}
+    for path, operations in schema.get("paths", {}).items():
+        for operation in operations.values():
+            statuses = [401, 403, 422]
+            if "{" in path:
+                statuses.append(404)
+            if "requestBody" in operation:
+                statuses.append(400)
+            responses = operation.setdefault("responses", {})
+            for status in sorted(statuses):
+                responses.setdefault(
+                    status,
+                    {
+                        "description": ERROR_RESPONSES[status],
+                        "content": {"application/json": {"schema": ref}},
+                    },
+                )
+    return schema
+
+
+class KringNinjaAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_errors(schema)
+
+
+api = KringNinjaAPI(
+    renderer=KringRenderer(),
     title="Kring API",
     version="1",
     description=(

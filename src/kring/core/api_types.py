@@ -30,17 +30,24 @@ MAX_OFFSET = 10**15
 MAX_PAGE = 10**13
 
 
+# Each input has a name of its own: the OpenAPI document names schemas by class name.
+class PageInput(Schema):
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page_size: int | None = Field(None, ge=1, le=DB_INT_MAX)
+
+
+class OffsetInput(Schema):
+    limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=DB_INT_MAX)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """`?page=N&page_size=N`; a page size above the maximum is capped, as documented."""
 
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1, le=DB_INT_MAX)
+    Input = PageInput
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
     """`?limit=N&offset=N`; a limit above the maximum is capped."""
 
-    class Input(Schema):
-        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=DB_INT_MAX)
-        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+    Input = OffsetInput

@@ -6,11 +6,10 @@ read it.
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
-from ninja.errors import HttpError
 
 from kring.communities.models import Community
 from kring.core.api_types import SaneDate
@@ -59,7 +58,7 @@ def insights_get(
 ):
     community = _community_to_facilitate(slug, request.user)
     if as_of is not None and as_of > timezone.localdate():
-        raise HttpError(422, "as_of is in the future.")
+        raise ValidationError({"as_of": ["as_of is in the future."]})
     if as_of is None:
         snapshot = (
             Snapshot.objects.filter(

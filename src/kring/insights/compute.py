@@ -118,6 +118,14 @@ def _iso(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).date().isoformat() if moment else None
 
 
+def _rfc3339(moment: datetime) -> str:
+    """RFC 3339 offsets are whole minutes: a moment whose local offset has seconds
+    (Amsterdam before 1937) is written in UTC, the same moment."""
+    if moment.utcoffset() % timedelta(minutes=1):
+        moment = moment.astimezone(UTC)
+    return moment.isoformat()
+
+
 def compute(
     *, community: Community, as_of: datetime | None = None, period_days: int | None = None
 ) -> dict:
@@ -177,7 +185,7 @@ def compute(
         )
     return {
         "community": community.slug,
-        "as_of": as_of.isoformat(),
+        "as_of": _rfc3339(as_of),
         "period_days": period_days,
         "thresholds": limits.__dict__,
         "members": out_members,

@@ -11,24 +11,24 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-class SignalOut(_Open):
+class InsightsSignalOut(_Open):
     kind: str
     reason: str
     since: str | None
 
 
-class MemberOut(_Open):
+class InsightsMemberOut(_Open):
     email: str
     name: str
     role: str
     perspectives: list[str]
-    signals: list[SignalOut]
+    signals: list[InsightsSignalOut]
     degree: int
     betweenness: float
     group: int | None
 
 
-class SuggestionOut(_Open):
+class InsightsSuggestionOut(_Open):
     kind: str
     members: list[str]
     reason: str
@@ -37,9 +37,9 @@ class SuggestionOut(_Open):
 class InsightsOut(_Open):
     community: str
     as_of: str
-    members: list[MemberOut]
+    members: list[InsightsMemberOut]
     groups: list[list[str]]
     modularity: float
     coverage: dict
-    suggestions: list[SuggestionOut]
+    suggestions: list[InsightsSuggestionOut]
     trends: dict

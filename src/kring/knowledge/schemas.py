@@ -25,7 +25,7 @@ class SearchOut(Schema):
     people: list[ExpertOut]
 
 
-class PersonRef(Schema):
+class PersonWithEmailRef(Schema):
     id: int
     name: str
     email: str
@@ -77,7 +77,7 @@ class ItemOut(Schema):
     sections: dict[str, str]
     url: str
     tags: list[str]
-    authors: list[PersonRef]
+    authors: list[PersonWithEmailRef]
     featured: str
     useful_count: int
     comment_count: int
@@ -95,7 +95,7 @@ class RevisionOut(Schema):
     sections: dict[str, str]
     url: str
     tags: list[str]
-    edited_by: PersonRef | None
+    edited_by: PersonWithEmailRef | None
     note: str
     created_at: datetime
 
@@ -111,7 +111,7 @@ class CommentIn(Schema):
 
 class CommentOut(Schema):
     id: int
-    author: PersonRef
+    author: PersonWithEmailRef
     body: str
     body_html: str
     created_at: datetime

@@ -197,3 +197,15 @@ def test_as_of_in_the_future_is_422(kring, make_client):
     response = make_client(people["facilitator"]).get(url(community, as_of=tomorrow))
     assert response.status_code == 422
     assert "future" in response.json()["detail"]
+    assert response.json()["code"] == "invalid"
+    assert "as_of" in response.json()["errors"]
+
+
+def test_as_of_before_1937_is_valid_rfc3339(kring, make_client):
+    """Amsterdam's old offset (+00:19:32) has seconds, which RFC 3339 has not: such an
+    as_of is written in UTC, the same moment."""
+    community, people = kring
+    response = make_client(people["facilitator"]).get(url(community, as_of="1920-06-30"))
+    assert response.status_code == 200, response.content
+    # Summer time then: +01:19:32.
+    assert response.json()["as_of"] == "1920-06-30T22:40:27.999999+00:00"
