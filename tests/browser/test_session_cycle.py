@@ -89,10 +89,13 @@ def test_plan_rsvp_attend_reflect_and_carry_an_action_point(open_tab, log_in, pe
     # Fenna registers Anna's attendance of yesterday's session on the checklist (htmx per row).
     fenna_tab.goto(f"/communities/{slug}/sessions/{first.pk}/attendance/")
     row = fenna_tab.locator(f"#attendance-{people['anna'].pk}")
-    row.locator("input[value=attended]").check()
-    expect(
-        fenna_tab.locator(f"#attendance-{people['anna'].pk} input[value=attended]")
-    ).to_be_checked()
+    # Wait for the server's answer to the htmx save, not for the box's own state: a reload
+    # before the answer would lose the save on a busy machine.
+    with fenna_tab.expect_response(
+        lambda r: r.request.method == "POST" and r.url.endswith("/attendance/")
+    ) as saved:
+        row.locator("input[value=attended]").check()
+    assert saved.value.ok
     fenna_tab.reload()
     expect(
         fenna_tab.locator(f"#attendance-{people['anna'].pk} input[value=attended]")
