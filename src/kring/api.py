@@ -22,6 +22,7 @@ from kring.conversations.api import router as conversations_router
 from kring.insights.api import router as insights_router
 from kring.knowledge.api import router as knowledge_router
 from kring.meetings.api import router as meetings_router
+from kring.privacy.api import router as privacy_router
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -250,3 +251,5 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/communities", meetings_router)
 # The facilitator's feelers: /communities/{slug}/insights.
 api.add_router("/communities", insights_router)
+# Your own data: /me/export and DELETE /me.
+api.add_router("/me", privacy_router)

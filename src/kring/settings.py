@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kring.meetings",
     "kring.insights",
     "kring.home",
+    "kring.privacy",
     "kring.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("kring.conversations.urls")),
     path("", include("kring.meetings.urls")),
     path("", include("kring.insights.urls")),
+    path("", include("kring.privacy.urls")),
 ]
 
 # Error pages that explain themselves (kring/core/errors.py); the 500 page needs no database.

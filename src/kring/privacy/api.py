@@ -1,0 +1,10 @@
+"""`/api/v1/me`: your data export and erasing your account."""
+
+from ninja import Router
+
+from kring.privacy.api_erase import router as erase_router
+from kring.privacy.api_export import router as export_router
+
+router = Router(tags=["me"])
+router.add_router("", export_router)
+router.add_router("", erase_router)
