@@ -18,7 +18,8 @@ from kring.accounts.services import photo_prepare, profile_update
 from kring.communities.models import Membership
 from kring.conversations.models import Conversation, Message, Notification, Reply, Thread
 from kring.conversations.services import answer_accept, message_send, reply_create, thread_create
-from kring.core.models import ActivityEvent
+from kring.core import search
+from kring.core.models import ActivityEvent, SearchDocument
 from kring.knowledge.models import Attachment, Comment, ItemAuthor, KnowledgeItem, Revision
 from kring.knowledge.services import attachment_add, comment_create, item_create, item_update
 from kring.meetings.models import Attendance, Reflection, Rsvp
@@ -223,6 +224,9 @@ def test_erase_keep(world, django_capture_on_commit_callbacks):
 def test_erase_remove(world, django_capture_on_commit_callbacks):
     """remove: Eva's own content goes, but the others' replies under her question survive."""
     w = world
+    search.reindex_all()
+    assert SearchDocument.objects.filter(doc_type="person", doc_id=w.eva.pk).exists()
+    assert SearchDocument.objects.filter(doc_type="item", doc_id=w.solo.pk).exists()
     tombstone, old_pk, photo, before = _erase(w, "remove", django_capture_on_commit_callbacks)
     _check_both(w, tombstone, old_pk, photo, before, django_capture_on_commit_callbacks)
     # Her question stays for the others' replies, emptied and by the former member.
@@ -255,6 +259,13 @@ def test_erase_remove(world, django_capture_on_commit_callbacks):
     assert list(shared.comments.values_list("body", flat=True)) == ["Anna comments"]
     assert shared.comment_count == 1
     assert not Reflection.objects.filter(session=w.past).exists()
+    # The search index forgets her: no person, no solo item, no text of her emptied posts.
+    assert not SearchDocument.objects.filter(doc_type="person", doc_id=old_pk).exists()
+    assert not SearchDocument.objects.filter(doc_type="item", doc_id=w.solo.pk).exists()
+    assert not SearchDocument.objects.filter(doc_type="thread", doc_id=w.lonely.pk).exists()
+    asked_doc = SearchDocument.objects.get(doc_type="thread", doc_id=w.asked.pk)
+    assert "Eva" not in asked_doc.title + asked_doc.body
+    assert "Anna answers" in asked_doc.body
 
 
 def test_policy_covers_every_relation_to_user():
@@ -469,3 +480,33 @@ def test_admin_staff_without_permission_cannot_erase(world, make_user, make_clie
     with pytest.raises(PermissionDenied):
         account_erase(user=world.eva, contributions="keep", by=staff)
     assert User.objects.filter(pk=world.eva.pk).exists()
+
+
+# --- How a former member is shown ------------------------------------------------------------
+
+
+def test_former_member_shown_without_profile_link(world, make_client):
+    """After erase-keep, the thread page names the author "Former member", with no profile
+    link and nothing of Eva; the former member has no profile page and is in no directory."""
+    tombstone = account_erase(user=world.eva, contributions="keep", by=world.eva)
+    client = make_client(world.anna)
+    html = client.get(world.asked.get_absolute_url()).content.decode()
+    assert "Former member" in html
+    assert f"/people/{tombstone.pk}/" not in html
+    assert "Eva Erased" not in html
+    assert client.get(f"/people/{tombstone.pk}/").status_code == 404
+    members = client.get(f"/communities/{world.a.slug}/members/")
+    assert members.status_code == 200
+    assert "Former member" not in members.content.decode()
+
+
+def test_former_member_name_follows_the_reader_language(world):
+    """The name is translated when shown (with the reader's language), not stored."""
+    from django.utils import translation
+
+    tombstone = account_erase(user=world.eva, contributions="keep", by=world.eva)
+    tombstone = User.objects.get(pk=tombstone.pk)
+    assert tombstone.full_name == ""
+    with translation.override("nl"):
+        assert str(tombstone) == translation.gettext("Former member")
+        assert tombstone.display_name == translation.gettext("Former member")
