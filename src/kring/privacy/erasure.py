@@ -28,7 +28,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from kring.accounts.models import User
+from kring.accounts.models import FORMER_MEMBER, User
 
 
 class Contributions(enum.StrEnum):
@@ -325,6 +325,30 @@ def _conversations(user: User, tombstone: User, contributions: str, work: _Work)
         conversation.save(update_fields=["user_low", "user_high"])
 
 
+def _mentions(user: User, work: _Work) -> None:
+    """Others' posts that mention the person keep the mention as plain "@Former member" (in
+    the platform's language, like all stored text): no name, no link to a profile that is
+    gone. Edit histories too."""
+    from kring.conversations.models import PostRevision, Reply, Thread
+    from kring.conversations.services import MENTION_RE
+
+    with translation.override(settings.LANGUAGE_CODE):
+        name = str(FORMER_MEMBER)
+
+    def scrub(text: str) -> str:
+        return MENTION_RE.sub(
+            lambda m: f"@{name}" if m.group(2) == str(user.pk) else m.group(0), text
+        )
+
+    marker = f"(/people/{user.pk}/)"
+    for model in (Thread, Reply, PostRevision):
+        rows = list(model.objects.filter(body__contains=marker))
+        for row in rows:
+            row.body = scrub(row.body)
+        model.objects.bulk_update(rows, ["body"])
+        work.threads_changed |= {row.pk if model is Thread else row.thread_id for row in rows}
+
+
 def _knowledge(user: User, tombstone: User, contributions: str, work: _Work) -> None:
     from kring.knowledge.models import Attachment, Comment, ItemAuthor, KnowledgeItem
 
@@ -378,13 +402,15 @@ def _meetings(user: User, tombstone: User, contributions: str, now) -> None:
 
 
 def _communities(user: User, tombstone: User, work: _Work) -> None:
-    from kring.communities.models import Invitation, Membership
+    from kring.communities.models import Invitation, JoinRequest, Membership
 
     work.communities |= set(
         Membership.objects.filter(user=user).values_list("community_id", flat=True)
     )
     Invitation.objects.filter(email__iexact=user.email).delete()
     Invitation.objects.filter(accepted_by=user).update(accepted_by=tombstone)
+    # Requests to join made while signed out carry the address but no link to the account.
+    JoinRequest.objects.filter(email__iexact=user.email).delete()
 
 
 def _insights(user: User, work: _Work) -> None:
@@ -476,6 +502,7 @@ def account_erase(*, user: User, contributions: str, by: User) -> User:
     tombstone = _tombstone_create(now)
     old_pk, email, language = user.pk, user.email, user.language
 
+    _mentions(user, work)
     _conversations(user, tombstone, contributions, work)
     _knowledge(user, tombstone, contributions, work)
     _meetings(user, tombstone, contributions, now)

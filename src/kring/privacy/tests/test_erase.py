@@ -16,7 +16,14 @@ from django.utils import timezone
 from kring.accounts.models import ApiToken, User
 from kring.accounts.services import photo_prepare, profile_update
 from kring.communities.models import Membership
-from kring.conversations.models import Conversation, Message, Notification, Reply, Thread
+from kring.conversations.models import (
+    Conversation,
+    Message,
+    Notification,
+    PostRevision,
+    Reply,
+    Thread,
+)
 from kring.conversations.services import answer_accept, message_send, reply_create, thread_create
 from kring.core import search
 from kring.core.models import ActivityEvent, SearchDocument
@@ -66,7 +73,7 @@ def world(make_user, make_community, make_member, make_image):
     # Anna's question, answered by Eva (accepted), and by Bram; Anna replies to Eva's reply.
     annas = thread_create(community=a, by=anna, kind="question", title="Anna asks", body="y")
     r_eva = reply_create(thread=annas, by=eva, body="Eva answers Anna")
-    reply_create(thread=annas, by=bram, body="Bram answers Anna")
+    reply_create(thread=annas, by=bram, body=f"Ask @[Eva Erased](/people/{eva.pk}/) too")
     answer_accept(thread=annas, reply=r_eva, by=anna)
     # Carl's thread, where Eva answers and Carl replies to Eva's reply.
     carls = thread_create(community=b, by=carl, kind="discussion", title="Carl asks", body="z")
@@ -136,6 +143,14 @@ def world(make_user, make_community, make_member, make_image):
     )
 
 
+def _stored_former_member() -> str:
+    """Stored text (a mention) is written in the platform's language, whatever the reader's."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return translation.gettext("Former member")
+
+
 def _media(name: str) -> Path:
     return Path(settings.MEDIA_ROOT) / name
 
@@ -169,6 +184,10 @@ def _check_both(w, tombstone, old_pk, photo, events_before, django_capture_on_co
         ("Hi Anna, from Eva", tombstone.pk),
         ("Hi Eva, from Anna", w.anna.pk),
     }
+    # Others' mentions of her lose her name and the link to her profile.
+    mention = Reply.objects.get(thread=w.annas, author=w.bram)
+    assert mention.body == f"Ask @{_stored_former_member()} too"
+    assert not PostRevision.objects.filter(body__contains="Eva Erased").exists()
     # Other people's replies under Eva's question survive.
     assert Reply.objects.filter(thread=w.asked, author__in=[w.anna, w.bram]).count() == 2
     assert Reply.objects.filter(pk=w.r_carl_child.pk).exists()
@@ -242,7 +261,8 @@ def test_erase_remove(world, django_capture_on_commit_callbacks):
     annas = Thread.objects.get(pk=w.annas.pk)
     assert annas.accepted_reply_id is None and annas.accepted_at is None
     assert annas.reply_count == 1
-    assert list(annas.replies.values_list("body", flat=True)) == ["Bram answers Anna"]
+    bodies = list(annas.replies.values_list("body", flat=True))
+    assert bodies == [f"Ask @{_stored_former_member()} too"]
     # Her reply Carl answered stays, emptied, so Carl's reply keeps its place.
     emptied = Reply.objects.get(pk=w.r_eva_b.pk)
     assert emptied.author_id == tombstone.pk and "Eva" not in emptied.body
