@@ -297,6 +297,7 @@ def _conversations(user: User, tombstone: User, contributions: str, work: _Work)
             work.file(attachment.file)
             attachment.delete()
         PostRevision.objects.filter(thread__author=user, reply__isnull=True).delete()
+        Thread.tags.through.objects.filter(thread__author=user).delete()
         Thread.objects.filter(author=user).update(
             title=title, body=body, author=tombstone, edited_at=None
         )

@@ -63,7 +63,9 @@ def world(make_user, make_community, make_member, make_image):
     eva.refresh_from_db()
 
     # Eva's question with replies by two others, one accepted.
-    asked = thread_create(community=a, by=eva, kind="question", title="Eva asks", body="Eva text")
+    asked = thread_create(
+        community=a, by=eva, kind="question", title="Eva asks", body="Eva text", tags=["wonen"]
+    )
     r_anna = reply_create(thread=asked, by=anna, body="Anna answers")
     reply_create(thread=asked, by=bram, body="Bram answers")
     eva_own = reply_create(thread=asked, by=eva, body="Eva thanks")
@@ -227,6 +229,7 @@ def test_erase_keep(world, django_capture_on_commit_callbacks):
     asked = Thread.objects.get(pk=w.asked.pk)
     assert (asked.title, asked.body, asked.author_id) == ("Eva asks", "Eva text", tombstone.pk)
     assert asked.reply_count == 3 and asked.accepted_reply_id is not None
+    assert asked.tags.exists()
     assert Thread.objects.filter(pk=w.lonely.pk, author=tombstone).exists()
     annas = Thread.objects.get(pk=w.annas.pk)
     assert annas.accepted_reply.author_id == tombstone.pk and annas.reply_count == 2
@@ -253,6 +256,7 @@ def test_erase_remove(world, django_capture_on_commit_callbacks):
     assert asked.author_id == tombstone.pk
     assert "Eva" not in asked.title + asked.body
     assert not asked.revisions.filter(reply__isnull=True).exists()
+    assert not asked.tags.exists()
     assert sorted(asked.replies.values_list("body", flat=True)) == ["Anna answers", "Bram answers"]
     assert asked.reply_count == 2 and asked.accepted_reply_id is not None
     # Her lonely discussion is gone.
