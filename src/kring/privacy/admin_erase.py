@@ -16,7 +16,11 @@ from django.utils.translation import gettext_lazy
 
 from kring.accounts.admin import UserAdmin
 from kring.accounts.models import User
-from kring.privacy.erasure import Contributions, account_erase
+from kring.privacy.erasure import (
+    Contributions,
+    account_erase,
+    communities_without_facilitator_after,
+)
 
 
 class ErasingUserAdmin(UserAdmin):
@@ -128,6 +132,7 @@ class ErasingUserAdmin(UserAdmin):
                 "opts": self.model._meta,
                 "people": [person],
                 "single": True,
+                "sole_facilitator_of": communities_without_facilitator_after(person),
                 "error": error,
                 "title": _("Erase an account"),
             },

@@ -176,6 +176,18 @@ def policy_for(key: str) -> Policy | None:
     return None
 
 
+def communities_without_facilitator_after(user: User) -> list:
+    """The communities where this person is the only facilitator: erasing them leaves those
+    communities without one (nothing stops it; the page says so, so it can be fixed first)."""
+    from kring.communities.models import Community, Membership, Role
+
+    mine = Membership.objects.filter(user=user, role=Role.FACILITATOR).values("community_id")
+    others = (
+        Membership.objects.filter(role=Role.FACILITATOR).exclude(user=user).values("community_id")
+    )
+    return list(Community.objects.filter(pk__in=mine).exclude(pk__in=others).order_by("name"))
+
+
 # --- Permissions ----------------------------------------------------------------------------
 
 
@@ -184,6 +196,8 @@ def can_erase(by: User, user: User) -> bool:
         return False
     if by.pk == user.pk:
         return True
+    if user.is_superuser and not by.is_superuser:
+        return False  # staff with the delete permission may not remove their administrators
     return by.is_staff and by.has_perm("accounts.delete_user")
 
 

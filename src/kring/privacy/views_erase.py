@@ -8,12 +8,15 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from kring.privacy import views_export
-from kring.privacy.erasure import account_erase
+from kring.privacy.erasure import account_erase, communities_without_facilitator_after
 from kring.privacy.forms_erase import EraseForm
 
 
 def section_context(request, form: EraseForm | None = None) -> dict:
-    return {"erase_form": form or EraseForm(user=request.user)}
+    return {
+        "erase_form": form or EraseForm(user=request.user),
+        "erase_sole_facilitator_of": communities_without_facilitator_after(request.user),
+    }
 
 
 @login_required

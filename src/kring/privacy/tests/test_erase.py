@@ -393,6 +393,15 @@ def test_page_shows_the_erase_form(world, make_client):
     assert 'class="button button-danger erase-button"' in html
 
 
+def test_page_warns_the_only_facilitator(world, make_client):
+    """The only facilitator of a community is told before erasing; a member is not."""
+    html = make_client(world.fac).get("/me/data/").content.decode()
+    assert "You are the only facilitator of:" in html
+    assert "Zorg thuis" in html and "Buurtwerk" in html
+    html = make_client(world.eva).get("/me/data/").content.decode()
+    assert "only facilitator" not in html
+
+
 def test_page_anonymous_is_sent_to_login(client):
     """Nobody signed in: the erase form sends you to the login page; nothing happens."""
     response = client.post("/me/data/erase/", {"contributions": "keep"})
@@ -534,3 +543,19 @@ def test_former_member_name_follows_the_reader_language(world):
     with translation.override("nl"):
         assert str(tombstone) == translation.gettext("Former member")
         assert tombstone.display_name == translation.gettext("Former member")
+
+
+def test_staff_with_permission_cannot_erase_a_superuser(make_user, make_admin):
+    """Staff who may delete people may erase a member, but not a platform administrator."""
+    from django.contrib.auth.models import Permission
+
+    staff = make_user(is_staff=True)
+    staff.user_permissions.add(
+        Permission.objects.get(content_type__app_label="accounts", codename="delete_user")
+    )
+    admin, _other = make_admin(), make_admin()
+    with pytest.raises(PermissionDenied):
+        account_erase(user=admin, contributions="keep", by=staff)
+    member = make_user()
+    account_erase(user=member, contributions="keep", by=staff)
+    assert not User.objects.filter(pk=member.pk).exists()
