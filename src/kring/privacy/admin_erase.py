@@ -72,6 +72,12 @@ class ErasingUserAdmin(UserAdmin):
                 account_erase(user=person, contributions=contributions, by=request.user)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
+            except PermissionDenied:
+                self.message_user(
+                    request,
+                    _("You may not erase this account: %(id)s.") % {"id": person.pk},
+                    messages.ERROR,
+                )
             else:
                 done += 1
         if done:
