@@ -57,9 +57,7 @@ def person_name(person, css: str = "person-name"):
     named as such, in the reader's language, and links nowhere."""
     if getattr(person, "is_erased", False):
         return format_html('<span class="{} person-former">{}</span>', css, person.display_name)
-    return format_html(
-        '<a class="{}" href="{}">{}</a>',
-        css,
-        reverse("person-detail", kwargs={"pk": person.pk}),
-        person.full_name,
-    )
+    url = reverse("person-detail", kwargs={"pk": person.pk})
+    if not css:
+        return format_html('<a href="{}">{}</a>', url, person.full_name)
+    return format_html('<a class="{}" href="{}">{}</a>', css, url, person.full_name)
