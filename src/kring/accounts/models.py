@@ -38,6 +38,11 @@ class Perspective(models.Model):
         return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
 
 
+# What an erased person's remaining contributions are shown as; translated when shown, never
+# stored, so it reads right in every language.
+FORMER_MEMBER = _("Former member")
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -91,6 +96,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # Set on the "former member" row that takes over what an erased person leaves behind
+    # (kring.privacy.erasure): such a row is nobody, and is shown as "Former member".
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -108,13 +116,27 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
+        if self.is_erased:
+            return str(FORMER_MEMBER)
         return self.full_name or self.email
 
     def get_full_name(self) -> str:
-        return self.full_name
+        return str(FORMER_MEMBER) if self.is_erased else self.full_name
 
     def get_short_name(self) -> str:
+        if self.is_erased:
+            return str(FORMER_MEMBER)
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_erased(self) -> bool:
+        """A "former member": the stand-in for someone who erased their account."""
+        return self.erased_at is not None
+
+    @property
+    def display_name(self) -> str:
+        """The name to show: the full name, or "Former member" (in the reader's language)."""
+        return self.get_full_name()
 
     @property
     def initials(self) -> str:

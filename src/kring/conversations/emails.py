@@ -92,7 +92,7 @@ def _send(*, recipient, scope: str, template: str, context: dict) -> None:
 def notification_headline(notification: Notification) -> str:
     """One sentence: who did what where (the bell's wording). Never the content of a direct
     message."""
-    name = notification.actor.full_name if notification.actor else _("Someone")
+    name = notification.actor.display_name if notification.actor else _("Someone")
     notice = notification.notice
     if notice is not None:
         return notice.pattern % notice.values(name)
@@ -180,7 +180,7 @@ def waiting_questions(*, user, community_ids, since, until) -> list[DigestEntry]
         DigestEntry(
             title=thread.title,
             url=thread.get_absolute_url(),
-            meta=_("asked by %(name)s") % {"name": thread.author.full_name},
+            meta=_("asked by %(name)s") % {"name": thread.author.display_name},
             community=thread.community.name,
         )
         for thread in threads

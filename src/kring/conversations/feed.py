@@ -1,12 +1,11 @@
 """What conversations put on the community home: questions asked, discussions started and
 answers accepted in the feed, and the questions still waiting for an answer beside it."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kring.conversations import selectors
 from kring.conversations.models import Reply, Thread
-from kring.core.feed import FeedEntry, link, sentence
+from kring.core.feed import FeedEntry, link, person_link, sentence
 from kring.core.models import Verb
 
 VERBS = [Verb.ASKED, Verb.DISCUSSION_STARTED, Verb.ANSWER_ACCEPTED]
@@ -14,7 +13,7 @@ WAITING_ON_HOME = 5
 
 
 def _person(user):
-    return link(reverse("person-detail", kwargs={"pk": user.pk}), user.full_name, "person-name")
+    return person_link(user)
 
 
 def describe(events, viewer) -> dict[int, FeedEntry]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -53,6 +54,14 @@ def link(url: str, text: str, css: str = "") -> SafeString:
     if css:
         return format_html('<a class="{}" href="{}">{}</a>', css, url, text)
     return format_html('<a href="{}">{}</a>', url, text)
+
+
+def person_link(user, css: str = "person-name") -> SafeString:
+    """A person's name linking to their profile; a former member (an erased account) gets
+    its name in the reader's language and no link."""
+    if getattr(user, "is_erased", False):
+        return format_html('<span class="{}">{}</span>', css, user.display_name)
+    return link(reverse("person-detail", kwargs={"pk": user.pk}), user.full_name, css)
 
 
 Describer = Callable[[list[ActivityEvent], object], dict[int, FeedEntry]]

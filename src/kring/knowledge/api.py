@@ -42,7 +42,7 @@ router = Router(tags=["knowledge"])
 def _person(user: User | None) -> dict | None:
     if user is None:
         return None
-    return {"id": user.pk, "name": user.full_name, "email": user.email}
+    return {"id": user.pk, "name": user.display_name, "email": user.email}
 
 
 def _attachment_out(attachment: Attachment, item: KnowledgeItem) -> dict:

@@ -1,9 +1,8 @@
 """What the library puts in the community home feed: newly shared library items."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from kring.core.feed import FeedEntry, link, sentence
+from kring.core.feed import FeedEntry, link, person_link, sentence
 from kring.core.models import Verb
 from kring.knowledge.models import KnowledgeItem
 
@@ -25,11 +24,7 @@ def describe(events, viewer) -> dict[int, FeedEntry]:
         if item is None or item.community_id != event.community_id:
             continue
         url = item.get_absolute_url()
-        person = link(
-            reverse("person-detail", kwargs={"pk": event.actor.pk}),
-            event.actor.full_name,
-            "person-name",
-        )
+        person = person_link(event.actor)
         entries[event.pk] = FeedEntry(
             actor=event.actor,
             sentence=sentence(

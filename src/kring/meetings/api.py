@@ -75,7 +75,7 @@ class _Lazy:
 def _person(user: User | None) -> dict | None:
     if user is None:
         return None
-    return {"id": user.pk, "name": user.full_name}
+    return {"id": user.pk, "name": user.display_name}
 
 
 def _page_url(obj) -> str | None:

@@ -123,7 +123,7 @@ def new_sessions(*, user, community_ids, since, until) -> list[DigestEntry]:
             if place:
                 parts.append(place)
         if first.created_by is not None:
-            parts.append(_("planned by %(name)s") % {"name": first.created_by.full_name})
+            parts.append(_("planned by %(name)s") % {"name": first.created_by.display_name})
         entries.append(
             DigestEntry(
                 title=first.series.title if first.series_id and len(group) > 1 else first.title,

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kring.core.feed import FeedEntry, link, sentence
+from kring.core.feed import FeedEntry, link, person_link, sentence
 from kring.core.models import Verb
 from kring.meetings import ical, permissions, selectors
 from kring.meetings.models import ActionPoint, Series, Session, SessionStatus
@@ -17,7 +17,7 @@ VERBS = [Verb.SESSION_PLANNED, Verb.SESSION_CANCELLED, Verb.REFLECTED, Verb.ACTI
 
 
 def _person(user):
-    return link(reverse("person-detail", kwargs={"pk": user.pk}), user.full_name, "person-name")
+    return person_link(user)
 
 
 def _when(session: Session) -> str:

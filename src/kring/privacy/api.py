@@ -2,9 +2,9 @@
 
 from ninja import Router
 
-from kring.privacy.api_erase import router as erase_router
+from kring.privacy import api_erase
 from kring.privacy.api_export import router as export_router
 
 router = Router(tags=["me"])
 router.add_router("", export_router)
-router.add_router("", erase_router)
+api_erase.mount(router)

@@ -30,7 +30,7 @@ def message_options(context, person) -> dict:
 def notification_sentence(notification, viewer) -> str:
     """One sentence that says what happened and where, never the content of a message."""
     actor = notification.actor
-    name = actor.full_name if actor is not None else _("Someone")
+    name = actor.display_name if actor is not None else _("Someone")
     notice = notification.notice
     if notice is not None:
         pattern, plain = notice.pattern, notice.values(name)

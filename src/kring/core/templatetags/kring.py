@@ -49,3 +49,15 @@ def query_with(context, **changes):
         params.pop("page", None)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def person_name(person, css: str = "person-name"):
+    """A person's name linking to their profile; a former member (an erased account) is
+    named as such, in the reader's language, and links nowhere."""
+    if getattr(person, "is_erased", False):
+        return format_html('<span class="{} person-former">{}</span>', css, person.display_name)
+    url = reverse("person-detail", kwargs={"pk": person.pk})
+    if not css:
+        return format_html('<a href="{}">{}</a>', url, person.full_name)
+    return format_html('<a class="{}" href="{}">{}</a>', css, url, person.full_name)

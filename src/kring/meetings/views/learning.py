@@ -81,7 +81,7 @@ def _share_url(request, session, reflection, parts) -> str:
     """The library's share page, prefilled with the reflection as a practice story."""
     title = _("What we learned: %(session)s") % {"session": session.title}
     footer = _("From the reflection of %(name)s on the session of %(date)s: %(url)s") % {
-        "name": reflection.author.full_name,
+        "name": reflection.author.display_name,
         "date": long_date(session.starts_at),
         "url": request.build_absolute_uri(session.get_absolute_url()),
     }
