@@ -92,7 +92,7 @@ def qr_svg(device: TOTPDevice) -> str:
     import segno
 
     code = segno.make(device.config_url, error="m")
-    return code.svg_inline(scale=5, border=4, light="#fff", title=_("QR code for your code app"))
+    return code.svg_inline(scale=4, border=4, light="#fff", title=_("QR code for your code app"))
 
 
 # --- Services --------------------------------------------------------------------------

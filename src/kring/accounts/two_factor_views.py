@@ -34,6 +34,10 @@ class CodeField(forms.CharField):
 
 
 class LoginCodeForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["autofocus"] = True
+
     code = CodeField(
         label=gettext_lazy("Code"),
         help_text=gettext_lazy(
