@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from kring.accounts.forms import client_ip, recognised_device
+from kring.accounts.forms import WIDE_LIMIT_FACTOR, client_ip, recognised_device
 from kring.accounts.models import SignInPolicy, User
 from kring.core import throttle
 from kring.core.middleware import API_PREFIX, api_error
@@ -194,30 +194,33 @@ def two_factor_reset(*, user: User, by: User) -> bool:
 # --- Throttling wrong codes -------------------------------------------------------------
 
 
-def _code_counters(request, user: User) -> list[tuple[str, str]]:
+def _code_counters(request, user: User) -> list[tuple[str, str, int]]:
     # As with passwords: a browser that logged in as this person before counts only its own
     # failures, so someone who knows the password cannot lock the owner out with wrong codes.
+    limit = settings.KRING_LOGIN_MAX_FAILURES
     device = recognised_device(request, user.email)
     if device:
-        return [("two-factor-device", f"{user.pk}|{device}")]
-    return [("two-factor-user", str(user.pk)), ("two-factor-ip", client_ip(request))]
+        return [("two-factor-device", f"{user.pk}|{device}", limit)]
+    return [
+        ("two-factor-user", str(user.pk), limit),
+        ("two-factor-ip", client_ip(request), limit * WIDE_LIMIT_FACTOR),
+    ]
 
 
 def code_throttled(request, user: User) -> bool:
-    limit = settings.KRING_LOGIN_MAX_FAILURES
     return any(
         throttle.is_blocked(scope, value, limit=limit)
-        for scope, value in _code_counters(request, user)
+        for scope, value, limit in _code_counters(request, user)
     )
 
 
 def code_failure_register(request, user: User) -> None:
-    for scope, value in _code_counters(request, user):
+    for scope, value, _limit in _code_counters(request, user):
         throttle.register_failure(scope, value)
 
 
 def code_success_register(request, user: User) -> None:
-    for scope, value in _code_counters(request, user):
+    for scope, value, _limit in _code_counters(request, user):
         if scope != "two-factor-ip":
             throttle.reset(scope, value)
 

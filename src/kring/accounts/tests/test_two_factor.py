@@ -217,6 +217,39 @@ def test_wrong_code_refused_then_throttled(make_client, anna, settings):
     assert logged_in_as(client) is None
 
 
+def test_wrong_codes_elsewhere_do_not_lock_out_the_owners_browser(make_client, anna, settings):
+    """Someone who knows the password and guesses codes can't lock out the owner's own
+    browser (it carries the device cookie from an earlier login)."""
+    settings.KRING_LOGIN_MAX_FAILURES = 3
+    device, _codes = enrol(anna)
+    owner = make_client()
+    log_in(owner, "anna@example.org")
+    owner.post("/login/code/", {"code": next_code(device)})
+    owner.post("/logout/")
+    guesser = make_client()
+    log_in(guesser, "anna@example.org")
+    for _ in range(3):
+        guesser.post("/login/code/", {"code": "000000"})
+    assert guesser.post("/login/code/", {"code": next_code(device)}).context["form"].errors[
+        "code"
+    ] == [TOO_MANY]
+    log_in(owner, "anna@example.org")
+    response = owner.post("/login/code/", {"code": next_code(device)})
+    assert response["Location"] == "/"
+    assert logged_in_as(owner) == str(anna.pk)
+
+
+def test_oversized_code_is_refused_clearly(make_client, anna):
+    """A very long code gets a message and does not log in."""
+    enrol(anna)
+    client = make_client()
+    log_in(client, "anna@example.org")
+    response = client.post("/login/code/", {"code": "1" * 5000})
+    assert response.status_code == 200
+    assert response.context["form"].errors["code"]
+    assert logged_in_as(client) is None
+
+
 def test_code_used_once_is_refused_again(make_client, anna):
     """A code that was just used (here: to switch on) can't be used again in its window."""
     device = two_factor.totp_device_pending(user=anna)
@@ -356,6 +389,7 @@ def test_policy_forces_enrolment(request, make_client, make_admin, make_user, be
     assert make_client().get("/api/v1/notifications", **bearer(person, "read")).status_code == 200
     page = client.get("/me/security/?next=/me/tokens/")
     assert page.status_code == 200
+    assert client.get("/static/kring/kring.css").status_code == 200
     assert b"two-step login is required" in page.content
 
     device = TOTPDevice.objects.get(user=person, confirmed=False)
@@ -480,3 +514,14 @@ def test_admin_login_page_goes_through_kring_login(client):
     assert response["Location"] == "/login/?next=/admin/accounts/"
     hop = client.get("/admin/")["Location"]
     assert client.get(hop)["Location"] == "/login/?next=/admin/"
+
+
+def test_must_enrol_person_can_log_out(make_client, make_admin):
+    """Logging out works before enrolment, and ends the session."""
+    admin = make_admin(email="beheer@example.org", password=PASSWORD)
+    require_two_factor()
+    client = make_client()
+    log_in(client, admin.email)
+    response = client.post("/logout/")
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert logged_in_as(client) is None
