@@ -525,3 +525,25 @@ def test_must_enrol_person_can_log_out(make_client, make_admin):
     response = client.post("/logout/")
     assert response.status_code == 302 and response["Location"] == "/login/"
     assert logged_in_as(client) is None
+
+
+def test_invited_facilitator_sets_up_the_app_right_after_signing_up(make_client, make_community):
+    """Someone who joins by invitation as facilitator, with the policy on, enrols first."""
+    from kring.communities.services import invitation_create
+
+    community = make_community()
+    _invitation, secret = invitation_create(
+        community=community,
+        by=community.created_by,
+        email="nina@example.org",
+        role=Role.FACILITATOR,
+        send=False,
+    )
+    require_two_factor()
+    client = make_client()
+    response = client.post(
+        f"/invitations/{secret}/", {"full_name": "Nina Nieuw", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert logged_in_as(client) is not None
+    assert client.get(response["Location"])["Location"].startswith("/me/security/")
