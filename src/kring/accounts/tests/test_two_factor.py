@@ -484,6 +484,8 @@ def test_admin_removes_someones_app_and_it_is_logged(make_client, make_admin, an
     client = make_client(admin)
     page = client.get(f"/admin/accounts/user/{anna.pk}/change/")
     assert b"Lost phone?" in page.content
+    assert client.get("/admin/accounts/user/add/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 200
     response = client.post(
         "/admin/accounts/user/",
         {"action": "two_factor_remove", "_selected_action": [anna.pk]},
