@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "django_tasks",
     # django_tasks_db under Dutch names in the admin (same app, same tables).
@@ -92,6 +95,7 @@ MIDDLEWARE = [
     "kring.core.middleware.ApiResponseMiddleware",
     "kring.core.middleware.NulCharacterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kring.accounts.two_factor.EnrolmentRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -183,6 +187,12 @@ LOGOUT_REDIRECT_URL = "login"
 # address within the window, further attempts are refused until the window passes.
 KRING_LOGIN_MAX_FAILURES = int(env("KRING_LOGIN_MAX_FAILURES", "5"))
 KRING_LOGIN_WINDOW_SECONDS = int(env("KRING_LOGIN_WINDOW_SECONDS", "900"))
+# Two-step login (django-otp): Kring's own login throttle counts wrong codes, so the devices'
+# own back-off is off (it would refuse a right code a second after a typo, without a message).
+OTP_TOTP_ISSUER = "Kring"
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Behind a reverse proxy, the number of proxies that append to X-Forwarded-For; the
 # client address for login throttling is then read from that header.
 KRING_TRUSTED_PROXIES = int(env("KRING_TRUSTED_PROXIES", "0"))

@@ -187,3 +187,34 @@ class ApiToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == TokenScope.WRITE
+
+
+class SignInPolicy(models.Model):
+    """How people sign in, set by a platform administrator in the admin. One row (pk 1)."""
+
+    require_two_factor = models.BooleanField(
+        _("require two-step login for facilitators and administrators"),
+        default=False,
+        help_text=_(
+            "Facilitators of any community and administrators then set up a code app at their "
+            "next login with a password. Logins through single sign-on are not asked."
+        ),
+    )
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sign-in policy")
+        verbose_name_plural = _("sign-in policy")
+
+    def __str__(self) -> str:
+        return str(_("Sign-in policy"))
+
+    def save(self, *args, **kwargs):
+        # A singleton: whatever is saved is the one policy.
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "SignInPolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy

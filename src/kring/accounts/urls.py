@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from kring.accounts import views
 
@@ -33,4 +33,5 @@ urlpatterns = [
     path("me/profile/", views.profile_update_view, name="profile-update"),
     path("me/tokens/", views.token_list_view, name="token-list"),
     path("me/tokens/<int:pk>/revoke/", views.token_revoke_view, name="token-revoke"),
+    path("", include("kring.accounts.two_factor_urls")),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from kring.accounts import two_factor
 from kring.accounts.forms import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_MAX_AGE,
@@ -32,25 +33,37 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        # This browser is now recognised for this person: failures elsewhere can't lock it out.
-        response.set_signed_cookie(
-            DEVICE_COOKIE,
-            device_cookie_value(self.request, form.get_user().email),
-            salt=DEVICE_COOKIE_SALT,
-            max_age=DEVICE_COOKIE_MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
-        # The person's own language choice follows them to every device.
-        language = form.get_user().language
-        if language:
-            translation.activate(language)
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 86400
+        user = form.get_user()
+        if two_factor.two_factor_enabled(user=user):
+            # Not logged in yet: the code comes first (accounts/two_factor_views.py).
+            return two_factor.login_pending_start(
+                self.request, user=user, next_url=self.get_success_url()
             )
-        return response
+        response = super().form_valid(form)
+        two_factor.enrolment_mark(self.request, user=user)
+        return login_finish(self.request, response, user)
+
+
+def login_finish(request, response, user):
+    """What every login with a password does last, with or without a code."""
+    # This browser is now recognised for this person: failures elsewhere can't lock it out.
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        device_cookie_value(request, user.email),
+        salt=DEVICE_COOKIE_SALT,
+        max_age=DEVICE_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    # The person's own language choice follows them to every device.
+    language = user.language
+    if language:
+        translation.activate(language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 86400
+        )
+    return response
 
 
 @login_required

@@ -17,3 +17,8 @@ class CommunitiesConfig(AppConfig):
         from kring.core import feed
 
         feed.register_describer(community_feed.VERBS, community_feed.describe_joined)
+
+        from kring.accounts.two_factor import requirement_register
+        from kring.communities.selectors import is_facilitator_anywhere
+
+        requirement_register(is_facilitator_anywhere)

@@ -57,6 +57,11 @@ def facilitators_of(*, community: Community) -> list[User]:
     ]
 
 
+def is_facilitator_anywhere(user: User) -> bool:
+    """Whether the person facilitates any community (the sign-in policy asks this)."""
+    return Membership.objects.filter(user=user, role=Role.FACILITATOR).exists()
+
+
 def members_directory(
     *,
     community: Community,

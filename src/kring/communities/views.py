@@ -13,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kring.accounts import two_factor
 from kring.accounts.forms import client_ip
 from kring.communities import permissions, selectors, services
 from kring.communities.forms import (
@@ -456,6 +457,8 @@ def invitation_accept_view(request, secret: str):
             apply_service_errors(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # Invited as facilitator while the sign-in policy requires two-step login.
+            two_factor.enrolment_mark(request, user=user)
             messages.success(
                 request,
                 _(
