@@ -40,6 +40,7 @@ from kring.conversations.models import (
     ModerationAction,
     ModerationMessage,
     Notification,
+    NotificationPreference,
     PostAttachment,
     PostRevision,
     Reaction,
@@ -248,11 +249,18 @@ def _write_array(out, rows: Iterable) -> int:
     return count
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A ZIP entry dated now (zf.open(name, "w") would date it 1980)."""
+    info = zipfile.ZipInfo(name, date_time=timezone.localtime().timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
 def _write_json(zf: zipfile.ZipFile, name: str, content) -> int:
     """Write one JSON file. `content` is a row iterator (an array), or a dict whose values
     may be row iterators (an object of arrays). Returns how many rows were written."""
     count = 0
-    with zf.open(name, "w", force_zip64=True) as out:
+    with zf.open(_entry(name), "w", force_zip64=True) as out:
         if isinstance(content, dict):
             out.write(b"{")
             for i, (key, value) in enumerate(content.items()):
@@ -307,7 +315,10 @@ def _photo_file(user: User) -> str | None:
 
 
 def profile_section(user: User) -> dict:
-    preference = getattr(user, "notification_preference", None)
+    # Without a saved choice the defaults apply: show those.
+    preference = NotificationPreference.objects.filter(user=user).first() or (
+        NotificationPreference(user=user)
+    )
     feed = getattr(user, "calendar_feed", None)
     return {
         "id": user.pk,
@@ -325,19 +336,15 @@ def profile_section(user: User) -> dict:
         "last_login": _iso(user.last_login),
         "is_active": user.is_active,
         "is_staff": user.is_staff,
-        "notification_settings": (
-            {
-                "email_mentions": preference.email_mentions,
-                "email_replies": preference.email_replies,
-                "email_accepted": preference.email_accepted,
-                "email_messages": preference.email_messages,
-                "email_sessions": preference.email_sessions,
-                "digest": preference.digest,
-                "digest_sent_at": _iso(preference.digest_sent_at),
-            }
-            if preference is not None
-            else None
-        ),
+        "notification_settings": {
+            "email_mentions": preference.email_mentions,
+            "email_replies": preference.email_replies,
+            "email_accepted": preference.email_accepted,
+            "email_messages": preference.email_messages,
+            "email_sessions": preference.email_sessions,
+            "digest": preference.digest,
+            "digest_sent_at": _iso(preference.digest_sent_at),
+        },
         "api_tokens": [
             {
                 "name": t.name,
@@ -914,5 +921,5 @@ def export_write(*, zf: zipfile.ZipFile, user: User) -> dict[str, int]:
             "privacy/export_readme.txt",
             {"user": user, "counts": counts, "made_at": timezone.now(), "days": EXPORT_DAYS},
         )
-    zf.writestr("README.txt", readme)
+    zf.writestr(_entry("README.txt"), readme)
     return counts

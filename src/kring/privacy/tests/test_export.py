@@ -219,3 +219,34 @@ def test_purge_is_a_periodic_task(settings):
         path == "kring.privacy.tasks.data_exports_purge"
         for path, _interval in settings.KRING_PERIODIC_TASKS
     )
+
+
+def test_insights_about_you_hold_only_your_entry(world, django_capture_on_commit_callbacks):
+    """The latest snapshot's entry for you (signals, pace), and the suggestions that name
+    you; not another member's entry or a suggestion only about someone else."""
+    from kring.insights.models import Suggestion
+    from kring.insights.services import snapshot_create
+
+    snapshot_create(community=world.community)
+    # Suggestions come from the snapshot's rules; these two stand in for what it would find.
+    about_anna = Suggestion.objects.create(
+        community=world.community, key="intro:anna", kind="introduce", params={"tag": "zorg"}
+    )
+    about_anna.members.add(world.anna, world.bram)
+    only_bram = Suggestion.objects.create(
+        community=world.community, key="call:bram", kind="call", params={"signal": "x"}
+    )
+    only_bram.members.add(world.bram)
+
+    export = build(world.anna, django_capture_on_commit_callbacks)
+    _zf, s = read_zip(services.export_path(export).read_bytes())
+    insights = s["insights_about_you.json"]
+    assert [(e["community"]["name"], e["name"]) for e in insights["signals"]] == [
+        ("Zorg thuis", "Anna Asker")
+    ]
+    assert "signals" in insights["signals"][0] and "email" not in insights["signals"][0]
+    assert [x["kind"] for x in insights["suggestions"]] == ["introduce"]
+    assert {p["name"] for p in insights["suggestions"][0]["people"]} == {
+        "Anna Asker",
+        "Bram Builder",
+    }

@@ -208,3 +208,14 @@ def test_openapi_documents_the_export(client, db):
     download = doc["paths"][API + "/download"]["get"]["responses"]
     assert "application/zip" in download["200"]["content"]
     assert download["404"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+
+
+def test_htmx_post_swaps_the_section(world, make_client, django_capture_on_commit_callbacks):
+    """With htmx, asking answers the section itself (no redirect, no full page)."""
+    client = make_client(world.anna)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("data-export-request"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="export-section"' in html and "<html" not in html
+    assert "Your export is being made…" in html
