@@ -195,6 +195,17 @@ def _delete_file(export: DataExport) -> None:
         export_path(export).unlink(missing_ok=True)
 
 
+def data_exports_delete(*, user: User) -> int:
+    """Delete every export of `user`, files first (for erasing an account: the rows would go
+    with the person, the files would wait for the purge). Returns how many."""
+    count = 0
+    for export in DataExport.objects.filter(user=user):
+        _delete_file(export)
+        export.delete()
+        count += 1
+    return count
+
+
 def data_exports_purge(*, now=None) -> int:
     """Delete the files of exports past their date (the row stays, as expired); also files
     in the folder that no export points at any more (a build that crashed). Returns how many

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kring.privacy import export as services
 from kring.privacy import selectors
-from kring.privacy.models import ExportState
 
 
 def section_context(request) -> dict:
@@ -17,7 +16,6 @@ def section_context(request) -> dict:
         "export": latest,
         "export_state": latest.shown_state if latest is not None else "",
         "export_days": services.EXPORT_DAYS,
-        "ExportState": ExportState,
     }
 
 

@@ -250,3 +250,11 @@ def test_insights_about_you_hold_only_your_entry(world, django_capture_on_commit
         "Anna Asker",
         "Bram Builder",
     }
+
+
+def test_exports_delete_removes_files_and_rows(world, anna_export):
+    """For erasing an account: every export of the person goes, file and row."""
+    path = services.export_path(anna_export)
+    assert services.data_exports_delete(user=world.anna) == 1
+    assert not path.exists()
+    assert not DataExport.objects.filter(user=world.anna).exists()

@@ -219,3 +219,14 @@ def test_htmx_post_swaps_the_section(world, make_client, django_capture_on_commi
     html = response.content.decode()
     assert 'id="export-section"' in html and "<html" not in html
     assert "Your export is being made…" in html
+
+
+def test_page_queries_do_not_grow_with_exports(world, make_client, django_assert_max_num_queries):
+    """The page reads only the latest export, however many there were."""
+    client = make_client(world.anna)
+    client.get(DATA)
+    for _ in range(20):
+        DataExport.objects.create(user=world.anna, state=ExportState.FAILED)
+    with django_assert_max_num_queries(12) as captured:
+        client.get(DATA)
+    assert sum("privacy_dataexport" in q["sql"] for q in captured.captured_queries) == 1
