@@ -129,6 +129,7 @@ PAGES = [
     entry("person", lambda d: f"/people/{d.person}/", INSIDE, {A}, primary=MEMBERS),
     entry("profile-form", lambda d: "/me/profile/", INSIDE, {A}, primary=INSIDE),
     entry("tokens", lambda d: "/me/tokens/", INSIDE, {A}, primary=INSIDE),
+    entry("my-data", lambda d: "/me/data/", INSIDE, {A}, primary=INSIDE),
     entry("invitations", c("invitations/"), MANAGERS, {A, M}, primary=MANAGERS),
     entry("invitation-accept", lambda d: f"/invitations/{d.invitation}/", {A}, primary={A}),
     entry("community-edit", c("update/"), MANAGERS, {A, M}, primary=MANAGERS),
