@@ -120,7 +120,9 @@ def data_export_build(*, export_id: int) -> bool:
     ).update(started_at=now)
     if not claimed:
         return False
-    export = DataExport.objects.select_related("user").get(pk=export_id)
+    export = DataExport.objects.select_related("user").filter(pk=export_id).first()
+    if export is None:  # the account was erased meanwhile
+        return False
     file_name = f"{export.user_id}-{export.pk}-{secrets.token_hex(16)}.zip"
     target = export_dir() / file_name
     partial = target.with_suffix(".part")
@@ -207,9 +209,9 @@ def data_exports_delete(*, user: User) -> int:
 
 
 def data_exports_purge(*, now=None) -> int:
-    """Delete the files of exports past their date (the row stays, as expired); also files
-    in the folder that no export points at any more (a build that crashed). Returns how many
-    exports expired."""
+    """Delete the files of exports past their date (the row stays, as expired); also old
+    files in the folder that no export points at (a crashed build, an erased account).
+    Returns how many exports expired."""
     now = now or timezone.now()
     count = 0
     expired = DataExport.objects.filter(state=ExportState.READY, expires_at__lte=now)
@@ -222,14 +224,11 @@ def data_exports_purge(*, now=None) -> int:
     folder = Path(settings.KRING_EXPORT_DIR)
     if folder.is_dir():
         known = set(DataExport.objects.exclude(file_name="").values_list("file_name", flat=True))
-        pending = DataExport.objects.filter(state=ExportState.PENDING).exists()
+        # Only left-overs older than any build can take: a file written a moment ago may
+        # belong to a build that has not saved its row yet.
+        before = (now - STALE_AFTER).timestamp()
         for path in folder.iterdir():
-            # A `.part` file may be a build in progress; only left-overs go.
-            if (
-                path.is_file()
-                and path.name not in known
-                and not (pending and path.suffix == ".part")
-            ):
+            if path.is_file() and path.name not in known and path.stat().st_mtime < before:
                 path.unlink(missing_ok=True)
     return count
 

@@ -1,6 +1,7 @@
 """Your data export: the ZIP holds what is yours (and nothing private of others), the e-mail
 says it is ready, only you can download it, and expired copies are deleted."""
 
+import os
 import zipfile
 from datetime import timedelta
 
@@ -198,7 +199,8 @@ def test_failed_build_is_recorded_and_can_be_retried(
 def test_purge_deletes_expired_files(
     world, anna_export, make_user, django_capture_on_commit_callbacks
 ):
-    """Past its date, the file is deleted and the export shows as expired; a fresh one stays."""
+    """Past its date, the file is deleted and the export shows as expired; a fresh export
+    stays; an old file no export points at goes, a new one stays."""
     other = build(world.bram, django_capture_on_commit_callbacks)
     DataExport.objects.filter(pk=anna_export.pk).update(
         expires_at=timezone.now() - timedelta(minutes=1)
@@ -206,8 +208,13 @@ def test_purge_deletes_expired_files(
     path = services.export_path(anna_export)
     stray = services.export_dir() / "left-over.zip"
     stray.write_bytes(b"x")
+    old = (timezone.now() - services.STALE_AFTER - timedelta(minutes=1)).timestamp()
+    os.utime(stray, (old, old))
+    fresh = services.export_dir() / "just-written.zip.part"
+    fresh.write_bytes(b"x")
     assert services.data_exports_purge() == 1
     assert not path.exists() and not stray.exists()
+    assert fresh.exists()  # may be a build that has not saved its row yet
     anna_export.refresh_from_db()
     assert anna_export.state == ExportState.EXPIRED and anna_export.file_name == ""
     assert services.export_path(other).exists()
