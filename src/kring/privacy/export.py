@@ -48,6 +48,7 @@ from kring.conversations.models import (
     Thread,
 )
 from kring.core.models import ActivityEvent
+from kring.insights import document
 from kring.insights.models import PulseParticipation, Snapshot, Suggestion
 from kring.knowledge.models import Attachment, Comment, KnowledgeItem, Revision, Useful
 from kring.meetings.models import ActionPoint, Attendance, Reflection, Rsvp, Session
@@ -652,6 +653,25 @@ def _action_points(user: User) -> Iterator[dict]:
         }
 
 
+def _suggestion_reason(suggestion: Suggestion, user: User) -> str | None:
+    """The sentence the facilitators read, written to you ("you can help")."""
+    people = list(suggestion.members.all())
+    raw = {
+        "kind": suggestion.kind,
+        "members": [m.email for m in people],
+        "params": suggestion.params,
+    }
+    try:
+        return str(
+            document.suggestion_reason(
+                raw, {m.email: m.full_name for m in people}, {}, reader=user.email
+            )
+        )
+    except (KeyError, TypeError, ValueError, IndexError):
+        # Facts from an older version of the rules: the kind and the facts still say it.
+        return None
+
+
 def _suggestions(user: User) -> Iterator[dict]:
     rows = (
         Suggestion.objects.filter(members=user)
@@ -663,6 +683,7 @@ def _suggestions(user: User) -> Iterator[dict]:
         yield {
             "community": _community(s.community),
             "kind": s.kind,
+            "reason": _suggestion_reason(s, user),
             "people": [_person(m) for m in s.members.all()],
             "facts": s.params,
             "status": s.status,
@@ -675,8 +696,9 @@ def _suggestions(user: User) -> Iterator[dict]:
 
 
 def _signals(user: User) -> Iterator[dict]:
-    """What the latest insights snapshot of each of your communities says about you. One
-    snapshot document at a time: they can be large."""
+    """What the latest insights snapshot of each of your communities says about you: your
+    entry (signals with their reasons, pace, network position) and your ties, as on your own
+    insights page. One snapshot document at a time: they can be large."""
     communities = Membership.objects.filter(user=user).select_related("community")
     for membership in communities.iterator(chunk_size=CHUNK):
         latest = (
@@ -687,15 +709,36 @@ def _signals(user: User) -> Iterator[dict]:
         )
         if latest is None:
             continue
-        as_of, data = latest
-        for member in (data or {}).get("members", []):
-            if member.get("id") == user.pk:
-                yield {
-                    "community": _community(membership.community),
-                    "as_of": _iso(as_of),
-                    **{k: v for k, v in member.items() if k not in ("id", "email")},
-                }
-                break
+        as_of, raw = latest
+        raw = raw or {}
+        members = raw.get("members", [])
+        mine = next((m for m in members if m.get("id") == user.pk), None)
+        if mine is None:
+            continue
+        entry = document.render({**raw, "members": [mine], "suggestions": []})["members"][0]
+        by_email = {m["email"]: m for m in members}
+        ties = []
+        for edge in raw.get("network", {}).get("edges", []):
+            if mine["email"] not in (edge["a"], edge["b"]):
+                continue
+            other = by_email.get(edge["b"] if edge["a"] == mine["email"] else edge["a"])
+            if other is not None:
+                ties.append(
+                    {
+                        "person": {"id": other["id"], "name": other["name"]},
+                        "strong": edge.get("strong"),
+                        "weight": edge.get("weight"),
+                    }
+                )
+        network = raw.get("network", {})
+        yield {
+            "community": _community(membership.community),
+            "as_of": _iso(as_of),
+            **{k: v for k, v in entry.items() if k not in ("id", "email")},
+            "ties": ties,
+            "is_broker": mine["email"] in network.get("brokers", []),
+            "is_isolate": mine["email"] in network.get("isolates", []),
+        }
 
 
 def _pulses(user: User) -> Iterator[dict]:
@@ -858,7 +901,13 @@ SECTIONS = (
 
 
 def export_write(*, zf: zipfile.ZipFile, user: User) -> dict[str, int]:
-    """Write every section of `user`'s data into `zf`; returns the row count per file."""
+    """Write every section of `user`'s data into `zf`; returns the row count per file.
+    Sentences (the reasons of signals and suggestions) are in the person's language."""
+    with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+        return _export_write(zf, user)
+
+
+def _export_write(zf: zipfile.ZipFile, user: User) -> dict[str, int]:
     counts = {}
     counts["profile.json"] = _write_json(zf, "profile.json", profile_section(user))
     counts["memberships.json"] = _write_json(

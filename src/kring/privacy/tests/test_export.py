@@ -251,8 +251,15 @@ def test_insights_about_you_hold_only_your_entry(world, django_capture_on_commit
     assert [(e["community"]["name"], e["name"]) for e in insights["signals"]] == [
         ("Zorg thuis", "Anna Asker")
     ]
-    assert "signals" in insights["signals"][0] and "email" not in insights["signals"][0]
+    mine = insights["signals"][0]
+    assert "signals" in mine and "ties" in mine and "email" not in mine
+    assert {t["person"]["name"] for t in mine["ties"]} <= {
+        "Bram Builder",
+        "Carl Crew",
+        "Fenna Facilitator",
+    }
     assert [x["kind"] for x in insights["suggestions"]] == ["introduce"]
+    assert "reason" in insights["suggestions"][0]
     assert {p["name"] for p in insights["suggestions"][0]["people"]} == {
         "Anna Asker",
         "Bram Builder",
