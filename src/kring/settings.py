@@ -216,6 +216,9 @@ CSRF_FAILURE_VIEW = "kring.core.errors.csrf_failure"
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
+# Copies of people's data (/me/data/): private, never served as media; the download view
+# checks the owner. Temporary, so not part of `kring backup`.
+KRING_EXPORT_DIR = DATA_DIR / "exports"
 # Hashed, compressed static files once `kring collectstatic` has written its manifest
 # (production); straight from the apps before that (demo, tests), so a missing
 # manifest never breaks a page.
@@ -264,6 +267,7 @@ KRING_PERIODIC_TASKS = [
     ("kring.conversations.tasks.digests_send", 15 * 60),
     ("kring.meetings.tasks.reminders_send", 15 * 60),
     ("kring.insights.tasks.snapshots_refresh_due", 15 * 60),
+    ("kring.privacy.tasks.data_exports_purge", 60 * 60),
 ]
 # Direct messages: how many a person may send in an hour, and to how many new people a day.
 KRING_DM_PER_HOUR = 60

@@ -130,6 +130,7 @@ PAGES = [
     entry("profile-form", lambda d: "/me/profile/", INSIDE, {A}, primary=INSIDE),
     entry("tokens", lambda d: "/me/tokens/", INSIDE, {A}, primary=INSIDE),
     entry("two-factor", lambda d: "/me/security/", INSIDE, {A}, primary=INSIDE),
+    entry("my-data", lambda d: "/me/data/", INSIDE, {A}, primary=INSIDE),
     entry("invitations", c("invitations/"), MANAGERS, {A, M}, primary=MANAGERS),
     entry("invitation-accept", lambda d: f"/invitations/{d.invitation}/", {A}, primary={A}),
     entry("community-edit", c("update/"), MANAGERS, {A, M}, primary=MANAGERS),
