@@ -147,6 +147,9 @@ POLICY: dict[str, tuple[Policy, str]] = {
         Policy.TOMBSTONE,
         "the answers are anonymous already; the number of participants stays",
     ),
+    # two-step login (django-otp): the person's authenticator app and backup codes
+    "otp_totp.TOTPDevice.user": (Policy.DELETE, "private: their sign-in secret"),
+    "otp_static.StaticDevice.user": (Policy.DELETE, "private: their backup codes"),
     # Django
     "admin.LogEntry.user": (Policy.TOMBSTONE, "the admin's audit trail stays"),
 }
@@ -247,6 +250,7 @@ class _Work:
         self.items_deleted: set[int] = set()
         self.items_changed: set[int] = set()
         self.communities: set[int] = set()
+        self.paths: list = []  # files outside a storage (data exports)
 
     def file(self, fieldfile) -> None:
         if fieldfile:
@@ -472,12 +476,23 @@ def _still_pointing(user: User) -> list[str]:
     return left
 
 
+def _exports(user: User, work: _Work) -> None:
+    """Copies of the person's data: the rows go with them, the files once committed."""
+    from kring.privacy.export import export_path
+    from kring.privacy.models import DataExport
+
+    for export in DataExport.objects.filter(user=user).exclude(file_name=""):
+        work.paths.append(export_path(export))
+
+
 def _after_commit(*, work: _Work, old_pk: int, email: str, language: str) -> None:
     from kring.core import search
     from kring.insights.tasks import snapshot_refresh
 
     for storage, name in work.files:
         storage.delete(name)
+    for path in work.paths:
+        path.unlink(missing_ok=True)
     search.remove_objects("person", [old_pk])
     search.remove_objects("thread", work.threads_deleted)
     search.remove_objects("item", work.items_deleted)
@@ -523,6 +538,7 @@ def account_erase(*, user: User, contributions: str, by: User) -> User:
     _meetings(user, tombstone, contributions, now)
     _communities(user, tombstone, work)
     _insights(user, work)
+    _exports(user, work)
     _generic(user, tombstone)
     left = _still_pointing(user)
     if left:

@@ -559,3 +559,22 @@ def test_staff_with_permission_cannot_erase_a_superuser(make_user, make_admin):
     member = make_user()
     account_erase(user=member, contributions="keep", by=staff)
     assert not User.objects.filter(pk=member.pk).exists()
+
+
+def test_erase_deletes_the_persons_data_exports_and_their_files(
+    world, django_capture_on_commit_callbacks
+):
+    """A copy of Eva's data made before she left goes with her: the row and the ZIP on disk."""
+    from kring.privacy.export import data_export_build, data_export_request, export_path
+    from kring.privacy.models import DataExport
+
+    w = world
+    with django_capture_on_commit_callbacks(execute=True):
+        export, _created = data_export_request(user=w.eva)
+    data_export_build(export_id=export.pk)
+    export.refresh_from_db()
+    zip_path = export_path(export)
+    assert zip_path.exists()
+    _erase(w, "keep", django_capture_on_commit_callbacks)
+    assert not DataExport.objects.filter(pk=export.pk).exists()
+    assert not zip_path.exists()
