@@ -26,8 +26,10 @@ TESTS_DIR = Path(__file__).resolve().parents[1]
 CLIENT_ID = "kring-test"
 CLIENT_SECRET = "kring-test-secret-0123456789"
 PROVIDER_PASSWORD = "Provider-pass-2026"
-# Generous: a provider process that starts on a loaded 2-core machine.
+# Generous: a provider process that starts on a loaded 2-core machine, and a callback that
+# makes three requests to the provider before it answers.
 STARTUP_SECONDS = 90
+PATIENCE_MS = 30_000
 PEOPLE = [
     {"email": "Anna.Visser@Org.example", "name": "Anna Visser", "verified": True},
     {"email": "ben.bakker@org.example", "name": "Ben Bakker", "verified": False},
@@ -109,6 +111,11 @@ def provider(live_server, tmp_path_factory):
         log.close()
 
 
+@pytest.fixture(autouse=True)
+def _patient(page):
+    page.set_default_timeout(PATIENCE_MS)
+
+
 @pytest.fixture
 def sso(settings, provider):
     """Kring configured for the test provider (normal mode: password login stays)."""
@@ -133,7 +140,7 @@ def english(page, live_server):
 
 def _sign_in_at_provider(tab, email: str) -> None:
     """On the provider's own page: type the organisation's credentials and submit."""
-    expect(tab.locator("h1")).to_have_text("Test organisation")
+    expect(tab.locator("h1")).to_have_text("Test organisation", timeout=PATIENCE_MS)
     tab.fill("input[name=username]", email)
     tab.fill("input[name=password]", PROVIDER_PASSWORD)
     # The answer that counts is Kring's: the provider redirects back through the callback.
@@ -159,7 +166,7 @@ def test_sso_login_end_to_end(sso, page, transactional_db):
     button.click()
     _sign_in_at_provider(page, "Anna.Visser@Org.example")
 
-    expect(page.locator("nav.site-nav")).to_contain_text("Anna Visser")
+    expect(page.locator("nav.site-nav")).to_contain_text("Anna Visser", timeout=PATIENCE_MS)
     assert page.url.endswith("/me/profile/")
     # Her own language (English) follows her, as after a password login.
     expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -186,7 +193,7 @@ def test_unverified_email_is_refused(sso, page, english, transactional_db):
     _sign_in_at_provider(page, "ben.bakker@org.example")
 
     expect(page.locator(".messages")).to_contain_text(
-        "Your organisation has not confirmed this e-mail address"
+        "Your organisation has not confirmed this e-mail address", timeout=PATIENCE_MS
     )
     assert "/login/" in page.url
     # Nobody is logged in: the header has no member navigation.
@@ -201,7 +208,8 @@ def test_unknown_email_is_refused(sso, page, english, transactional_db):
 
     expect(page.locator(".messages")).to_contain_text(
         "There is no Kring account with this e-mail address. "
-        "Ask your facilitator for an invitation."
+        "Ask your facilitator for an invitation.",
+        timeout=PATIENCE_MS,
     )
     assert not User.objects.filter(email__iexact="stranger@org.example").exists()
 
@@ -220,7 +228,7 @@ def test_only_sso_mode_hides_the_password_form(sso, page, english, transactional
 
     page.locator("[data-primary-action]").click()
     _sign_in_at_provider(page, "carla.smit@org.example")
-    expect(page.locator("nav.site-nav")).to_contain_text("Carla Smit")
+    expect(page.locator("nav.site-nav")).to_contain_text("Carla Smit", timeout=PATIENCE_MS)
 
 
 def test_provider_down_gives_a_clear_page(sso, page, english, transactional_db):

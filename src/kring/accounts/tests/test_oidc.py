@@ -240,3 +240,20 @@ def test_first_login_counts_as_joining(make_user):
     assert not person.has_joined
     person.last_login = timezone.now()
     assert person.has_joined
+
+
+def test_person_joined_through_sso_gets_no_new_invitation(make_user, make_community):
+    """Adding someone who joined through the organisation (no password) sends no invitation."""
+    from kring.communities.services import member_add_by_email
+
+    community = make_community()
+    facilitator = community.memberships.get().user
+    person = make_user(email="anna@example.org", password=None)
+    person.last_login = timezone.now()
+    person.save(update_fields=["last_login"])
+    mail.outbox.clear()
+    _membership, invited = member_add_by_email(
+        community=community, by=facilitator, email="anna@example.org"
+    )
+    assert not invited
+    assert mail.outbox == []
