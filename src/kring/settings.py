@@ -206,6 +206,8 @@ KRING_OIDC_BUTTON_LABEL = env("KRING_OIDC_BUTTON_LABEL")
 KRING_OIDC_ONLY = env_bool("KRING_OIDC_ONLY", False)
 # Create an account for a verified address that Kring does not know yet (off: invitation only).
 KRING_OIDC_CREATE_USERS = env_bool("KRING_OIDC_CREATE_USERS", False)
+# Logging out of Kring also logs out at the provider (when it offers an end_session_endpoint).
+KRING_OIDC_PROVIDER_LOGOUT = env_bool("KRING_OIDC_PROVIDER_LOGOUT", False)
 KRING_OIDC_DISCOVERY_CACHE_SECONDS = 3600
 OIDC_RP_CLIENT_ID = env("KRING_OIDC_CLIENT_ID")
 OIDC_RP_CLIENT_SECRET = env("KRING_OIDC_CLIENT_SECRET")

@@ -63,6 +63,7 @@ def provider(live_server, tmp_path_factory):
             *django,
             "provider_setup",
             f"--redirect-uri={live_server.url}/oidc/callback/",
+            f"--post-logout-uri={live_server.url}/login/",
             f"--client-id={CLIENT_ID}",
             f"--client-secret={CLIENT_SECRET}",
             f"--people={json.dumps(people)}",
@@ -126,6 +127,7 @@ def sso(settings, provider):
     settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
     settings.KRING_OIDC_ONLY = False
     settings.KRING_OIDC_CREATE_USERS = False
+    settings.KRING_OIDC_PROVIDER_LOGOUT = False
     cache.clear()
     return settings
 
@@ -174,13 +176,44 @@ def test_sso_login_end_to_end(sso, page, transactional_db):
     assert person.has_joined
     assert not person.has_usable_password()
 
-    page.locator("summary.menu-button").click()
-    with page.expect_response(lambda r: r.url.endswith("/logout/")) as answer:
-        page.locator(".menu-panel .logout-form button").click()
-    assert answer.value.status == 302
-    expect(page.locator("input[name=username]")).to_be_visible()
+    _log_out(page)
     page.goto("/me/profile/")
     assert "/login/?next=/me/profile/" in page.url
+    # Only Kring's session ended: the provider still knows her and lets her straight back in.
+    with page.expect_response(lambda r: "/oidc/callback/" in r.url):
+        page.locator("main .sso a.button").click()
+    expect(page.locator("nav.site-nav")).to_contain_text("Anna Visser", timeout=PATIENCE_MS)
+
+
+def test_logout_at_provider_when_configured(sso, page, english, transactional_db):
+    """With KRING_OIDC_PROVIDER_LOGOUT, logging out of Kring also ends the provider's session:
+    the next sign-in asks for the organisation's password again."""
+    sso.KRING_OIDC_PROVIDER_LOGOUT = True
+    User.objects.create_user(email="carla.smit@org.example", password=None, full_name="Carla Smit")
+    page.goto("/login/")
+    page.locator("main .sso a.button").click()
+    _sign_in_at_provider(page, "carla.smit@org.example")
+    expect(page.locator("nav.site-nav")).to_contain_text("Carla Smit", timeout=PATIENCE_MS)
+
+    provider_logout = sso.KRING_OIDC_ISSUER + "/logout/"
+    with page.expect_response(lambda r: r.url.startswith(provider_logout)) as answer:
+        _log_out(page, status=200)
+    assert answer.value.status == 302
+    expect(page.locator("input[name=username]")).to_be_visible(timeout=PATIENCE_MS)
+    assert page.url.endswith("/login/")
+
+    page.locator("main .sso a.button").click()
+    _sign_in_at_provider(page, "carla.smit@org.example")
+    expect(page.locator("nav.site-nav")).to_contain_text("Carla Smit", timeout=PATIENCE_MS)
+
+
+def _log_out(tab, status: int = 302) -> None:
+    """Through the menu's logout button; Kring answers with a redirect to its login page, or
+    with a page that moves on to the provider's logout."""
+    tab.locator("summary.menu-button").click()
+    with tab.expect_response(lambda r: r.url.endswith("/logout/")) as answer:
+        tab.locator(".menu-panel .logout-form button").click()
+    assert answer.value.status == status
 
 
 def test_unverified_email_is_refused(sso, page, english, transactional_db):

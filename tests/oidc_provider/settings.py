@@ -56,4 +56,7 @@ OAUTH2_PROVIDER = {
     },
     "OAUTH2_VALIDATOR_CLASS": "oidc_provider.validator.Validator",
     "PKCE_REQUIRED": True,
+    # Logout at the provider from Kring (KRING_OIDC_PROVIDER_LOGOUT), without a question.
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
 }

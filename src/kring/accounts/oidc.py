@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import Http404
@@ -42,6 +43,8 @@ from kring.core.errors import plain_context
 
 logger = logging.getLogger(__name__)
 
+# With KRING_OIDC_PROVIDER_LOGOUT the ID token is kept here: the hint for logging out.
+ID_TOKEN_SESSION_KEY = "oidc_id_token"
 # The session key where the login page's `next` waits while the person is at the provider
 # (mozilla-django-oidc's own name; it only ever stores a URL it found safe).
 NEXT_SESSION_KEY = "oidc_login_next"
@@ -158,6 +161,11 @@ class KringOIDCBackend(OIDCAuthenticationBackend):
         except requests.RequestException as exc:
             logger.warning("OIDC token exchange or user info failed: %s", exc)
             raise ProviderUnavailable(str(exc)) from exc
+
+    def store_tokens(self, access_token, id_token):
+        # Kring keeps no access token; the ID token only when it will log out at the provider.
+        if settings.KRING_OIDC_PROVIDER_LOGOUT:
+            self.request.session[ID_TOKEN_SESSION_KEY] = id_token
 
     def _refuse(self, code: str) -> None:
         self.request.kring_oidc_failure = code
@@ -286,6 +294,41 @@ class CallbackView(OIDCAuthenticationCallbackView):
                 secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
             )
         return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout; after an SSO login with KRING_OIDC_PROVIDER_LOGOUT, also at the provider.
+
+    The provider gets the ID token as a hint and sends the browser back to Kring's login page
+    (register that address as a post-logout redirect URI). If the provider cannot be reached,
+    or offers no end_session_endpoint, only the Kring session ends.
+    """
+
+    def post(self, request, *args, **kwargs):
+        id_token = request.session.get(ID_TOKEN_SESSION_KEY)
+        response = super().post(request, *args, **kwargs)
+        if not (enabled() and settings.KRING_OIDC_PROVIDER_LOGOUT and id_token):
+            return response
+        try:
+            end_session = provider_config().get("end_session_endpoint")
+        except ProviderUnavailable:
+            return response
+        if not isinstance(end_session, str) or not end_session:
+            return response
+        query = urlencode(
+            {
+                "id_token_hint": id_token,
+                "client_id": settings.OIDC_RP_CLIENT_ID,
+                "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
+            }
+        )
+        # Not a redirect: Kring's Content-Security-Policy (form-action 'self') stops a form's
+        # redirect to another site. A page that moves on by itself (meta refresh) is allowed.
+        return render(
+            request,
+            "registration/oidc_logout.html",
+            {"provider_logout_url": f"{end_session}?{query}"},
+        )
 
 
 def login_context(request) -> dict:

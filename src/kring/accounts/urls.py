@@ -5,7 +5,7 @@ from kring.accounts import oidc, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", oidc.LogoutView.as_view(), name="logout"),
     # Sign-in through the organisation (OpenID Connect); 404 unless KRING_OIDC_ISSUER is set.
     path("oidc/start/", oidc.StartView.as_view(), name="oidc-start"),
     path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc-callback"),

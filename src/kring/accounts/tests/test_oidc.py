@@ -38,6 +38,7 @@ def sso(settings, db):
     settings.OIDC_RP_CLIENT_SECRET = "secret"
     settings.KRING_OIDC_ONLY = False
     settings.KRING_OIDC_BUTTON_LABEL = ""
+    settings.KRING_OIDC_PROVIDER_LOGOUT = False
     cache.set(oidc._cache_key(ISSUER), CONFIG)
     return settings
 
@@ -257,3 +258,46 @@ def test_person_joined_through_sso_gets_no_new_invitation(make_user, make_commun
     )
     assert not invited
     assert mail.outbox == []
+
+
+def test_logout_ends_only_kring_session_by_default(client, sso, make_user):
+    """Without KRING_OIDC_PROVIDER_LOGOUT, logging out goes back to Kring's login page."""
+    client.force_login(make_user())
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_at_provider_page(client, sso, make_user):
+    """With KRING_OIDC_PROVIDER_LOGOUT and an ID token from the sign-in, the logout page moves
+    on to the provider's end_session_endpoint with the hint and the way back."""
+    sso.KRING_OIDC_PROVIDER_LOGOUT = True
+    cache.set(oidc._cache_key(ISSUER), {**CONFIG, "end_session_endpoint": ISSUER + "/logout"})
+    client.force_login(make_user())
+    session = client.session
+    session[oidc.ID_TOKEN_SESSION_KEY] = "the.id.token"
+    session.save()
+    response = client.post("/logout/")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    url = urlsplit(response.context["provider_logout_url"])
+    assert f"{url.scheme}://{url.netloc}{url.path}" == ISSUER + "/logout"
+    assert parse_qs(url.query) == {
+        "id_token_hint": ["the.id.token"],
+        "client_id": ["kring"],
+        "post_logout_redirect_uri": ["http://testserver/login/"],
+    }
+    assert 'http-equiv="refresh"' in response.content.decode()
+
+
+def test_logout_at_provider_skipped_without_endpoint(client, sso, make_user):
+    """A provider without end_session_endpoint: only the Kring session ends."""
+    sso.KRING_OIDC_PROVIDER_LOGOUT = True
+    client.force_login(make_user())
+    session = client.session
+    session[oidc.ID_TOKEN_SESSION_KEY] = "the.id.token"
+    session.save()
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == "/login/"

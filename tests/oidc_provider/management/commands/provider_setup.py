@@ -1,6 +1,7 @@
 """Prepare the test provider: an RSA signing key, Kring as a client, and people.
 
-provider_setup --redirect-uri URI --client-id ID --client-secret SECRET --people JSON
+provider_setup --redirect-uri URI --post-logout-uri URI --client-id ID --client-secret SECRET
+               --people JSON
 where JSON is a list of {"email", "password", "name", "verified"}.
 """
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--redirect-uri", required=True)
+        parser.add_argument("--post-logout-uri", default="")
         parser.add_argument("--client-id", required=True)
         parser.add_argument("--client-secret", required=True)
         parser.add_argument("--people", default="[]")
@@ -42,6 +44,7 @@ class Command(BaseCommand):
                 "client_type": Application.CLIENT_CONFIDENTIAL,
                 "authorization_grant_type": Application.GRANT_AUTHORIZATION_CODE,
                 "redirect_uris": options["redirect_uri"],
+                "post_logout_redirect_uris": options["post_logout_uri"],
                 "algorithm": Application.RS256_ALGORITHM,
                 "skip_authorization": True,
             },
