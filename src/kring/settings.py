@@ -215,10 +215,7 @@ OIDC_RP_SIGN_ALGO = env("KRING_OIDC_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = "openid email profile"
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
-OIDC_CREATE_USER = KRING_OIDC_CREATE_USERS
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
-OIDC_CALLBACK_CLASS = "kring.accounts.oidc.CallbackView"
-OIDC_AUTHENTICATE_CLASS = "kring.accounts.oidc.StartView"
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
