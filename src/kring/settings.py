@@ -172,7 +172,12 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# The OIDC backend does nothing unless KRING_OIDC_ISSUER is set (see "Sign-in through your
+# organisation" below); it only answers the sign-in callback, never a password form.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "kring.accounts.oidc.KringOIDCBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -200,6 +205,27 @@ KRING_INVITATION_DAYS = int(env("KRING_INVITATION_DAYS", "14"))
 KRING_PHOTO_MAX_BYTES = int(env("KRING_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
 KRING_PHOTO_SIZE = 512
 KRING_ATTACHMENT_MAX_BYTES = int(env("KRING_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+
+# Sign-in through your organisation (OpenID Connect, mozilla-django-oidc). Off unless
+# KRING_OIDC_ISSUER is set. The provider's endpoints come from its discovery document,
+# fetched on first use and cached (kring/accounts/oidc.py), never at start-up: Kring starts
+# when the provider is down.
+KRING_OIDC_ISSUER = env("KRING_OIDC_ISSUER").strip().rstrip("/")
+KRING_OIDC_BUTTON_LABEL = env("KRING_OIDC_BUTTON_LABEL")
+# Only through the organisation: no password login or reset, except for superusers.
+KRING_OIDC_ONLY = env_bool("KRING_OIDC_ONLY", False)
+# Create an account for a verified address that Kring does not know yet (off: invitation only).
+KRING_OIDC_CREATE_USERS = env_bool("KRING_OIDC_CREATE_USERS", False)
+# Logging out of Kring also logs out at the provider (when it offers an end_session_endpoint).
+KRING_OIDC_PROVIDER_LOGOUT = env_bool("KRING_OIDC_PROVIDER_LOGOUT", False)
+KRING_OIDC_DISCOVERY_CACHE_SECONDS = 3600
+OIDC_RP_CLIENT_ID = env("KRING_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("KRING_OIDC_CLIENT_SECRET")
+OIDC_RP_SIGN_ALGO = env("KRING_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]

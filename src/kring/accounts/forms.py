@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from kring.accounts import oidc
 from kring.accounts.models import Perspective, TokenScope
 from kring.core import throttle
 
@@ -69,6 +70,10 @@ class LoginForm(AuthenticationForm):
             "your password."
         ),
     }
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        oidc.check_password_login(user)
 
     def _counters(self, email: str, ip: str) -> list[tuple[str, str, int]]:
         limit = settings.KRING_LOGIN_MAX_FAILURES

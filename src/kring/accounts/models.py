@@ -147,8 +147,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def has_joined(self) -> bool:
-        """False for people who were invited but never set a password."""
-        return self.has_usable_password()
+        """False for people who were invited but never set a password nor logged in.
+
+        Logging in through the organisation (OpenID Connect) sets no password: the first such
+        login (last_login) counts as joining.
+        """
+        return self.has_usable_password() or self.last_login is not None
 
 
 class TokenScope(models.TextChoices):

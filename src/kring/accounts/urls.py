@@ -1,14 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kring.accounts import views
+from kring.accounts import oidc, views
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", oidc.LogoutView.as_view(), name="logout"),
+    # Sign-in through the organisation (OpenID Connect); 404 unless KRING_OIDC_ISSUER is set.
+    path("oidc/start/", oidc.StartView.as_view(), name="oidc-start"),
+    path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc-callback"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=oidc.PasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
         ),

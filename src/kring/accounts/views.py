@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from kring.accounts import two_factor
+from kring.accounts import oidc
 from kring.accounts.forms import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_MAX_AGE,
@@ -31,6 +32,9 @@ from kring.accounts.services import (
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **oidc.login_context(self.request)}
 
     def form_valid(self, form):
         user = form.get_user()

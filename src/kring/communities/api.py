@@ -50,7 +50,7 @@ def _member_out(membership: Membership) -> dict:
         "seeking_tags": [t.name for t in user.seeking_tags.all()],
         "role": membership.role,
         "joined_at": membership.joined_at,
-        "has_joined": user.has_usable_password(),
+        "has_joined": user.has_joined,
         "url": settings.SITE_URL + reverse("person-detail", kwargs={"pk": user.pk}),
     }
 

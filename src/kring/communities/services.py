@@ -588,7 +588,7 @@ def member_add_by_email(
     if found and not user.perspectives.exists():
         user.perspectives.set(found)
     membership = membership_add(community=community, user=user, role=role, by=by)
-    if not user.has_usable_password():
+    if not user.has_joined:
         # The person has no password yet: the invitation lets them complete their account.
         _invitation_make(community=community, by=by, email=email, role=role, other=user)
         invited = True
