@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from kring.accounts import two_factor
-from kring.accounts import oidc
+from kring.accounts import oidc, two_factor
 from kring.accounts.forms import (
     DEVICE_COOKIE,
     DEVICE_COOKIE_MAX_AGE,
