@@ -24,7 +24,7 @@ from kring.privacy.erasure import (
 
 
 class ErasingUserAdmin(UserAdmin):
-    actions = ["erase_keep", "erase_remove"]
+    actions = [*UserAdmin.actions, "erase_keep", "erase_remove"]
 
     def get_actions(self, request):
         actions = super().get_actions(request)
