@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 import hypothesis
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 from hypothesis import HealthCheck
 from PIL import Image
@@ -145,6 +146,11 @@ def demo_world(django_db_setup, django_db_blocker, tmp_path_factory):
     from kring.demo.services import demo_seed
 
     media = tmp_path_factory.mktemp("fuzz-media")
+    # Requests go to the WSGI app itself, not through Django's test client, so Django would
+    # close the database connection after each one (it is inside a transaction): on
+    # PostgreSQL that ends the test's transaction. The test client switches this off too.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     with (
         django_db_blocker.unblock(),
         override_settings(
@@ -162,6 +168,8 @@ def demo_world(django_db_setup, django_db_blocker, tmp_path_factory):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
