@@ -35,7 +35,7 @@ from kring.wsgi import application
 API = "/api/v1"
 
 # Fuzzing examples per operation (the fuzzing phase; the coverage phase adds its own fixed
-# set of boundary and wrong values). 25 keeps the whole run near two minutes at rest.
+# set of boundary and wrong values). 25 keeps the whole run near a minute and a half.
 MAX_EXAMPLES = int(os.environ.get("KRING_FUZZ_EXAMPLES", "25"))
 SEED = int(os.environ.get("KRING_FUZZ_SEED", "11"))
 
