@@ -108,4 +108,4 @@ bench: $(VENV)/.installed-dev
 	done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache screenshots src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis screenshots src/*.egg-info

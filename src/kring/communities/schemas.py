@@ -2,8 +2,10 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from kring.core.api_types import InputSchema
 
-class CommunityIn(Schema):
+
+class CommunityIn(InputSchema):
     name: str = Field(..., max_length=200)
     slug: str = Field("", max_length=100)
     theme: str = ""
@@ -33,7 +35,7 @@ class CommunityOut(Schema):
     created_at: datetime
 
 
-class MemberIn(Schema):
+class MemberIn(InputSchema):
     email: str = Field(..., max_length=254)
     name: str = Field("", max_length=200)
     role: str = "member"

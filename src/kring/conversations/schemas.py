@@ -5,7 +5,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from kring.core.api_types import Id
+from kring.core.api_types import Id, InputSchema
 
 
 class PersonRef(Schema):
@@ -13,14 +13,14 @@ class PersonRef(Schema):
     name: str
 
 
-class ThreadIn(Schema):
+class ThreadIn(InputSchema):
     kind: str = Field(..., max_length=20)
     title: str = Field(..., max_length=1000)
     body: str = Field("", max_length=100_000)
     tags: list[str] = Field(default_factory=list, max_length=100)
 
 
-class ThreadPatch(Schema):
+class ThreadPatch(InputSchema):
     """Only the fields sent change."""
 
     title: str | None = Field(None, max_length=1000)
@@ -28,16 +28,16 @@ class ThreadPatch(Schema):
     tags: list[str] | None = Field(None, max_length=100)
 
 
-class ReplyIn(Schema):
+class ReplyIn(InputSchema):
     body: str = Field(..., max_length=100_000)
     parent_id: Id | None = None
 
 
-class ReplyPatch(Schema):
+class ReplyPatch(InputSchema):
     body: str = Field(..., max_length=100_000)
 
 
-class AcceptIn(Schema):
+class AcceptIn(InputSchema):
     reply_id: Id
 
 

@@ -2,6 +2,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from kring.core.api_types import InputSchema
+
 
 class SearchResultOut(Schema):
     type: str
@@ -39,7 +41,7 @@ class AttachmentOut(Schema):
     url: str
 
 
-class ItemIn(Schema):
+class ItemIn(InputSchema):
     """A new item, or (PUT) every field of an existing one. Authors are e-mail addresses of
     members; none means the sender alone (PUT: authors left out stay as they are)."""
 
@@ -54,7 +56,7 @@ class ItemIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class ItemPatch(Schema):
+class ItemPatch(InputSchema):
     """Only the fields sent change."""
 
     kind: str | None = Field(None, max_length=40)
@@ -105,7 +107,7 @@ class UsefulOut(Schema):
     useful_count: int
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     body: str = Field(..., max_length=20_000)
 
 

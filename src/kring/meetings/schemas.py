@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from kring.core.api_types import DbInt, Id, SaneDate, SaneDateTime
+from kring.core.api_types import DbInt, Id, InputSchema, SaneDate, SaneDateTime
 
 
 class PersonRef(Schema):
@@ -16,7 +16,7 @@ class PersonRef(Schema):
     name: str
 
 
-class SessionIn(Schema):
+class SessionIn(InputSchema):
     title: str = Field(..., max_length=1000)
     agenda: str = Field("", max_length=100_000)
     mode: str = Field("offline", max_length=20)
@@ -30,7 +30,7 @@ class SessionIn(Schema):
     facilitator_ids: list[Id] | None = Field(None, max_length=50)
 
 
-class SeriesIn(Schema):
+class SeriesIn(InputSchema):
     """Every `every_weeks` weeks, or monthly on the `monthly_nth` (1-4, -1 for the last)
     `monthly_weekday` (MO-SU); until a date or a number of sessions. Without a rhythm and end:
     every six weeks for eighteen months."""
@@ -53,7 +53,7 @@ class SeriesIn(Schema):
     count: DbInt | None = None
 
 
-class SessionPatch(Schema):
+class SessionPatch(InputSchema):
     """Only the fields sent change; `scope` "following" changes this session and the later
     ones of its series."""
 
@@ -70,12 +70,12 @@ class SessionPatch(Schema):
     facilitator_ids: list[Id] | None = Field(None, max_length=50)
 
 
-class CancelIn(Schema):
+class CancelIn(InputSchema):
     reason: str = Field("", max_length=1000)
     scope: str = Field("this", max_length=20)
 
 
-class RsvpIn(Schema):
+class RsvpIn(InputSchema):
     response: str = Field(..., max_length=10)
     note: str = Field("", max_length=1000)
 
@@ -149,7 +149,7 @@ class RsvpsOut(Schema):
     no: list[RsvpPersonOut]
 
 
-class AttendanceIn(Schema):
+class AttendanceIn(InputSchema):
     user_id: Id
     # attended, absent or excused; null removes the registration.
     status: str | None = Field(..., max_length=20)
@@ -161,14 +161,14 @@ class AttendanceRowOut(Schema):
     rsvp: str | None
 
 
-class ActionPointIn(Schema):
+class ActionPointIn(InputSchema):
     what: str = Field(..., max_length=1000)
     owner_id: Id | None = None
     due_date: SaneDate | None = None
     session_id: Id | None = None
 
 
-class ActionPointPatch(Schema):
+class ActionPointPatch(InputSchema):
     """Only the fields sent change; `owner_id` or `due_date` null clears it."""
 
     what: str | None = Field(None, max_length=1000)

@@ -281,3 +281,61 @@ def test_huge_integers_on_web_pages_are_harmless(make_client, world, name, query
 
     url = reverse(name, kwargs={"slug": world["thread"].community.slug})
     assert make_client(world["facilitator"]).get(url, query).status_code == 200
+
+
+# --- Found by fuzzing (tests/test_api_fuzz.py) -------------------------------------------------
+
+
+@pytest.mark.parametrize("body", ["null", "[]", "1", '"cancel"', "true"])
+def test_a_body_that_is_not_an_object_answers_422(client, world, body):
+    """A JSON body must be an object. `null`, a list or a bare value used to pass as "every
+    field left out": `null` cancelled a session."""
+    start = timezone.now() + timedelta(days=7)
+    future = meetings.session_create(
+        community=world["past"].community,
+        by=world["facilitator"],
+        title="Volgende keer",
+        location="Buurthuis",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    url = f"{world['base']}/sessions/{future.pk}/cancel"
+    response = client.post(url, body, content_type="application/json", **world["headers"])
+    body = assert_error(response, 422, "invalid")
+    assert body["errors"] == {"__all__": ["Value error, Send a JSON object."]}
+    future.refresh_from_db()
+    assert future.status != "cancelled"
+
+
+def test_a_list_of_objects_is_still_read_where_the_body_is_a_list(client, world):
+    """Attendance takes a list of objects; each must be an object."""
+    url = f"/sessions/{world['past'].pk}/attendance"
+    response = send(client, world, "put", url, ["attended"])
+    body = assert_error(response, 422, "invalid")
+    assert body["errors"] == {"0": ["Value error, Send a JSON object."]}
+
+
+@pytest.mark.parametrize("value", ["0", "1700000000", "1.5", "yesterday"])
+def test_a_date_must_be_written_in_iso_8601(client, world, value):
+    """`as_of=0` used to mean 1 January 1970: pydantic reads numbers as Unix time. Dates are
+    documented as ISO 8601 (`format: date`) and only that is read."""
+    response = send(client, world, "get", "/insights", {"as_of": value})
+    body = assert_error(response, 422, "invalid")
+    assert body["errors"] == {"as_of": ["Value error, Write the date as YYYY-MM-DD (ISO 8601)."]}
+
+
+def test_a_date_time_given_as_a_number_answers_422(client, world):
+    later = timezone.now() + timedelta(days=30)
+    data = {
+        "title": "Extra",
+        "location": "Stadhuis",
+        "starts_at": int(later.timestamp()),
+        "ends_at": (later + timedelta(hours=2)).isoformat(),
+    }
+    body = assert_error(send(client, world, "post", "/sessions", data), 422, "invalid")
+    assert list(body["errors"]) == ["starts_at"]
+
+
+def test_iso_dates_are_still_read(client, world):
+    today = timezone.localdate().isoformat()
+    assert send(client, world, "get", "/insights", {"as_of": today}).status_code == 200
