@@ -56,6 +56,10 @@ POLICY: dict[str, tuple[Policy, str]] = {
     # communities
     "communities.Community.created_by": (Policy.TOMBSTONE, "bookkeeping"),
     "communities.Membership.user": (Policy.DELETE, "a former member belongs nowhere"),
+    "communities.FormerMembership.user": (
+        Policy.DELETE,
+        "made for the former member only (the trends keep counting its events)",
+    ),
     "communities.Membership.invited_by": (Policy.TOMBSTONE, "the other member's history"),
     "communities.Invitation.created_by": (Policy.TOMBSTONE, "bookkeeping"),
     "communities.Invitation.accepted_by": (
@@ -140,7 +144,11 @@ POLICY: dict[str, tuple[Policy, str]] = {
     "meetings.ActionPoint.created_by": (Policy.TOMBSTONE, "bookkeeping"),
     "meetings.CalendarFeed.user": (Policy.DELETE, "private"),
     # insights
-    "insights.Suggestion.members": (Policy.CUSTOM, "suggestions about them are deleted"),
+    "insights.Suggestion.members": (
+        Policy.CUSTOM,
+        "open and dismissed suggestions about them are deleted; done ones stay (the follow-up "
+        "trend counts them) on the former member, without their address or the note",
+    ),
     "insights.Suggestion.decided_by": (Policy.TOMBSTONE, "bookkeeping"),
     "insights.Pulse.started_by": (Policy.TOMBSTONE, "bookkeeping"),
     "insights.PulseParticipation.user": (
@@ -417,10 +425,15 @@ def _meetings(user: User, tombstone: User, contributions: str, now) -> None:
 
 
 def _communities(user: User, tombstone: User, work: _Work) -> None:
-    from kring.communities.models import Invitation, JoinRequest, Membership
+    from kring.communities.models import FormerMembership, Invitation, JoinRequest, Membership
 
-    work.communities |= set(
-        Membership.objects.filter(user=user).values_list("community_id", flat=True)
+    memberships = list(Membership.objects.filter(user=user))
+    work.communities |= {m.community_id for m in memberships}
+    # The memberships themselves go (a former member belongs nowhere), but the insights
+    # trends count the events of the community's members: this keeps counting the person's.
+    FormerMembership.objects.bulk_create(
+        FormerMembership(community_id=m.community_id, user=tombstone, joined_at=m.joined_at)
+        for m in memberships
     )
     Invitation.objects.filter(email__iexact=user.email).delete()
     Invitation.objects.filter(accepted_by=user).update(accepted_by=tombstone)
@@ -429,9 +442,17 @@ def _communities(user: User, tombstone: User, work: _Work) -> None:
 
 
 def _insights(user: User, work: _Work) -> None:
-    from kring.insights.models import Snapshot, Suggestion
+    from kring.insights.models import Snapshot, Suggestion, SuggestionStatus
 
-    Suggestion.objects.filter(members=user).delete()
+    about = Suggestion.objects.filter(members=user)
+    # Done ones are the facilitators' follow-ups, a trend of their own: they stay, but their
+    # key holds the person's e-mail address and the facilitator's note may name them.
+    done = list(about.filter(status=SuggestionStatus.DONE))
+    for suggestion in done:
+        suggestion.key = f"erased:{suggestion.pk}"
+        suggestion.note = ""
+    Suggestion.objects.bulk_update(done, ["key", "note"])
+    about.exclude(status=SuggestionStatus.DONE).delete()
     # Snapshots hold names and e-mail addresses of the members they describe: the ones of
     # the person's communities go, and are computed again after the erasure.
     Snapshot.objects.filter(community_id__in=work.communities).delete()
@@ -458,6 +479,25 @@ def _generic(user: User, tombstone: User) -> None:
             rows.update(**{field.name: tombstone})
         elif policy == Policy.DELETE:
             rows.delete()
+
+
+def _pointers(user: User, tombstone: User) -> None:
+    """What points at the person without a foreign key: the admin's history of changes to
+    their account (named by their name then), activity events about the account itself (a
+    profile update), and the attendance events that name who recorded them."""
+    from kring.core.models import ActivityEvent
+
+    user_type = ContentType.objects.get_for_model(User)
+    LogEntry.objects.filter(content_type=user_type, object_id=str(user.pk)).update(
+        object_id=str(tombstone.pk), object_repr=f"former member {tombstone.pk}"
+    )
+    ActivityEvent.objects.filter(target_type=user_type, target_id=user.pk).update(
+        target_id=tombstone.pk
+    )
+    recorded = list(ActivityEvent.objects.filter(data__recorded_by=user.pk))
+    for event in recorded:
+        event.data = {**event.data, "recorded_by": tombstone.pk}
+    ActivityEvent.objects.bulk_update(recorded, ["data"], batch_size=1000)
 
 
 def _still_pointing(user: User) -> list[str]:
@@ -528,6 +568,7 @@ def account_erase(*, user: User, contributions: str, by: User) -> User:
     if left:
         raise RuntimeError(f"Erasure left rows pointing at the user: {', '.join(left)}")
 
+    _pointers(user, tombstone)
     LogEntry.objects.create(
         user=tombstone if by.pk == user.pk else by,
         content_type=ContentType.objects.get_for_model(User),
