@@ -13,6 +13,7 @@ trends) stay exactly as they were while no longer pointing at the person.
 """
 
 import enum
+import json
 import secrets
 from collections.abc import Iterator
 from functools import partial
@@ -500,6 +501,34 @@ def _pointers(user: User, tombstone: User) -> None:
     ActivityEvent.objects.bulk_update(recorded, ["data"], batch_size=1000)
 
 
+def _mail_queue(user: User) -> None:
+    """E-mails go out through background tasks, whose rows keep the whole message (address,
+    name, text) until they are pruned (docs/operations.md: after 14 days). The ones to the
+    person go now, sent or not; sent ones to others that name them too. Unsent mail to others
+    is left to go out."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+    from django_tasks_db.models import DBTaskResult
+
+    def needles(text: str) -> list[str]:
+        # SQLite stores JSON with non-ASCII escaped (\u0131), PostgreSQL as it is.
+        return list({text, json.dumps(text)[1:-1]})
+
+    mails = DBTaskResult.objects.filter(task_path="kring.core.tasks.email_deliver").annotate(
+        text=Cast("args_kwargs", TextField())
+    )
+    to_them = Q()
+    for needle in needles(user.email):
+        to_them |= Q(text__icontains=needle)
+    naming = Q()
+    for needle in needles(user.full_name) if user.full_name.strip() else []:
+        naming |= Q(text__contains=needle)
+    ids = list(mails.filter(to_them).values_list("pk", flat=True))
+    if naming:
+        ids += mails.filter(naming).exclude(status="READY").values_list("pk", flat=True)
+    DBTaskResult.objects.filter(pk__in=ids).delete()
+
+
 def _still_pointing(user: User) -> list[str]:
     left = []
     for key, field in user_relations():
@@ -569,6 +598,7 @@ def account_erase(*, user: User, contributions: str, by: User) -> User:
         raise RuntimeError(f"Erasure left rows pointing at the user: {', '.join(left)}")
 
     _pointers(user, tombstone)
+    _mail_queue(user)
     LogEntry.objects.create(
         user=tombstone if by.pk == user.pk else by,
         content_type=ContentType.objects.get_for_model(User),

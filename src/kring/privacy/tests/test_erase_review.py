@@ -222,3 +222,29 @@ def test_erase_with_wrong_confirmation_then_right_one(world, make_client):
     )
     assert right.status_code == 302
     assert not Thread.objects.filter(pk=world.lonely.pk).exists()
+
+
+def test_mail_queue_forgets_the_person(world, settings, django_capture_on_commit_callbacks):
+    """Queued and sent e-mails keep the whole message in the task table until pruned: the
+    ones to the person go, sent ones to others that name them too; unsent mail to others
+    stays; the goodbye e-mail is queued after the erasure."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "kring.core.mail.QueuedEmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        mail.send_mail("To Eva", "Hello Eva", None, [world.eva.email])
+        mail.send_mail("Reply", "Eva Erased replied to you", None, [world.anna.email])
+        mail.send_mail("Unsent", "Eva Erased mentioned you", None, [world.bram.email])
+        mail.send_mail("Other", "Nothing about her", None, [world.carl.email])
+    DBTaskResult.objects.exclude(args_kwargs__kwargs__message__subject="Unsent").update(
+        status="SUCCESSFUL"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        account_erase(user=world.eva, contributions="keep", by=world.eva)
+    subjects = sorted(
+        DBTaskResult.objects.filter(task_path="kring.core.tasks.email_deliver").values_list(
+            "args_kwargs__kwargs__message__subject", flat=True
+        )
+    )
+    assert subjects == ["Other", "Unsent", "Your Kring account has been erased"]
