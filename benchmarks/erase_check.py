@@ -349,6 +349,10 @@ def child(args) -> int:
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = ["*"]
+    if not User.objects.filter(is_superuser=True, is_active=True).exists():
+        # The copy gets an administrator to erase with and to look at the pages (the insights
+        # benchmark's database has none).
+        User.objects.create_superuser("erase-check@example.invalid", None, full_name="Admin")
     user = _pick(args.person)
     as_of = timezone.now()
     community_ids = list(user.memberships.values_list("community_id", flat=True))

@@ -248,3 +248,20 @@ def test_mail_queue_forgets_the_person(world, settings, django_capture_on_commit
         )
     )
     assert subjects == ["Other", "Unsent", "Your Kring account has been erased"]
+
+
+def test_api_last_admin_is_refused(make_admin, bearer, client):
+    """The last platform administrator erasing through the API: 422 with the reason; nothing
+    erased, the token still works."""
+    admin = make_admin()
+    headers = bearer(admin)
+    response = client.delete(
+        "/api/v1/me",
+        data=json.dumps({"contributions": "keep"}),
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 422
+    assert "last platform administrator" in response.json()["detail"]
+    assert User.objects.filter(pk=admin.pk, erased_at__isnull=True).exists()
+    assert client.get("/api/v1/communities", **headers).status_code == 200
