@@ -25,7 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, ProtectedError, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -501,6 +501,20 @@ def _pointers(user: User, tombstone: User) -> None:
     ActivityEvent.objects.bulk_update(recorded, ["data"], batch_size=1000)
 
 
+def refuse_plain_delete(sender, instance: User, **kwargs) -> None:
+    """pre_delete of User: only an account with nothing left pointing at it may be deleted
+    (account_erase checks that itself just before)."""
+    if getattr(instance, "_erased", False):
+        return
+    left = _still_pointing(instance)
+    if left:
+        raise ProtectedError(
+            f"Deleting this account would delete other rows too ({', '.join(left)}). "
+            "Erase it with kring.privacy.erasure.account_erase instead.",
+            set(),
+        )
+
+
 def _mail_queue(user: User) -> None:
     """E-mails go out through background tasks, whose rows keep the whole message (address,
     name, text) until they are pruned (docs/operations.md: after 14 days). The ones to the
@@ -610,6 +624,7 @@ def account_erase(*, user: User, contributions: str, by: User) -> User:
             f"contributions: {contributions}; former member {tombstone.pk}."
         ),
     )
+    user._erased = True  # checked just above: nothing points at it
     user.delete()
     transaction.on_commit(
         partial(_after_commit, work=work, old_pk=old_pk, email=email, language=language)

@@ -265,3 +265,24 @@ def test_api_last_admin_is_refused(make_admin, bearer, client):
     assert "last platform administrator" in response.json()["detail"]
     assert User.objects.filter(pk=admin.pk, erased_at__isnull=True).exists()
     assert client.get("/api/v1/communities", **headers).status_code == 200
+
+
+def test_plain_delete_of_a_person_is_refused(world, make_user):
+    """A plain delete (shell, script) of someone with content would cascade into others'
+    replies and messages: it is refused and nothing goes. Someone with nothing at all may
+    still be deleted."""
+    from django.db import transaction
+    from django.db.models import ProtectedError
+
+    replies = Reply.objects.count()
+    # Django deletes inside a transaction without a savepoint: as outside tests, the
+    # refusal rolls back that transaction.
+    with pytest.raises(ProtectedError, match="account_erase"), transaction.atomic():
+        world.eva.delete()
+    with pytest.raises(ProtectedError), transaction.atomic():
+        User.objects.filter(pk=world.eva.pk).delete()
+    assert User.objects.filter(pk=world.eva.pk).exists()
+    assert Reply.objects.count() == replies
+    nobody = make_user()
+    nobody.delete()
+    assert not User.objects.filter(pk=nobody.pk).exists()
