@@ -29,6 +29,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,12 +172,16 @@ def _trends(community_ids, as_of) -> dict:
 
     out = {}
     for community in Community.objects.filter(pk__in=community_ids).order_by("pk"):
+        started = time.perf_counter()
         raw = compute(community=community, as_of=as_of)
+        seconds = round(time.perf_counter() - started, 2)
         out[community.slug] = {k: v for k, v in raw["trends"].items() if k != "months"}
-        # Not history: the members of now and their network (one fewer, and their ties).
+        # Not history: the members of now and their network (one fewer, and their ties), and
+        # how long compute() took.
         out[community.slug]["now"] = {
             "members": len(raw["members"]),
             "edges": len(raw["network"]["edges"]),
+            "compute_seconds": seconds,
         }
     return out
 
@@ -382,7 +387,9 @@ def child(args) -> int:
     by = User.objects.filter(is_superuser=True, is_active=True).exclude(pk=user.pk).first()
     old_pk = user.pk
 
+    started = time.perf_counter()
     tombstone = account_erase(user=user, contributions=args.contributions, by=by)
+    erase_seconds = round(time.perf_counter() - started, 2)
     for community_id in community_ids:  # what the queued task does after the erasure
         snapshot_refresh.call(community_id=community_id)
 
@@ -402,6 +409,7 @@ def child(args) -> int:
     report = {
         "person": f"pk {old_pk}, {before['person']['events']} events",
         "contributions": args.contributions,
+        "erase_seconds": erase_seconds,
         "before": before,
         "after": {
             "replies_by_others_under_their_threads": Reply.objects.filter(thread__author=tombstone)

@@ -286,3 +286,23 @@ def test_plain_delete_of_a_person_is_refused(world, make_user):
     nobody = make_user()
     nobody.delete()
     assert not User.objects.filter(pk=nobody.pk).exists()
+
+
+def test_other_side_reads_but_cannot_write_to_former_member(world, make_client):
+    """The other person still reads the conversation, named "Former member", but cannot send
+    to it: a former member shares no community; no message, no notification is made."""
+    from kring.conversations.models import Conversation, Message, Notification
+
+    tombstone = account_erase(user=world.eva, contributions="keep", by=world.eva)
+    conversation = Conversation.objects.get(user_high=tombstone)
+    client = make_client(world.anna)
+    page = client.get(f"/messages/{conversation.pk}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Former member" in html and "Hi Anna, from Eva" in html
+    assert "Eva Erased" not in html
+    messages_before = Message.objects.count()
+    response = client.post(f"/messages/{conversation.pk}/", {"body": "Are you there?"})
+    assert response.status_code in (403, 404, 422)
+    assert Message.objects.count() == messages_before
+    assert not Notification.objects.filter(recipient=tombstone).exists()
+    assert client.get(f"/messages/new/{tombstone.pk}/").status_code == 404
