@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,9 +72,10 @@ def parent(args) -> int:
         cmd = [sys.executable, __file__, "--child", "--contributions", choice]
         if args.person:
             cmd += ["--person", args.person]
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        if args.as_of:
+            cmd += ["--as-of", args.as_of]
+        done = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, text=True, check=False)
         if done.returncode not in (0, 1):
-            print(done.stderr, file=sys.stderr)
             return 2
         reports[choice] = json.loads(done.stdout)
         failed |= done.returncode == 1
@@ -336,6 +338,11 @@ def _digests(tombstone, communities) -> dict:
     return out
 
 
+def _step(name: str) -> None:
+    """Progress on stderr: a run on a million events takes minutes."""
+    print(f"{time.strftime('%H:%M:%S')} {name}", file=sys.stderr, flush=True)
+
+
 def child(args) -> int:
     _setup()
     from django.core import mail
@@ -359,7 +366,7 @@ def child(args) -> int:
         # benchmark's database has none).
         User.objects.create_superuser("erase-check@example.invalid", None, full_name="Admin")
     user = _pick(args.person)
-    as_of = timezone.now()
+    as_of = datetime.fromisoformat(args.as_of) if args.as_of else timezone.now()
     community_ids = list(user.memberships.values_list("community_id", flat=True))
     communities = list(Community.objects.filter(pk__in=community_ids))
     needles = [user.full_name, user.email]
@@ -380,26 +387,34 @@ def child(args) -> int:
         "files": len(_files()),
         "person_files": len(person_files),
     }
+    _step("rows before")
     others = _others_rows(user)
+    _step("events per month before")
     months = _events_per_month()
+    _step("trends before")
     trends = _trends(community_ids, as_of)
     files = _files()
     by = User.objects.filter(is_superuser=True, is_active=True).exclude(pk=user.pk).first()
     old_pk = user.pk
 
+    _step("erase")
     started = time.perf_counter()
     tombstone = account_erase(user=user, contributions=args.contributions, by=by)
     erase_seconds = round(time.perf_counter() - started, 2)
+    _step("snapshot")
     for community_id in community_ids:  # what the queued task does after the erasure
         snapshot_refresh.call(community_id=community_id)
 
+    _step("rows after")
     after_others = _others_rows(tombstone)
     gone = {
         label: len(pks - after_others.get(label, set()))
         for label, pks in others.items()
         if pks - after_others.get(label, set())
     }
+    _step("events per month after")
     months_after = _events_per_month()
+    _step("trends after")
     trends_after = _trends(community_ids, as_of)
     files_after = _files()
     snapshot_text = " ".join(
@@ -440,12 +455,13 @@ def child(args) -> int:
         "now": {slug: [t["now"], trends_after[slug]["now"]] for slug, t in trends.items()},
         "person_files_left": sorted(person_files & files_after),
         "others_files_gone": sorted((files - person_files) - files_after),
-        "dumpdata_hits": _dump_hits(needles),
+        "dumpdata_hits": _dump_hits(needles),  # the slowest step: every row as JSON
         "snapshot_hits": [n for n in needles if n.lower() in snapshot_text],
         "pages": {},
         "digests": _digests(tombstone, communities),
         "mails": [m.to for m in mail.outbox],
     }
+    _step("pages")
     pages = _pages(old_pk, tombstone, communities, needles)
     report["pages_checked"] = len(pages)
     report["pages"] = {path: r for path, r in pages.items() if not r["ok"]}
@@ -472,6 +488,11 @@ def main() -> int:
     parser.add_argument("--person", help="e-mail address (default: picked)")
     parser.add_argument(
         "--contributions", nargs="+", default=["keep", "remove"], choices=["keep", "remove"]
+    )
+    parser.add_argument(
+        "--as-of",
+        help="the moment of the insights trends, ISO 8601 (default: now; the insights "
+        "benchmark's history ends at 2025-06-02T09:00:00+00:00)",
     )
     parser.add_argument("--keep-copies", action="store_true")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)

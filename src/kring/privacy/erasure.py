@@ -14,6 +14,7 @@ trends) stay exactly as they were while no longer pointing at the person.
 
 import enum
 import json
+import logging
 import secrets
 from collections.abc import Iterator
 from functools import partial
@@ -30,6 +31,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import FORMER_MEMBER, User
+
+logger = logging.getLogger(__name__)
 
 
 class Contributions(enum.StrEnum):
@@ -559,13 +562,18 @@ def _after_commit(*, work: _Work, old_pk: int, email: str, language: str) -> Non
     from kring.core import search
     from kring.insights.tasks import snapshot_refresh
 
-    for storage, name in work.files:
-        storage.delete(name)
+    # The erasure is saved by now: a file that cannot be deleted must not stop the rest (the
+    # search index still names the person), nor turn the answer into an error.
     search.remove_objects("person", [old_pk])
     search.remove_objects("thread", work.threads_deleted)
     search.remove_objects("item", work.items_deleted)
     search.index_objects("thread", work.threads_changed)
     search.index_objects("item", work.items_changed)
+    for storage, name in work.files:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Erasure: could not delete the file %s; delete it by hand.", name)
     for community_id in work.communities:
         snapshot_refresh.enqueue(community_id=community_id)
     with translation.override(language):

@@ -306,3 +306,29 @@ def test_other_side_reads_but_cannot_write_to_former_member(world, make_client):
     assert Message.objects.count() == messages_before
     assert not Notification.objects.filter(recipient=tombstone).exists()
     assert client.get(f"/messages/new/{tombstone.pk}/").status_code == 404
+
+
+def test_undeletable_file_does_not_stop_the_rest(
+    world, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """After the erasure is saved, a file that cannot be deleted is logged; the search index
+    still forgets the person and the goodbye e-mail still goes."""
+    from django.core.files.storage import FileSystemStorage
+
+    from kring.core import search
+    from kring.core.models import SearchDocument
+
+    search.reindex_all()
+    old_pk = world.eva.pk
+    assert SearchDocument.objects.filter(doc_type="person", doc_id=old_pk).exists()
+
+    def refuse(self, name):
+        raise PermissionError(13, "Permission denied", name)
+
+    monkeypatch.setattr(FileSystemStorage, "delete", refuse)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        account_erase(user=world.eva, contributions="keep", by=world.eva)
+    assert not SearchDocument.objects.filter(doc_type="person", doc_id=old_pk).exists()
+    assert [m.to for m in mail.outbox] == [["eva@example.org"]]
+    assert "could not delete the file" in caplog.text
