@@ -212,7 +212,7 @@ def _dump_hits(needles: list[str]) -> dict[str, int]:
     from django.core.management import call_command
 
     buffer = io.StringIO()
-    call_command("dumpdata", "--natural-foreign", stdout=buffer)
+    call_command("dumpdata", stdout=buffer)
     hits: dict[str, int] = {}
     for row in json.loads(buffer.getvalue()):
         text = json.dumps(row, ensure_ascii=False).lower()
