@@ -332,3 +332,17 @@ def test_undeletable_file_does_not_stop_the_rest(
     assert not SearchDocument.objects.filter(doc_type="person", doc_id=old_pk).exists()
     assert [m.to for m in mail.outbox] == [["eva@example.org"]]
     assert "could not delete the file" in caplog.text
+
+
+def test_replies_to_a_former_members_thread_notify_nobody(world):
+    """keep: others can still reply under the former member's question; the former member
+    gets no notification (nor e-mail to its made-up address)."""
+    from kring.conversations.models import Notification
+    from kring.conversations.services import reply_create
+
+    tombstone = account_erase(user=world.eva, contributions="keep", by=world.eva)
+    mail.outbox.clear()
+    reply_create(thread=Thread.objects.get(pk=world.asked.pk), by=world.bram, body="Still here")
+    assert Thread.objects.get(pk=world.asked.pk).reply_count == 4
+    assert not Notification.objects.filter(recipient=tombstone).exists()
+    assert not [m for m in mail.outbox if tombstone.email in m.to]
