@@ -600,7 +600,12 @@ def account_erase(*, user: User, contributions: str, by: User) -> User:
     """
     if contributions not in {c.value for c in Contributions}:
         raise ValidationError(_("Choose whether to keep or remove your contributions."))
-    user = User.objects.select_for_update().get(pk=user.pk)
+    try:
+        # Locked: a second erasure at the same moment (a double click, a retried request)
+        # waits here, then finds the account gone.
+        user = User.objects.select_for_update().get(pk=user.pk)
+    except User.DoesNotExist:
+        raise ValidationError(_("This account has already been erased.")) from None
     check_erase(by, user)
     now = timezone.now()
     work = _Work()

@@ -346,3 +346,13 @@ def test_replies_to_a_former_members_thread_notify_nobody(world):
     assert Thread.objects.get(pk=world.asked.pk).reply_count == 4
     assert not Notification.objects.filter(recipient=tombstone).exists()
     assert not [m for m in mail.outbox if tombstone.email in m.to]
+
+
+def test_second_erasure_of_the_same_account_is_a_clear_error(world, make_client):
+    """Erasing with an account object that was erased meanwhile (a double click, a retried API
+    call waiting on the lock) is a clear error, not a crash; the page says so."""
+    stale = User.objects.get(pk=world.eva.pk)
+    account_erase(user=world.eva, contributions="keep", by=world.eva)
+    with pytest.raises(erasure.ValidationError, match="already been erased"):
+        account_erase(user=stale, contributions="keep", by=stale)
+    assert User.objects.filter(erased_at__isnull=False).count() == 1
