@@ -356,3 +356,46 @@ def test_second_erasure_of_the_same_account_is_a_clear_error(world, make_client)
     with pytest.raises(erasure.ValidationError, match="already been erased"):
         account_erase(user=stale, contributions="keep", by=stale)
     assert User.objects.filter(erased_at__isnull=False).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_erasures_at_once(make_user, make_community, make_member, make_admin):
+    """Two erasures of one person at the same moment (PostgreSQL: the row lock makes the second
+    wait): one erases, the other is told the account is gone; one former member, nothing half."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: the second waits or fails to lock")
+    from kring.conversations.services import reply_create, thread_create
+
+    fac = make_user(full_name="Fenna")
+    community = make_community(by=fac)
+    eva = make_member(community, full_name="Eva Twice").user
+    anna = make_member(community, full_name="Anna").user
+    thread = thread_create(community=community, by=eva, kind="question", title="Q", body="b")
+    reply_create(thread=thread, by=anna, body="Anna answers")
+    admin = make_admin()
+    barrier, results = threading.Barrier(2), []
+
+    def erase(choice):
+        try:
+            stale = User.objects.get(pk=eva.pk)
+            barrier.wait(timeout=30)
+            account_erase(user=stale, contributions=choice, by=admin)
+            results.append("erased")
+        except erasure.ValidationError as error:
+            results.append(" ".join(error.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=erase, args=(c,)) for c in ("keep", "remove")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(results) == ["This account has already been erased.", "erased"]
+    assert User.objects.filter(erased_at__isnull=False).count() == 1
+    assert not User.objects.filter(pk=eva.pk).exists()
+    assert Reply.objects.filter(thread=thread, author=anna).exists()
