@@ -399,3 +399,27 @@ def test_two_erasures_at_once(make_user, make_community, make_member, make_admin
     assert User.objects.filter(erased_at__isnull=False).count() == 1
     assert not User.objects.filter(pk=eva.pk).exists()
     assert Reply.objects.filter(thread=thread, author=anna).exists()
+
+
+def test_backfill_for_former_members_erased_before_the_fix(world):
+    """Former members erased before FormerMembership existed get one per community where they
+    have events, from their first event there: the trends count them again."""
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module(
+        "kring.communities.migrations.0004_former_membership_backfill"
+    ).backfill
+    before = _history(world.a)
+    tombstone = account_erase(user=world.eva, contributions="keep", by=world.eva)
+    FormerMembership.objects.all().delete()  # as the erase branch left it
+    assert _history(world.a) != before
+    backfill(apps, None)
+    assert _history(world.a) == before
+    first = ActivityEvent.objects.filter(actor=tombstone, community=world.a).earliest("created_at")
+    assert FormerMembership.objects.get(community=world.a, user=tombstone).joined_at == (
+        first.created_at
+    )
+    backfill(apps, None)  # a second run adds nothing
+    assert FormerMembership.objects.filter(user=tombstone).count() == 2
