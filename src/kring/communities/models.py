@@ -157,6 +157,31 @@ class Membership(models.Model):
         return self.role == Role.FACILITATOR
 
 
+class FormerMembership(models.Model):
+    """Where an erased person was a member, kept on the "former member" that stands in for
+    them (kring.privacy.erasure). The community's history (the insights trends) counts what
+    they did, as it did before the erasure. Nothing else reads it: a former member belongs
+    to no community, is listed nowhere and counts as no member."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="former_memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="former_memberships"
+    )
+    joined_at = models.DateTimeField(_("member since"))
+
+    class Meta:
+        verbose_name = _("former membership")
+        verbose_name_plural = _("former memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["community", "user"], name="former_membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"former member {self.user_id} in {self.community_id}"
+
+
 class InvitationQuerySet(models.QuerySet):
     def open(self) -> "InvitationQuerySet":
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).filter(

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from kring.accounts.models import Perspective, User
-from kring.communities.models import Community, Membership, Role
+from kring.communities.models import Community, FormerMembership, Membership, Role
 from kring.core import daterange
 from kring.core.models import ActivityEvent, Verb
 from kring.insights.models import InsightSettings, Suggestion, SuggestionStatus
@@ -142,12 +142,20 @@ def compute(
     member_ids = Membership.objects.filter(community=community, joined_at__lt=as_of).values(
         "user_id"
     )
+    # Whose events count: the members, and the "former members" that stand in for people who
+    # erased their account while a member (kring.privacy.erasure), so the trends of the past
+    # stay as they were. Only the trends see the former members; signals and the network are
+    # about the members of now.
+    former_ids = FormerMembership.objects.filter(community=community, joined_at__lt=as_of).values(
+        "user_id"
+    )
+    counted = [member_ids, former_ids] if former_ids.exists() else [member_ids]
     # The two passes over the events (nearly all of the time) run side by side, each in a
     # thread with a database connection of its own, while this thread reads the rest.
     passes = _side_by_side(
-        activity=partial(_activity, community, member_ids, as_of, limits, months, bounds),
+        activity=partial(_activity, community, counted, member_ids, as_of, limits, months, bounds),
         ties=partial(
-            _tie_pairs, member_ids, community, as_of, as_of - timedelta(days=period_days), bounds
+            _tie_pairs, counted, community, as_of, as_of - timedelta(days=period_days), bounds
         ),
     )
     members = _members(community, as_of)
@@ -156,6 +164,10 @@ def compute(
     done = passes()
     pace, contributions, activity_trend = done["activity"]
     pair_counts, first_ties = done["ties"]
+    if len(counted) > 1:
+        pace = {uid: p for uid, p in pace.items() if uid in index}
+        contributions = {uid: n for uid, n in contributions.items() if uid in index}
+        pair_counts = {p: n for p, n in pair_counts.items() if p[0] in index and p[1] in index}
     graph_data = _network(community, members, index, pair_counts, as_of, period_days)
 
     signals = _signals(members, pace, contributions, attendance, graph_data, as_of, limits)
@@ -264,8 +276,16 @@ def _as_datetime(value) -> datetime | None:
     return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
 
 
+def _among(field: str, counted: list) -> Q:
+    """`field` is one of the people in `counted` (subqueries of user ids)."""
+    q = Q()
+    for ids in counted:
+        q |= Q(**{f"{field}__in": ids})
+    return q
+
+
 def _activity(
-    community, member_ids, as_of: datetime, limits: Thresholds, months, bounds
+    community, counted, member_ids, as_of: datetime, limits: Thresholds, months, bounds
 ) -> tuple[dict[int, dict], dict[int, int], dict[str, dict[str, int]]]:
     """One pass over the members' active events. Per member: active events in the recent
     window and in the baseline before it, the last active moment, and (second dict) the
@@ -286,8 +306,8 @@ def _activity(
     span_start = min(bounds[0], base_start)
     per_month = (
         ActivityEvent.objects.filter(
+            _among("actor", counted),
             community=community,
-            actor__in=member_ids,
             verb__in=ACTIVE_VERBS,
             created_at__gte=span_start,
             created_at__lt=as_of,
@@ -368,7 +388,7 @@ def _chunks(ids: list[int], size: int = 5000):
 
 
 def _tie_pairs(
-    member_ids, community, as_of: datetime, start: datetime, bounds
+    counted, community, as_of: datetime, start: datetime, bounds
 ) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
     """One pass over the acts between two members (tie acts in the community, and direct
     messages: they belong to two people, not to a community; counted when both are members).
@@ -380,8 +400,8 @@ def _tie_pairs(
     pairs = (
         ActivityEvent.objects.filter(
             Q(community=community, verb__in=TIE_VERBS) | Q(verb=Verb.MESSAGED),
-            actor__in=member_ids,
-            other__in=member_ids,
+            _among("actor", counted),
+            _among("other", counted),
             created_at__lt=as_of,
         )
         .exclude(actor=F("other"))

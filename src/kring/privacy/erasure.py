@@ -13,6 +13,8 @@ trends) stay exactly as they were while no longer pointing at the person.
 """
 
 import enum
+import json
+import logging
 import secrets
 from collections.abc import Iterator
 from functools import partial
@@ -24,11 +26,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, ProtectedError, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import FORMER_MEMBER, User
+
+logger = logging.getLogger(__name__)
 
 
 class Contributions(enum.StrEnum):
@@ -56,6 +60,10 @@ POLICY: dict[str, tuple[Policy, str]] = {
     # communities
     "communities.Community.created_by": (Policy.TOMBSTONE, "bookkeeping"),
     "communities.Membership.user": (Policy.DELETE, "a former member belongs nowhere"),
+    "communities.FormerMembership.user": (
+        Policy.DELETE,
+        "made for the former member only (the trends keep counting its events)",
+    ),
     "communities.Membership.invited_by": (Policy.TOMBSTONE, "the other member's history"),
     "communities.Invitation.created_by": (Policy.TOMBSTONE, "bookkeeping"),
     "communities.Invitation.accepted_by": (
@@ -140,7 +148,11 @@ POLICY: dict[str, tuple[Policy, str]] = {
     "meetings.ActionPoint.created_by": (Policy.TOMBSTONE, "bookkeeping"),
     "meetings.CalendarFeed.user": (Policy.DELETE, "private"),
     # insights
-    "insights.Suggestion.members": (Policy.CUSTOM, "suggestions about them are deleted"),
+    "insights.Suggestion.members": (
+        Policy.CUSTOM,
+        "open and dismissed suggestions about them are deleted; done ones stay (the follow-up "
+        "trend counts them) on the former member, without their address or the note",
+    ),
     "insights.Suggestion.decided_by": (Policy.TOMBSTONE, "bookkeeping"),
     "insights.Pulse.started_by": (Policy.TOMBSTONE, "bookkeeping"),
     "insights.PulseParticipation.user": (
@@ -421,10 +433,15 @@ def _meetings(user: User, tombstone: User, contributions: str, now) -> None:
 
 
 def _communities(user: User, tombstone: User, work: _Work) -> None:
-    from kring.communities.models import Invitation, JoinRequest, Membership
+    from kring.communities.models import FormerMembership, Invitation, JoinRequest, Membership
 
-    work.communities |= set(
-        Membership.objects.filter(user=user).values_list("community_id", flat=True)
+    memberships = list(Membership.objects.filter(user=user))
+    work.communities |= {m.community_id for m in memberships}
+    # The memberships themselves go (a former member belongs nowhere), but the insights
+    # trends count the events of the community's members: this keeps counting the person's.
+    FormerMembership.objects.bulk_create(
+        FormerMembership(community_id=m.community_id, user=tombstone, joined_at=m.joined_at)
+        for m in memberships
     )
     Invitation.objects.filter(email__iexact=user.email).delete()
     Invitation.objects.filter(accepted_by=user).update(accepted_by=tombstone)
@@ -433,9 +450,17 @@ def _communities(user: User, tombstone: User, work: _Work) -> None:
 
 
 def _insights(user: User, work: _Work) -> None:
-    from kring.insights.models import Snapshot, Suggestion
+    from kring.insights.models import Snapshot, Suggestion, SuggestionStatus
 
-    Suggestion.objects.filter(members=user).delete()
+    about = Suggestion.objects.filter(members=user)
+    # Done ones are the facilitators' follow-ups, a trend of their own: they stay, but their
+    # key holds the person's e-mail address and the facilitator's note may name them.
+    done = list(about.filter(status=SuggestionStatus.DONE))
+    for suggestion in done:
+        suggestion.key = f"erased:{suggestion.pk}"
+        suggestion.note = ""
+    Suggestion.objects.bulk_update(done, ["key", "note"])
+    about.exclude(status=SuggestionStatus.DONE).delete()
     # Snapshots hold names and e-mail addresses of the members they describe: the ones of
     # the person's communities go, and are computed again after the erasure.
     Snapshot.objects.filter(community_id__in=work.communities).delete()
@@ -464,6 +489,67 @@ def _generic(user: User, tombstone: User) -> None:
             rows.delete()
 
 
+def _pointers(user: User, tombstone: User) -> None:
+    """What points at the person without a foreign key: the admin's history of changes to
+    their account (named by their name then), activity events about the account itself (a
+    profile update), and the attendance events that name who recorded them."""
+    from kring.core.models import ActivityEvent
+
+    user_type = ContentType.objects.get_for_model(User)
+    LogEntry.objects.filter(content_type=user_type, object_id=str(user.pk)).update(
+        object_id=str(tombstone.pk), object_repr=f"former member {tombstone.pk}"
+    )
+    ActivityEvent.objects.filter(target_type=user_type, target_id=user.pk).update(
+        target_id=tombstone.pk
+    )
+    recorded = list(ActivityEvent.objects.filter(data__recorded_by=user.pk))
+    for event in recorded:
+        event.data = {**event.data, "recorded_by": tombstone.pk}
+    ActivityEvent.objects.bulk_update(recorded, ["data"], batch_size=1000)
+
+
+def refuse_plain_delete(sender, instance: User, **kwargs) -> None:
+    """pre_delete of User: only an account with nothing left pointing at it may be deleted
+    (account_erase checks that itself just before)."""
+    if getattr(instance, "_erased", False):
+        return
+    left = _still_pointing(instance)
+    if left:
+        raise ProtectedError(
+            f"Deleting this account would delete other rows too ({', '.join(left)}). "
+            "Erase it with kring.privacy.erasure.account_erase instead.",
+            set(),
+        )
+
+
+def _mail_queue(user: User) -> None:
+    """E-mails go out through background tasks, whose rows keep the whole message (address,
+    name, text) until they are pruned (docs/operations.md: after 14 days). The ones to the
+    person go now, sent or not; sent ones to others that name them too. Unsent mail to others
+    is left to go out."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+    from django_tasks_db.models import DBTaskResult
+
+    def needles(text: str) -> list[str]:
+        # SQLite stores JSON with non-ASCII escaped (\u0131), PostgreSQL as it is.
+        return list({text, json.dumps(text)[1:-1]})
+
+    mails = DBTaskResult.objects.filter(task_path="kring.core.tasks.email_deliver").annotate(
+        text=Cast("args_kwargs", TextField())
+    )
+    to_them = Q()
+    for needle in needles(user.email):
+        to_them |= Q(text__icontains=needle)
+    naming = Q()
+    for needle in needles(user.full_name) if user.full_name.strip() else []:
+        naming |= Q(text__contains=needle)
+    ids = list(mails.filter(to_them).values_list("pk", flat=True))
+    if naming:
+        ids += mails.filter(naming).exclude(status="READY").values_list("pk", flat=True)
+    DBTaskResult.objects.filter(pk__in=ids).delete()
+
+
 def _still_pointing(user: User) -> list[str]:
     left = []
     for key, field in user_relations():
@@ -489,15 +575,23 @@ def _after_commit(*, work: _Work, old_pk: int, email: str, language: str) -> Non
     from kring.core import search
     from kring.insights.tasks import snapshot_refresh
 
-    for storage, name in work.files:
-        storage.delete(name)
-    for path in work.paths:
-        path.unlink(missing_ok=True)
+    # The erasure is saved by now: a file that cannot be deleted must not stop the rest (the
+    # search index still names the person), nor turn the answer into an error.
     search.remove_objects("person", [old_pk])
     search.remove_objects("thread", work.threads_deleted)
     search.remove_objects("item", work.items_deleted)
     search.index_objects("thread", work.threads_changed)
     search.index_objects("item", work.items_changed)
+    for storage, name in work.files:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Erasure: could not delete the file %s; delete it by hand.", name)
+    for path in work.paths:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            logger.exception("Erasure: could not delete the export %s; delete it by hand.", path)
     for community_id in work.communities:
         snapshot_refresh.enqueue(community_id=community_id)
     with translation.override(language):
@@ -524,7 +618,12 @@ def account_erase(*, user: User, contributions: str, by: User) -> User:
     """
     if contributions not in {c.value for c in Contributions}:
         raise ValidationError(_("Choose whether to keep or remove your contributions."))
-    user = User.objects.select_for_update().get(pk=user.pk)
+    try:
+        # Locked: a second erasure at the same moment (a double click, a retried request)
+        # waits here, then finds the account gone.
+        user = User.objects.select_for_update().get(pk=user.pk)
+    except User.DoesNotExist:
+        raise ValidationError(_("This account has already been erased.")) from None
     check_erase(by, user)
     now = timezone.now()
     work = _Work()
@@ -544,6 +643,8 @@ def account_erase(*, user: User, contributions: str, by: User) -> User:
     if left:
         raise RuntimeError(f"Erasure left rows pointing at the user: {', '.join(left)}")
 
+    _pointers(user, tombstone)
+    _mail_queue(user)
     LogEntry.objects.create(
         user=tombstone if by.pk == user.pk else by,
         content_type=ContentType.objects.get_for_model(User),
@@ -555,6 +656,7 @@ def account_erase(*, user: User, contributions: str, by: User) -> User:
             f"contributions: {contributions}; former member {tombstone.pk}."
         ),
     )
+    user._erased = True  # checked just above: nothing points at it
     user.delete()
     transaction.on_commit(
         partial(_after_commit, work=work, old_pk=old_pk, email=email, language=language)

@@ -317,7 +317,7 @@ def _suggestions_context(
     log = []
     for decided in selectors.suggestions_decided(community=community):
         emails = [u.email for u in decided.members.all()]
-        names.update({u.email: u.full_name for u in decided.members.all()})
+        names.update({u.email: u.display_name for u in decided.members.all()})
         raw = {"kind": decided.kind, "params": decided.params, "members": emails}
         try:
             reason = document.suggestion_reason(raw, names, perspective_names, reader=reader)
