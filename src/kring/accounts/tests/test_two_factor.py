@@ -6,6 +6,8 @@ from base64 import b32decode
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.utils import translation
+from django.utils.translation import gettext
 from django_otp.oath import hotp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -390,7 +392,12 @@ def test_policy_forces_enrolment(request, make_client, make_admin, make_user, be
     page = client.get("/me/security/?next=/me/tokens/")
     assert page.status_code == 200
     assert client.get("/static/kring/kring.css").status_code == 200
-    assert b"two-step login is required" in page.content
+    with translation.override(person.language):
+        required = gettext(
+            "For your role in Kring, two-step login is required. Set it up first; after that "
+            "you can use Kring as usual."
+        )
+    assert required in page.content.decode()
 
     device = TOTPDevice.objects.get(user=person, confirmed=False)
     response = client.post(
