@@ -26,13 +26,15 @@ from kring.privacy.api import router as privacy_router
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
-# Every `code` an error answer can carry: the handlers below, and kring.core.middleware for
+# Every `code` an error answer can carry: the handlers below, kring.accounts.two_factor's
+# hold on a session that must set up two-step login first, and kring.core.middleware for
 # what is answered before the API runs (a NUL character: `invalid`; a method the path does
 # not have: `method_not_allowed`). `error` is django-ninja's own refusals: a CSRF failure
 # (403) and a body that cannot be parsed (400). The OpenAPI document lists exactly these.
 ERROR_CODES = (
     "unauthenticated",
     "read_only_token",
+    "two_factor_required",
     "forbidden",
     "not_found",
     "method_not_allowed",
@@ -118,7 +120,8 @@ ERROR_RESPONSES = {
     400: "The body could not be read (`error`).",
     401: "No token, or an unknown or revoked one (`unauthenticated`).",
     403: "You may not do this (`forbidden`), a read token tried to change something "
-    "(`read_only_token`), or the CSRF check failed (`error`).",
+    "(`read_only_token`), the browser session must first set up two-step login "
+    "(`two_factor_required`), or the CSRF check failed (`error`).",
     404: "It does not exist, or you may not know it exists (`not_found`).",
     422: "The input is wrong (`invalid`); see `errors`.",
 }

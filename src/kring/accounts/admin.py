@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,10 @@ admin.site.unregister(StaticDevice)
 
 def _admin_login(request, extra_context=None):
     # The admin's own login form would skip the code step: everyone logs in through Kring's.
+    # Someone logged in already but without admin rights gets a refusal, not a loop (Kring's
+    # login sends logged-in people on to `next`, which is the admin again).
+    if request.user.is_authenticated:
+        raise PermissionDenied
     return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 

@@ -29,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kring.accounts.forms import WIDE_LIMIT_FACTOR, client_ip, recognised_device
 from kring.accounts.models import SignInPolicy, User
+from kring.accounts.services import api_token_authenticate
 from kring.core import throttle
 from kring.core.middleware import API_PREFIX, api_error
 
@@ -271,6 +272,13 @@ def enrolment_done(request) -> None:
     request.session.pop(MUST_ENROL_KEY, None)
 
 
+def _bearer_token_valid(request) -> bool:
+    scheme, _sep, secret = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    return api_token_authenticate(secret=secret.strip()) is not None
+
+
 class EnrolmentRequiredMiddleware:
     """Someone who must set up two-step login can only do that (or log out) first."""
 
@@ -285,8 +293,9 @@ class EnrolmentRequiredMiddleware:
     def _held(self, request) -> bool:
         if not request.session.get(MUST_ENROL_KEY) or not request.user.is_authenticated:
             return False
-        # A bearer token is not the session: the API checks it as always.
-        if request.path.startswith(API_PREFIX) and request.META.get("HTTP_AUTHORIZATION"):
+        # A valid bearer token is not the session: the API checks it as always. An invalid one
+        # is not let through, or the API would fall back to this session.
+        if request.path.startswith(API_PREFIX) and _bearer_token_valid(request):
             return False
         return not self._allowed(request.path)
 

@@ -556,3 +556,31 @@ def test_invited_facilitator_sets_up_the_app_right_after_signing_up(make_client,
     assert response.status_code == 302
     assert logged_in_as(client) is not None
     assert client.get(response["Location"])["Location"].startswith("/me/security/")
+
+
+def test_a_junk_bearer_header_does_not_open_the_api_to_a_held_session(
+    make_client, make_admin, bearer
+):
+    """Review finding: the hold let any API request with an Authorization header through, and
+    django-ninja then fell back to the session. Only a valid token passes the hold now."""
+    person = make_admin(email="beheer@example.org", password=PASSWORD)
+    require_two_factor()
+    client = make_client()
+    log_in(client, person.email)
+    for header in ["Bearer nonsense", "Bearer kr_0000000000nothing", "Basic abc", "junk"]:
+        api = client.get("/api/v1/notifications", HTTP_AUTHORIZATION=header)
+        assert api.status_code == 403, header
+        assert api.json()["code"] == "two_factor_required", header
+    token = bearer(person, "read")
+    assert client.get("/api/v1/notifications", **token).status_code == 200
+
+
+def test_admin_pages_refuse_a_logged_in_non_staff_person_without_a_redirect_loop(
+    make_client, make_user
+):
+    """Review finding: /admin/ → /admin/login/ → /login/ → /admin/ … for a logged-in member."""
+    member = make_user(email="member@example.org", password=PASSWORD)
+    client = make_client(member)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert len(response.redirect_chain) <= 2

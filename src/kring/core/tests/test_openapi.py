@@ -105,6 +105,18 @@ def _login_with_csrf(user) -> Client:
     return browser
 
 
+def _must_enrol(user) -> Client:
+    """A browser session held until two-step login is set up (the sign-in policy requires it)."""
+    from kring.accounts.two_factor import MUST_ENROL_KEY
+
+    browser = Client()
+    browser.force_login(user)
+    session = browser.session
+    session[MUST_ENROL_KEY] = True
+    session.save()
+    return browser
+
+
 def test_the_documented_error_codes_are_those_the_api_answers(
     client, document, make_community, make_member, make_user, bearer
 ):
@@ -129,6 +141,7 @@ def test_the_documented_error_codes_are_those_the_api_answers(
             "/api/v1/communities", "{not json", **as_json, **bearer(member)
         ),
         "error (csrf)": _login_with_csrf(facilitator).post(members, new, **as_json),
+        "two_factor_required": _must_enrol(facilitator).get("/api/v1/communities"),
     }
     error = document["components"]["schemas"]["Error"]
     codes = set()
