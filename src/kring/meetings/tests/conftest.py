@@ -59,7 +59,11 @@ def make_session(kring):
     from kring.meetings.services import session_create
 
     def make(*, starts_at=None, by=None, hours=2, **kw):
-        starts_at = starts_at or timezone.now() + timedelta(days=7)
+        if starts_at is None:
+            # A week ahead, in the afternoon: a start taken from the clock could end after
+            # midnight (a run after 22:00 in Amsterdam), which the edit form refuses.
+            day = timezone.localtime(timezone.now(), AMSTERDAM).date() + timedelta(days=7)
+            starts_at = datetime(day.year, day.month, day.day, 14, 0, tzinfo=AMSTERDAM)
         kw.setdefault("title", "Bijeenkomst")
         kw.setdefault("location", "Buurthuis De Spreeuw, Dorpsstraat 1")
         return session_create(

@@ -8,6 +8,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.test import Client
+from django.utils import translation
 
 from kring.accounts.models import User
 from kring.accounts.services import profile_update
@@ -380,6 +381,7 @@ def test_two_erasures_at_once(make_user, make_community, make_member, make_admin
     barrier, results = threading.Barrier(2), []
 
     def erase(choice):
+        translation.activate("en")  # a new thread starts in the site's language (Dutch)
         try:
             stale = User.objects.get(pk=eva.pk)
             barrier.wait(timeout=30)
