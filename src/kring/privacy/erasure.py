@@ -75,12 +75,12 @@ POLICY: dict[str, tuple[Policy, str]] = {
     # conversations
     "conversations.Thread.author": (
         Policy.CUSTOM,
-        "keep: tombstone; remove: deleted, or emptied when others replied",
+        "keep: tombstone; remove: deleted, or emptied when others replied, flagged or moderated",
     ),
     "conversations.Thread.accepted_by": (Policy.TOMBSTONE, "bookkeeping"),
     "conversations.Reply.author": (
         Policy.CUSTOM,
-        "keep: tombstone; remove: deleted, or emptied when others replied to it",
+        "keep: tombstone; remove: deleted, or emptied when others replied, flagged or moderated",
     ),
     "conversations.PostRevision.edited_by": (
         Policy.TOMBSTONE,
@@ -116,7 +116,8 @@ POLICY: dict[str, tuple[Policy, str]] = {
     "knowledge.KnowledgeItem.created_by": (Policy.TOMBSTONE, "bookkeeping"),
     "knowledge.ItemAuthor.user": (
         Policy.CUSTOM,
-        "keep: tombstone; remove: items only they wrote are deleted, co-authors stay",
+        "keep: tombstone; remove: items only they wrote are deleted (emptied when others "
+        "commented, edited or added files), co-authors stay",
     ),
     "knowledge.Revision.edited_by": (
         Policy.TOMBSTONE,
@@ -269,6 +270,25 @@ class _Work:
             self.files.append((fieldfile.storage, fieldfile.name))
 
 
+def _moderated(user: User, model) -> set[int]:
+    """The person's threads or replies (`model`) that carry someone else's flag or any
+    moderation action. A thread counts the flags and actions on every post in it: deleting
+    it deletes them all."""
+    from kring.conversations.models import Flag, ModerationAction
+
+    flagged = Flag.objects.exclude(reporter=user).values(
+        "thread_id" if model.__name__ == "Thread" else "reply_id"
+    )
+    acted = ModerationAction.objects.values(
+        "thread_id" if model.__name__ == "Thread" else "reply_id"
+    )
+    return set(
+        model.objects.filter(author=user)
+        .filter(Q(pk__in=flagged) | Q(pk__in=acted))
+        .values_list("pk", flat=True)
+    )
+
+
 def _conversations(user: User, tombstone: User, contributions: str, work: _Work) -> None:
     from kring.conversations.models import (
         Conversation,
@@ -292,6 +312,10 @@ def _conversations(user: User, tombstone: User, contributions: str, work: _Work)
             .exclude(author=user)
             .values_list("parent_id", flat=True)
         )
+        # A post someone else flagged, or a facilitator acted on, stays emptied as well: the
+        # flags and the moderation log are the others' record (deleting the post would
+        # delete them with it).
+        answered |= _moderated(user, Reply)
         emptied_replies = list(own_replies.filter(pk__in=answered))
         for reply in emptied_replies:
             reply.body = body
@@ -311,13 +335,14 @@ def _conversations(user: User, tombstone: User, contributions: str, work: _Work)
         )
         gone.delete()
 
-        # Threads: deleted when nobody else replied; else emptied (title and text), so the
-        # others' replies stay.
+        # Threads: deleted when nobody else replied, flagged or moderated in them; else
+        # emptied (title and text), so the others' replies and moderation record stay.
         with_others = set(
             Reply.objects.filter(thread__author=user)
             .exclude(author=user)
             .values_list("thread_id", flat=True)
         )
+        with_others |= _moderated(user, Thread)
         doomed = Thread.objects.filter(author=user).exclude(pk__in=with_others)
         for attachment in PostAttachment.objects.filter(thread__in=doomed):
             work.file(attachment.file)
@@ -381,7 +406,7 @@ def _mentions(user: User, work: _Work) -> None:
 
 
 def _knowledge(user: User, tombstone: User, contributions: str, work: _Work) -> None:
-    from kring.knowledge.models import Attachment, Comment, ItemAuthor, KnowledgeItem
+    from kring.knowledge.models import Attachment, Comment, ItemAuthor, KnowledgeItem, Revision
 
     authored = ItemAuthor.objects.filter(user=user)
     work.items_changed |= set(authored.values_list("item_id", flat=True))
@@ -394,10 +419,42 @@ def _knowledge(user: User, tombstone: User, contributions: str, work: _Work) -> 
             .filter(n=1)
             .values_list("pk", flat=True)
         )
-        for attachment in Attachment.objects.filter(item_id__in=solo_ids):
+        # A solo item others commented on, edited or added files to stays, emptied like a
+        # thread with replies: deleting it would delete their work with it. Only the
+        # person's own versions and files go.
+        others = (
+            Q(comments__in=Comment.objects.exclude(author=user))
+            | Q(
+                revisions__in=Revision.objects.filter(edited_by__isnull=False).exclude(
+                    edited_by=user
+                )
+            )
+            | Q(
+                attachments__in=Attachment.objects.filter(uploaded_by__isnull=False).exclude(
+                    uploaded_by=user
+                )
+            )
+        )
+        kept = set(
+            KnowledgeItem.objects.filter(pk__in=solo_ids)
+            .filter(others)
+            .values_list("pk", flat=True)
+        )
+        doomed = set(solo_ids) - kept
+        title, body = _removed_text()
+        for attachment in Attachment.objects.filter(item_id__in=kept, uploaded_by=user):
             work.file(attachment.file)
-        KnowledgeItem.objects.filter(pk__in=solo_ids).delete()
-        work.items_deleted |= set(solo_ids)
+            attachment.delete()
+        Revision.objects.filter(item_id__in=kept, edited_by=user).delete()
+        KnowledgeItem.tags.through.objects.filter(knowledgeitem_id__in=kept).delete()
+        KnowledgeItem.objects.filter(pk__in=kept).update(
+            title=title, body=body, sections={}, url="", featured="", featured_at=None
+        )
+        ItemAuthor.objects.filter(user=user, item_id__in=kept).update(user=tombstone)
+        for attachment in Attachment.objects.filter(item_id__in=doomed):
+            work.file(attachment.file)
+        KnowledgeItem.objects.filter(pk__in=doomed).delete()
+        work.items_deleted |= doomed
         ItemAuthor.objects.filter(user=user).delete()  # co-authored: the others stay
         Comment.objects.filter(author=user).delete()
         for item in KnowledgeItem.objects.filter(pk__in=commented).annotate(n=Count("comments")):
@@ -612,9 +669,11 @@ def account_erase(*, user: User, contributions: str, by: User) -> User:
 
     contributions="keep": their posts, library items, comments and reflections stay, by a
     "former member". "remove": their own posts, solo library items, comments and reflections
-    go; a thread others replied to stays with its text replaced; their edits of shared library
-    items stay (the text is shared work). Both: direct messages stay for the other person;
-    everything private goes; the community's activity history stays, on the former member.
+    go; a post others replied to, flagged or moderated, and a solo item others commented on,
+    edited or added files to, stay with their text replaced (others' rows never go); their
+    edits of shared library items stay (the text is shared work). Both: direct messages stay
+    for the other person; everything private goes; the community's activity history stays,
+    on the former member.
     """
     if contributions not in {c.value for c in Contributions}:
         raise ValidationError(_("Choose whether to keep or remove your contributions."))
