@@ -212,13 +212,15 @@ def can_erase(by: User, user: User) -> bool:
         return False
     if by.pk == user.pk:
         return True
-    if user.is_superuser and not by.is_superuser:
-        return False  # staff with the delete permission may not remove their administrators
+    if (user.is_superuser or user.is_staff) and not by.is_superuser:
+        return False  # staff with the delete permission may not remove staff or administrators
     return by.is_staff and by.has_perm("accounts.delete_user")
 
 
 def check_erase(by: User, user: User) -> None:
     if not can_erase(by, user):
+        if by.is_authenticated and by.is_active and by.is_staff and user.is_staff:
+            raise PermissionDenied(_("Only a platform administrator may erase a staff account."))
         raise PermissionDenied
     if user.is_erased:
         raise ValidationError(_("This account has already been erased."))
