@@ -403,7 +403,9 @@ def _memberships(user: User) -> Iterator[dict]:
 
 
 def _join_requests(user: User) -> Iterator[dict]:
-    rows = JoinRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+    # Only the ones made signed in: a request typed while signed out with the person's
+    # address may come from anyone, with that other person's name and message.
+    rows = JoinRequest.objects.filter(user=user)
     for r in rows.select_related("community").iterator(chunk_size=CHUNK):
         yield {
             "community": _community(r.community),

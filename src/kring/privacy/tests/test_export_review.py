@@ -42,3 +42,25 @@ def test_file_named_without_a_letter_does_not_stop_the_export(
 def test_photo_named_without_a_letter_gets_a_plain_name(world, name):
     world.anna.photo.name = name
     assert services._photo_file(world.anna) == "files/photo/photo"
+
+
+def test_join_requests_are_only_the_ones_she_made_signed_in(
+    world, make_community, django_capture_on_commit_callbacks
+):
+    """A request typed while signed out with Anna's address (by anyone) is not hers to get:
+    it holds someone else's name and message."""
+    from kring.communities.models import JoinRequest
+
+    other = make_community(by=world.fenna, name="Buurtwerk")
+    JoinRequest.objects.create(
+        community=other, user=world.anna, name="Anna Asker", email=world.anna.email, message="Mine"
+    )
+    JoinRequest.objects.create(
+        community=other, name="Otto Outsider", email=world.anna.email, message="Otto's words"
+    )
+
+    export = build(world.anna, django_capture_on_commit_callbacks)
+
+    _zf, sections = read_zip(services.export_path(export).read_bytes())
+    requests = sections["memberships.json"]["requests_to_join"]
+    assert [(r["name"], r["message"]) for r in requests] == [("Anna Asker", "Mine")]
