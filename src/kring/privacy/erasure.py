@@ -26,7 +26,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.db.models import Count, Min, ProtectedError, Q
+from django.db.models import Count, Min, ProtectedError, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -508,6 +509,12 @@ def _communities(user: User, tombstone: User, work: _Work) -> None:
     JoinRequest.objects.filter(email__iexact=user.email).delete()
 
 
+def _json_needles(text: str) -> list[str]:
+    """`text` as it may appear in stored JSON: SQLite stores non-ASCII escaped (\u0131),
+    PostgreSQL as it is."""
+    return list({text, json.dumps(text)[1:-1]})
+
+
 def _insights(user: User, work: _Work) -> None:
     from kring.insights.models import Snapshot, Suggestion, SuggestionStatus
 
@@ -521,8 +528,23 @@ def _insights(user: User, work: _Work) -> None:
     Suggestion.objects.bulk_update(done, ["key", "note"])
     about.exclude(status=SuggestionStatus.DONE).delete()
     # Snapshots hold names and e-mail addresses of the members they describe: the ones of
-    # the person's communities go, and are computed again after the erasure.
-    Snapshot.objects.filter(community_id__in=work.communities).delete()
+    # the person's communities go, and so do older ones of communities they had left (every
+    # member in a snapshot comes with their address). Those communities are computed again
+    # afterwards.
+    data = Cast("data", TextField())
+    dashboard = Cast("dashboard", TextField())
+    mentioning = Q()
+    for needle in _json_needles(user.email):
+        mentioning |= Q(data_text__icontains=needle) | Q(dashboard_text__icontains=needle)
+    left = list(
+        Snapshot.objects.annotate(data_text=data, dashboard_text=dashboard)
+        .filter(mentioning)
+        .values_list("pk", "community_id")
+    )
+    Snapshot.objects.filter(
+        Q(community_id__in=work.communities) | Q(pk__in=[pk for pk, _c in left])
+    ).delete()
+    work.communities |= {community_id for _pk, community_id in left}
 
 
 def _generic(user: User, tombstone: User) -> None:
@@ -586,22 +608,16 @@ def _mail_queue(user: User) -> None:
     name, text) until they are pruned (docs/operations.md: after 14 days). The ones to the
     person go now, sent or not; sent ones to others that name them too. Unsent mail to others
     is left to go out."""
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
     from django_tasks_db.models import DBTaskResult
-
-    def needles(text: str) -> list[str]:
-        # SQLite stores JSON with non-ASCII escaped (\u0131), PostgreSQL as it is.
-        return list({text, json.dumps(text)[1:-1]})
 
     mails = DBTaskResult.objects.filter(task_path="kring.core.tasks.email_deliver").annotate(
         text=Cast("args_kwargs", TextField())
     )
     to_them = Q()
-    for needle in needles(user.email):
+    for needle in _json_needles(user.email):
         to_them |= Q(text__icontains=needle)
     naming = Q()
-    for needle in needles(user.full_name) if user.full_name.strip() else []:
+    for needle in _json_needles(user.full_name) if user.full_name.strip() else []:
         naming |= Q(text__contains=needle)
     ids = list(mails.filter(to_them).values_list("pk", flat=True))
     if naming:

@@ -1,4 +1,5 @@
-"""Who may erase a staff account (issue 11, security review): platform administrators only."""
+"""Erasure after the security review (issue 11): who may erase a staff account (platform
+administrators only), and snapshots of communities the person had left."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -6,8 +7,10 @@ from django.core.exceptions import PermissionDenied
 
 from kring.accounts.models import User
 from kring.privacy.erasure import account_erase
+from kring.privacy.tests import test_erase
 
 pytestmark = pytest.mark.django_db(transaction=False)
+world = test_erase.world
 
 
 @pytest.fixture
@@ -51,3 +54,25 @@ def test_admin_action_tells_staff_why(staff_eraser, make_user, make_client):
     )
     assert "Only a platform administrator may erase a staff account." in page.content.decode()
     assert User.objects.filter(pk=other_staff.pk).exists()
+
+
+def test_snapshots_of_communities_left_before_forget_the_person(world):
+    """Eva left Buurtwerk before she was erased: its older snapshot, which still names her
+    with her address, goes too; a snapshot that never had her stays."""
+    from kring.communities.models import Membership
+    from kring.insights.models import Snapshot
+    from kring.insights.services import snapshot_create
+
+    w = world
+    with_her = snapshot_create(community=w.b)
+    assert w.eva.email in str(with_her.data)
+    Membership.objects.filter(user=w.eva, community=w.b).delete()
+    without_her = snapshot_create(community=w.b)
+    assert w.eva.email not in str(without_her.data) + str(without_her.dashboard)
+
+    account_erase(user=w.eva, contributions="keep", by=w.eva)
+
+    assert not Snapshot.objects.filter(pk=with_her.pk).exists()
+    assert Snapshot.objects.filter(pk=without_her.pk).exists()
+    for snapshot in Snapshot.objects.all():
+        assert w.eva.email not in str(snapshot.data) + str(snapshot.dashboard)
