@@ -87,10 +87,10 @@ def rich(world, make_image):
     return w
 
 
-def _going(w, skip: set[int]) -> Counter:
-    """What may go: others' marks on Eva's posts that nobody else wrote, edited, flagged or
-    moderated in, the notifications about her replies that go, and the notifications to Eva
-    (hers, even when about someone else's act)."""
+def _going(w, skip: set[int], contributions: str) -> Counter:
+    """What may go: the notifications to Eva (hers, even when about someone else's act); with
+    "remove" also others' marks on Eva's posts that nobody else wrote, edited, flagged or
+    moderated in, and the notifications about her replies that go."""
     lonely_items = [w.solo.pk, w.liked.pk]
     lonely_threads = [w.lonely.pk, w.reacted.pk]
     kept_replies = [w.r_eva_b.pk, w.r_flagged.pk, w.r_hidden.pk]  # answered, flagged, hidden
@@ -103,6 +103,8 @@ def _going(w, skip: set[int]) -> Counter:
             | (Q(reply__author=w.eva) & ~Q(reply_id__in=kept_replies))
         ),
     }
+    if contributions == "keep":
+        going = {Notification: Notification.objects.filter(recipient=w.eva)}
     return Counter(
         {
             model._meta.label: rows.filter(_others_q(model, skip)).count()
@@ -111,17 +113,20 @@ def _going(w, skip: set[int]) -> Counter:
     )
 
 
-def test_remove_never_removes_other_peoples_rows(rich):
+@pytest.mark.parametrize("contributions", ["remove", "keep"])
+def test_erasure_never_removes_other_peoples_rows(rich, contributions):
     w = rich
     skip = {w.eva.pk}  # no earlier former members in this world
     before = _others_rows(skip)
-    going = _going(w, skip)
-    assert going["knowledge.Useful"] == 1 and going["conversations.Reaction"] == 1
+    going = _going(w, skip, contributions)
+    assert going["conversations.Notification"]
+    if contributions == "remove":
+        assert going["knowledge.Useful"] == 1 and going["conversations.Reaction"] == 1
     for label in ("Comment", "Revision", "Attachment", "Useful"):
         assert before[f"knowledge.{label}"], label
     assert before["conversations.Flag"] and before["conversations.ModerationAction"]
 
-    tombstone = account_erase(user=w.eva, contributions="remove", by=w.eva)
+    tombstone = account_erase(user=w.eva, contributions=contributions, by=w.eva)
 
     after = _others_rows(skip | {tombstone.pk})
     lost = {label: before[label] - after[label] for label in before if after[label] < before[label]}
