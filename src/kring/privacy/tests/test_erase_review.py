@@ -380,6 +380,9 @@ def test_two_erasures_at_once(make_user, make_community, make_member, make_admin
     barrier, results = threading.Barrier(2), []
 
     def erase(choice):
+        from django.utils import translation
+
+        translation.activate("en")  # a new thread starts in the platform's language
         try:
             stale = User.objects.get(pk=eva.pk)
             barrier.wait(timeout=30)
