@@ -26,7 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.db.models import Count, Min, ProtectedError, Q, TextField
+from django.db.models import Count, Max, Min, ProtectedError, Q, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -454,6 +454,26 @@ def _knowledge(user: User, tombstone: User, contributions: str, work: _Work) -> 
             title=title, body=body, sections={}, url="", featured="", featured_at=None
         )
         ItemAuthor.objects.filter(user=user, item_id__in=kept).update(user=tombstone)
+        # The emptied text is the newest version, so the history always has one (and a
+        # restore of an older one is a choice, of someone else's version).
+        last = dict(
+            Revision.objects.filter(item_id__in=kept)
+            .values_list("item_id")
+            .annotate(n=Max("number"))
+            .order_by()
+        )
+        Revision.objects.bulk_create(
+            Revision(
+                item=item,
+                number=last.get(item.pk, 0) + 1,
+                kind=item.kind,
+                title=title,
+                body=body,
+                edited_by=tombstone,
+                created_at=tombstone.erased_at,
+            )
+            for item in KnowledgeItem.objects.filter(pk__in=kept)
+        )
         for attachment in Attachment.objects.filter(item_id__in=doomed):
             work.file(attachment.file)
         KnowledgeItem.objects.filter(pk__in=doomed).delete()

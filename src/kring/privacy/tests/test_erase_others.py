@@ -62,7 +62,7 @@ def rich(world, make_image):
     # Solo items: one others commented on (and found useful), one a facilitator edited, one
     # with a file of someone else, one only found useful, and one with nothing by others.
     w.commented = item_create(community=w.a, by=w.eva, kind="toolkit", title="C", body="eva c")
-    comment_create(item=w.commented, by=w.anna, body="Anna's comment")
+    comment_create(item=w.commented, by=w.anna, body="Anna comments here")
     item_mark_useful(item=w.commented, by=w.bram)
     w.edited = item_create(community=w.a, by=w.eva, kind="toolkit", title="E", body="eva e")
     item_update(item=w.edited, by=w.fac, body="Fenna improves it")
@@ -133,7 +133,7 @@ def test_erasure_never_removes_other_peoples_rows(rich, contributions):
     assert lost == {label: n for label, n in going.items() if n}
 
 
-def test_items_others_worked_on_stay_emptied(rich):
+def test_items_others_worked_on_stay_emptied(rich, make_client):
     w = rich
     tombstone = account_erase(user=w.eva, contributions="remove", by=w.eva)
 
@@ -144,12 +144,22 @@ def test_items_others_worked_on_stay_emptied(rich):
         assert item.author_list == [tombstone]
     assert Comment.objects.filter(item=w.commented, author=w.anna).exists()
     assert Useful.objects.filter(item=w.commented, user=w.bram).exists()
-    # Fenna's version stays; Eva's versions (her text) go.
+    # Fenna's version stays; Eva's versions (her text) go; the emptied text is the newest.
     assert list(Revision.objects.filter(item=w.edited).values_list("edited_by", "body")) == [
-        (w.fac.pk, "Fenna improves it")
+        (tombstone.pk, _removed_text()[1]),
+        (w.fac.pk, "Fenna improves it"),
     ]
     assert list(Attachment.objects.filter(item=w.filed)) == [w.fac_file]
     assert not Attachment.objects.filter(pk=w.eva_file.pk).exists()
+    # The pages still work, without Eva's words or name.
+    client = make_client(w.anna)
+    for item in (w.commented, w.edited, w.filed):
+        for url in (item.get_absolute_url(), f"{item.get_absolute_url()}revisions/"):
+            page = client.get(url)
+            assert page.status_code == 200, url
+            html = page.content.decode()
+            assert "Eva Erased" not in html and "eva c" not in html and "Eva again" not in html
+    assert "Anna comments here" in client.get(w.commented.get_absolute_url()).content.decode()
 
 
 def test_flagged_or_moderated_posts_stay_emptied(rich):
