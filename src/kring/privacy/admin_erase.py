@@ -72,10 +72,11 @@ class ErasingUserAdmin(UserAdmin):
                 account_erase(user=person, contributions=contributions, by=request.user)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
-            except PermissionDenied:
+            except PermissionDenied as error:
                 self.message_user(
                     request,
-                    _("You may not erase this account: %(id)s.") % {"id": person.pk},
+                    _("You may not erase this account: %(id)s.") % {"id": person.pk}
+                    + (f" {error}" if str(error) else ""),
                     messages.ERROR,
                 )
             else:

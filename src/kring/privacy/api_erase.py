@@ -15,8 +15,9 @@ SUMMARY = "Erase your account"
 DESCRIPTION = (
     "Erases the account the token belongs to, for good (GDPR art. 17). "
     "`contributions`: `keep` leaves your posts, library items, comments and reflections, "
-    'shown as by a "former member"; `remove` deletes them (a thread others replied to '
-    "stays, with its text replaced; co-authored items stay without you). Either way the "
+    'shown as by a "former member"; `remove` deletes them (a post or library item others '
+    "replied to, commented on, edited, added files to or reported stays, with its text "
+    "replaced; co-authored items stay without you). Either way the "
     "other person keeps your direct messages, and everything private is deleted. Your "
     "tokens stop working at once. Needs a write token."
 )

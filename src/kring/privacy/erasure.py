@@ -26,7 +26,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.db.models import Count, Min, ProtectedError, Q
+from django.db.models import Count, Max, Min, ProtectedError, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -75,12 +76,12 @@ POLICY: dict[str, tuple[Policy, str]] = {
     # conversations
     "conversations.Thread.author": (
         Policy.CUSTOM,
-        "keep: tombstone; remove: deleted, or emptied when others replied",
+        "keep: tombstone; remove: deleted, or emptied when others replied, flagged or moderated",
     ),
     "conversations.Thread.accepted_by": (Policy.TOMBSTONE, "bookkeeping"),
     "conversations.Reply.author": (
         Policy.CUSTOM,
-        "keep: tombstone; remove: deleted, or emptied when others replied to it",
+        "keep: tombstone; remove: deleted, or emptied when others replied, flagged or moderated",
     ),
     "conversations.PostRevision.edited_by": (
         Policy.TOMBSTONE,
@@ -116,7 +117,8 @@ POLICY: dict[str, tuple[Policy, str]] = {
     "knowledge.KnowledgeItem.created_by": (Policy.TOMBSTONE, "bookkeeping"),
     "knowledge.ItemAuthor.user": (
         Policy.CUSTOM,
-        "keep: tombstone; remove: items only they wrote are deleted, co-authors stay",
+        "keep: tombstone; remove: items only they wrote are deleted (emptied when others "
+        "commented, edited or added files), co-authors stay",
     ),
     "knowledge.Revision.edited_by": (
         Policy.TOMBSTONE,
@@ -211,13 +213,15 @@ def can_erase(by: User, user: User) -> bool:
         return False
     if by.pk == user.pk:
         return True
-    if user.is_superuser and not by.is_superuser:
-        return False  # staff with the delete permission may not remove their administrators
+    if (user.is_superuser or user.is_staff) and not by.is_superuser:
+        return False  # staff with the delete permission may not remove staff or administrators
     return by.is_staff and by.has_perm("accounts.delete_user")
 
 
 def check_erase(by: User, user: User) -> None:
     if not can_erase(by, user):
+        if by.is_authenticated and by.is_active and by.is_staff and user.is_staff:
+            raise PermissionDenied(_("Only a platform administrator may erase a staff account."))
         raise PermissionDenied
     if user.is_erased:
         raise ValidationError(_("This account has already been erased."))
@@ -269,6 +273,25 @@ class _Work:
             self.files.append((fieldfile.storage, fieldfile.name))
 
 
+def _moderated(user: User, model) -> set[int]:
+    """The person's threads or replies (`model`) that carry someone else's flag or any
+    moderation action. A thread counts the flags and actions on every post in it: deleting
+    it deletes them all."""
+    from kring.conversations.models import Flag, ModerationAction
+
+    flagged = Flag.objects.exclude(reporter=user).values(
+        "thread_id" if model.__name__ == "Thread" else "reply_id"
+    )
+    acted = ModerationAction.objects.values(
+        "thread_id" if model.__name__ == "Thread" else "reply_id"
+    )
+    return set(
+        model.objects.filter(author=user)
+        .filter(Q(pk__in=flagged) | Q(pk__in=acted))
+        .values_list("pk", flat=True)
+    )
+
+
 def _conversations(user: User, tombstone: User, contributions: str, work: _Work) -> None:
     from kring.conversations.models import (
         Conversation,
@@ -292,6 +315,10 @@ def _conversations(user: User, tombstone: User, contributions: str, work: _Work)
             .exclude(author=user)
             .values_list("parent_id", flat=True)
         )
+        # A post someone else flagged, or a facilitator acted on, stays emptied as well: the
+        # flags and the moderation log are the others' record (deleting the post would
+        # delete them with it).
+        answered |= _moderated(user, Reply)
         emptied_replies = list(own_replies.filter(pk__in=answered))
         for reply in emptied_replies:
             reply.body = body
@@ -311,13 +338,14 @@ def _conversations(user: User, tombstone: User, contributions: str, work: _Work)
         )
         gone.delete()
 
-        # Threads: deleted when nobody else replied; else emptied (title and text), so the
-        # others' replies stay.
+        # Threads: deleted when nobody else replied, flagged or moderated in them; else
+        # emptied (title and text), so the others' replies and moderation record stay.
         with_others = set(
             Reply.objects.filter(thread__author=user)
             .exclude(author=user)
             .values_list("thread_id", flat=True)
         )
+        with_others |= _moderated(user, Thread)
         doomed = Thread.objects.filter(author=user).exclude(pk__in=with_others)
         for attachment in PostAttachment.objects.filter(thread__in=doomed):
             work.file(attachment.file)
@@ -381,7 +409,7 @@ def _mentions(user: User, work: _Work) -> None:
 
 
 def _knowledge(user: User, tombstone: User, contributions: str, work: _Work) -> None:
-    from kring.knowledge.models import Attachment, Comment, ItemAuthor, KnowledgeItem
+    from kring.knowledge.models import Attachment, Comment, ItemAuthor, KnowledgeItem, Revision
 
     authored = ItemAuthor.objects.filter(user=user)
     work.items_changed |= set(authored.values_list("item_id", flat=True))
@@ -394,10 +422,62 @@ def _knowledge(user: User, tombstone: User, contributions: str, work: _Work) -> 
             .filter(n=1)
             .values_list("pk", flat=True)
         )
-        for attachment in Attachment.objects.filter(item_id__in=solo_ids):
+        # A solo item others commented on, edited or added files to stays, emptied like a
+        # thread with replies: deleting it would delete their work with it. Only the
+        # person's own versions and files go.
+        others = (
+            Q(comments__in=Comment.objects.exclude(author=user))
+            | Q(
+                revisions__in=Revision.objects.filter(edited_by__isnull=False).exclude(
+                    edited_by=user
+                )
+            )
+            | Q(
+                attachments__in=Attachment.objects.filter(uploaded_by__isnull=False).exclude(
+                    uploaded_by=user
+                )
+            )
+        )
+        kept = set(
+            KnowledgeItem.objects.filter(pk__in=solo_ids)
+            .filter(others)
+            .values_list("pk", flat=True)
+        )
+        doomed = set(solo_ids) - kept
+        title, body = _removed_text()
+        for attachment in Attachment.objects.filter(item_id__in=kept, uploaded_by=user):
             work.file(attachment.file)
-        KnowledgeItem.objects.filter(pk__in=solo_ids).delete()
-        work.items_deleted |= set(solo_ids)
+            attachment.delete()
+        Revision.objects.filter(item_id__in=kept, edited_by=user).delete()
+        KnowledgeItem.tags.through.objects.filter(knowledgeitem_id__in=kept).delete()
+        KnowledgeItem.objects.filter(pk__in=kept).update(
+            title=title, body=body, sections={}, url="", featured="", featured_at=None
+        )
+        ItemAuthor.objects.filter(user=user, item_id__in=kept).update(user=tombstone)
+        # The emptied text is the newest version, so the history always has one (and a
+        # restore of an older one is a choice, of someone else's version).
+        last = dict(
+            Revision.objects.filter(item_id__in=kept)
+            .values_list("item_id")
+            .annotate(n=Max("number"))
+            .order_by()
+        )
+        Revision.objects.bulk_create(
+            Revision(
+                item=item,
+                number=last.get(item.pk, 0) + 1,
+                kind=item.kind,
+                title=title,
+                body=body,
+                edited_by=tombstone,
+                created_at=tombstone.erased_at,
+            )
+            for item in KnowledgeItem.objects.filter(pk__in=kept)
+        )
+        for attachment in Attachment.objects.filter(item_id__in=doomed):
+            work.file(attachment.file)
+        KnowledgeItem.objects.filter(pk__in=doomed).delete()
+        work.items_deleted |= doomed
         ItemAuthor.objects.filter(user=user).delete()  # co-authored: the others stay
         Comment.objects.filter(author=user).delete()
         for item in KnowledgeItem.objects.filter(pk__in=commented).annotate(n=Count("comments")):
@@ -449,6 +529,12 @@ def _communities(user: User, tombstone: User, work: _Work) -> None:
     JoinRequest.objects.filter(email__iexact=user.email).delete()
 
 
+def _json_needles(text: str) -> list[str]:
+    """`text` as it may appear in stored JSON: SQLite stores non-ASCII escaped (\u0131),
+    PostgreSQL as it is."""
+    return list({text, json.dumps(text)[1:-1]})
+
+
 def _insights(user: User, work: _Work) -> None:
     from kring.insights.models import Snapshot, Suggestion, SuggestionStatus
 
@@ -462,8 +548,23 @@ def _insights(user: User, work: _Work) -> None:
     Suggestion.objects.bulk_update(done, ["key", "note"])
     about.exclude(status=SuggestionStatus.DONE).delete()
     # Snapshots hold names and e-mail addresses of the members they describe: the ones of
-    # the person's communities go, and are computed again after the erasure.
-    Snapshot.objects.filter(community_id__in=work.communities).delete()
+    # the person's communities go, and so do older ones of communities they had left (every
+    # member in a snapshot comes with their address). Those communities are computed again
+    # afterwards.
+    data = Cast("data", TextField())
+    dashboard = Cast("dashboard", TextField())
+    mentioning = Q()
+    for needle in _json_needles(user.email):
+        mentioning |= Q(data_text__icontains=needle) | Q(dashboard_text__icontains=needle)
+    left = list(
+        Snapshot.objects.annotate(data_text=data, dashboard_text=dashboard)
+        .filter(mentioning)
+        .values_list("pk", "community_id")
+    )
+    Snapshot.objects.filter(
+        Q(community_id__in=work.communities) | Q(pk__in=[pk for pk, _c in left])
+    ).delete()
+    work.communities |= {community_id for _pk, community_id in left}
 
 
 def _generic(user: User, tombstone: User) -> None:
@@ -527,22 +628,16 @@ def _mail_queue(user: User) -> None:
     name, text) until they are pruned (docs/operations.md: after 14 days). The ones to the
     person go now, sent or not; sent ones to others that name them too. Unsent mail to others
     is left to go out."""
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
     from django_tasks_db.models import DBTaskResult
-
-    def needles(text: str) -> list[str]:
-        # SQLite stores JSON with non-ASCII escaped (\u0131), PostgreSQL as it is.
-        return list({text, json.dumps(text)[1:-1]})
 
     mails = DBTaskResult.objects.filter(task_path="kring.core.tasks.email_deliver").annotate(
         text=Cast("args_kwargs", TextField())
     )
     to_them = Q()
-    for needle in needles(user.email):
+    for needle in _json_needles(user.email):
         to_them |= Q(text__icontains=needle)
     naming = Q()
-    for needle in needles(user.full_name) if user.full_name.strip() else []:
+    for needle in _json_needles(user.full_name) if user.full_name.strip() else []:
         naming |= Q(text__contains=needle)
     ids = list(mails.filter(to_them).values_list("pk", flat=True))
     if naming:
@@ -612,9 +707,11 @@ def account_erase(*, user: User, contributions: str, by: User) -> User:
 
     contributions="keep": their posts, library items, comments and reflections stay, by a
     "former member". "remove": their own posts, solo library items, comments and reflections
-    go; a thread others replied to stays with its text replaced; their edits of shared library
-    items stay (the text is shared work). Both: direct messages stay for the other person;
-    everything private goes; the community's activity history stays, on the former member.
+    go; a post others replied to, flagged or moderated, and a solo item others commented on,
+    edited or added files to, stay with their text replaced (others' rows never go); their
+    edits of shared library items stay (the text is shared work). Both: direct messages stay
+    for the other person; everything private goes; the community's activity history stays,
+    on the former member.
     """
     if contributions not in {c.value for c in Contributions}:
         raise ValidationError(_("Choose whether to keep or remove your contributions."))

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.core.serializers.json import DjangoJSONEncoder
@@ -306,8 +307,18 @@ def _session(session: Session | None) -> dict | None:
     }
 
 
+def _safe_name(name: str, fallback: str) -> str:
+    """A file name fit for the ZIP. get_valid_filename raises (rather than returning "") for a
+    name without a single letter, digit, "-", "_" or "." ("!!!", "💾"): that must not stop
+    the export, and others (co-authors) choose the names of files in it."""
+    try:
+        return get_valid_filename(Path(name).name) or fallback
+    except SuspiciousFileOperation:
+        return fallback
+
+
 def _file_path(prefix: str, pk: int, name: str) -> str:
-    safe = get_valid_filename(Path(name).name) or "file"
+    safe = _safe_name(name, "file")
     return f"files/{prefix}/{pk}-{safe}"
 
 
@@ -322,7 +333,7 @@ def _post_file(attachment: PostAttachment) -> str:
 def _photo_file(user: User) -> str | None:
     if not user.photo:
         return None
-    return f"files/photo/{get_valid_filename(Path(user.photo.name).name) or 'photo'}"
+    return f"files/photo/{_safe_name(user.photo.name, 'photo')}"
 
 
 def profile_section(user: User) -> dict:
@@ -392,7 +403,9 @@ def _memberships(user: User) -> Iterator[dict]:
 
 
 def _join_requests(user: User) -> Iterator[dict]:
-    rows = JoinRequest.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+    # Only the ones made signed in: a request typed while signed out with the person's
+    # address may come from anyone, with that other person's name and message.
+    rows = JoinRequest.objects.filter(user=user)
     for r in rows.select_related("community").iterator(chunk_size=CHUNK):
         yield {
             "community": _community(r.community),
