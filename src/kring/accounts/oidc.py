@@ -19,6 +19,7 @@ import hashlib
 import logging
 from urllib.parse import urlencode
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
@@ -48,6 +49,8 @@ ID_TOKEN_SESSION_KEY = "oidc_id_token"
 # The session key where the login page's `next` waits while the person is at the provider
 # (mozilla-django-oidc's own name; it only ever stores a URL it found safe).
 NEXT_SESSION_KEY = "oidc_login_next"
+# Clock difference allowed between Kring and the provider when checking exp and iat.
+ID_TOKEN_LEEWAY_SECONDS = 60
 
 
 class ProviderUnavailable(Exception):
@@ -170,9 +173,32 @@ class KringOIDCBackend(OIDCAuthenticationBackend):
     def _refuse(self, code: str) -> None:
         self.request.kring_oidc_failure = code
 
+    def get_payload_data(self, token, key):
+        """The ID token's claims, once its signature, times and audience check out.
+
+        Replaces the library's decoding, which lets PyJWT's errors other than DecodeError
+        through (a 500) and accepts a token without an expiry.
+        """
+        algorithm = jwt.get_unverified_header(token).get("alg")
+        if algorithm != self.OIDC_RP_SIGN_ALGO:
+            raise SuspiciousOperation(f"ID token signed with {algorithm!r}")
+        return jwt.decode(
+            token,
+            key,
+            algorithms=[algorithm],
+            audience=settings.OIDC_RP_CLIENT_ID,
+            leeway=ID_TOKEN_LEEWAY_SECONDS,
+            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+        )
+
     def verify_token(self, token, **kwargs):
-        """The library checks signature, expiry and nonce; Kring also checks issuer and audience."""
-        payload = super().verify_token(token, **kwargs)
+        """The library checks the signature and nonce; Kring also checks times, issuer and
+        audience. Every way a token can be wrong ends as SuspiciousOperation: the callback's
+        clear failure, never a server error."""
+        try:
+            payload = super().verify_token(token, **kwargs)
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
+            raise SuspiciousOperation(f"ID token refused: {exc!r}") from exc
         audience = payload.get("aud")
         audiences = audience if isinstance(audience, list) else [audience]
         if str(payload.get("iss", "")).rstrip("/") != settings.KRING_OIDC_ISSUER:

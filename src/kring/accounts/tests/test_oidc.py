@@ -3,10 +3,15 @@
 The whole flow against a real provider is in tests/browser/test_oidc.py.
 """
 
+import json
 import socket
+import time
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
+import requests
 from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
@@ -301,3 +306,136 @@ def test_logout_at_provider_skipped_without_endpoint(client, sso, make_user):
     response = client.post("/logout/")
     assert response.status_code == 302
     assert response["Location"] == "/login/"
+
+
+# --- The ID token: every way it can be wrong is a clear failure, never a server error -------
+
+_RSA_KEY = None
+
+
+def rsa_key():
+    """One test RSA key for the module (generating one takes a moment)."""
+    global _RSA_KEY
+    if _RSA_KEY is None:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        _RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return _RSA_KEY
+
+
+def jwks() -> dict:
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(rsa_key().public_key()))
+    return {"keys": [{**jwk, "kid": "test-key", "alg": "RS256", "use": "sig"}]}
+
+
+def id_token(nonce: str, *, headers=None, drop=(), **changes) -> str:
+    now = int(time.time())
+    claims = {
+        "iss": ISSUER,
+        "aud": "kring",
+        "sub": "sub-anna",
+        "iat": now,
+        "exp": now + 300,
+        "nonce": nonce,
+        "email": "anna@example.org",
+        "email_verified": True,
+        **changes,
+    }
+    for name in drop:
+        claims.pop(name)
+    headers = {"kid": "test-key"} if headers is None else headers
+    return jwt.encode(claims, rsa_key(), algorithm="RS256", headers=headers)
+
+
+class FakeResponse:
+    def __init__(self, data):
+        self.data = data
+        self.status_code = 200
+
+    def json(self):
+        return self.data
+
+    def raise_for_status(self):
+        pass
+
+
+@pytest.fixture
+def provider(sso, monkeypatch):
+    """A provider in this process: the token endpoint answers with `provider.token(nonce)`."""
+    state = SimpleNamespace(token=lambda nonce: id_token(nonce), userinfo=None)
+    config = {**CONFIG, "userinfo_endpoint": ""}
+    cache.set(oidc._cache_key(ISSUER), config)
+
+    def fake_post(url, data=None, **kwargs):
+        assert url == CONFIG["token_endpoint"]
+        answer = {"access_token": "access", "token_type": "Bearer"}
+        token = state.token(state.nonce)
+        if token is not None:
+            answer["id_token"] = token
+        return FakeResponse(answer)
+
+    def fake_get(url, **kwargs):
+        if url == CONFIG["jwks_uri"]:
+            return FakeResponse(jwks())
+        if url == CONFIG["userinfo_endpoint"] and state.userinfo is not None:
+            return FakeResponse(state.userinfo)
+        raise AssertionError(f"unexpected GET {url}")
+
+    monkeypatch.setattr(requests, "post", fake_post)
+    monkeypatch.setattr(requests, "get", fake_get)
+    return state
+
+
+def callback(client, provider):
+    """Start a sign-in, then come back from the provider with a code."""
+    client.get("/oidc/start/")
+    state = next(iter(client.session["oidc_states"]))
+    provider.nonce = client.session["oidc_states"][state]["nonce"]
+    return client.get(f"/oidc/callback/?code=the-code&state={state}", follow=True)
+
+
+def test_callback_with_good_token_logs_in(client, provider, make_user):
+    """The test provider works: a right token logs the person in."""
+    anna = make_user(email="anna@example.org")
+    response = callback(client, provider)
+    assert response.status_code == 200
+    assert client.session["_auth_user_id"] == str(anna.pk)
+
+
+def test_token_a_little_ahead_of_our_clock_is_accepted(client, provider, make_user):
+    """A provider whose clock runs a few seconds ahead (iat in the future) is fine."""
+    anna = make_user(email="anna@example.org")
+    provider.token = lambda nonce: id_token(nonce, iat=int(time.time()) + 5)
+    callback(client, provider)
+    assert client.session["_auth_user_id"] == str(anna.pk)
+
+
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        pytest.param(lambda n: id_token(n, iat=int(time.time()) + 600), id="iat-future"),
+        pytest.param(lambda n: id_token(n, exp=int(time.time()) - 600), id="expired"),
+        pytest.param(lambda n: id_token(n, drop=["exp"]), id="no-exp"),
+        pytest.param(lambda n: id_token(n, drop=["iat"]), id="no-iat"),
+        pytest.param(lambda n: id_token(n, drop=["sub"]), id="no-sub"),
+        pytest.param(lambda n: id_token(n, drop=["aud"]), id="no-aud"),
+        pytest.param(lambda n: id_token(n, drop=["iss"]), id="no-iss"),
+        pytest.param(lambda n: id_token(n, aud="someone-else"), id="other-audience"),
+        pytest.param(lambda n: id_token(n, iss="https://evil.example"), id="other-issuer"),
+        pytest.param(lambda n: id_token("replayed"), id="wrong-nonce"),
+        pytest.param(lambda n: id_token(n, headers={}), id="no-kid"),
+        pytest.param(lambda n: id_token(n, headers={"kid": "unknown"}), id="unknown-kid"),
+        pytest.param(lambda n: id_token(n)[:-8] + "AAAAAAAA", id="bad-signature"),
+        pytest.param(lambda n: "not-a-token", id="garbage"),
+        pytest.param(lambda n: None, id="missing"),
+    ],
+)
+def test_bad_id_token_is_a_clear_failure(client, provider, make_user, make_token):
+    """A token that does not check out logs nobody in and says so on the login page."""
+    make_user(email="anna@example.org")
+    provider.token = make_token
+    response = callback(client, provider)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/login/"
+    assert "_auth_user_id" not in client.session
+    assert "Logging in through your organisation did not work" in response.content.decode()
