@@ -439,3 +439,46 @@ def test_bad_id_token_is_a_clear_failure(client, provider, make_user, make_token
     assert response.redirect_chain[-1][0] == "/login/"
     assert "_auth_user_id" not in client.session
     assert "Logging in through your organisation did not work" in response.content.decode()
+
+
+# --- Only-SSO mode: the password form tells nothing about passwords ------------------------
+
+SSO_ONLY_MESSAGE = "A password works here only for administrators."
+
+
+def login_errors(client, email, password):
+    response = client.post("/login/?password", {"username": email, "password": password})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    return response.context["form"].non_field_errors()
+
+
+def test_only_sso_same_answer_for_right_and_wrong_password(client, sso, make_user, make_admin):
+    """A normal user's right password, wrong password, an unknown address and an
+    administrator's wrong password all get the same answer."""
+    sso.KRING_OIDC_ONLY = True
+    make_user(email="anna@example.org", password=PASSWORD)
+    make_admin(email="beheer@example.org", password=PASSWORD)
+    answers = [
+        login_errors(client, "anna@example.org", PASSWORD),
+        login_errors(client, "anna@example.org", "wrong-password-123"),
+        login_errors(client, "nobody@example.org", PASSWORD),
+        login_errors(client, "beheer@example.org", "wrong-password-123"),
+    ]
+    assert all(answer == answers[0] for answer in answers), answers
+    assert SSO_ONLY_MESSAGE in answers[0][0]
+
+
+def test_only_sso_checks_no_password_of_normal_user(client, sso, make_user, monkeypatch):
+    """Only-SSO mode refuses a normal user before any password is checked."""
+    from django.contrib.auth import forms as auth_forms
+
+    sso.KRING_OIDC_ONLY = True
+    make_user(email="anna@example.org", password=PASSWORD)
+    checked = []
+    real = auth_forms.authenticate
+    monkeypatch.setattr(
+        auth_forms, "authenticate", lambda *a, **kw: checked.append(kw) or real(*a, **kw)
+    )
+    login_errors(client, "anna@example.org", PASSWORD)
+    assert checked == []
