@@ -215,6 +215,14 @@ class KringOIDCBackend(OIDCAuthenticationBackend):
             # Answers about someone else are ignored (OpenID Connect Core 5.3.2).
             if isinstance(info, dict) and info.get("sub") == payload.get("sub"):
                 claims.update(info)
+                # The address and whether it is verified come together from one answer: the
+                # user info if it names an address, else the ID token. Mixed, a verified flag
+                # for one address could vouch for another.
+                source = info if info.get("email") else payload
+                for key in ("email", "email_verified"):
+                    claims.pop(key, None)
+                    if key in source:
+                        claims[key] = source[key]
         return claims
 
     def verify_claims(self, claims):

@@ -351,6 +351,7 @@ class FakeResponse:
     def __init__(self, data):
         self.data = data
         self.status_code = 200
+        self.headers = {"content-type": "application/json"}
 
     def json(self):
         return self.data
@@ -482,3 +483,56 @@ def test_only_sso_checks_no_password_of_normal_user(client, sso, make_user, monk
     )
     login_errors(client, "anna@example.org", PASSWORD)
     assert checked == []
+
+
+# --- The address and its verified flag come from one answer --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("token_claims", "userinfo", "logged_in"),
+    [
+        pytest.param(
+            {"email": "anna@example.org", "email_verified": True},
+            {"email": "carla@example.org"},
+            None,
+            id="userinfo-address-without-flag",
+        ),
+        pytest.param(
+            {"email": "anna@example.org", "email_verified": True},
+            {"email": "carla@example.org", "email_verified": False},
+            None,
+            id="userinfo-address-unverified",
+        ),
+        pytest.param(
+            {"email": "anna@example.org", "email_verified": False},
+            {"email_verified": True},
+            None,
+            id="userinfo-flag-without-address",
+        ),
+        pytest.param(
+            {"email": "anna@example.org", "email_verified": False},
+            {"email": "carla@example.org", "email_verified": True},
+            "carla@example.org",
+            id="userinfo-complete",
+        ),
+        pytest.param(
+            {"email": "anna@example.org", "email_verified": True},
+            {"name": "Anna"},
+            "anna@example.org",
+            id="token-complete",
+        ),
+    ],
+)
+def test_email_and_verified_come_from_one_answer(
+    client, provider, make_user, token_claims, userinfo, logged_in
+):
+    """A verified flag in one answer never vouches for the address in the other."""
+    people = {e: make_user(email=e) for e in ("anna@example.org", "carla@example.org")}
+    cache.set(oidc._cache_key(ISSUER), CONFIG)
+    provider.token = lambda nonce: id_token(nonce, **token_claims)
+    provider.userinfo = {"sub": "sub-anna", **userinfo}
+    callback(client, provider)
+    if logged_in is None:
+        assert "_auth_user_id" not in client.session
+    else:
+        assert client.session["_auth_user_id"] == str(people[logged_in].pk)
