@@ -77,17 +77,31 @@ def _cache_key(issuer: str) -> str:
 def provider_config() -> dict:
     """The issuer's discovery document, from the cache or fetched now.
 
-    Raises ProviderUnavailable when it cannot be fetched or does not fit the issuer; a failure
-    is not cached, so the next attempt asks again.
+    Raises ProviderUnavailable when it cannot be fetched or does not fit the issuer. A failure
+    is remembered for KRING_OIDC_DISCOVERY_FAILURE_SECONDS: while the provider is down, each
+    sign-in attempt gets the clear page at once instead of holding a worker until a timeout.
     """
     issuer = settings.KRING_OIDC_ISSUER
     key = _cache_key(issuer)
     config = cache.get(key)
     if config is not None:
         return config
+    failure = cache.get(key + ":failed")
+    if failure is not None:
+        raise ProviderUnavailable(failure)
+    try:
+        config = _discover(issuer)
+    except ProviderUnavailable as exc:
+        cache.set(key + ":failed", str(exc), settings.KRING_OIDC_DISCOVERY_FAILURE_SECONDS)
+        raise
+    cache.set(key, config, settings.KRING_OIDC_DISCOVERY_CACHE_SECONDS)
+    return config
+
+
+def _discover(issuer: str) -> dict:
     url = issuer + "/.well-known/openid-configuration"
     try:
-        response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
+        response = requests.get(url, timeout=settings.KRING_OIDC_DISCOVERY_TIMEOUT)
         response.raise_for_status()
         config = response.json()
     except (requests.RequestException, ValueError) as exc:
@@ -101,7 +115,6 @@ def provider_config() -> dict:
         # The spec requires this match; a mismatch means a wrong or tampered configuration.
         logger.warning("OIDC discovery at %s names issuer %r", url, config["issuer"])
         raise ProviderUnavailable("issuer mismatch")
-    cache.set(key, config, settings.KRING_OIDC_DISCOVERY_CACHE_SECONDS)
     return config
 
 

@@ -110,7 +110,7 @@ def test_provider_down_gives_a_clear_page(client, settings, db):
     body = response.content.decode()
     assert "Kring cannot reach your organisation's login service" in body
     assert "Log in with a password" in body
-    # The failure is not cached: the next attempt asks the provider again.
+    # No configuration is cached from a failure (the failure itself is, for a short while).
     assert cache.get(oidc._cache_key(settings.KRING_OIDC_ISSUER)) is None
 
 
@@ -536,3 +536,31 @@ def test_email_and_verified_come_from_one_answer(
         assert "_auth_user_id" not in client.session
     else:
         assert client.session["_auth_user_id"] == str(people[logged_in].pk)
+
+
+# --- A provider that is down is asked at most every 30 seconds -----------------------------
+
+
+def test_provider_down_is_remembered_for_a_while(client, settings, db, monkeypatch):
+    """After a failed discovery the next attempts get the clear page at once, without asking
+    the provider again, until the failure is forgotten; discovery waits at most 5 s."""
+    settings.KRING_OIDC_ISSUER = "https://down.org.example"
+    settings.KRING_OIDC_ONLY = False
+    asked = []
+
+    def fake_get(url, **kwargs):
+        asked.append(kwargs.get("timeout"))
+        raise requests.ConnectionError("connection refused")
+
+    monkeypatch.setattr(requests, "get", fake_get)
+    for _attempt in range(3):
+        response = client.get("/oidc/start/")
+        assert response.status_code == 503
+        assert "Kring cannot reach your organisation" in response.content.decode()
+    assert len(asked) == 1
+    assert 0 < asked[0] <= 5
+    assert 0 < settings.KRING_OIDC_DISCOVERY_FAILURE_SECONDS <= 60
+    # Once forgotten (the cache entry's time is up), the provider is asked again.
+    cache.delete(oidc._cache_key(settings.KRING_OIDC_ISSUER) + ":failed")
+    assert client.get("/oidc/start/").status_code == 503
+    assert len(asked) == 2
