@@ -34,6 +34,7 @@ from kring.communities.models import (
     Visibility,
 )
 from kring.core import search, throttle
+from kring.core.csvimport import name_from_email
 from kring.core.models import Verb
 from kring.core.services import activity_record
 
@@ -553,6 +554,21 @@ def invitation_signup(
         user.save(update_fields=["full_name", "password", "is_active"])
     membership = _accept(invitation, user)
     return user, membership
+
+
+@transaction.atomic
+def invitation_sso_prepare(*, secret: str) -> None:
+    """Only-SSO mode: give the address of an e-mail invitation an account, if it has none.
+
+    The organisation's login matches existing accounts only (unless KRING_OIDC_CREATE_USERS),
+    so without this the invited person could not log in to accept. The account has no
+    password: only someone whose organisation vouches for that address gets in.
+    """
+    invitation = invitation_lookup(secret=secret)
+    email = invitation.email.strip().lower()
+    if not oidc.only_sso() or not email or User.objects.filter(email__iexact=email).exists():
+        return
+    User.objects.create_user(email=email, password=None, full_name=name_from_email(email))
 
 
 @transaction.atomic

@@ -449,6 +449,9 @@ def invitation_accept_view(request, secret: str):
     login_url = reverse("login") + "?next=" + request.path
     if oidc.only_sso():
         # Accounts come from the organisation: log in there, then accept (the branch above).
+        # A link, not a form: Kring's CSP (form-action 'self') would stop a form's redirect on
+        # to the provider. So the account the provider's login must match is made here.
+        services.invitation_sso_prepare(secret=secret)
         sso_url = reverse("oidc-start") + "?" + urlencode({"next": request.path})
         return render(
             request,

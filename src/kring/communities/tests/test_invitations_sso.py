@@ -184,3 +184,37 @@ def test_signup_with_authenticator_app_asks_for_the_code(client, make_user, comm
     assert response["Location"] == "/login/code/"
     assert "_auth_user_id" not in client.session
     assert client.session[two_factor.PENDING_KEY]["user"] == person.pk
+
+
+def test_only_sso_invitation_gives_the_address_an_account(client, sso, community):
+    """Only-SSO mode: opening an e-mail invitation to an unknown address makes a
+    password-less account for it, so the organisation's login can match it and the person
+    can accept. Nothing more: no password, no membership yet."""
+    sso.KRING_OIDC_ONLY = True
+    _secret, url = invite(community, "Nina.Nieuw@Org.example")
+    assert client.get(url).status_code == 200
+    nina = User.objects.get(email="nina.nieuw@org.example")
+    assert nina.full_name == "Nina Nieuw"
+    assert nina.is_active
+    assert not nina.has_usable_password()
+    assert not nina.has_joined
+    assert not Membership.objects.filter(community=community, user=nina).exists()
+    client.get(url)
+    assert User.objects.filter(email__iexact="nina.nieuw@org.example").count() == 1
+
+
+def test_only_sso_link_invitation_makes_no_account(client, sso, community):
+    """A shared link names no address: it makes no account (the person needs one already, or
+    KRING_OIDC_CREATE_USERS)."""
+    sso.KRING_OIDC_ONLY = True
+    people = User.objects.count()
+    _secret, url = invite(community, "")
+    assert client.get(url).status_code == 200
+    assert User.objects.count() == people
+
+
+def test_normal_mode_invitation_page_makes_no_account(client, sso, community):
+    """Without only-SSO mode, opening an invitation changes nothing."""
+    _secret, url = invite(community, "nina@org.example")
+    client.get(url)
+    assert not User.objects.filter(email="nina@org.example").exists()
