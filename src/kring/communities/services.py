@@ -568,7 +568,11 @@ def invitation_sso_prepare(*, secret: str) -> None:
     email = invitation.email.strip().lower()
     if not oidc.only_sso() or not email or User.objects.filter(email__iexact=email).exists():
         return
-    User.objects.create_user(email=email, password=None, full_name=name_from_email(email))
+    try:
+        with transaction.atomic():
+            User.objects.create_user(email=email, password=None, full_name=name_from_email(email))
+    except IntegrityError:
+        pass  # Opened twice at once: the other request made it.
 
 
 @transaction.atomic

@@ -218,3 +218,24 @@ def test_normal_mode_invitation_page_makes_no_account(client, sso, community):
     _secret, url = invite(community, "nina@org.example")
     client.get(url)
     assert not User.objects.filter(email="nina@org.example").exists()
+
+
+def test_only_sso_invitation_opened_twice_at_once(client, sso, community, monkeypatch):
+    """Two requests at once both see no account; the second's creation is no server error."""
+    sso.KRING_OIDC_ONLY = True
+    _secret, url = invite(community, "nina@org.example")
+    User.objects.create_user(email="nina@org.example", password=None, full_name="Nina")
+    real_filter = User.objects.filter
+
+    class Unseen:
+        def exists(self):
+            return False
+
+    monkeypatch.setattr(
+        User.objects,
+        "filter",
+        lambda *a, **kw: Unseen() if "email__iexact" in kw else real_filter(*a, **kw),
+    )
+    assert client.get(url).status_code == 200
+    monkeypatch.undo()
+    assert User.objects.filter(email="nina@org.example").count() == 1
