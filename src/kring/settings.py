@@ -219,6 +219,10 @@ KRING_OIDC_CREATE_USERS = env_bool("KRING_OIDC_CREATE_USERS", False)
 # Logging out of Kring also logs out at the provider (when it offers an end_session_endpoint).
 KRING_OIDC_PROVIDER_LOGOUT = env_bool("KRING_OIDC_PROVIDER_LOGOUT", False)
 KRING_OIDC_DISCOVERY_CACHE_SECONDS = 3600
+# A failed discovery is remembered this long, and waited for at most this long: while the
+# provider is down, sign-in attempts get the clear 503 page without holding a worker.
+KRING_OIDC_DISCOVERY_FAILURE_SECONDS = 30
+KRING_OIDC_DISCOVERY_TIMEOUT = 4
 OIDC_RP_CLIENT_ID = env("KRING_OIDC_CLIENT_ID")
 OIDC_RP_CLIENT_SECRET = env("KRING_OIDC_CLIENT_SECRET")
 OIDC_RP_SIGN_ALGO = env("KRING_OIDC_SIGN_ALGO", "RS256")

@@ -2,6 +2,7 @@ import secrets
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -65,6 +66,12 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("That e-mail address and password do not match. Please try again."),
+        # Only-SSO mode: one message for every refusal (an unknown address, someone who is
+        # not an administrator, a wrong password), so the form tells nobody which is which.
+        "sso_only": _(
+            "Log in through your organisation: the button above. A password works here only "
+            "for administrators."
+        ),
         "throttled": _(
             "Too many failed attempts. For your safety, wait %(minutes)s minutes or reset "
             "your password."
@@ -86,6 +93,20 @@ class LoginForm(AuthenticationForm):
             counters += [("login-pair", f"{email}|{ip}", limit), ("login-email", email, wide)]
         return counters
 
+    def _clean_only_sso(self, email: str):
+        """Only a superuser's password is checked; everyone else is refused before that."""
+        User = get_user_model()
+        user = User.objects.filter(email__iexact=email).first() if email else None
+        refused = forms.ValidationError(self.error_messages["sso_only"], code="sso_only")
+        if user is None or not user.is_superuser:
+            # As much work as checking a password, so the answer's timing tells nothing either.
+            User().set_password(self.cleaned_data.get("password") or "")
+            raise refused
+        try:
+            return super().clean()
+        except forms.ValidationError as exc:
+            raise refused from exc
+
     def clean(self):
         email = (self.cleaned_data.get("username") or "").strip().lower()
         ip = client_ip(self.request)
@@ -99,7 +120,7 @@ class LoginForm(AuthenticationForm):
                 params={"minutes": settings.KRING_LOGIN_WINDOW_SECONDS // 60},
             )
         try:
-            cleaned = super().clean()
+            cleaned = self._clean_only_sso(email) if oidc.only_sso() else super().clean()
         except forms.ValidationError:
             for scope, value, _limit in counters:
                 throttle.register_failure(scope, value)

@@ -19,6 +19,7 @@ import hashlib
 import logging
 from urllib.parse import urlencode
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
@@ -48,6 +49,8 @@ ID_TOKEN_SESSION_KEY = "oidc_id_token"
 # The session key where the login page's `next` waits while the person is at the provider
 # (mozilla-django-oidc's own name; it only ever stores a URL it found safe).
 NEXT_SESSION_KEY = "oidc_login_next"
+# Clock difference allowed between Kring and the provider when checking exp and iat.
+ID_TOKEN_LEEWAY_SECONDS = 60
 
 
 class ProviderUnavailable(Exception):
@@ -74,17 +77,31 @@ def _cache_key(issuer: str) -> str:
 def provider_config() -> dict:
     """The issuer's discovery document, from the cache or fetched now.
 
-    Raises ProviderUnavailable when it cannot be fetched or does not fit the issuer; a failure
-    is not cached, so the next attempt asks again.
+    Raises ProviderUnavailable when it cannot be fetched or does not fit the issuer. A failure
+    is remembered for KRING_OIDC_DISCOVERY_FAILURE_SECONDS: while the provider is down, each
+    sign-in attempt gets the clear page at once instead of holding a worker until a timeout.
     """
     issuer = settings.KRING_OIDC_ISSUER
     key = _cache_key(issuer)
     config = cache.get(key)
     if config is not None:
         return config
+    failure = cache.get(key + ":failed")
+    if failure is not None:
+        raise ProviderUnavailable(failure)
+    try:
+        config = _discover(issuer)
+    except ProviderUnavailable as exc:
+        cache.set(key + ":failed", str(exc), settings.KRING_OIDC_DISCOVERY_FAILURE_SECONDS)
+        raise
+    cache.set(key, config, settings.KRING_OIDC_DISCOVERY_CACHE_SECONDS)
+    return config
+
+
+def _discover(issuer: str) -> dict:
     url = issuer + "/.well-known/openid-configuration"
     try:
-        response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
+        response = requests.get(url, timeout=settings.KRING_OIDC_DISCOVERY_TIMEOUT)
         response.raise_for_status()
         config = response.json()
     except (requests.RequestException, ValueError) as exc:
@@ -98,7 +115,6 @@ def provider_config() -> dict:
         # The spec requires this match; a mismatch means a wrong or tampered configuration.
         logger.warning("OIDC discovery at %s names issuer %r", url, config["issuer"])
         raise ProviderUnavailable("issuer mismatch")
-    cache.set(key, config, settings.KRING_OIDC_DISCOVERY_CACHE_SECONDS)
     return config
 
 
@@ -170,9 +186,32 @@ class KringOIDCBackend(OIDCAuthenticationBackend):
     def _refuse(self, code: str) -> None:
         self.request.kring_oidc_failure = code
 
+    def get_payload_data(self, token, key):
+        """The ID token's claims, once its signature, times and audience check out.
+
+        Replaces the library's decoding, which lets PyJWT's errors other than DecodeError
+        through (a 500) and accepts a token without an expiry.
+        """
+        algorithm = jwt.get_unverified_header(token).get("alg")
+        if algorithm != self.OIDC_RP_SIGN_ALGO:
+            raise SuspiciousOperation(f"ID token signed with {algorithm!r}")
+        return jwt.decode(
+            token,
+            key,
+            algorithms=[algorithm],
+            audience=settings.OIDC_RP_CLIENT_ID,
+            leeway=ID_TOKEN_LEEWAY_SECONDS,
+            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+        )
+
     def verify_token(self, token, **kwargs):
-        """The library checks signature, expiry and nonce; Kring also checks issuer and audience."""
-        payload = super().verify_token(token, **kwargs)
+        """The library checks the signature and nonce; Kring also checks times, issuer and
+        audience. Every way a token can be wrong ends as SuspiciousOperation: the callback's
+        clear failure, never a server error."""
+        try:
+            payload = super().verify_token(token, **kwargs)
+        except (jwt.PyJWTError, KeyError, ValueError, TypeError) as exc:
+            raise SuspiciousOperation(f"ID token refused: {exc!r}") from exc
         audience = payload.get("aud")
         audiences = audience if isinstance(audience, list) else [audience]
         if str(payload.get("iss", "")).rstrip("/") != settings.KRING_OIDC_ISSUER:
@@ -189,6 +228,14 @@ class KringOIDCBackend(OIDCAuthenticationBackend):
             # Answers about someone else are ignored (OpenID Connect Core 5.3.2).
             if isinstance(info, dict) and info.get("sub") == payload.get("sub"):
                 claims.update(info)
+                # The address and whether it is verified come together from one answer: the
+                # user info if it names an address, else the ID token. Mixed, a verified flag
+                # for one address could vouch for another.
+                source = info if info.get("email") else payload
+                for key in ("email", "email_verified"):
+                    claims.pop(key, None)
+                    if key in source:
+                        claims[key] = source[key]
         return claims
 
     def verify_claims(self, claims):

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kring.accounts import oidc
 from kring.accounts.models import Perspective, User
 from kring.communities import permissions
 from kring.communities.models import (
@@ -33,6 +34,7 @@ from kring.communities.models import (
     Visibility,
 )
 from kring.core import search, throttle
+from kring.core.csvimport import name_from_email
 from kring.core.models import Verb
 from kring.core.services import activity_record
 
@@ -521,8 +523,14 @@ def invitation_signup(
         errors["full_name"] = [_("Your name is required: people here know each other by name.")]
     elif len(full_name) > 120:
         errors["full_name"] = [_("Keep your name to 120 characters.")]
+    if oidc.only_sso():
+        # Accounts are for logging in through the organisation: the invitation page sends the
+        # person there and they accept once logged in (invitation_accept).
+        raise ValidationError(_("Log in through your organisation to accept this invitation."))
     user = User.objects.filter(email__iexact=email).first() if "email" not in errors else None
-    if user is not None and user.has_usable_password():
+    if user is not None and (user.has_joined or user.erased_at is not None):
+        # Someone who has logged in before, with a password or through the organisation: an
+        # invitation must neither set a password nor switch a switched-off account back on.
         errors["email"] = [_("An account with this e-mail address exists. Please log in first.")]
     elif user is not None and not invitation.email:
         # A pending account is completed only through the invitation sent to its address;
@@ -538,12 +546,33 @@ def invitation_signup(
     if user is None:
         user = User.objects.create_user(email=email, password=password, full_name=full_name)
     else:
+        # An account that never joined: added by a facilitator, or imported (switched off
+        # until its owner completes it through this invitation to its address).
         user.full_name = full_name
         user.set_password(password)
         user.is_active = True
-        user.save()
+        user.save(update_fields=["full_name", "password", "is_active"])
     membership = _accept(invitation, user)
     return user, membership
+
+
+@transaction.atomic
+def invitation_sso_prepare(*, secret: str) -> None:
+    """Only-SSO mode: give the address of an e-mail invitation an account, if it has none.
+
+    The organisation's login matches existing accounts only (unless KRING_OIDC_CREATE_USERS),
+    so without this the invited person could not log in to accept. The account has no
+    password: only someone whose organisation vouches for that address gets in.
+    """
+    invitation = invitation_lookup(secret=secret)
+    email = invitation.email.strip().lower()
+    if not oidc.only_sso() or not email or User.objects.filter(email__iexact=email).exists():
+        return
+    try:
+        with transaction.atomic():
+            User.objects.create_user(email=email, password=None, full_name=name_from_email(email))
+    except IntegrityError:
+        pass  # Opened twice at once: the other request made it.
 
 
 @transaction.atomic

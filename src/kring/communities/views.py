@@ -1,5 +1,7 @@
 """Community pages. Views parse input, call one service or selector, and render."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -13,7 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kring.accounts import two_factor
+from kring.accounts import oidc, two_factor
 from kring.accounts.forms import client_ip
 from kring.communities import permissions, selectors, services
 from kring.communities.forms import (
@@ -444,6 +446,23 @@ def invitation_accept_view(request, secret: str):
             "communities/invitation_accept.html",
             {"invitation": invitation, "community": community, "already": already},
         )
+    login_url = reverse("login") + "?next=" + request.path
+    if oidc.only_sso():
+        # Accounts come from the organisation: log in there, then accept (the branch above).
+        # A link, not a form: Kring's CSP (form-action 'self') would stop a form's redirect on
+        # to the provider. So the account the provider's login must match is made here.
+        services.invitation_sso_prepare(secret=secret)
+        sso_url = reverse("oidc-start") + "?" + urlencode({"next": request.path})
+        return render(
+            request,
+            "communities/invitation_signup.html",
+            {
+                "invitation": invitation,
+                "community": community,
+                "sso_url": sso_url,
+                "sso_label": oidc.button_label(),
+            },
+        )
     form = SignupForm(request.POST or None, fixed_email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
@@ -456,7 +475,13 @@ def invitation_accept_view(request, secret: str):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            user.backend = "django.contrib.auth.backends.ModelBackend"
+            if two_factor.two_factor_enabled(user=user):
+                # Not logged in yet: someone with an authenticator app gives its code first.
+                return two_factor.login_pending_start(
+                    request, user=user, next_url=reverse("profile-update")
+                )
+            login(request, user)
             # Invited as facilitator while the sign-in policy requires two-step login.
             two_factor.enrolment_mark(request, user=user)
             messages.success(
@@ -468,7 +493,6 @@ def invitation_accept_view(request, secret: str):
                 % {"community": community.name},
             )
             return redirect("profile-update")
-    login_url = reverse("login") + "?next=" + request.path
     return render(
         request,
         "communities/invitation_signup.html",

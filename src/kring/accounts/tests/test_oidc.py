@@ -3,10 +3,15 @@
 The whole flow against a real provider is in tests/browser/test_oidc.py.
 """
 
+import json
 import socket
+import time
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
+import jwt
 import pytest
+import requests
 from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
@@ -105,7 +110,7 @@ def test_provider_down_gives_a_clear_page(client, settings, db):
     body = response.content.decode()
     assert "Kring cannot reach your organisation's login service" in body
     assert "Log in with a password" in body
-    # The failure is not cached: the next attempt asks the provider again.
+    # No configuration is cached from a failure (the failure itself is, for a short while).
     assert cache.get(oidc._cache_key(settings.KRING_OIDC_ISSUER)) is None
 
 
@@ -301,3 +306,261 @@ def test_logout_at_provider_skipped_without_endpoint(client, sso, make_user):
     response = client.post("/logout/")
     assert response.status_code == 302
     assert response["Location"] == "/login/"
+
+
+# --- The ID token: every way it can be wrong is a clear failure, never a server error -------
+
+_RSA_KEY = None
+
+
+def rsa_key():
+    """One test RSA key for the module (generating one takes a moment)."""
+    global _RSA_KEY
+    if _RSA_KEY is None:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        _RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return _RSA_KEY
+
+
+def jwks() -> dict:
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(rsa_key().public_key()))
+    return {"keys": [{**jwk, "kid": "test-key", "alg": "RS256", "use": "sig"}]}
+
+
+def id_token(nonce: str, *, headers=None, drop=(), **changes) -> str:
+    now = int(time.time())
+    claims = {
+        "iss": ISSUER,
+        "aud": "kring",
+        "sub": "sub-anna",
+        "iat": now,
+        "exp": now + 300,
+        "nonce": nonce,
+        "email": "anna@example.org",
+        "email_verified": True,
+        **changes,
+    }
+    for name in drop:
+        claims.pop(name)
+    headers = {"kid": "test-key"} if headers is None else headers
+    return jwt.encode(claims, rsa_key(), algorithm="RS256", headers=headers)
+
+
+class FakeResponse:
+    def __init__(self, data):
+        self.data = data
+        self.status_code = 200
+        self.headers = {"content-type": "application/json"}
+
+    def json(self):
+        return self.data
+
+    def raise_for_status(self):
+        pass
+
+
+@pytest.fixture
+def provider(sso, monkeypatch):
+    """A provider in this process: the token endpoint answers with `provider.token(nonce)`."""
+    state = SimpleNamespace(token=lambda nonce: id_token(nonce), userinfo=None)
+    config = {**CONFIG, "userinfo_endpoint": ""}
+    cache.set(oidc._cache_key(ISSUER), config)
+
+    def fake_post(url, data=None, **kwargs):
+        assert url == CONFIG["token_endpoint"]
+        answer = {"access_token": "access", "token_type": "Bearer"}
+        token = state.token(state.nonce)
+        if token is not None:
+            answer["id_token"] = token
+        return FakeResponse(answer)
+
+    def fake_get(url, **kwargs):
+        if url == CONFIG["jwks_uri"]:
+            return FakeResponse(jwks())
+        if url == CONFIG["userinfo_endpoint"] and state.userinfo is not None:
+            return FakeResponse(state.userinfo)
+        raise AssertionError(f"unexpected GET {url}")
+
+    monkeypatch.setattr(requests, "post", fake_post)
+    monkeypatch.setattr(requests, "get", fake_get)
+    return state
+
+
+def callback(client, provider):
+    """Start a sign-in, then come back from the provider with a code."""
+    client.get("/oidc/start/")
+    state = next(iter(client.session["oidc_states"]))
+    provider.nonce = client.session["oidc_states"][state]["nonce"]
+    return client.get(f"/oidc/callback/?code=the-code&state={state}", follow=True)
+
+
+def test_callback_with_good_token_logs_in(client, provider, make_user):
+    """The test provider works: a right token logs the person in."""
+    anna = make_user(email="anna@example.org")
+    response = callback(client, provider)
+    assert response.status_code == 200
+    assert client.session["_auth_user_id"] == str(anna.pk)
+
+
+def test_token_a_little_ahead_of_our_clock_is_accepted(client, provider, make_user):
+    """A provider whose clock runs a few seconds ahead (iat in the future) is fine."""
+    anna = make_user(email="anna@example.org")
+    provider.token = lambda nonce: id_token(nonce, iat=int(time.time()) + 5)
+    callback(client, provider)
+    assert client.session["_auth_user_id"] == str(anna.pk)
+
+
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        pytest.param(lambda n: id_token(n, iat=int(time.time()) + 600), id="iat-future"),
+        pytest.param(lambda n: id_token(n, exp=int(time.time()) - 600), id="expired"),
+        pytest.param(lambda n: id_token(n, drop=["exp"]), id="no-exp"),
+        pytest.param(lambda n: id_token(n, drop=["iat"]), id="no-iat"),
+        pytest.param(lambda n: id_token(n, drop=["sub"]), id="no-sub"),
+        pytest.param(lambda n: id_token(n, drop=["aud"]), id="no-aud"),
+        pytest.param(lambda n: id_token(n, drop=["iss"]), id="no-iss"),
+        pytest.param(lambda n: id_token(n, aud="someone-else"), id="other-audience"),
+        pytest.param(lambda n: id_token(n, iss="https://evil.example"), id="other-issuer"),
+        pytest.param(lambda n: id_token("replayed"), id="wrong-nonce"),
+        pytest.param(lambda n: id_token(n, headers={}), id="no-kid"),
+        pytest.param(lambda n: id_token(n, headers={"kid": "unknown"}), id="unknown-kid"),
+        pytest.param(lambda n: id_token(n)[:-8] + "AAAAAAAA", id="bad-signature"),
+        pytest.param(lambda n: "not-a-token", id="garbage"),
+        pytest.param(lambda n: None, id="missing"),
+    ],
+)
+def test_bad_id_token_is_a_clear_failure(client, provider, make_user, make_token):
+    """A token that does not check out logs nobody in and says so on the login page."""
+    make_user(email="anna@example.org")
+    provider.token = make_token
+    response = callback(client, provider)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == "/login/"
+    assert "_auth_user_id" not in client.session
+    assert "Logging in through your organisation did not work" in response.content.decode()
+
+
+# --- Only-SSO mode: the password form tells nothing about passwords ------------------------
+
+SSO_ONLY_MESSAGE = "A password works here only for administrators."
+
+
+def login_errors(client, email, password):
+    response = client.post("/login/?password", {"username": email, "password": password})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    return response.context["form"].non_field_errors()
+
+
+def test_only_sso_same_answer_for_right_and_wrong_password(client, sso, make_user, make_admin):
+    """A normal user's right password, wrong password, an unknown address and an
+    administrator's wrong password all get the same answer."""
+    sso.KRING_OIDC_ONLY = True
+    make_user(email="anna@example.org", password=PASSWORD)
+    make_admin(email="beheer@example.org", password=PASSWORD)
+    answers = [
+        login_errors(client, "anna@example.org", PASSWORD),
+        login_errors(client, "anna@example.org", "wrong-password-123"),
+        login_errors(client, "nobody@example.org", PASSWORD),
+        login_errors(client, "beheer@example.org", "wrong-password-123"),
+    ]
+    assert all(answer == answers[0] for answer in answers), answers
+    assert SSO_ONLY_MESSAGE in answers[0][0]
+
+
+def test_only_sso_checks_no_password_of_normal_user(client, sso, make_user, monkeypatch):
+    """Only-SSO mode refuses a normal user before any password is checked."""
+    from django.contrib.auth import forms as auth_forms
+
+    sso.KRING_OIDC_ONLY = True
+    make_user(email="anna@example.org", password=PASSWORD)
+    checked = []
+    real = auth_forms.authenticate
+    monkeypatch.setattr(
+        auth_forms, "authenticate", lambda *a, **kw: checked.append(kw) or real(*a, **kw)
+    )
+    login_errors(client, "anna@example.org", PASSWORD)
+    assert checked == []
+
+
+# --- The address and its verified flag come from one answer --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("token_claims", "userinfo", "logged_in"),
+    [
+        pytest.param(
+            {"email": "anna@example.org", "email_verified": True},
+            {"email": "carla@example.org"},
+            None,
+            id="userinfo-address-without-flag",
+        ),
+        pytest.param(
+            {"email": "anna@example.org", "email_verified": True},
+            {"email": "carla@example.org", "email_verified": False},
+            None,
+            id="userinfo-address-unverified",
+        ),
+        pytest.param(
+            {"email": "anna@example.org", "email_verified": False},
+            {"email_verified": True},
+            None,
+            id="userinfo-flag-without-address",
+        ),
+        pytest.param(
+            {"email": "anna@example.org", "email_verified": False},
+            {"email": "carla@example.org", "email_verified": True},
+            "carla@example.org",
+            id="userinfo-complete",
+        ),
+        pytest.param(
+            {"email": "anna@example.org", "email_verified": True},
+            {"name": "Anna"},
+            "anna@example.org",
+            id="token-complete",
+        ),
+    ],
+)
+def test_email_and_verified_come_from_one_answer(
+    client, provider, make_user, token_claims, userinfo, logged_in
+):
+    """A verified flag in one answer never vouches for the address in the other."""
+    people = {e: make_user(email=e) for e in ("anna@example.org", "carla@example.org")}
+    cache.set(oidc._cache_key(ISSUER), CONFIG)
+    provider.token = lambda nonce: id_token(nonce, **token_claims)
+    provider.userinfo = {"sub": "sub-anna", **userinfo}
+    callback(client, provider)
+    if logged_in is None:
+        assert "_auth_user_id" not in client.session
+    else:
+        assert client.session["_auth_user_id"] == str(people[logged_in].pk)
+
+
+# --- A provider that is down is asked at most every 30 seconds -----------------------------
+
+
+def test_provider_down_is_remembered_for_a_while(client, settings, db, monkeypatch):
+    """After a failed discovery the next attempts get the clear page at once, without asking
+    the provider again, until the failure is forgotten; discovery waits at most 5 s."""
+    settings.KRING_OIDC_ISSUER = "https://down.org.example"
+    settings.KRING_OIDC_ONLY = False
+    asked = []
+
+    def fake_get(url, **kwargs):
+        asked.append(kwargs.get("timeout"))
+        raise requests.ConnectionError("connection refused")
+
+    monkeypatch.setattr(requests, "get", fake_get)
+    for _attempt in range(3):
+        response = client.get("/oidc/start/")
+        assert response.status_code == 503
+        assert "Kring cannot reach your organisation" in response.content.decode()
+    assert len(asked) == 1
+    assert 0 < asked[0] <= 5
+    assert 0 < settings.KRING_OIDC_DISCOVERY_FAILURE_SECONDS <= 60
+    # Once forgotten (the cache entry's time is up), the provider is asked again.
+    cache.delete(oidc._cache_key(settings.KRING_OIDC_ISSUER) + ":failed")
+    assert client.get("/oidc/start/").status_code == 503
+    assert len(asked) == 2
