@@ -15,7 +15,7 @@ import logging
 import secrets
 import shutil
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -920,72 +920,71 @@ def export_write(*, zf: zipfile.ZipFile, user: User) -> dict[str, int]:
         return _export_write(zf, user)
 
 
+def _sections(user: User) -> list[tuple[str, Callable[[], object]]]:
+    """Each file of the export and what makes its content, called only when it is written
+    (so one section's rows are never held in memory beside another's)."""
+    return [
+        ("profile.json", lambda: profile_section(user)),
+        (
+            "memberships.json",
+            lambda: {
+                "memberships": _memberships(user),
+                "requests_to_join": _join_requests(user),
+                "invitations_accepted": _invitations(user),
+            },
+        ),
+        (
+            "library_items.json",
+            lambda: {
+                "items": _library_items(user),
+                "revisions_you_wrote": _library_revisions(user),
+                "comments": _library_comments(user),
+                "found_useful": _useful_marks(user),
+            },
+        ),
+        ("questions_and_discussions.json", lambda: _threads(user)),
+        (
+            "replies.json",
+            lambda: {
+                "replies": _replies(user),
+                "earlier_versions_of_your_posts": _post_revisions(user),
+                "found_useful": _reactions(user),
+            },
+        ),
+        ("messages.json", lambda: _messages(user)),
+        (
+            "sessions.json",
+            lambda: {
+                "rsvps": _rsvps(user),
+                "attendance": _attendance(user),
+                "sessions_you_facilitate": _facilitated(user),
+            },
+        ),
+        ("reflections.json", lambda: _reflections(user)),
+        ("action_points.json", lambda: _action_points(user)),
+        (
+            "insights_about_you.json",
+            lambda: {
+                "signals": _signals(user),
+                "suggestions": _suggestions(user),
+                "pulses_answered": _pulses(user),
+            },
+        ),
+        ("activity_events.json", lambda: _activity_events(user)),
+        ("notifications.json", lambda: _notifications(user)),
+        (
+            "moderation.json",
+            lambda: {
+                "flags_you_made": _flags(user),
+                "actions_on_your_posts": _moderation_actions(user),
+                "messages_about_your_posts": _moderation_messages(user),
+            },
+        ),
+    ]
+
+
 def _export_write(zf: zipfile.ZipFile, user: User) -> dict[str, int]:
-    counts = {}
-    counts["profile.json"] = _write_json(zf, "profile.json", profile_section(user))
-    counts["memberships.json"] = _write_json(
-        zf,
-        "memberships.json",
-        {
-            "memberships": _memberships(user),
-            "requests_to_join": _join_requests(user),
-            "invitations_accepted": _invitations(user),
-        },
-    )
-    counts["library_items.json"] = _write_json(
-        zf,
-        "library_items.json",
-        {
-            "items": _library_items(user),
-            "revisions_you_wrote": _library_revisions(user),
-            "comments": _library_comments(user),
-            "found_useful": _useful_marks(user),
-        },
-    )
-    counts["questions_and_discussions.json"] = _write_json(
-        zf, "questions_and_discussions.json", _threads(user)
-    )
-    counts["replies.json"] = _write_json(
-        zf,
-        "replies.json",
-        {
-            "replies": _replies(user),
-            "earlier_versions_of_your_posts": _post_revisions(user),
-            "found_useful": _reactions(user),
-        },
-    )
-    counts["messages.json"] = _write_json(zf, "messages.json", _messages(user))
-    counts["sessions.json"] = _write_json(
-        zf,
-        "sessions.json",
-        {
-            "rsvps": _rsvps(user),
-            "attendance": _attendance(user),
-            "sessions_you_facilitate": _facilitated(user),
-        },
-    )
-    counts["reflections.json"] = _write_json(zf, "reflections.json", _reflections(user))
-    counts["action_points.json"] = _write_json(zf, "action_points.json", _action_points(user))
-    counts["insights_about_you.json"] = _write_json(
-        zf,
-        "insights_about_you.json",
-        {
-            "signals": _signals(user),
-            "suggestions": _suggestions(user),
-            "pulses_answered": _pulses(user),
-        },
-    )
-    counts["activity_events.json"] = _write_json(zf, "activity_events.json", _activity_events(user))
-    counts["notifications.json"] = _write_json(zf, "notifications.json", _notifications(user))
-    counts["moderation.json"] = _write_json(
-        zf,
-        "moderation.json",
-        {
-            "flags_you_made": _flags(user),
-            "actions_on_your_posts": _moderation_actions(user),
-            "messages_about_your_posts": _moderation_messages(user),
-        },
-    )
+    counts = {name: _write_json(zf, name, content()) for name, content in _sections(user)}
     manifest = _copy_files(zf, user)
     counts["files.json"] = _write_json(zf, "files.json", iter(manifest))
     with translation.override("en"):
