@@ -48,6 +48,23 @@ def memberships_of_user(*, user) -> QuerySet:
     )
 
 
+def members_of(
+    *, community: Community, active_only: bool = True, role: str | None = None
+) -> QuerySet[User]:
+    """The people in a community (by default only those who can still sign in), for every
+    app that needs to pick or check members: the one place the membership join is written.
+
+    `role` narrows to one role (`Role.FACILITATOR`). Unordered; callers order as they show."""
+    # One filter() call, so community and role are read from the same membership row.
+    on_membership: dict = {"memberships__community": community}
+    if role is not None:
+        on_membership["memberships__role"] = role
+    people = User.objects.filter(**on_membership)
+    if active_only:
+        people = people.filter(is_active=True)
+    return people
+
+
 def facilitators_of(*, community: Community) -> list[User]:
     return [
         m.user
