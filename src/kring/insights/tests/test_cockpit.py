@@ -18,7 +18,8 @@ from kring.communities.models import Role
 from kring.core.models import Verb
 from kring.insights import document, services
 from kring.insights import pulse as pulses
-from kring.insights.compute import compute, suggestion_priority
+from kring.insights.compute import compute
+from kring.insights.compute.suggestions import suggestion_priority
 from kring.insights.models import PULSE_ITEMS, Suggestion, SuggestionStatus
 from kring.insights.tests.histories import act, backdate_everyone, days_ago, join
 from kring.meetings.models import Mode, RsvpResponse

@@ -25,7 +25,8 @@ from django.views.decorators.http import require_POST
 from kring.communities.header import header_context
 from kring.core.forms import apply_service_errors
 from kring.insights import charts, dashboard_doc, document, selectors, services, tasks
-from kring.insights.compute import NEWCOMER_MAX_DAYS, suggestion_priority
+from kring.insights.compute.signals import NEWCOMER_MAX_DAYS
+from kring.insights.compute.suggestions import suggestion_priority
 from kring.insights.forms import InsightSettingsForm, SuggestionDecideForm
 from kring.insights.network_section import network_context
 
