@@ -18,6 +18,11 @@ def can_answer_pulse(user, community) -> bool:
     return community_permissions.membership_of(user, community) is not None
 
 
+def can_view_pulses(user, community) -> bool:
+    """Members answer and see the aggregates; facilitators (and platform admins) run pulses."""
+    return can_see_own(user, community) or can_facilitate(user, community)
+
+
 def check_facilitate(user, community) -> None:
     if not can_facilitate(user, community):
         raise PermissionDenied
@@ -25,4 +30,9 @@ def check_facilitate(user, community) -> None:
 
 def check_see_own(user, community) -> None:
     if not can_see_own(user, community):
+        raise PermissionDenied
+
+
+def check_answer_pulse(user, community) -> None:
+    if not can_answer_pulse(user, community):
         raise PermissionDenied
