@@ -1,6 +1,7 @@
 """Reads for insights. The dashboard reads the latest snapshot (never computes in a request)
 and fetches the people it links to in one query."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
@@ -122,7 +123,7 @@ def settings_for(*, community: Community) -> InsightSettings:
     )
 
 
-def people_by_id(*, community: Community, ids) -> dict[int, User]:
+def people_by_id(*, community: Community, ids: Iterable[int]) -> dict[int, User]:
     """The members among `ids`, in one query; people who left since the snapshot are not
     shown any more."""
     return {
@@ -138,7 +139,9 @@ def perspectives_by_key() -> dict[str, Perspective]:
     return {p.key: p for p in Perspective.objects.all()}
 
 
-def suggestion_states_open(*, community: Community, keys) -> dict[str, tuple[int, object]]:
+def suggestion_states_open(
+    *, community: Community, keys: Iterable[str]
+) -> dict[str, tuple[int, datetime | None]]:
     """key -> (id, later_until) of the open suggestions among `keys`, in one query: the buttons
     post the id; a `later_until` still ahead means the facilitator put it off."""
     return {
@@ -199,7 +202,7 @@ def pulses_for(*, community: Community) -> list[Pulse]:
     )
 
 
-def pulse_get(*, user, community: Community, pk: int) -> Pulse:
+def pulse_get(*, user: User | AnonymousUser, community: Community, pk: int) -> Pulse:
     """A pulse of this community for someone who may see pulses; 404 otherwise."""
     if not permissions.can_view_pulses(user, community):
         raise Http404
@@ -209,7 +212,7 @@ def pulse_get(*, user, community: Community, pk: int) -> Pulse:
     return pulse
 
 
-def pulse_has_answered(*, pulse: Pulse, user) -> bool:
+def pulse_has_answered(*, pulse: Pulse, user: User | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
     return PulseParticipation.objects.filter(pulse=pulse, user=user).exists()
@@ -273,7 +276,8 @@ def pulse_trend(*, community: Community, all_pulses: list[Pulse] | None = None) 
     however many pulses there are (one when `all_pulses` from pulses_for is given)."""
     if all_pulses is None:
         all_pulses = pulses_for(community=community)
-    shown = [p for p in reversed(all_pulses) if _shows(p, p.answer_count)]
+    # answer_count: annotated by pulses_for (the stubs do not know it).
+    shown = [p for p in reversed(all_pulses) if _shows(p, p.answer_count)]  # type: ignore[attr-defined]
     answers: dict[int, list[dict]] = {p.pk: [] for p in shown}
     for pulse_id, given in PulseResponse.objects.filter(pulse__in=shown).values_list(
         "pulse_id", "answers"
@@ -325,7 +329,7 @@ HEALTH_COMPARE_DAYS = 7
 PULSES_LOOKED_AT = 12
 
 
-def snapshot_earlier_gaps(*, snapshot: Snapshot) -> tuple[object, list] | None:
+def snapshot_earlier_gaps(*, snapshot: Snapshot) -> tuple[datetime, list] | None:
     """When and which perspective gaps an earlier snapshot found, to compare with: the latest
     one at least a week older, else the oldest kept. Reads only that part of the document."""
     earlier = Snapshot.objects.filter(

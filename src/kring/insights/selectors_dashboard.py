@@ -301,13 +301,15 @@ def _rsvp_tile(community: Community) -> dict:
             "direction": _direction(None, None),
             "link": reverse("session-create", args=[community.slug]),
         }
+    # `coming` is annotated by sessions_next_and_last (the stubs do not know it).
+    coming = upcoming.coming  # type: ignore[attr-defined]
     return {
         "key": "rsvps",
         "label": _("Coming to the next session"),
-        "value": upcoming.coming,
+        "value": coming,
         "when": _("%(title)s, %(date)s")
         % {"title": upcoming.title, "date": _short_date(upcoming.starts_at)},
-        "direction": _direction(upcoming.coming, last.coming if last else None),
+        "direction": _direction(coming, last.coming if last else None),  # type: ignore[attr-defined]
         "against": _("for the session before") if last else "",
         "link": reverse("session-detail", args=[community.slug, upcoming.pk]),
     }
@@ -396,7 +398,7 @@ def _suggestions_context(
         # An older snapshot has no stored rank: the same rule, from the stored facts.
         key=lambda s: -s.get("priority", suggestion_priority(s["kind"], s["params"])),
     )
-    showing = [s for s in ranked if not (states[s["key"]][1] and states[s["key"]][1] > now)]
+    showing = [s for s in ranked if not _put_off(states[s["key"]][1], now)]
     later = len(ranked) - len(showing)
 
     def card(s: dict) -> dict:
@@ -440,3 +442,8 @@ def _suggestions_context(
         "later_count": later,
         "suggestion_log": log,
     }
+
+
+def _put_off(later_until: datetime | None, now: datetime) -> bool:
+    """Whether the facilitator put a suggestion off until a moment still ahead."""
+    return later_until is not None and later_until > now

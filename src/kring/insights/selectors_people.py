@@ -1,6 +1,8 @@
 """What Kring sees about me: from the latest snapshot of each of a member's communities,
 exactly what the facilitators see about them (kring.insights.views.people shows it)."""
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
@@ -22,7 +24,7 @@ def own_insights(*, user: User, community: Community) -> dict:
     """What the latest snapshot of `community` says about `user` (a member), in the words the
     facilitators read. Never about anyone else: other people appear only as the user's ties."""
     permissions.check_see_own(user, community)
-    out = {"community": community, "snapshot": None, "me": None}
+    out: dict[str, Any] = {"community": community, "snapshot": None, "me": None}
     snapshot = snapshot_latest(community=community)
     if snapshot is None:
         return out

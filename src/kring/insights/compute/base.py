@@ -43,7 +43,8 @@ def iso_day(moment: datetime | None) -> str | None:
 def rfc3339(moment: datetime) -> str:
     """RFC 3339 offsets are whole minutes: a moment whose local offset has seconds
     (Amsterdam before 1937) is written in UTC, the same moment."""
-    if moment.utcoffset() % timedelta(minutes=1):
+    offset = moment.utcoffset()
+    if offset is not None and offset % timedelta(minutes=1):
         moment = moment.astimezone(UTC)
     return moment.isoformat()
 

@@ -109,6 +109,8 @@ def _as_datetime(value: str | datetime | None) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     moment = parse_datetime(value)
+    if moment is None:
+        raise ValueError(f"not a timestamp: {value!r}")
     return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
 
 
