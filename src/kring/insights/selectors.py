@@ -1,5 +1,8 @@
-"""Reads for insights. The dashboard reads the latest snapshot (never computes in a request)
-and fetches the people it links to in one query."""
+"""Reads for insights: opening a community (always through communities.selectors.
+community_get_inside, then the insights check), snapshots, suggestions, the climate pulse and
+the health strip. The dashboard reads the latest snapshot (never computes in a request) and
+fetches the people it links to in one query (selectors_dashboard); what a member sees about
+themselves is selectors_people."""
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
