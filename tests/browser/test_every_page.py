@@ -243,7 +243,7 @@ def places(demo):
     from kring.communities.models import Community
     from kring.conversations import services as conversation_services
     from kring.conversations.models import Thread, ThreadKind
-    from kring.insights import pulse
+    from kring.insights import services as pulse
     from kring.knowledge.models import KnowledgeItem
     from kring.meetings import services as meeting_services
     from kring.meetings.models import Session
