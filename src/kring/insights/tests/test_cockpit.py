@@ -22,7 +22,8 @@ from kring.insights.compute.suggestions import suggestion_priority
 from kring.insights.models import PULSE_ITEMS, Suggestion, SuggestionStatus
 from kring.insights.tests.histories import act, backdate_everyone, days_ago, join
 from kring.meetings.models import Mode, RsvpResponse
-from kring.meetings.services import rsvp_set, session_create
+from kring.meetings.services import session_create
+from kring.meetings.services_rsvp import rsvp_set
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
