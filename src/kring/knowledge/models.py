@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kring.core.attachments import AttachmentBase
 from kring.core.models import Tag, TimeStampedModel
 
 
@@ -182,22 +183,12 @@ class Comment(TimeStampedModel):
         indexes = [models.Index(fields=["item", "created_at"], name="comment_item_time")]
 
 
-class Attachment(models.Model):
+class Attachment(AttachmentBase):
     item = models.ForeignKey(KnowledgeItem, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="attachments/%Y/%m/")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveBigIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
+    max_per_owner = 20
+    too_many_message = _("An item can have at most %(max)s attachments.")
 
 
 class ImportedDocument(models.Model):
