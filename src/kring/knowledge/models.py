@@ -35,6 +35,8 @@ EXPLICIT_KINDS = (
 )
 IMPLICIT_KINDS = (Kind.PRACTICE_STORY, Kind.LESSON_LEARNED)
 KINDS_WITH_URL = (Kind.WEBINAR, Kind.LINK, Kind.COURSE)
+# Named authors of one item; the services and the API's address lookup both hold to it.
+MAX_AUTHORS = 10
 
 # The parts of a lesson learned, in order: the form asks for each one.
 LESSON_SECTIONS = (

@@ -4,7 +4,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +15,12 @@ from django.utils.translation import ngettext
 from kring.accounts.models import Perspective, User
 from kring.communities import permissions as community_permissions
 from kring.communities.models import Community, Membership
+from kring.communities.selectors import members_of
 from kring.core import search
 from kring.core.search import text
 from kring.knowledge import permissions
 from kring.knowledge.models import (
+    MAX_AUTHORS,
     Attachment,
     Featured,
     ItemAuthor,
@@ -25,6 +29,7 @@ from kring.knowledge.models import (
     Revision,
     Useful,
 )
+from kring.knowledge.permissions import Viewer
 
 SORTS = {
     "new": ("-created_at", "-id"),
@@ -38,7 +43,7 @@ PERIODS = {"month": 31, "quarter": 92, "year": 366}
 def items_for_community(
     *,
     community: Community,
-    viewer,
+    viewer: Viewer,
     kind: str = "",
     theme: str = "",
     author: int | None = None,
@@ -75,7 +80,7 @@ def items_for_community(
     return qs.distinct().with_people().order_by(*SORTS.get(sort, SORTS["new"]))
 
 
-def featured_items(*, community: Community, viewer) -> dict[str, list[KnowledgeItem]]:
+def featured_items(*, community: Community, viewer: Viewer) -> dict[str, list[KnowledgeItem]]:
     permissions.check_view(viewer, community)
     items = (
         KnowledgeItem.objects.filter(community=community)
@@ -89,11 +94,17 @@ def featured_items(*, community: Community, viewer) -> dict[str, list[KnowledgeI
     return dict(grouped)
 
 
-def item_get(*, community: Community, pk: int, viewer) -> KnowledgeItem:
-    """One item; 404 if it is not in this community or the viewer may not see inside."""
+def item_get(
+    *, community: Community, pk: int, viewer: Viewer, attachments: bool = False
+) -> KnowledgeItem:
+    """One item; 404 if it is not in this community or the viewer may not see inside.
+    `attachments` fetches its files along (the API shows them with the item)."""
     if not permissions.can_view(viewer, community):
         raise Http404
-    item = KnowledgeItem.objects.filter(community=community, pk=pk).with_people().first()
+    items = KnowledgeItem.objects.filter(community=community, pk=pk).with_people()
+    if attachments:
+        items = items.prefetch_related("attachments")
+    item = items.first()
     if item is None:
         raise Http404
     return item
@@ -121,7 +132,7 @@ def library_facets(*, community: Community) -> dict:
     }
 
 
-def visible_community_ids(viewer) -> list[int]:
+def visible_community_ids(viewer: Viewer) -> list[int]:
     if community_permissions.is_platform_admin(viewer):
         return list(Community.objects.values_list("pk", flat=True))
     if not viewer.is_authenticated:
@@ -132,7 +143,7 @@ def visible_community_ids(viewer) -> list[int]:
 def community_search(
     *,
     community: Community,
-    viewer,
+    viewer: Viewer,
     q: str,
     kind: str = "",
     theme: str = "",
@@ -142,7 +153,7 @@ def community_search(
 ) -> search.Results:
     """Search one community. Raises 404/403 through the community check for outsiders."""
     permissions.check_view(viewer, community)
-    kinds = None
+    kinds: list[str] | None = None
     if kind == "implicit":
         kinds = [Kind.PRACTICE_STORY, Kind.LESSON_LEARNED]
     elif kind == "explicit":
@@ -207,7 +218,7 @@ class Expert:
 def who_knows(
     *,
     community: Community,
-    viewer,
+    viewer: Viewer,
     query: str = "",
     item: KnowledgeItem | None = None,
     limit: int = 5,
@@ -231,11 +242,7 @@ def who_knows(
     def expert(user: User) -> Expert:
         return experts.setdefault(user.pk, Expert(user=user))
 
-    members = (
-        User.objects.filter(memberships__community=community, is_active=True)
-        .prefetch_related("help_tags")
-        .distinct()
-    )
+    members = members_of(community=community).prefetch_related("help_tags").distinct()
     for person in members:
         matched = [
             tag.name
@@ -253,7 +260,7 @@ def who_knows(
         item_ids = [pk for pk in item_ids if pk != item.pk]
     if item_ids:
         links = ItemAuthor.objects.filter(
-            item_id__in=item_ids, user__memberships__community=community
+            item_id__in=item_ids, user__in=members_of(community=community, active_only=False)
         ).select_related("user", "item")
         per_author: dict[int, Counter] = defaultdict(Counter)
         authored: dict[int, set[int]] = defaultdict(set)
@@ -296,12 +303,39 @@ def who_knows(
     return ranked[:limit]
 
 
-def people_matching(*, community: Community, viewer, q: str) -> QuerySet:
+def people_matching(*, community: Community, viewer: Viewer, q: str) -> QuerySet:
     """Plain name lookup for author pickers."""
     permissions.check_view(viewer, community)
-    return User.objects.filter(
-        Q(full_name__icontains=q) | Q(email__iexact=q), memberships__community=community
-    ).distinct()[:10]
+    return (
+        members_of(community=community, active_only=False)
+        .filter(Q(full_name__icontains=q) | Q(email__iexact=q))
+        .distinct()[:10]
+    )
+
+
+def authors_by_email(*, community: Community, emails: list[str] | None) -> list[User] | None:
+    """The members with these addresses, in the order given (the API names authors by
+    e-mail address); a ValidationError for any other address. None stays None."""
+    if emails is None:
+        return None
+    wanted = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
+    if len(wanted) > MAX_AUTHORS:
+        raise ValidationError({"authors": _("At most %(max)s authors.") % {"max": MAX_AUTHORS}})
+    found = {
+        u.email_lower: u
+        for u in members_of(community=community, active_only=False)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=wanted)
+    }
+    missing = [e for e in wanted if e not in found]
+    if missing:
+        raise ValidationError(
+            {
+                "authors": _("Authors must be members of this community: %(names)s")
+                % {"names": ", ".join(missing)}
+            }
+        )
+    return [found[e] for e in wanted]
 
 
 # --- One item's page: comments, useful marks, attachments, history -------------------------
@@ -312,7 +346,7 @@ def item_comments(*, item: KnowledgeItem) -> QuerySet:
     return item.comments.select_related("author").order_by("created_at", "id")
 
 
-def item_is_useful_to(*, item: KnowledgeItem, user) -> bool:
+def item_is_useful_to(*, item: KnowledgeItem, user: Viewer) -> bool:
     if not user.is_authenticated:
         return False
     return Useful.objects.filter(item=item, user=user).exists()
@@ -330,5 +364,14 @@ def attachment_get(*, item: KnowledgeItem, pk: int) -> Attachment:
     return attachment
 
 
-def item_revisions(*, item: KnowledgeItem) -> list[Revision]:
-    return list(item.revisions.select_related("edited_by").order_by("-number"))
+def item_revisions(*, item: KnowledgeItem) -> QuerySet[Revision]:
+    """Every version of the item, newest first."""
+    return item.revisions.select_related("edited_by").order_by("-number")
+
+
+def item_revision_get(*, item: KnowledgeItem, number: int) -> Revision:
+    """One version of the item by its number; 404 if there is no such version."""
+    revision = item.revisions.filter(number=number).first()
+    if revision is None:
+        raise Http404
+    return revision

@@ -22,6 +22,7 @@ from kring.core.services import activity_record, tags_get_or_create
 from kring.knowledge import permissions
 from kring.knowledge.models import (
     LESSON_SECTIONS,
+    MAX_AUTHORS,
     Attachment,
     Comment,
     Featured,
@@ -36,7 +37,6 @@ MAX_TITLE = 200
 MAX_BODY = 50000
 MAX_SECTION = 10000
 MAX_TAGS = 15
-MAX_AUTHORS = 10
 
 
 def _clean_title(title: str, errors: dict[str, str]) -> str:
@@ -289,7 +289,12 @@ def item_delete(*, item: KnowledgeItem, by: User) -> None:
     search.remove_objects("item", [item.pk])
     storage = Attachment._meta.get_field("file").storage
     item.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+    def delete_files() -> None:
+        for name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 @transaction.atomic
@@ -308,7 +313,7 @@ def item_feature(*, item: KnowledgeItem, by: User, featured: str) -> KnowledgeIt
                 verb=Verb.ITEM_FEATURED,
                 community=item.community,
                 target=item,
-                other=item.item_authors.first().user if item.item_authors.exists() else None,
+                other=_first_author(item),
                 data={"featured": featured},
             )
     return item

@@ -345,7 +345,7 @@ def item_feature_view(request, slug: str, pk: int):
 @login_required
 def item_revisions_view(request, slug: str, pk: int):
     item = _item(request, slug, pk)
-    revisions = selectors.item_revisions(item=item)
+    revisions = list(selectors.item_revisions(item=item))
     by_number = {r.number: r for r in revisions}
     if request.method == "POST":
         revision = by_number.get(_int(request.POST.get("revision")))
