@@ -238,10 +238,22 @@ def who_knows(
     topic = query.strip() if item is None else item.title
     topic = topic if len(topic) <= 60 else topic[:57] + "…"
     experts: dict[int, Expert] = {}
+    _add_helpers(experts, community=community, wanted=wanted)
+    results = search.search(query, community_ids=[community.pk], doc_types=["item"], limit=200)
+    item_ids = [hit.document.doc_id for hit in results.hits]
+    if item is not None:
+        item_ids = [pk for pk in item_ids if pk != item.pk]
+    if item_ids:
+        _add_authors(experts, community=community, item_ids=item_ids, topic=topic)
+    ranked = sorted(
+        (e for e in experts.values() if e.user.pk != getattr(viewer, "pk", None)),
+        key=lambda e: (-e.score, e.user.full_name),
+    )
+    return ranked[:limit]
 
-    def expert(user: User) -> Expert:
-        return experts.setdefault(user.pk, Expert(user=user))
 
+def _add_helpers(experts: dict[int, Expert], *, community: Community, wanted: set[str]) -> None:
+    """Members who say on their profile that they can help with the topic."""
     members = members_of(community=community).prefetch_related("help_tags").distinct()
     for person in members:
         matched = [
@@ -250,57 +262,52 @@ def who_knows(
             if wanted & {s for w in text.words(tag.name) for s in text.stems(w)}
         ]
         if matched:
-            e = expert(person)
+            e = experts.setdefault(person.pk, Expert(user=person))
             e.score += 3 * len(matched)
             e.reasons.append(_("can help with %(tags)s") % {"tags": ", ".join(matched)})
 
-    results = search.search(query, community_ids=[community.pk], doc_types=["item"], limit=200)
-    item_ids = [hit.document.doc_id for hit in results.hits]
-    if item is not None:
-        item_ids = [pk for pk in item_ids if pk != item.pk]
-    if item_ids:
-        links = ItemAuthor.objects.filter(
-            item_id__in=item_ids, user__in=members_of(community=community, active_only=False)
-        ).select_related("user", "item")
-        per_author: dict[int, Counter] = defaultdict(Counter)
-        authored: dict[int, set[int]] = defaultdict(set)
-        for link in links:
-            # Practice stories and lessons learned get their own words; the other kinds
-            # are counted together as library items.
-            kind = link.item.kind if link.item.kind in KIND_REASONS else ""
-            per_author[link.user_id][kind] += 1
-            authored[link.item_id].add(link.user_id)
-            experts.setdefault(link.user_id, Expert(user=link.user))
-        # Distinct people who found an author's matching work useful (one person marking
-        # three of their items counts once).
-        fans: dict[int, set[int]] = defaultdict(set)
-        for item_id, user_id in Useful.objects.filter(item_id__in=item_ids).values_list(
-            "item_id", "user_id"
-        ):
-            for author_id in authored.get(item_id, ()):
-                if author_id != user_id:
-                    fans[author_id].add(user_id)
-        for user_id, kinds in per_author.items():
-            e = experts[user_id]
-            for kind, n in kinds.most_common():
-                e.score += 2 * n if kind in KIND_REASONS else 1.5 * n
-                e.reasons.append(KIND_REASONS.get(kind, _generic_reason)(n, topic))
-            people = len(fans[user_id])
-            if people:
-                e.score += min(people, 20) * 0.5
-                e.reasons.append(
-                    ngettext(
-                        "%(count)s person found that useful",
-                        "%(count)s people found that useful",
-                        people,
-                    )
-                    % {"count": people}
+
+def _add_authors(
+    experts: dict[int, Expert], *, community: Community, item_ids: list[int], topic: str
+) -> None:
+    """Members who wrote matching items, and how many people found that work useful."""
+    links = ItemAuthor.objects.filter(
+        item_id__in=item_ids, user__in=members_of(community=community, active_only=False)
+    ).select_related("user", "item")
+    per_author: dict[int, Counter] = defaultdict(Counter)
+    authored: dict[int, set[int]] = defaultdict(set)
+    for link in links:
+        # Practice stories and lessons learned get their own words; the other kinds
+        # are counted together as library items.
+        kind = link.item.kind if link.item.kind in KIND_REASONS else ""
+        per_author[link.user_id][kind] += 1
+        authored[link.item_id].add(link.user_id)
+        experts.setdefault(link.user_id, Expert(user=link.user))
+    # Distinct people who found an author's matching work useful (one person marking
+    # three of their items counts once).
+    fans: dict[int, set[int]] = defaultdict(set)
+    for item_id, user_id in Useful.objects.filter(item_id__in=item_ids).values_list(
+        "item_id", "user_id"
+    ):
+        for author_id in authored.get(item_id, ()):
+            if author_id != user_id:
+                fans[author_id].add(user_id)
+    for user_id, kinds in per_author.items():
+        e = experts[user_id]
+        for kind, n in kinds.most_common():
+            e.score += 2 * n if kind in KIND_REASONS else 1.5 * n
+            e.reasons.append(KIND_REASONS.get(kind, _generic_reason)(n, topic))
+        people = len(fans[user_id])
+        if people:
+            e.score += min(people, 20) * 0.5
+            e.reasons.append(
+                ngettext(
+                    "%(count)s person found that useful",
+                    "%(count)s people found that useful",
+                    people,
                 )
-    ranked = sorted(
-        (e for e in experts.values() if e.user.pk != getattr(viewer, "pk", None)),
-        key=lambda e: (-e.score, e.user.full_name),
-    )
-    return ranked[:limit]
+                % {"count": people}
+            )
 
 
 def people_matching(*, community: Community, viewer: Viewer, q: str) -> QuerySet:
