@@ -9,6 +9,7 @@ from functools import partial
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -111,7 +112,9 @@ def _revision(thread: Thread, *, reply: Reply | None, by: User, at: datetime) ->
     )
 
 
-def _attachments_add(thread: Thread, reply: Reply | None, by: User, uploads) -> None:
+def _attachments_add(
+    thread: Thread, reply: Reply | None, by: User, uploads: Iterable[UploadedFile]
+) -> None:
     owner = {"thread": thread, "reply": reply}
     attachments_save(model=PostAttachment, owner=owner, uploads=uploads, by=by)
 

@@ -1,5 +1,5 @@
 """Writes for the library: items, revisions, attachments, useful marks and comments. Many
-items at once (imports) are in `importing.py`."""
+items at once (imports) are in `services_import.py`."""
 
 from collections.abc import Iterable
 from datetime import datetime

@@ -18,9 +18,9 @@ from tqdm import tqdm
 
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership, Role
-from kring.knowledge.importing import imported_keys, items_bulk_create
 from kring.knowledge.models import Kind
 from kring.knowledge.services import MAX_BODY, MAX_TITLE
+from kring.knowledge.services_import import imported_keys, items_bulk_create
 
 EXTENSIONS = {".txt": "text", ".md": "markdown", ".pdf": "pdf"}
 # A text can hold at most MAX_BODY characters; a file much larger than that cannot fit,
