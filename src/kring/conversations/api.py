@@ -16,7 +16,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from kring.accounts.models import User
-from kring.conversations import permissions, selectors, services
+from kring.conversations import permissions, selectors
 from kring.conversations.models import Notification, Reply, Thread
 from kring.conversations.schemas import (
     AcceptIn,
@@ -31,6 +31,8 @@ from kring.conversations.schemas import (
     ThreadSummaryOut,
     UsefulOut,
 )
+from kring.conversations.services import notifications as notification_services
+from kring.conversations.services import threads as thread_services
 from kring.core.api_types import LimitOffsetPagination
 from kring.core.markdown import render_markdown
 
@@ -166,7 +168,7 @@ def thread_list(request, slug: str, filter: str = "all", tag: str = "", **kwargs
 @router.post("/{slug}/threads", response={201: ThreadOut}, summary="Ask or start a discussion")
 def thread_create(request, slug: str, payload: ThreadIn):
     community = selectors.community_for(user=request.user, slug=slug)
-    thread = services.thread_create(
+    thread = thread_services.thread_create(
         community=community,
         by=request.user,
         kind=payload.kind,
@@ -189,7 +191,7 @@ def thread_update(request, slug: str, thread_id: int, payload: ThreadPatch):
     thread = _thread(request, slug, thread_id)
     permissions.check_edit_post(request.user, thread)
     values = payload.dict(exclude_unset=True)
-    services.thread_update(
+    thread_services.thread_update(
         thread=thread,
         by=request.user,
         title=values.get("title") if values.get("title") is not None else thread.title,
@@ -215,7 +217,9 @@ def reply_create(request, slug: str, thread_id: int, payload: ReplyIn):
             parent = _reply(request, thread, payload.parent_id)
         except Http404:
             raise ValidationError({"parent_id": _("That reply is not in this thread.")}) from None
-    reply = services.reply_create(thread=thread, by=request.user, body=payload.body, parent=parent)
+    reply = thread_services.reply_create(
+        thread=thread, by=request.user, body=payload.body, parent=parent
+    )
     return Status(201, _reply_out(reply, thread, children=False))
 
 
@@ -225,7 +229,7 @@ def reply_create(request, slug: str, thread_id: int, payload: ReplyIn):
 def reply_update(request, slug: str, thread_id: int, reply_id: int, payload: ReplyPatch):
     thread = _thread(request, slug, thread_id)
     reply = _reply(request, thread, reply_id)
-    reply = services.reply_update(reply=reply, by=request.user, body=payload.body)
+    reply = thread_services.reply_update(reply=reply, by=request.user, body=payload.body)
     return _reply_out(reply, thread, children=False)
 
 
@@ -243,7 +247,7 @@ def answer_accept(request, slug: str, thread_id: int, payload: AcceptIn):
         reply = _reply(request, thread, payload.reply_id)
     except Http404:
         raise ValidationError({"reply_id": _("Choose a visible reply in this question.")}) from None
-    services.answer_accept(thread=thread, reply=reply, by=request.user)
+    thread_services.answer_accept(thread=thread, reply=reply, by=request.user)
     return _fresh(request, thread)
 
 
@@ -252,7 +256,7 @@ def answer_accept(request, slug: str, thread_id: int, payload: AcceptIn):
 )
 def answer_unaccept(request, slug: str, thread_id: int):
     thread = _thread(request, slug, thread_id)
-    services.answer_unaccept(thread=thread, by=request.user)
+    thread_services.answer_unaccept(thread=thread, by=request.user)
     return _fresh(request, thread)
 
 
@@ -260,7 +264,7 @@ def answer_unaccept(request, slug: str, thread_id: int):
 
 
 def _useful(request, thread: Thread, reply: Reply | None, useful: bool) -> dict:
-    post = services.reaction_set(thread=thread, reply=reply, by=request.user, useful=useful)
+    post = thread_services.reaction_set(thread=thread, reply=reply, by=request.user, useful=useful)
     return {"useful": useful, "useful_count": post.useful_count}
 
 
@@ -330,7 +334,7 @@ def notification_unread_count(request):
 @notifications_router.post("/read-all", response=CountOut, summary="Mark all read")
 def notification_read_all(request):
     """Answers how many were marked."""
-    return {"count": services.notification_mark_read(user=request.user)}
+    return {"count": notification_services.notification_mark_read(user=request.user)}
 
 
 @notifications_router.post(
@@ -338,5 +342,5 @@ def notification_read_all(request):
 )
 def notification_read(request, notification_id: int):
     notification = selectors.notification_get(user=request.user, pk=notification_id)
-    services.notification_mark_read(user=request.user, notification=notification)
+    notification_services.notification_mark_read(user=request.user, notification=notification)
     return _notification_out(selectors.notification_get(user=request.user, pk=notification_id))

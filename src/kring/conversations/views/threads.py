@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kring.communities.header import header_context
-from kring.conversations import permissions, selectors, services
+from kring.conversations import permissions, selectors
 from kring.conversations.forms import ReplyForm, ReplyUpdateForm, ThreadForm, ThreadUpdateForm
 from kring.conversations.models import PostRevision, ThreadKind
+from kring.conversations.services import threads as thread_services
 from kring.core.diff import text_diff
 from kring.core.forms import apply_service_errors
 from kring.core.markdown import render_markdown
@@ -115,7 +116,7 @@ def thread_create_view(request, slug: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            thread = services.thread_create(
+            thread = thread_services.thread_create(
                 community=community,
                 by=request.user,
                 kind=data["kind"],
@@ -168,7 +169,7 @@ def thread_update_view(request, slug: str, pk: int):
         try:
             # The text and every new file are kept together, or not at all.
             with transaction.atomic():
-                services.thread_update(
+                thread_services.thread_update(
                     thread=thread,
                     by=request.user,
                     title=data["title"],
@@ -177,7 +178,7 @@ def thread_update_view(request, slug: str, pk: int):
                     tags=None if data["tags"] == current_tags else data["tags"],
                 )
                 for upload in data["attachments"]:
-                    services.attachment_add(thread=thread, by=request.user, upload=upload)
+                    thread_services.attachment_add(thread=thread, by=request.user, upload=upload)
         except ValidationError as exc:
             apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
@@ -274,7 +275,7 @@ def reply_create_view(request, slug: str, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            reply = services.reply_create(
+            reply = thread_services.reply_create(
                 thread=thread,
                 by=request.user,
                 body=data["body"],
@@ -310,7 +311,9 @@ def reply_update_view(request, slug: str, pk: int, reply_pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.reply_update(reply=reply, by=request.user, body=form.cleaned_data["body"])
+            thread_services.reply_update(
+                reply=reply, by=request.user, body=form.cleaned_data["body"]
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
@@ -328,7 +331,7 @@ def reply_update_view(request, slug: str, pk: int, reply_pk: int):
 
 def _useful(request, thread, reply=None):
     useful = request.POST.get("useful", "1") != "0"
-    post = services.reaction_set(thread=thread, by=request.user, reply=reply, useful=useful)
+    post = thread_services.reaction_set(thread=thread, by=request.user, reply=reply, useful=useful)
     if request.htmx:
         post.marked_useful = useful
         post.can_react = True
@@ -364,14 +367,14 @@ def answer_accept_view(request, slug: str, pk: int):
     thread = _thread(request, slug, pk)
     permissions.check_accept(request.user, thread)
     if request.POST.get("accept", "1") == "0":
-        services.answer_unaccept(thread=thread, by=request.user)
+        thread_services.answer_unaccept(thread=thread, by=request.user)
         messages.success(request, _("The answer is no longer marked as accepted."))
         return redirect(thread)
     reply = selectors.reply_get(
         user=request.user, thread=thread, pk=_int(request.POST.get("reply"))
     )
     try:
-        services.answer_accept(thread=thread, reply=reply, by=request.user)
+        thread_services.answer_accept(thread=thread, reply=reply, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(thread)
