@@ -6,16 +6,12 @@ threads, guests read, reply and react; the asker or a facilitator accepts an ans
 Direct messages are kept out of the API on purpose: see docs/conversations-api.md.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404
-from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from kring.accounts.models import User
 from kring.conversations import permissions, selectors
 from kring.conversations.models import Notification, Reply, Thread
 from kring.conversations.schemas import (
@@ -33,6 +29,7 @@ from kring.conversations.schemas import (
 )
 from kring.conversations.services import notifications as notification_services
 from kring.conversations.services import threads as thread_services
+from kring.core.api_kit import LazyPage, page_url, person_ref
 from kring.core.api_types import LimitOffsetPagination
 from kring.core.markdown import render_markdown
 
@@ -42,40 +39,12 @@ notifications_router = Router(tags=["notifications"])
 MAX_LIMIT = 100
 
 
-class _Lazy:
-    """Lets the paginator slice the rows before they are turned into dicts."""
-
-    def __init__(self, rows: QuerySet, convert):
-        self.rows = rows
-        self.convert = convert
-
-    def __len__(self):
-        return self.rows.count()
-
-    def __getitem__(self, item):
-        return [self.convert(row) for row in self.rows[item]]
-
-
-def _person(user: User | None) -> dict | None:
-    if user is None:
-        return None
-    return {"id": user.pk, "name": user.display_name}
-
-
-def _page_url(obj) -> str | None:
-    # The web pages are built alongside the API; until a page exists there is no link.
-    try:
-        return settings.SITE_URL + obj.get_absolute_url()
-    except NoReverseMatch:
-        return None
-
-
 def _summary(thread: Thread) -> dict:
     return {
         "id": thread.pk,
         "kind": thread.kind,
         "title": thread.title,
-        "author": _person(thread.author),
+        "author": person_ref(thread.author),
         "tags": sorted(t.name for t in thread.tags.all()),
         "reply_count": thread.reply_count,
         "useful_count": thread.useful_count,
@@ -86,7 +55,7 @@ def _summary(thread: Thread) -> dict:
         "created_at": thread.created_at,
         "last_activity_at": thread.last_activity_at,
         "first_response_at": thread.first_response_at,
-        "url": _page_url(thread),
+        "url": page_url(thread),
     }
 
 
@@ -94,7 +63,7 @@ def _reply_out(reply: Reply, thread: Thread, children: bool = True) -> dict:
     return {
         "id": reply.pk,
         "parent_id": reply.parent_id,
-        "author": _person(reply.author),
+        "author": person_ref(reply.author),
         "body": reply.body,
         "body_html": render_markdown(reply.body),
         "useful_count": reply.useful_count,
@@ -162,7 +131,7 @@ def thread_list(request, slug: str, filter: str = "all", tag: str = "", **kwargs
     threads = selectors.threads_for_community(
         community=community, user=request.user, filter=filter, tag=tag[:60]
     )
-    return _Lazy(threads, _summary)
+    return LazyPage(threads, row=_summary)
 
 
 @router.post("/{slug}/threads", response={201: ThreadOut}, summary="Ask or start a discussion")
@@ -307,12 +276,12 @@ def _notification_out(notification: Notification) -> dict:
     return {
         "id": notification.pk,
         "kind": notification.kind,
-        "actor": _person(notification.actor),
+        "actor": person_ref(notification.actor),
         "community": notification.community.slug if notification.community else None,
         "thread_id": notification.thread_id,
         "thread_title": thread.title if thread is not None else None,
         "reply_id": notification.reply_id,
-        "url": _page_url(notification),
+        "url": page_url(notification),
         "created_at": notification.created_at,
         "read": notification.read_at is not None,
     }
@@ -323,7 +292,7 @@ def _notification_out(notification: Notification) -> dict:
 def notification_list(request, unread_only: bool = False, **kwargs):
     """Newest first. A direct message notification says who wrote, never what."""
     notifications = selectors.notifications_for(user=request.user, unread_only=unread_only)
-    return _Lazy(notifications, _notification_out)
+    return LazyPage(notifications, row=_notification_out)
 
 
 @notifications_router.get("/unread-count", response=CountOut, summary="How many are unread")

@@ -20,6 +20,7 @@ from kring.conversations.models import (
 )
 from kring.conversations.services import direct_messages as message_services
 from kring.conversations.services import threads as thread_services
+from kring.core.testing import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -34,15 +35,6 @@ def send(client, method, path, data=None, headers=None):
     return getattr(client, method)(
         path, json.dumps(data or {}), content_type="application/json", **(headers or {})
     )
-
-
-def assert_error(response, status, code) -> dict:
-    """Every error has the same shape: a sentence for people, a code for programs."""
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["code"] == code
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 @pytest.fixture

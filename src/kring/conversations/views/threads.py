@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,12 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 from kring.communities.header import header_context
 from kring.conversations import permissions, selectors
 from kring.conversations.forms import ReplyForm, ReplyUpdateForm, ThreadForm, ThreadUpdateForm
-from kring.conversations.models import PostRevision, ThreadKind
+from kring.conversations.models import ThreadKind
 from kring.conversations.services import threads as thread_services
-from kring.core.diff import text_diff
 from kring.core.forms import apply_service_errors
 from kring.core.markdown import render_markdown
-from kring.core.models import Tag
 
 THREAD_PAGE_SIZE = 25
 # Errors the services report under their own names, shown next to these form fields.
@@ -49,12 +46,6 @@ def _int(value) -> int | None:
 
 
 # --- The list -------------------------------------------------------------------------------
-
-
-def _themes_in_use(community) -> list[Tag]:
-    """The themes of this community's threads, for the filter (hidden threads too: a theme
-    name is no secret, and the list stays one cheap query)."""
-    return list(Tag.objects.filter(threads__community=community).distinct().order_by("name"))
 
 
 FILTER_LABELS = {
@@ -91,7 +82,7 @@ def thread_list_view(request, slug: str):
     else:
         context.update(
             filters=[(key, FILTER_LABELS[key]) for key in selectors.THREAD_FILTERS],
-            themes=_themes_in_use(community),
+            themes=selectors.themes_in_use(community=community),
         )
         response = render(request, "conversations/thread_list.html", context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
@@ -167,18 +158,15 @@ def thread_update_view(request, slug: str, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            # The text and every new file are kept together, or not at all.
-            with transaction.atomic():
-                thread_services.thread_update(
-                    thread=thread,
-                    by=request.user,
-                    title=data["title"],
-                    body=data["body"],
-                    # Unchanged themes are left alone, so saving as-is adds no version.
-                    tags=None if data["tags"] == current_tags else data["tags"],
-                )
-                for upload in data["attachments"]:
-                    thread_services.attachment_add(thread=thread, by=request.user, upload=upload)
+            thread_services.thread_update(
+                thread=thread,
+                by=request.user,
+                title=data["title"],
+                body=data["body"],
+                # Unchanged themes are left alone, so saving as-is adds no version.
+                tags=None if data["tags"] == current_tags else data["tags"],
+                attachments=data["attachments"],
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
@@ -385,41 +373,6 @@ def answer_accept_view(request, slug: str, pk: int):
 # --- History --------------------------------------------------------------------------------
 
 
-def _history(thread, user) -> list[dict]:
-    """The opening post and every edited reply the viewer may see, each with its versions
-    newest first and what changed from the version before."""
-    can_moderate = permissions.can_moderate(user, thread.community)
-    revisions = list(
-        PostRevision.objects.filter(thread=thread)
-        .select_related("edited_by", "reply__author")
-        .order_by("reply_id", "number")
-    )
-    posts: dict = {}
-    for revision in revisions:
-        posts.setdefault(revision.reply_id, []).append(revision)
-    history = []
-    for versions in posts.values():
-        reply = versions[0].reply
-        if reply is not None:
-            if len(versions) < 2:
-                continue
-            if reply.hidden and not (can_moderate or reply.author_id == user.pk):
-                continue
-        previous = None
-        for version in versions:
-            version.changes = []
-            before_title = previous.title if previous else ""
-            before_body = previous.body if previous else ""
-            if reply is None and before_title != version.title:
-                version.changes.append((_("Title"), text_diff(before_title, version.title)))
-            if before_body != version.body:
-                version.changes.append((_("Text"), text_diff(before_body, version.body)))
-            previous = version
-        history.append({"reply": reply, "versions": list(reversed(versions))})
-    history.sort(key=lambda post: (post["reply"] is not None, post["reply"] and post["reply"].pk))
-    return history
-
-
 @login_required
 def thread_history_view(request, slug: str, pk: int):
     thread = _thread(request, slug, pk)
@@ -429,7 +382,7 @@ def thread_history_view(request, slug: str, pk: int):
         {
             **_frame(request, thread.community),
             "thread": thread,
-            "history": _history(thread, request.user),
+            "history": selectors.thread_history(thread=thread, user=request.user),
         },
     )
 
