@@ -111,7 +111,7 @@ def share_a_community(user: User, other: User) -> bool:
     ).exists()
 
 
-def is_blocked_between(user: Viewer, other: User) -> bool:
+def is_blocked_between(user: User, other: User) -> bool:
     """True when either has blocked the other: a block stops messages both ways."""
     return (
         Block.objects.filter(blocker=user, blocked=other).exists()

@@ -2,6 +2,7 @@
 a guessed id gives Http404, never someone else's data."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -162,7 +163,7 @@ def thread_history(*, thread: Thread, user: Viewer) -> list[dict]:
     posts: dict[int | None, list[PostRevision]] = {}
     for revision in revisions:
         posts.setdefault(revision.reply_id, []).append(revision)
-    history = []
+    history: list[dict[str, Any]] = []
     for versions in posts.values():
         reply = versions[0].reply
         if reply is not None:
@@ -319,10 +320,10 @@ def notices_attach(notifications: Iterable[Notification]) -> list[Notification]:
     """Describe the community notices among `notifications` in one batch per kind, in the
     active language, so that `notification.notice` needs no query of its own."""
     notifications = list(notifications)
-    with_event = [n for n in notifications if n.event_id]
-    described = notices.describe(n.event for n in with_event)
-    for notification in with_event:
-        notification._notice = described.get(notification.event_id)
+    with_event = [(n, n.event) for n in notifications if n.event_id]
+    described = notices.describe(event for _n, event in with_event if event is not None)
+    for notification, event in with_event:
+        notification._notice = described.get(event.pk) if event is not None else None
     return notifications
 
 

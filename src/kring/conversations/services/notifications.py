@@ -118,7 +118,7 @@ def post_author_notify(
 
 
 # Community notices (core.notices) and the kind of notification each becomes.
-NOTICE_KINDS = {Verb.SESSION_PLANNED: NotificationKind.SESSION_PLANNED}
+NOTICE_KINDS: dict[str, str] = {Verb.SESSION_PLANNED: NotificationKind.SESSION_PLANNED}
 
 
 def notice_deliver(event: ActivityEvent) -> list[Notification]:
