@@ -13,7 +13,6 @@ from kring.conversations import selectors
 from kring.conversations.forms_inbox import PreferenceForm
 from kring.conversations.services import notifications as notification_services
 from kring.conversations.services import preferences as preference_services
-from kring.conversations.services.preferences import PREFERENCE_FIELDS
 from kring.core.forms import apply_service_errors
 
 NOTIFICATIONS_PAGE_SIZE = 30
@@ -50,7 +49,10 @@ def notification_read_all_view(request):
 @login_required
 def notification_settings_view(request):
     preference = preference_services.preference_for(request.user)
-    initial = {name: getattr(preference, name) for name in (*PREFERENCE_FIELDS, "digest")}
+    initial = {
+        name: getattr(preference, name)
+        for name in (*preference_services.PREFERENCE_FIELDS, "digest")
+    }
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
