@@ -241,8 +241,8 @@ def places(demo):
     from kring.accounts.models import User
     from kring.communities import services as community_services
     from kring.communities.models import Community
-    from kring.conversations import services as conversation_services
     from kring.conversations.models import Thread, ThreadKind
+    from kring.conversations.services import direct_messages as message_services
     from kring.insights import services as pulse
     from kring.knowledge.models import KnowledgeItem
     from kring.meetings import services_learning as meeting_learning
@@ -251,10 +251,10 @@ def places(demo):
     people = {role: User.objects.get(email=email) for role, email in LOGINS.items()}
     member, facilitator = people[MEMBER], people[FACILITATOR]
     community = Community.objects.get(slug="langer-thuis-rivierenland")
-    conversation_services.message_send(
+    message_services.message_send(
         sender=facilitator, recipient=member, body="Hoi Wim, kom je dinsdag ook?"
     )
-    message = conversation_services.message_send(
+    message = message_services.message_send(
         sender=member, recipient=facilitator, body="Ja, ik ben er. Ik neem de folder mee."
     )
     meeting_learning.action_point_create(

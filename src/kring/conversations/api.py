@@ -6,17 +6,13 @@ threads, guests read, reply and react; the asker or a facilitator accepts an ans
 Direct messages are kept out of the API on purpose: see docs/conversations-api.md.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404
-from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from kring.accounts.models import User
-from kring.conversations import permissions, selectors, services
+from kring.conversations import permissions, selectors
 from kring.conversations.models import Notification, Reply, Thread
 from kring.conversations.schemas import (
     AcceptIn,
@@ -31,6 +27,9 @@ from kring.conversations.schemas import (
     ThreadSummaryOut,
     UsefulOut,
 )
+from kring.conversations.services import notifications as notification_services
+from kring.conversations.services import threads as thread_services
+from kring.core.api_kit import LazyPage, page_url, person_ref
 from kring.core.api_types import LimitOffsetPagination
 from kring.core.markdown import render_markdown
 
@@ -40,40 +39,12 @@ notifications_router = Router(tags=["notifications"])
 MAX_LIMIT = 100
 
 
-class _Lazy:
-    """Lets the paginator slice the rows before they are turned into dicts."""
-
-    def __init__(self, rows: QuerySet, convert):
-        self.rows = rows
-        self.convert = convert
-
-    def __len__(self):
-        return self.rows.count()
-
-    def __getitem__(self, item):
-        return [self.convert(row) for row in self.rows[item]]
-
-
-def _person(user: User | None) -> dict | None:
-    if user is None:
-        return None
-    return {"id": user.pk, "name": user.display_name}
-
-
-def _page_url(obj) -> str | None:
-    # The web pages are built alongside the API; until a page exists there is no link.
-    try:
-        return settings.SITE_URL + obj.get_absolute_url()
-    except NoReverseMatch:
-        return None
-
-
 def _summary(thread: Thread) -> dict:
     return {
         "id": thread.pk,
         "kind": thread.kind,
         "title": thread.title,
-        "author": _person(thread.author),
+        "author": person_ref(thread.author),
         "tags": sorted(t.name for t in thread.tags.all()),
         "reply_count": thread.reply_count,
         "useful_count": thread.useful_count,
@@ -84,7 +55,7 @@ def _summary(thread: Thread) -> dict:
         "created_at": thread.created_at,
         "last_activity_at": thread.last_activity_at,
         "first_response_at": thread.first_response_at,
-        "url": _page_url(thread),
+        "url": page_url(thread),
     }
 
 
@@ -92,7 +63,7 @@ def _reply_out(reply: Reply, thread: Thread, children: bool = True) -> dict:
     return {
         "id": reply.pk,
         "parent_id": reply.parent_id,
-        "author": _person(reply.author),
+        "author": person_ref(reply.author),
         "body": reply.body,
         "body_html": render_markdown(reply.body),
         "useful_count": reply.useful_count,
@@ -160,13 +131,13 @@ def thread_list(request, slug: str, filter: str = "all", tag: str = "", **kwargs
     threads = selectors.threads_for_community(
         community=community, user=request.user, filter=filter, tag=tag[:60]
     )
-    return _Lazy(threads, _summary)
+    return LazyPage(threads, row=_summary)
 
 
 @router.post("/{slug}/threads", response={201: ThreadOut}, summary="Ask or start a discussion")
 def thread_create(request, slug: str, payload: ThreadIn):
     community = selectors.community_for(user=request.user, slug=slug)
-    thread = services.thread_create(
+    thread = thread_services.thread_create(
         community=community,
         by=request.user,
         kind=payload.kind,
@@ -189,7 +160,7 @@ def thread_update(request, slug: str, thread_id: int, payload: ThreadPatch):
     thread = _thread(request, slug, thread_id)
     permissions.check_edit_post(request.user, thread)
     values = payload.dict(exclude_unset=True)
-    services.thread_update(
+    thread_services.thread_update(
         thread=thread,
         by=request.user,
         title=values.get("title") if values.get("title") is not None else thread.title,
@@ -215,7 +186,9 @@ def reply_create(request, slug: str, thread_id: int, payload: ReplyIn):
             parent = _reply(request, thread, payload.parent_id)
         except Http404:
             raise ValidationError({"parent_id": _("That reply is not in this thread.")}) from None
-    reply = services.reply_create(thread=thread, by=request.user, body=payload.body, parent=parent)
+    reply = thread_services.reply_create(
+        thread=thread, by=request.user, body=payload.body, parent=parent
+    )
     return Status(201, _reply_out(reply, thread, children=False))
 
 
@@ -225,7 +198,7 @@ def reply_create(request, slug: str, thread_id: int, payload: ReplyIn):
 def reply_update(request, slug: str, thread_id: int, reply_id: int, payload: ReplyPatch):
     thread = _thread(request, slug, thread_id)
     reply = _reply(request, thread, reply_id)
-    reply = services.reply_update(reply=reply, by=request.user, body=payload.body)
+    reply = thread_services.reply_update(reply=reply, by=request.user, body=payload.body)
     return _reply_out(reply, thread, children=False)
 
 
@@ -243,7 +216,7 @@ def answer_accept(request, slug: str, thread_id: int, payload: AcceptIn):
         reply = _reply(request, thread, payload.reply_id)
     except Http404:
         raise ValidationError({"reply_id": _("Choose a visible reply in this question.")}) from None
-    services.answer_accept(thread=thread, reply=reply, by=request.user)
+    thread_services.answer_accept(thread=thread, reply=reply, by=request.user)
     return _fresh(request, thread)
 
 
@@ -252,7 +225,7 @@ def answer_accept(request, slug: str, thread_id: int, payload: AcceptIn):
 )
 def answer_unaccept(request, slug: str, thread_id: int):
     thread = _thread(request, slug, thread_id)
-    services.answer_unaccept(thread=thread, by=request.user)
+    thread_services.answer_unaccept(thread=thread, by=request.user)
     return _fresh(request, thread)
 
 
@@ -260,7 +233,7 @@ def answer_unaccept(request, slug: str, thread_id: int):
 
 
 def _useful(request, thread: Thread, reply: Reply | None, useful: bool) -> dict:
-    post = services.reaction_set(thread=thread, reply=reply, by=request.user, useful=useful)
+    post = thread_services.reaction_set(thread=thread, reply=reply, by=request.user, useful=useful)
     return {"useful": useful, "useful_count": post.useful_count}
 
 
@@ -303,12 +276,12 @@ def _notification_out(notification: Notification) -> dict:
     return {
         "id": notification.pk,
         "kind": notification.kind,
-        "actor": _person(notification.actor),
+        "actor": person_ref(notification.actor),
         "community": notification.community.slug if notification.community else None,
         "thread_id": notification.thread_id,
         "thread_title": thread.title if thread is not None else None,
         "reply_id": notification.reply_id,
-        "url": _page_url(notification),
+        "url": page_url(notification),
         "created_at": notification.created_at,
         "read": notification.read_at is not None,
     }
@@ -319,7 +292,7 @@ def _notification_out(notification: Notification) -> dict:
 def notification_list(request, unread_only: bool = False, **kwargs):
     """Newest first. A direct message notification says who wrote, never what."""
     notifications = selectors.notifications_for(user=request.user, unread_only=unread_only)
-    return _Lazy(notifications, _notification_out)
+    return LazyPage(notifications, row=_notification_out)
 
 
 @notifications_router.get("/unread-count", response=CountOut, summary="How many are unread")
@@ -330,7 +303,7 @@ def notification_unread_count(request):
 @notifications_router.post("/read-all", response=CountOut, summary="Mark all read")
 def notification_read_all(request):
     """Answers how many were marked."""
-    return {"count": services.notification_mark_read(user=request.user)}
+    return {"count": notification_services.notification_mark_read(user=request.user)}
 
 
 @notifications_router.post(
@@ -338,5 +311,5 @@ def notification_read_all(request):
 )
 def notification_read(request, notification_id: int):
     notification = selectors.notification_get(user=request.user, pk=notification_id)
-    services.notification_mark_read(user=request.user, notification=notification)
+    notification_services.notification_mark_read(user=request.user, notification=notification)
     return _notification_out(selectors.notification_get(user=request.user, pk=notification_id))

@@ -26,7 +26,7 @@ class ConversationsConfig(AppConfig):
             "waiting", _("Questions still waiting for an answer"), waiting_questions, position=10
         )
 
-        from kring.conversations.services import notice_deliver
+        from kring.conversations.services.notifications import notice_deliver
         from kring.core import notices
 
         notices.register_deliverer(notice_deliver)

@@ -29,7 +29,7 @@ from kring.conversations.models import (
     Thread,
 )
 from kring.conversations.selectors import notices_attach
-from kring.conversations.services import unsubscribe_token, wants_email
+from kring.conversations.services.preferences import unsubscribe_token, wants_email
 from kring.conversations.wording import notification_pattern
 from kring.core import digest
 from kring.core.digest import DigestEntry

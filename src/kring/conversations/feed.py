@@ -12,10 +12,6 @@ VERBS = [Verb.ASKED, Verb.DISCUSSION_STARTED, Verb.ANSWER_ACCEPTED]
 WAITING_ON_HOME = 5
 
 
-def _person(user):
-    return person_link(user)
-
-
 def describe(events, viewer) -> dict[int, FeedEntry]:
     """Two queries at most: the threads and the accepted replies. Hidden or removed posts,
     and answers accepted once but no longer, get no entry."""
@@ -39,8 +35,8 @@ def describe(events, viewer) -> dict[int, FeedEntry]:
             url = thread.get_absolute_url() + f"#reply-{reply.pk}"
             text = sentence(
                 _("%(name)s accepted %(author)s's answer to %(title)s"),
-                name=_person(event.actor),
-                author=_person(reply.author),
+                name=person_link(event.actor),
+                author=person_link(reply.author),
                 title=link(url, thread.title),
             )
             extra = {"kind": "accepted"}
@@ -53,7 +49,7 @@ def describe(events, viewer) -> dict[int, FeedEntry]:
                 template = _("%(name)s asks: %(title)s")
             else:
                 template = _("%(name)s started a discussion: %(title)s")
-            text = sentence(template, name=_person(event.actor), title=link(url, thread.title))
+            text = sentence(template, name=person_link(event.actor), title=link(url, thread.title))
             extra = {
                 "kind": "asked" if thread.is_question else "discussion",
                 "waiting": thread.is_question and thread.first_response_at is None,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kring.accounts.forms import TagField
 from kring.conversations import mention_text, selectors
 from kring.conversations.models import PostAttachment, ThreadKind
-from kring.conversations.services import MAX_BODY, MAX_TITLE
+from kring.conversations.services.threads import MAX_BODY, MAX_TITLE
 from kring.core.attachments import AttachmentsField
 from kring.core.forms import WRITING_HINT, WritingBox
 

@@ -6,7 +6,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kring.conversations.models import DigestFrequency, NotificationPreference
-from kring.conversations.services import MAX_MESSAGE, PREFERENCE_FIELDS
+from kring.conversations.services.direct_messages import MAX_MESSAGE
+from kring.conversations.services.preferences import PREFERENCE_FIELDS
 
 
 class MessageForm(forms.Form):

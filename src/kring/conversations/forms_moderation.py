@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kring.conversations.moderation import MAX_MODERATION_MESSAGE, MAX_REASON
+from kring.conversations.services.moderation import MAX_MODERATION_MESSAGE, MAX_REASON
 
 OTHER = "other"
 

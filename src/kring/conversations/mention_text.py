@@ -1,7 +1,7 @@
 """@-mentions as people write them and as Kring stores them.
 
 Stored, a mention is a Markdown link to a profile: ``@[Mehmet Kaya](/people/17/)`` (see
-``services.MENTION_RE``); rendering and notifications read that form. While writing and
+``MENTION_RE``); rendering and notifications read that form. While writing and
 editing, people see and type ``@Mehmet Kaya``. The writing box carries the ids of the people
 chosen from the autocomplete in a hidden field; the server turns ``@Name`` back into the
 stored form for those people only, and for a name that exactly one member of the community
@@ -10,9 +10,10 @@ has (so a mention typed without JavaScript works too).
 
 import re
 
-from kring.conversations.services import MENTION_RE
-
 MAX_IDS = 50
+# A mention is a Markdown link to a profile, as the editor's autocomplete writes it:
+# @[Anna de Vries](/people/12/). It renders as a working link without any extra syntax.
+MENTION_RE = re.compile(r"@\[([^\]\n]{1,120})\]\(/people/(\d{1,12})/\)")
 # "@" and up to four words (names like "Anne-Marie van den Berg"), at the start or after a space.
 TYPED_RE = re.compile(r"(?:^|(?<=[\s(]))@(\w[\w'’.-]*(?: \w[\w'’.-]*){0,4})", re.MULTILINE)
 
@@ -28,6 +29,7 @@ def as_names(text: str) -> str:
 
 
 def stored_ids(text: str) -> list[int]:
+    """The people a stored text mentions, each once, in the order of their first mention."""
     return list(dict.fromkeys(int(pk) for _name, pk in MENTION_RE.findall(text or "")))
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from kring.core import notices
 from kring.core.attachments import AttachmentBase
+from kring.core.diff import Row
 from kring.core.models import Tag, TimeStampedModel
 from kring.core.notices import Notice
 
@@ -102,6 +103,11 @@ class Thread(TimeStampedModel):
 class Reply(TimeStampedModel):
     """An answer or reaction in a thread; a reply to a reply is the one level of nesting."""
 
+    # Set for a thread's page by selectors.thread_replies (not stored): whether the viewer
+    # marked it useful, and the replies to it that the viewer may see.
+    marked_useful: bool
+    child_list: list["Reply"]
+
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="replies")
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
@@ -132,6 +138,10 @@ class Reply(TimeStampedModel):
 
 class PostRevision(models.Model):
     """The text of a thread or reply after each change: the edit history."""
+
+    # Set for the history page by selectors.thread_history (not stored): what changed from
+    # the version before, as (label, diff rows) pairs.
+    changes: list[tuple[str, list[Row]]]
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="revisions")
     reply = models.ForeignKey(
@@ -291,7 +301,7 @@ class NotificationKind(models.TextChoices):
 
 
 # Which preference switches e-mail for which kind; moderation always reaches the author.
-EMAIL_PREFERENCE = {
+EMAIL_PREFERENCE: dict[str, str | None] = {
     NotificationKind.MENTION: "email_mentions",
     NotificationKind.REPLY: "email_replies",
     NotificationKind.ANSWER_ACCEPTED: "email_accepted",

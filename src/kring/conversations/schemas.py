@@ -5,12 +5,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from kring.core.api_kit import PersonRef
 from kring.core.api_types import Id, InputSchema
-
-
-class PersonRef(Schema):
-    id: int
-    name: str
 
 
 class ThreadIn(InputSchema):

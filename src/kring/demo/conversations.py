@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership
-from kring.conversations import services
+from kring.conversations import selectors
 from kring.conversations.models import Flag, Notification, Reply, Thread, ThreadKind
+from kring.conversations.services import direct_messages as message_services
+from kring.conversations.services import threads as thread_services
 
 Q, D = ThreadKind.QUESTION, ThreadKind.DISCUSSION
 
@@ -937,7 +939,7 @@ def _thread_ensure(
     clock = _Clock(now=now, joined=joined)
     author = people[spec.author]
     opened = clock.at(_office_hours(now - timedelta(days=spec.days_ago), spec.title), author)
-    thread = services.thread_create(
+    thread = thread_services.thread_create(
         community=community,
         by=author,
         kind=spec.kind,
@@ -955,7 +957,7 @@ def _thread_ensure(
         nonlocal accepted
         who = people[reply_spec.author]
         moment = clock.at(after + timedelta(hours=reply_spec.hours), who)
-        reply = services.reply_create(
+        reply = thread_services.reply_create(
             thread=thread,
             by=who,
             body=_mentions(reply_spec.body, people),
@@ -973,7 +975,7 @@ def _thread_ensure(
     for reply_spec in spec.replies:
         post(reply_spec, None, opened)
     for reply, name, moment in marks:
-        services.reaction_set(
+        thread_services.reaction_set(
             thread=thread,
             reply=reply,
             by=people[name],
@@ -981,7 +983,7 @@ def _thread_ensure(
         )
     if accepted is not None:
         reply, moment = accepted
-        services.answer_accept(
+        thread_services.answer_accept(
             thread=thread,
             reply=reply,
             by=people[spec.accepted_by or spec.author],
@@ -992,7 +994,7 @@ def _thread_ensure(
 
 def _flag_ensure(*, spec: FlagSpec, community: Community, people: dict[str, User], now) -> bool:
     try:
-        from kring.conversations import moderation
+        from kring.conversations.services import moderation as moderation_services
     except ImportError:  # moderation arrives with its own change; the demo works without it
         return False
     thread = Thread.objects.filter(community=community, title=spec.thread).first()
@@ -1003,7 +1005,7 @@ def _flag_ensure(*, spec: FlagSpec, community: Community, people: dict[str, User
     if Flag.objects.filter(thread=thread, reply=reply, reporter=reporter).exists():
         return False
     rule = community.ground_rules.order_by("position", "id")[spec.rule]
-    moderation.flag_create(
+    moderation_services.flag_create(
         by=reporter,
         thread=thread,
         reply=reply,
@@ -1051,10 +1053,10 @@ def messages_ensure(*, people: dict[str, User], now: datetime) -> int:
     for spec in MESSAGES:
         sender, recipient = people[spec.sender], people[spec.recipient]
         pair = frozenset((sender.pk, recipient.pk))
-        if pair not in pairs_done and services.conversation_between(sender, recipient):
+        if pair not in pairs_done and selectors.conversation_between(sender, recipient):
             continue
         pairs_done.add(pair)
-        services.message_send(
+        message_services.message_send(
             sender=sender,
             recipient=recipient,
             body=spec.body,

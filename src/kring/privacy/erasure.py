@@ -388,8 +388,8 @@ def _mentions(user: User, work: _Work) -> None:
     """Others' posts that mention the person keep the mention as plain "@Former member" (in
     the platform's language, like all stored text): no name, no link to a profile that is
     gone. Edit histories too."""
+    from kring.conversations.mention_text import MENTION_RE
     from kring.conversations.models import PostRevision, Reply, Thread
-    from kring.conversations.services import MENTION_RE
 
     with translation.override(settings.LANGUAGE_CODE):
         name = str(FORMER_MEMBER)

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from kring.accounts.services import profile_update
 from kring.communities.models import Role
-from kring.conversations import moderation
-from kring.conversations import services as conversations
+from kring.conversations.services import moderation as moderation_services
+from kring.conversations.services import threads as thread_services
 from kring.core import feed
 from kring.knowledge import services as knowledge
 from kring.knowledge.models import Kind
@@ -44,14 +44,14 @@ def test_entries_for_joined_items_questions_and_accepted(home, make_member, make
     knowledge.item_create(
         community=community, by=bram, kind=Kind.TOOLKIT, title="Toolkit buurtzorg", body="x"
     )
-    waiting = conversations.thread_create(
+    waiting = thread_services.thread_create(
         community=community, by=anna, kind="question", title="Who knows respite care?"
     )
-    answered = conversations.thread_create(
+    answered = thread_services.thread_create(
         community=community, by=anna, kind="question", title="Where to start?"
     )
-    reply = conversations.reply_create(thread=answered, by=bram, body="With one street.")
-    conversations.answer_accept(thread=answered, reply=reply, by=facilitator)
+    reply = thread_services.reply_create(thread=answered, by=bram, body="With one street.")
+    thread_services.answer_accept(thread=answered, reply=reply, by=facilitator)
     page = feed.community_feed(community=community, user=anna)
     texts = [plain(e.sentence) for e in page.entries]
     assert texts[0] == "Fenna Facilitator accepted Bram Bos's answer to Where to start?"
@@ -70,13 +70,13 @@ def test_entries_for_joined_items_questions_and_accepted(home, make_member, make
 def test_hidden_and_gone_targets_drop_out(home):
     """A hidden question, a deleted item and a member who left leave no entry behind."""
     community, facilitator, anna, bram = home
-    thread = conversations.thread_create(
+    thread = thread_services.thread_create(
         community=community, by=anna, kind="question", title="Hidden question"
     )
     item = knowledge.item_create(
         community=community, by=bram, kind=Kind.TOOLKIT, title="Gone item", body="x"
     )
-    moderation.post_hide(by=facilitator, thread=thread, reason="Not here")
+    moderation_services.post_hide(by=facilitator, thread=thread, reason="Not here")
     knowledge.item_delete(item=item, by=bram)
     from kring.communities.services import membership_remove
 
@@ -92,7 +92,7 @@ def test_hidden_and_gone_targets_drop_out(home):
 def test_hostile_titles_show_as_text(home, make_client):
     """A question title with markup is escaped in the feed and the waiting box."""
     community, facilitator, anna, bram = home
-    conversations.thread_create(
+    thread_services.thread_create(
         community=community, by=anna, kind="question", title="<script>alert(1)</script>"
     )
     html = make_client(bram).get(url(community)).content.decode()
@@ -103,16 +103,16 @@ def test_hostile_titles_show_as_text(home, make_client):
 def test_waiting_box_oldest_first(home, make_client):
     """The questions without a response are listed on top of the feed, oldest first."""
     community, facilitator, anna, bram = home
-    first = conversations.thread_create(
+    first = thread_services.thread_create(
         community=community, by=anna, kind="question", title="First question"
     )
-    conversations.thread_create(
+    thread_services.thread_create(
         community=community, by=bram, kind="question", title="Second question"
     )
-    answered = conversations.thread_create(
+    answered = thread_services.thread_create(
         community=community, by=bram, kind="question", title="Answered one"
     )
-    conversations.reply_create(thread=answered, by=anna, body="Here you go")
+    thread_services.reply_create(thread=answered, by=anna, body="Here you go")
     html = make_client(anna).get(url(community)).content.decode()
     box = html.split('id="waiting-title"')[1].split("</section>")[0]
     assert box.index("First question") < box.index("Second question")
@@ -128,7 +128,7 @@ def test_outsiders_do_not_see_the_feed(home, make_user, make_client, make_commun
     community, facilitator, anna, bram = home
     community.visibility = Visibility.PUBLIC
     community.save()
-    conversations.thread_create(
+    thread_services.thread_create(
         community=community, by=anna, kind="question", title="Inside question"
     )
     client = make_client(make_user() if who == "outsider" else None)
@@ -154,7 +154,7 @@ def _grow(community, make_member, n, offset=0):
         knowledge.item_create(
             community=community, by=person, kind=Kind.TOOLKIT, title=f"Item {offset + i}", body="x"
         )
-        conversations.thread_create(
+        thread_services.thread_create(
             community=community, by=person, kind="question", title=f"Question {offset + i}"
         )
 

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kring.conversations import moderation, permissions
+from kring.conversations import permissions, selectors
 
 register = template.Library()
 
@@ -19,7 +19,7 @@ def moderation_tab(context, community, tab: str = ""):
     user = getattr(request, "user", None)
     if user is None or not permissions.can_moderate(user, community):
         return ""
-    count = moderation.open_flag_count(community=community, user=user)
+    count = selectors.open_flag_count(community=community, user=user)
     url = reverse("moderation-queue", kwargs={"slug": community.slug})
     current = mark_safe(' aria-current="page"') if tab == "moderation" else ""
     if not count:

@@ -30,7 +30,7 @@ def circle(make_community, make_member, make_user):
 
 @pytest.fixture
 def make_thread(circle):
-    from kring.conversations.services import thread_create
+    from kring.conversations.services.threads import thread_create
 
     def make(*, by=None, kind="question", title="How do we start?", body="", **kw):
         return thread_create(
@@ -47,7 +47,7 @@ def make_thread(circle):
 
 @pytest.fixture
 def make_reply(circle):
-    from kring.conversations.services import reply_create
+    from kring.conversations.services.threads import reply_create
 
     def make(thread, *, by=None, body="Start small, with one street.", **kw):
         return reply_create(thread=thread, by=by or circle.answerer, body=body, **kw)

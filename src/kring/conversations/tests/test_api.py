@@ -10,7 +10,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kring.communities.models import Visibility
-from kring.conversations import services
 from kring.conversations.models import (
     Notification,
     NotificationKind,
@@ -19,6 +18,9 @@ from kring.conversations.models import (
     Reply,
     Thread,
 )
+from kring.conversations.services import direct_messages as message_services
+from kring.conversations.services import threads as thread_services
+from kring.core.testing import assert_error
 
 pytestmark = pytest.mark.django_db
 
@@ -33,15 +35,6 @@ def send(client, method, path, data=None, headers=None):
     return getattr(client, method)(
         path, json.dumps(data or {}), content_type="application/json", **(headers or {})
     )
-
-
-def assert_error(response, status, code) -> dict:
-    """Every error has the same shape: a sentence for people, a code for programs."""
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["code"] == code
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 @pytest.fixture
@@ -107,7 +100,7 @@ def test_outsider_gets_404_everywhere(client, circle, talk, bearer, visibility):
 def test_guessed_thread_and_reply_ids_give_404(client, circle, talk, bearer, make_community):
     """A thread of another community, or a reply of another thread, is not found."""
     other = make_community(by=circle.facilitator, name="Elders")
-    elsewhere = services.thread_create(
+    elsewhere = thread_services.thread_create(
         community=other, by=circle.facilitator, kind="question", title="Elders?"
     )
     headers = bearer(circle.asker)
@@ -168,7 +161,7 @@ def test_session_write_needs_csrf(circle):
 def test_list_threads_with_filters_and_paging(client, circle, talk, bearer, make_thread):
     """The list pages with limit/offset as {items, count}; filters narrow it down."""
     waiting = make_thread(by=circle.answerer, title="Nog niemand?")
-    services.answer_accept(thread=talk["question"], reply=talk["answer"], by=circle.asker)
+    thread_services.answer_accept(thread=talk["question"], reply=talk["answer"], by=circle.asker)
     headers = bearer(circle.asker)
 
     body = client.get(url(circle), {"limit": 2}, **headers).json()
@@ -293,7 +286,7 @@ def test_thread_detail_has_replies_children_and_response_time(client, circle, ta
     """The detail shows the rendered text, replies with their children, the accepted answer
     first, and the time to first response in seconds."""
     question = talk["question"]
-    services.answer_accept(thread=question, reply=talk["answer"], by=circle.asker)
+    thread_services.answer_accept(thread=question, reply=talk["answer"], by=circle.asker)
     body = client.get(url(circle, f"/{question.pk}"), **bearer(circle.guest)).json()
     assert body["body_html"] == "<p>Wie heeft <em>ervaring</em>?</p>\n"
     assert body["answered"] is True and body["accepted_reply_id"] == talk["answer"].pk
@@ -462,7 +455,7 @@ def test_asker_or_facilitator_accepts_and_unaccepts(client, circle, talk, bearer
 @pytest.mark.parametrize("who", ["answerer", "guest"])
 def test_others_cannot_accept(client, circle, talk, bearer, who):
     """Another member or a guest gets 403 when accepting or un-accepting."""
-    services.answer_accept(thread=talk["question"], reply=talk["nested"], by=circle.asker)
+    thread_services.answer_accept(thread=talk["question"], reply=talk["nested"], by=circle.asker)
     path = url(circle, f"/{talk['question'].pk}/accept")
     headers = bearer(getattr(circle, who))
     response = send(client, "post", path, {"reply_id": talk["answer"].pk}, headers)
@@ -542,7 +535,7 @@ def test_own_post_cannot_be_marked_useful(client, circle, talk, bearer):
 def test_notifications_list_mark_read_and_count(client, circle, talk, bearer):
     """The answerer sees the accepted-answer notification with who, where and a link; marks it
     read; the unread count follows; unread_only filters."""
-    services.answer_accept(thread=talk["question"], reply=talk["answer"], by=circle.asker)
+    thread_services.answer_accept(thread=talk["question"], reply=talk["answer"], by=circle.asker)
     headers = bearer(circle.answerer)
     # The asker's reply to the answer came first, then the acceptance.
     assert client.get("/api/v1/notifications/unread-count", **headers).json() == {"count": 2}
@@ -592,7 +585,9 @@ def test_someone_elses_notification_is_404(client, circle, talk, bearer):
 
 def test_message_notification_says_who_not_what(client, circle, bearer):
     """A direct message notification names the sender, never the message."""
-    services.message_send(sender=circle.asker, recipient=circle.answerer, body="Geheim plan")
+    message_services.message_send(
+        sender=circle.asker, recipient=circle.answerer, body="Geheim plan"
+    )
     response = client.get("/api/v1/notifications", **bearer(circle.answerer))
     note = response.json()["items"][0]
     assert note["kind"] == NotificationKind.MESSAGE
@@ -631,7 +626,7 @@ def test_thread_detail_queries_do_not_grow_with_replies(
             parent = Reply.objects.filter(thread=thread, parent=None).last() if i % 3 == 2 else None
             reply = make_reply(thread, by=people[i % 3], body=f"Antwoord {i}", parent=parent)
             if i % 2:
-                services.reaction_set(thread=thread, reply=reply, by=circle.asker)
+                thread_services.reaction_set(thread=thread, reply=reply, by=circle.asker)
 
     headers = bearer(circle.asker)
     path = url(circle, f"/{thread.pk}")

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from kring.conversations import services
 from kring.conversations.emails import digest_send, digests_send
 from kring.conversations.models import DigestFrequency, NotificationPreference
+from kring.conversations.services import preferences as preference_services
 from kring.core import digest
 from kring.knowledge.services import item_create
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _switch_on(user, frequency=DigestFrequency.DAILY, *, days_ago: float = 1.5):
     """Opt in, as if that happened `days_ago` days ago (so the first digest is due now)."""
-    services.preference_update(user=user, digest=frequency)
+    preference_services.preference_update(user=user, digest=frequency)
     NotificationPreference.objects.filter(user=user).update(
         digest_sent_at=timezone.now() - timedelta(days=days_ago)
     )
@@ -39,7 +39,7 @@ def test_no_preference_row_means_no_digest(circle, make_thread):
 def test_turned_off_digest_sends_nothing(circle, make_thread):
     """A person who chose 'no digest' (after having one) gets none."""
     _switch_on(circle.answerer)
-    services.preference_update(user=circle.answerer, digest=DigestFrequency.OFF)
+    preference_services.preference_update(user=circle.answerer, digest=DigestFrequency.OFF)
     make_thread(by=circle.asker, title="Anyone?")
     assert digests_send() == 0
 
@@ -47,7 +47,7 @@ def test_turned_off_digest_sends_nothing(circle, make_thread):
 def test_switching_on_starts_the_period_then(circle, make_thread):
     """Switching the digest on does not reach back: the first digest comes a period later."""
     make_thread(by=circle.asker, title="Asked before")
-    services.preference_update(user=circle.answerer, digest=DigestFrequency.DAILY)
+    preference_services.preference_update(user=circle.answerer, digest=DigestFrequency.DAILY)
     assert digests_send() == 0
     later = timezone.now() + timedelta(days=1, minutes=1)
     assert digests_send(now=later) == 0  # nothing new happened in between: nothing sent

@@ -7,9 +7,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from kring.conversations import services
 from kring.conversations.emails import notification_email_send
 from kring.conversations.models import Notification, NotificationKind
+from kring.conversations.services import direct_messages as message_services
+from kring.conversations.services import preferences as preference_services
+from kring.conversations.services import threads as thread_services
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +86,7 @@ def test_direct_message_email_never_contains_the_message(
 ):
     """'Anna sent you a message' and a link, but not a word of what she wrote."""
     with django_capture_on_commit_callbacks(execute=True):
-        services.message_send(
+        message_services.message_send(
             sender=circle.asker, recipient=circle.answerer, body="My secret plan: pineapples"
         )
     [message] = _emails_to(circle.answerer)
@@ -137,7 +139,7 @@ def test_accepted_answer_and_mention_emails(
     reply = make_reply(thread)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.answer_accept(thread=thread, reply=reply, by=circle.asker)
+        thread_services.answer_accept(thread=thread, reply=reply, by=circle.asker)
     [accepted] = _emails_to(circle.answerer)
     assert accepted.subject == f"Your answer in “{thread.title}” was accepted"
     mail.outbox.clear()
@@ -156,8 +158,8 @@ def test_no_email_from_someone_blocked_or_when_switched_off(
     circle, make_thread, make_reply, django_capture_on_commit_callbacks
 ):
     """Nothing from a blocked person; nothing of a kind the person switched off."""
-    services.block_create(blocker=circle.asker, blocked=circle.answerer)
-    services.preference_update(user=circle.facilitator, email_replies=False)
+    message_services.block_create(blocker=circle.asker, blocked=circle.answerer)
+    preference_services.preference_update(user=circle.facilitator, email_replies=False)
     thread = make_thread(by=circle.asker)
     other = make_thread(by=circle.facilitator, title="Agenda")
     with django_capture_on_commit_callbacks(execute=True):
@@ -175,7 +177,7 @@ def test_switched_off_after_the_event_still_sends_nothing(
     notification = Notification.objects.get(recipient=circle.asker, reply=reply)
     Notification.objects.filter(pk=notification.pk).update(emailed_at=None)
     mail.outbox.clear()
-    services.preference_update(user=circle.asker, email_replies=False)
+    preference_services.preference_update(user=circle.asker, email_replies=False)
     assert notification_email_send(notification_id=notification.pk) is False
     assert mail.outbox == []
 

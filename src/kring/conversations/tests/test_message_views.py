@@ -6,8 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kring.conversations import services
+from kring.conversations import selectors
 from kring.conversations.models import Block, Message, Notification, NotificationKind
+from kring.conversations.services import direct_messages as message_services
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def talk(circle):
     """A conversation between the asker and the answerer with one unread message for the asker."""
-    message = services.message_send(
+    message = message_services.message_send(
         sender=circle.answerer, recipient=circle.asker, body="Zullen we eens bellen?"
     )
     return message.conversation
@@ -134,9 +135,9 @@ def test_block_stops_messages_both_ways(make_client, circle, talk, direction):
     """After a block (either way) the compose form is 404 and sending in the existing
     conversation is refused with 403; nothing is saved."""
     if direction == "blocked_by_recipient":
-        services.block_create(blocker=circle.answerer, blocked=circle.asker)
+        message_services.block_create(blocker=circle.answerer, blocked=circle.asker)
     else:
-        services.block_create(blocker=circle.asker, blocked=circle.answerer)
+        message_services.block_create(blocker=circle.asker, blocked=circle.answerer)
     client = make_client(circle.asker)
     start = reverse("conversation-start", kwargs={"user_pk": circle.answerer.pk})
     assert client.get(start).status_code == 404
@@ -156,7 +157,9 @@ def test_rate_limit_message_next_to_field(make_client, circle, settings):
     text kept in the form."""
     settings.KRING_DM_PER_HOUR = 2
     for n in range(2):
-        services.message_send(sender=circle.asker, recipient=circle.answerer, body=f"Bericht {n}")
+        message_services.message_send(
+            sender=circle.asker, recipient=circle.answerer, body=f"Bericht {n}"
+        )
     conversation = Message.objects.first().conversation
     client = make_client(circle.asker)
     response = client.post(
@@ -174,7 +177,9 @@ def test_rate_limit_message_next_to_field(make_client, circle, settings):
 def test_hostile_message_shows_as_text(make_client, circle):
     """A message with HTML shows as text, with its line breaks kept."""
     body = '<script>alert("x")</script>\n<img src=x onerror=alert(1)>'
-    message = services.message_send(sender=circle.answerer, recipient=circle.asker, body=body)
+    message = message_services.message_send(
+        sender=circle.answerer, recipient=circle.asker, body=body
+    )
     client = make_client(circle.asker)
     html = client.get(message.conversation.get_absolute_url()).content.decode()
     assert "<script>alert" not in html
@@ -241,7 +246,7 @@ def test_profile_offers_message_button(make_client, circle):
     own = client.get(reverse("person-detail", kwargs={"pk": circle.asker.pk})).content.decode()
     assert "Send a message" not in own
     assert "Block" not in own
-    services.block_create(blocker=circle.answerer, blocked=circle.asker)
+    message_services.block_create(blocker=circle.answerer, blocked=circle.asker)
     html = client.get(reverse("person-detail", kwargs={"pk": circle.answerer.pk})).content.decode()
     assert "Send a message" not in html
 
@@ -249,7 +254,7 @@ def test_profile_offers_message_button(make_client, circle):
 def test_inbox_lists_own_conversations_with_unread(make_client, circle, talk):
     """The inbox shows your conversations with the other person and the unread count, and not
     other people's conversations; the header says how many messages are unread."""
-    services.message_send(sender=circle.guest, recipient=circle.facilitator, body="Geheim")
+    message_services.message_send(sender=circle.guest, recipient=circle.facilitator, body="Geheim")
     response = make_client(circle.asker).get(reverse("conversation-list"))
     html = response.content.decode()
     assert circle.answerer.full_name in html
@@ -281,11 +286,13 @@ def test_inbox_and_conversation_queries_do_not_grow(make_client, make_member, ci
     def grow(n):
         for _ in range(n):
             other = make_member(circle.community).user
-            services.message_send(sender=other, recipient=circle.asker, body="Hoi")
-            services.message_send(sender=circle.answerer, recipient=circle.asker, body="Nog iets")
+            message_services.message_send(sender=other, recipient=circle.asker, body="Hoi")
+            message_services.message_send(
+                sender=circle.answerer, recipient=circle.asker, body="Nog iets"
+            )
 
     grow(2)
-    detail = services.conversation_between(circle.asker, circle.answerer).get_absolute_url()
+    detail = selectors.conversation_between(circle.asker, circle.answerer).get_absolute_url()
     small = (_queries(client, reverse("conversation-list")), _queries(client, detail))
     grow(10)
     large = (_queries(client, reverse("conversation-list")), _queries(client, detail))

@@ -6,7 +6,6 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from kring.communities.services import ground_rules_set
-from kring.conversations import moderation
 from kring.conversations.models import (
     Flag,
     FlagStatus,
@@ -15,6 +14,7 @@ from kring.conversations.models import (
     Notification,
     NotificationKind,
 )
+from kring.conversations.services import moderation as moderation_services
 from kring.core.models import ActivityEvent, SearchDocument, Verb
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def rules(circle):
 def test_flag_records_rule_snapshot_and_event(circle, make_thread, rules):
     """A flag keeps the rule's words as they were and writes a 'flagged' event about the author."""
     thread = make_thread()
-    flag = moderation.flag_create(
+    flag = moderation_services.flag_create(
         by=circle.answerer, thread=thread, reason="Rude to a colleague", ground_rule=rules[0]
     )
     assert flag.status == FlagStatus.OPEN
@@ -49,12 +49,12 @@ def test_flag_refuses_author_outsider_and_second_open_flag(circle, make_thread):
     per person per post is enough."""
     thread = make_thread()
     with pytest.raises(PermissionDenied):
-        moderation.flag_create(by=circle.asker, thread=thread, reason="mine")
+        moderation_services.flag_create(by=circle.asker, thread=thread, reason="mine")
     with pytest.raises(PermissionDenied):
-        moderation.flag_create(by=circle.outsider, thread=thread, reason="outside")
-    moderation.flag_create(by=circle.guest, thread=thread, reason="Spam")
+        moderation_services.flag_create(by=circle.outsider, thread=thread, reason="outside")
+    moderation_services.flag_create(by=circle.guest, thread=thread, reason="Spam")
     with pytest.raises(ValidationError) as exc:
-        moderation.flag_create(by=circle.guest, thread=thread, reason="Spam again")
+        moderation_services.flag_create(by=circle.guest, thread=thread, reason="Spam again")
     assert "reason" in exc.value.message_dict
     assert Flag.objects.count() == 1
 
@@ -70,7 +70,7 @@ def test_flag_bad_input_saves_nothing(circle, make_thread, make_community):
         {"reason": "fine", "ground_rule": foreign},
     ):
         with pytest.raises(ValidationError):
-            moderation.flag_create(by=circle.answerer, thread=thread, **kwargs)
+            moderation_services.flag_create(by=circle.answerer, thread=thread, **kwargs)
     assert not Flag.objects.exists()
     assert not ActivityEvent.objects.filter(verb=Verb.FLAGGED).exists()
 
@@ -81,11 +81,15 @@ def test_hide_resolves_flags_logs_and_tells_author(
     """Hiding a reply settles its open flags as acted on, logs the reason and e-mails the author."""
     thread = make_thread()
     reply = make_reply(thread)
-    flag = moderation.flag_create(by=circle.asker, thread=thread, reply=reply, reason="Rude")
-    other_post_flag = moderation.flag_create(by=circle.answerer, thread=thread, reason="Off topic")
+    flag = moderation_services.flag_create(
+        by=circle.asker, thread=thread, reply=reply, reason="Rude"
+    )
+    other_post_flag = moderation_services.flag_create(
+        by=circle.answerer, thread=thread, reason="Off topic"
+    )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        action = moderation.post_hide(
+        action = moderation_services.post_hide(
             by=circle.facilitator,
             thread=thread,
             reply=reply,
@@ -120,10 +124,12 @@ def test_hidden_thread_leaves_search_and_returns_on_restore(
     indexed = SearchDocument.objects.filter(doc_type="thread", doc_id=thread.pk)
     had_provider = indexed.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.post_hide(by=circle.facilitator, thread=thread, reason="Not for here")
+        moderation_services.post_hide(by=circle.facilitator, thread=thread, reason="Not for here")
     assert not indexed.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.post_restore(by=circle.facilitator, thread=thread, reason="Fine after all")
+        moderation_services.post_restore(
+            by=circle.facilitator, thread=thread, reason="Fine after all"
+        )
     assert indexed.exists() == had_provider
     assert list(ModerationAction.objects.values_list("action", flat=True)) == ["restore", "hide"]
 
@@ -132,14 +138,14 @@ def test_hidden_thread_leaves_search_and_returns_on_restore(
 def test_only_facilitators_moderate(circle, make_thread, who):
     """Members, guests, the author and outsiders can't hide, lock or dismiss."""
     thread = make_thread()
-    flag = moderation.flag_create(by=circle.answerer, thread=thread, reason="Spam")
+    flag = moderation_services.flag_create(by=circle.answerer, thread=thread, reason="Spam")
     person = getattr(circle, who)
     with pytest.raises(PermissionDenied):
-        moderation.post_hide(by=person, thread=thread, reason="no")
+        moderation_services.post_hide(by=person, thread=thread, reason="no")
     with pytest.raises(PermissionDenied):
-        moderation.thread_lock(by=person, thread=thread, reason="no")
+        moderation_services.thread_lock(by=person, thread=thread, reason="no")
     with pytest.raises(PermissionDenied):
-        moderation.flag_dismiss(by=person, flag=flag)
+        moderation_services.flag_dismiss(by=person, flag=flag)
     thread.refresh_from_db()
     assert not thread.hidden and not thread.locked
     assert not ModerationAction.objects.exists()
@@ -148,7 +154,7 @@ def test_only_facilitators_moderate(circle, make_thread, who):
 def test_hide_and_lock_need_a_reason(circle, make_thread):
     """Hiding and locking without a reason (or with too long a one) change nothing."""
     thread = make_thread()
-    for service in (moderation.post_hide, moderation.thread_lock):
+    for service in (moderation_services.post_hide, moderation_services.thread_lock):
         for reason in ("", "x" * 1001):
             with pytest.raises(ValidationError):
                 service(by=circle.facilitator, thread=thread, reason=reason)
@@ -161,18 +167,18 @@ def test_lock_unlock_and_dismiss(circle, make_thread, make_admin):
     """Lock and unlock are logged with events; a dismissed flag is settled; a platform admin
     may moderate too."""
     thread = make_thread()
-    moderation.thread_lock(by=circle.facilitator, thread=thread, reason="Going in circles")
+    moderation_services.thread_lock(by=circle.facilitator, thread=thread, reason="Going in circles")
     assert thread.locked
     with pytest.raises(ValidationError):
-        moderation.thread_lock(by=circle.facilitator, thread=thread, reason="again")
-    moderation.thread_unlock(by=make_admin(), thread=thread)
+        moderation_services.thread_lock(by=circle.facilitator, thread=thread, reason="again")
+    moderation_services.thread_unlock(by=make_admin(), thread=thread)
     assert not thread.locked
-    flag = moderation.flag_create(by=circle.answerer, thread=thread, reason="Meh")
-    moderation.flag_dismiss(by=circle.facilitator, flag=flag, reason="Within the rules")
+    flag = moderation_services.flag_create(by=circle.answerer, thread=thread, reason="Meh")
+    moderation_services.flag_dismiss(by=circle.facilitator, flag=flag, reason="Within the rules")
     flag.refresh_from_db()
     assert flag.status == FlagStatus.DISMISSED
     with pytest.raises(ValidationError):
-        moderation.flag_dismiss(by=circle.facilitator, flag=flag)
+        moderation_services.flag_dismiss(by=circle.facilitator, flag=flag)
     verbs = set(ActivityEvent.objects.values_list("verb", flat=True))
     assert {Verb.THREAD_LOCKED, Verb.THREAD_UNLOCKED, Verb.FLAG_DISMISSED} <= verbs
     assert ModerationAction.objects.count() == 3
@@ -182,13 +188,15 @@ def test_moderation_message_between_facilitators_and_author_only(circle, make_th
     """The author and facilitators exchange messages about a post; others can't; each side is
     notified."""
     thread = make_thread()
-    moderation.moderation_message_send(by=circle.facilitator, thread=thread, body="Can we talk?")
-    moderation.moderation_message_send(by=circle.asker, thread=thread, body="Sure")
+    moderation_services.moderation_message_send(
+        by=circle.facilitator, thread=thread, body="Can we talk?"
+    )
+    moderation_services.moderation_message_send(by=circle.asker, thread=thread, body="Sure")
     for person in (circle.answerer, circle.guest, circle.outsider):
         with pytest.raises(PermissionDenied):
-            moderation.moderation_message_send(by=person, thread=thread, body="Me too")
+            moderation_services.moderation_message_send(by=person, thread=thread, body="Me too")
     with pytest.raises(ValidationError):
-        moderation.moderation_message_send(by=circle.asker, thread=thread, body=" ")
+        moderation_services.moderation_message_send(by=circle.asker, thread=thread, body=" ")
     assert ModerationMessage.objects.count() == 2
     assert Notification.objects.filter(
         recipient=circle.asker, kind=NotificationKind.MODERATION

@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kring.communities.services import ground_rules_set
-from kring.conversations import moderation
 from kring.conversations.models import (
     Flag,
     FlagStatus,
@@ -18,6 +17,7 @@ from kring.conversations.models import (
     Notification,
     Thread,
 )
+from kring.conversations.services import moderation as moderation_services
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def scene(circle, make_thread, make_reply, make_admin):
     )
     thread = make_thread(title="Night shifts", body="How do you plan them?")
     reply = make_reply(thread)
-    flag = moderation.flag_create(by=circle.answerer, thread=thread, reason="Off topic")
+    flag = moderation_services.flag_create(by=circle.answerer, thread=thread, reason="Off topic")
     people = {
         "anonymous": None,
         "outsider": circle.outsider,
@@ -157,9 +157,9 @@ def test_restore_and_unlock_access(scene, make_client, who, action):
     """Only facilitators restore a hidden post or unlock a thread."""
     thread, facilitator = scene["thread"], scene["circle"].facilitator
     if action == "restore":
-        moderation.post_hide(by=facilitator, thread=thread, reason="Hidden first")
+        moderation_services.post_hide(by=facilitator, thread=thread, reason="Hidden first")
     else:
-        moderation.thread_lock(by=facilitator, thread=thread, reason="Locked first")
+        moderation_services.thread_lock(by=facilitator, thread=thread, reason="Locked first")
     path = f"{base(scene)}moderation/{thread.pk}/{action}/"
     response = post(make_client, scene, who, path, {"reason": ""})
     expected = {"anonymous": 302, "author": 403, "facilitator": 302, "admin": 302}.get(who, 404)
@@ -236,7 +236,7 @@ def test_facilitator_sees_flags_and_exchange(scene, make_client):
     """The facilitator's view of a post lists its flags with reporter and reason, and the
     messages with the author."""
     circle, thread = scene["circle"], scene["thread"]
-    moderation.moderation_message_send(by=circle.asker, thread=thread, body="I meant well")
+    moderation_services.moderation_message_send(by=circle.asker, thread=thread, body="I meant well")
     page = plain(
         make_client(circle.facilitator)
         .get(f"{base(scene)}moderation/{thread.pk}/")
@@ -250,10 +250,10 @@ def test_queue_groups_flags_per_post_with_rule(scene, make_client):
     """The queue shows each flagged post once, with every flag's reporter, reason and rule,
     and the recent log."""
     circle, thread = scene["circle"], scene["thread"]
-    moderation.flag_create(
+    moderation_services.flag_create(
         by=circle.guest, thread=thread, reason="Also rude", ground_rule=scene["rule"]
     )
-    moderation.thread_lock(by=circle.facilitator, thread=thread, reason="Cooling down")
+    moderation_services.thread_lock(by=circle.facilitator, thread=thread, reason="Cooling down")
     response = make_client(circle.facilitator).get(f"{base(scene)}moderation/")
     html = response.content.decode()
     assert html.count('class="card flag-group"') == 1
@@ -268,7 +268,7 @@ def test_queue_groups_flags_per_post_with_rule(scene, make_client):
 def test_hostile_flag_reason_shows_as_text(scene, make_client):
     """A reason with markup is shown escaped in the queue and on the post page."""
     circle, thread = scene["circle"], scene["thread"]
-    moderation.flag_create(
+    moderation_services.flag_create(
         by=circle.guest, thread=thread, reason='<script>alert("x")</script><b>bold</b>'
     )
     for path in (f"{base(scene)}moderation/", f"{base(scene)}moderation/{thread.pk}/"):
@@ -348,8 +348,8 @@ def test_queue_queries_do_not_grow(scene, make_client, make_thread, make_member)
         for i in range(n):
             person = make_member(circle.community, full_name=f"Reporter {offset + i}").user
             thread = make_thread(title=f"Topic {offset + i}")
-            moderation.flag_create(by=person, thread=thread, reason=f"Reason {offset + i}")
-            moderation.thread_lock(by=circle.facilitator, thread=thread, reason="Calm")
+            moderation_services.flag_create(by=person, thread=thread, reason=f"Reason {offset + i}")
+            moderation_services.thread_lock(by=circle.facilitator, thread=thread, reason="Calm")
 
     def count():
         with CaptureQueriesContext(connection) as ctx:

@@ -8,13 +8,16 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kring.conversations import services
 from kring.conversations.models import (
     DigestFrequency,
     Notification,
     NotificationKind,
     NotificationPreference,
 )
+from kring.conversations.services import direct_messages as message_services
+from kring.conversations.services import notifications as notification_services
+from kring.conversations.services import preferences as preference_services
+from kring.conversations.services import threads as thread_services
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +48,13 @@ def test_list_says_what_happened_per_kind(make_client, circle, make_thread, make
     make_reply(discussion, by=circle.guest)
     mention = f"@[Anna Asker](/people/{circle.asker.pk}/) weet dit"
     make_thread(by=circle.answerer, title="Wie kent de wethouder?", body=mention)
-    services.answer_accept(
+    thread_services.answer_accept(
         thread=question, reply=make_reply(question, by=circle.guest), by=circle.facilitator
     )
-    services.message_send(sender=circle.guest, recipient=circle.asker, body="Geheime inhoud")
-    services.notify(
+    message_services.message_send(
+        sender=circle.guest, recipient=circle.asker, body="Geheime inhoud"
+    )
+    notification_services.notify(
         recipients={circle.asker: NotificationKind.MODERATION},
         actor=circle.facilitator,
         community=circle.community,
@@ -127,7 +132,7 @@ def test_list_queries_do_not_grow(make_client, make_member, circle, make_thread,
             if i % 3 == 0:
                 make_reply(make_thread(title=f"Vraag {i}"), by=person)
             elif i % 3 == 1:
-                services.message_send(sender=person, recipient=circle.asker, body="Hoi")
+                message_services.message_send(sender=person, recipient=circle.asker, body="Hoi")
             else:
                 make_thread(by=person, body=f"@[Anna](/people/{circle.asker.pk}/)")
 
@@ -152,7 +157,9 @@ def test_open_marks_read_and_goes_to_the_post(make_client, circle, make_thread, 
 
 def test_open_message_notification_goes_to_conversation(make_client, circle):
     """A message notification leads to the conversation."""
-    message = services.message_send(sender=circle.answerer, recipient=circle.asker, body="Hoi")
+    message = message_services.message_send(
+        sender=circle.answerer, recipient=circle.asker, body="Hoi"
+    )
     note = Notification.objects.get(recipient=circle.asker)
     response = make_client(circle.asker).get(reverse("notification-open", kwargs={"pk": note.pk}))
     assert response["Location"] == message.conversation.get_absolute_url()
@@ -175,7 +182,7 @@ def test_mark_all_read(make_client, circle, make_thread, make_reply):
     thread = make_thread()
     make_reply(thread)
     make_reply(thread, by=circle.guest)
-    services.message_send(sender=circle.asker, recipient=circle.guest, body="Hoi")
+    message_services.message_send(sender=circle.asker, recipient=circle.guest, body="Hoi")
     client = make_client(circle.asker)
     assert client.get(reverse("notification-read-all")).status_code == 405
     response = client.post(reverse("notification-read-all"), follow=True)
@@ -218,7 +225,7 @@ def test_settings_bad_digest_refused(make_client, circle):
 
 
 def _token(user, scope="email_replies"):
-    return services.unsubscribe_token(user=user, scope=scope)
+    return preference_services.unsubscribe_token(user=user, scope=scope)
 
 
 def test_unsubscribe_page_changes_nothing_until_posted(client, circle):
@@ -254,7 +261,7 @@ def test_unsubscribe_one_click_from_mail_client(circle):
     )
     assert response.status_code == 200
     preference = NotificationPreference.objects.get(user=circle.asker)
-    assert not any(getattr(preference, name) for name in services.PREFERENCE_FIELDS), (
+    assert not any(getattr(preference, name) for name in preference_services.PREFERENCE_FIELDS), (
         "every switch is off"
     )
     assert preference.digest == DigestFrequency.OFF

@@ -6,9 +6,12 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from kring.conversations import moderation, services
 from kring.conversations.emails import notification_email_send
 from kring.conversations.models import Notification, NotificationKind
+from kring.conversations.services import direct_messages as message_services
+from kring.conversations.services import moderation as moderation_services
+from kring.conversations.services import preferences as preference_services
+from kring.conversations.services import threads as thread_services
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +45,7 @@ def test_hiding_a_reply_keeps_reply_count_in_step_with_what_members_see(
     thread = make_thread()
     make_reply(thread, body="Helpful answer")
     rude = make_reply(thread, by=circle.guest, body="Rude answer")
-    moderation.post_hide(by=circle.facilitator, thread=thread, reply=rude, reason="Rude")
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reply=rude, reason="Rude")
     body = _api_thread(make_client, circle, circle.answerer, thread)
     assert len(_all_reply_ids(body)) == 1
     assert body["reply_count"] == 1
@@ -54,8 +57,8 @@ def test_hidden_accepted_answer_does_not_leave_the_question_answered_for_members
     """A member's view never points at a hidden reply as the accepted answer."""
     thread = make_thread()
     answer = make_reply(thread, body="Advertising disguised as an answer")
-    services.answer_accept(thread=thread, reply=answer, by=circle.asker)
-    moderation.post_hide(by=circle.facilitator, thread=thread, reply=answer, reason="Ad")
+    thread_services.answer_accept(thread=thread, reply=answer, by=circle.asker)
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reply=answer, reason="Ad")
     body = _api_thread(make_client, circle, circle.guest, thread)
     assert answer.pk not in _all_reply_ids(body)
     assert body["accepted_reply_id"] is None
@@ -69,7 +72,7 @@ def test_visible_reply_to_a_hidden_reply_stays_visible(
     thread = make_thread()
     rude = make_reply(thread, by=circle.guest, body="Rude")
     calm = make_reply(thread, by=circle.answerer, body="Let's keep it kind.", parent=rude)
-    moderation.post_hide(by=circle.facilitator, thread=thread, reply=rude, reason="Rude")
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reply=rude, reason="Rude")
     body = _api_thread(make_client, circle, circle.asker, thread)
     assert calm.pk in _all_reply_ids(body)
 
@@ -83,7 +86,7 @@ def test_one_click_unsubscribe_in_a_moderation_email_stops_those_emails(
     """The List-Unsubscribe link of a moderation e-mail, once used, stops the next one."""
     thread = make_thread(kind="discussion", body="Buy my product")
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.thread_lock(by=circle.facilitator, thread=thread, reason="Off topic")
+        moderation_services.thread_lock(by=circle.facilitator, thread=thread, reason="Off topic")
     [first] = _emails_to(circle.asker)
     unsubscribe_url = first.extra_headers["List-Unsubscribe"][1:-1]
     path = unsubscribe_url.split("://", 1)[1].split("/", 1)[1]
@@ -91,15 +94,15 @@ def test_one_click_unsubscribe_in_a_moderation_email_stops_those_emails(
     assert response.status_code == 200
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.post_hide(by=circle.facilitator, thread=thread, reason="Advertising")
+        moderation_services.post_hide(by=circle.facilitator, thread=thread, reason="Advertising")
     assert _emails_to(circle.asker) == []
 
 
 def test_block_made_before_the_worker_runs_stops_the_email(circle):
     """The recipient blocks the sender before the queued e-mail is sent: nothing is sent."""
-    services.message_send(sender=circle.answerer, recipient=circle.asker, body="Hoi Anna")
+    message_services.message_send(sender=circle.answerer, recipient=circle.asker, body="Hoi Anna")
     notification = Notification.objects.get(recipient=circle.asker, kind=NotificationKind.MESSAGE)
-    services.block_create(blocker=circle.asker, blocked=circle.answerer)
+    message_services.block_create(blocker=circle.asker, blocked=circle.answerer)
     mail.outbox.clear()
     notification_email_send(notification_id=notification.pk)
     assert _emails_to(circle.asker) == []
@@ -115,7 +118,7 @@ def test_member_notifications_do_not_show_a_hidden_threads_title(circle, make_th
         kind="discussion", title="Slanderous title about a colleague", body=f"{mention} kijk"
     )
     assert Notification.objects.filter(recipient=circle.answerer, thread=thread).exists()
-    moderation.post_hide(by=circle.facilitator, thread=thread, reason="Slander")
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reason="Slander")
     client = make_client(circle.answerer)
     page = client.get(reverse("notification-list"))
     assert page.status_code == 200
@@ -131,7 +134,7 @@ def test_reply_author_does_not_see_a_hidden_threads_title_on_the_moderation_page
     """Someone who only replied can't read a hidden thread's title through moderation pages."""
     thread = make_thread(title="Slanderous title about a colleague")
     reply = make_reply(thread, by=circle.answerer, body="I don't think so")
-    moderation.post_hide(by=circle.facilitator, thread=thread, reason="Slander")
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reason="Slander")
     client = make_client(circle.answerer)
     assert client.get(thread.get_absolute_url()).status_code == 404
     url = reverse("moderation-post", kwargs={"slug": circle.community.slug, "thread_pk": thread.pk})
@@ -146,10 +149,10 @@ def test_restoring_a_reply_counts_it_again(circle, make_thread, make_reply):
     """Hide then restore: reply_count goes down by one and back up."""
     thread = make_thread()
     reply = make_reply(thread)
-    moderation.post_hide(by=circle.facilitator, thread=thread, reply=reply, reason="Check")
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reply=reply, reason="Check")
     thread.refresh_from_db()
     assert thread.reply_count == 0
-    moderation.post_restore(by=circle.facilitator, thread=thread, reply=reply)
+    moderation_services.post_restore(by=circle.facilitator, thread=thread, reply=reply)
     thread.refresh_from_db()
     assert thread.reply_count == 1
 
@@ -160,11 +163,11 @@ def test_restoring_the_hidden_accepted_answer_does_not_accept_it_again(
     """Hiding clears the accepted answer; restoring leaves that to the asker."""
     thread = make_thread()
     answer = make_reply(thread)
-    services.answer_accept(thread=thread, reply=answer, by=circle.asker)
-    moderation.post_hide(by=circle.facilitator, thread=thread, reply=answer, reason="Ad")
+    thread_services.answer_accept(thread=thread, reply=answer, by=circle.asker)
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reply=answer, reason="Ad")
     thread.refresh_from_db()
     assert (thread.accepted_reply_id, thread.accepted_at, thread.accepted_by_id) == (None,) * 3
-    moderation.post_restore(by=circle.facilitator, thread=thread, reply=answer)
+    moderation_services.post_restore(by=circle.facilitator, thread=thread, reply=answer)
     thread.refresh_from_db()
     assert thread.accepted_reply_id is None
 
@@ -179,9 +182,9 @@ def test_question_whose_only_answer_is_hidden_waits_again(circle, make_thread, m
     thread.refresh_from_db()
     answered_at = thread.first_response_at
     assert answered_at == answer.created_at
-    moderation.post_hide(by=circle.facilitator, thread=thread, reply=answer, reason="Ad")
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reply=answer, reason="Ad")
     assert thread in Thread.objects.waiting()
-    moderation.post_restore(by=circle.facilitator, thread=thread, reply=answer)
+    moderation_services.post_restore(by=circle.facilitator, thread=thread, reply=answer)
     thread.refresh_from_db()
     assert thread.first_response_at == answered_at
     assert thread not in Thread.objects.waiting()
@@ -194,7 +197,7 @@ def test_hidden_replys_text_stays_hidden_when_its_answers_move_up(
     thread = make_thread()
     rude = make_reply(thread, by=circle.guest, body="Rude words here")
     calm = make_reply(thread, by=circle.answerer, body="Let's keep it kind.", parent=rude)
-    moderation.post_hide(by=circle.facilitator, thread=thread, reply=rude, reason="Rude")
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reply=rude, reason="Rude")
     body = _api_thread(make_client, circle, circle.asker, thread)
     assert [r["id"] for r in body["replies"]] == [calm.pk]
     assert "Rude words" not in str(body)
@@ -210,7 +213,7 @@ def test_replying_to_a_hidden_reply_is_refused(circle, make_thread, make_reply):
 
     thread = make_thread()
     rude = make_reply(thread, by=circle.guest, body="Rude")
-    moderation.post_hide(by=circle.facilitator, thread=thread, reply=rude, reason="Rude")
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reply=rude, reason="Rude")
     with pytest.raises(ValidationError) as error:
         make_reply(thread, by=circle.facilitator, body="Please don't", parent=rude)
     assert "parent" in error.value.message_dict
@@ -221,31 +224,33 @@ def test_moderation_emails_still_come_while_some_email_switch_is_on(
     circle, make_thread, django_capture_on_commit_callbacks
 ):
     """Switching off only some kinds of e-mail does not stop moderation e-mails."""
-    services.preference_update(user=circle.asker, email_mentions=False, email_replies=False)
+    preference_services.preference_update(
+        user=circle.asker, email_mentions=False, email_replies=False
+    )
     thread = make_thread(kind="discussion", body="Let us talk")
     with django_capture_on_commit_callbacks(execute=True):
-        moderation.thread_lock(by=circle.facilitator, thread=thread, reason="Off topic")
+        moderation_services.thread_lock(by=circle.facilitator, thread=thread, reason="Off topic")
     assert len(_emails_to(circle.asker)) == 1
 
 
 def test_unsubscribed_author_still_gets_the_moderation_notification_in_kring(circle, make_thread):
     """Unsubscribed from all e-mail: the in-app moderation notification is still made."""
-    services.preference_update(
-        user=circle.asker, **dict.fromkeys(services.PREFERENCE_FIELDS, False)
+    preference_services.preference_update(
+        user=circle.asker, **dict.fromkeys(preference_services.PREFERENCE_FIELDS, False)
     )
     thread = make_thread(kind="discussion", body="Let us talk")
-    moderation.thread_lock(by=circle.facilitator, thread=thread, reason="Off topic")
+    moderation_services.thread_lock(by=circle.facilitator, thread=thread, reason="Off topic")
     assert Notification.objects.filter(
         recipient=circle.asker, kind=NotificationKind.MODERATION
     ).exists()
-    assert services.wants_email(circle.asker, NotificationKind.MODERATION) is False
+    assert preference_services.wants_email(circle.asker, NotificationKind.MODERATION) is False
 
 
 def test_block_at_send_time_stops_only_that_actors_emails(circle):
     """A block of someone else leaves the e-mail from this sender going out."""
-    services.message_send(sender=circle.answerer, recipient=circle.asker, body="Hoi Anna")
+    message_services.message_send(sender=circle.answerer, recipient=circle.asker, body="Hoi Anna")
     notification = Notification.objects.get(recipient=circle.asker, kind=NotificationKind.MESSAGE)
-    services.block_create(blocker=circle.asker, blocked=circle.guest)
+    message_services.block_create(blocker=circle.asker, blocked=circle.guest)
     mail.outbox.clear()
     notification_email_send(notification_id=notification.pk)
     assert len(_emails_to(circle.asker)) == 1
@@ -257,7 +262,7 @@ def test_hidden_threads_notifications_stay_for_its_author_and_facilitators(
     """The author (moderation news) and a facilitator still see the hidden thread's title."""
     thread = make_thread(kind="discussion", title="Slanderous title about a colleague", body="Well")
     make_reply(thread, by=circle.facilitator, body="Let's talk")
-    moderation.post_hide(by=circle.facilitator, thread=thread, reason="Slander")
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reason="Slander")
     author = make_client(circle.asker).get(reverse("notification-list")).content.decode()
     assert "Slanderous title" in author
     assert Notification.objects.filter(
@@ -272,7 +277,7 @@ def test_hidden_threads_notifications_leave_the_unread_count(circle, make_thread
     mention = f"@[Bram Answerer](/people/{circle.answerer.pk}/)"
     thread = make_thread(kind="discussion", body=f"{mention} kijk")
     assert selectors.notifications_unread_count(user=circle.answerer) == 1
-    moderation.post_hide(by=circle.facilitator, thread=thread, reason="Slander")
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reason="Slander")
     assert selectors.notifications_unread_count(user=circle.answerer) == 0
 
 
@@ -283,7 +288,7 @@ def test_thread_author_and_facilitator_still_open_a_reply_moderation_page(
     """The hidden thread's author and a facilitator may still open a reply's moderation page."""
     thread = make_thread(title="Slanderous title about a colleague")
     reply = make_reply(thread, by=circle.asker, body="More of the same")
-    moderation.post_hide(by=circle.facilitator, thread=thread, reason="Slander")
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reason="Slander")
     url = reverse("moderation-post", kwargs={"slug": circle.community.slug, "thread_pk": thread.pk})
     response = make_client(getattr(circle, who)).get(f"{url}?reply={reply.pk}")
     assert response.status_code == 200
@@ -295,7 +300,7 @@ def test_reply_author_gets_404_on_the_reply_moderation_page_of_a_hidden_thread(
     """We chose 404: a reply's author cannot open its moderation page while the thread is hidden."""
     thread = make_thread()
     reply = make_reply(thread, by=circle.answerer)
-    moderation.post_hide(by=circle.facilitator, thread=thread, reason="Slander")
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reason="Slander")
     url = reverse("moderation-post", kwargs={"slug": circle.community.slug, "thread_pk": thread.pk})
     assert make_client(circle.answerer).get(f"{url}?reply={reply.pk}").status_code == 404
 
@@ -306,20 +311,20 @@ def test_useful_mark_on_a_post_hidden_since_can_be_taken_back(circle, make_threa
 
     thread = make_thread()
     reply = make_reply(thread)
-    services.reaction_set(thread=thread, by=circle.guest, reply=reply)
-    moderation.post_hide(by=circle.facilitator, thread=thread, reply=reply, reason="Ad")
-    post = services.reaction_set(thread=thread, by=circle.guest, reply=reply, useful=False)
+    thread_services.reaction_set(thread=thread, by=circle.guest, reply=reply)
+    moderation_services.post_hide(by=circle.facilitator, thread=thread, reply=reply, reason="Ad")
+    post = thread_services.reaction_set(thread=thread, by=circle.guest, reply=reply, useful=False)
     assert post.useful_count == 0
     with pytest.raises(PermissionDenied):
-        services.reaction_set(thread=thread, by=circle.guest, reply=reply)
+        thread_services.reaction_set(thread=thread, by=circle.guest, reply=reply)
 
 
 def test_new_conversation_limit_counts_only_conversations_the_sender_started(circle, settings):
     """Being written to by others does not use up your own new-conversation allowance."""
     settings.KRING_DM_NEW_PER_DAY = 1
-    services.message_send(sender=circle.answerer, recipient=circle.asker, body="Hoi")
-    services.message_send(sender=circle.asker, recipient=circle.guest, body="Hoi")
+    message_services.message_send(sender=circle.answerer, recipient=circle.asker, body="Hoi")
+    message_services.message_send(sender=circle.asker, recipient=circle.guest, body="Hoi")
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.message_send(sender=circle.asker, recipient=circle.facilitator, body="Hoi")
+        message_services.message_send(sender=circle.asker, recipient=circle.facilitator, body="Hoi")

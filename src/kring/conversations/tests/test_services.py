@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from kring.conversations import services
 from kring.conversations.models import Notification, NotificationKind, Thread
+from kring.conversations.services import direct_messages as message_services
+from kring.conversations.services import threads as thread_services
 from kring.core.models import ActivityEvent, Verb
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def test_accept_by_asker_notifies_answerer_once(
     reply = make_reply(thread)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.answer_accept(thread=thread, reply=reply, by=circle.asker)
+        thread_services.answer_accept(thread=thread, reply=reply, by=circle.asker)
     assert Thread.objects.get(pk=thread.pk).accepted_reply_id == reply.pk
     notes = Notification.objects.filter(
         recipient=circle.answerer, kind=NotificationKind.ANSWER_ACCEPTED
@@ -49,8 +50,8 @@ def test_only_asker_or_facilitator_accepts(circle, make_thread, make_reply):
     thread = make_thread()
     reply = make_reply(thread)
     with pytest.raises(PermissionDenied):
-        services.answer_accept(thread=thread, reply=reply, by=circle.guest)
-    services.answer_accept(thread=thread, reply=reply, by=circle.facilitator)
+        thread_services.answer_accept(thread=thread, reply=reply, by=circle.guest)
+    thread_services.answer_accept(thread=thread, reply=reply, by=circle.facilitator)
 
 
 def test_mention_in_reply_to_asker_is_one_notification(
@@ -68,22 +69,24 @@ def test_mention_in_reply_to_asker_is_one_notification(
 
 def test_message_blocked(circle):
     """A blocked person can't message the one who blocked them, nor the other way round."""
-    services.block_create(blocker=circle.asker, blocked=circle.answerer)
+    message_services.block_create(blocker=circle.asker, blocked=circle.answerer)
     with pytest.raises(PermissionDenied):
-        services.message_send(sender=circle.answerer, recipient=circle.asker, body="hi")
+        message_services.message_send(sender=circle.answerer, recipient=circle.asker, body="hi")
     with pytest.raises(PermissionDenied):
-        services.message_send(sender=circle.asker, recipient=circle.answerer, body="hi")
+        message_services.message_send(sender=circle.asker, recipient=circle.answerer, body="hi")
 
 
 def test_message_outsider_refused(circle):
     """People who share no community can't message each other."""
     with pytest.raises(PermissionDenied):
-        services.message_send(sender=circle.asker, recipient=circle.outsider, body="hi")
+        message_services.message_send(sender=circle.asker, recipient=circle.outsider, body="hi")
 
 
 def test_message_event_has_no_content(circle):
     """The activity event for a message records the fact, not the words."""
-    services.message_send(sender=circle.asker, recipient=circle.answerer, body="secret words")
+    message_services.message_send(
+        sender=circle.asker, recipient=circle.answerer, body="secret words"
+    )
     event = ActivityEvent.objects.get(verb=Verb.MESSAGED)
     assert event.other == circle.answerer
     assert "secret" not in str(event.data)
@@ -92,7 +95,7 @@ def test_message_event_has_no_content(circle):
 def test_empty_thread_saves_nothing(circle):
     """A question without a title is refused with a message and nothing is saved."""
     with pytest.raises(ValidationError) as exc:
-        services.thread_create(
+        thread_services.thread_create(
             community=circle.community, by=circle.asker, kind="question", title=" "
         )
     assert "title" in exc.value.message_dict

@@ -18,8 +18,10 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.utils import timezone
 
-from kring.conversations import services
 from kring.conversations.models import DigestFrequency, NotificationPreference
+from kring.conversations.services import direct_messages as message_services
+from kring.conversations.services import preferences as preference_services
+from kring.conversations.services import threads as thread_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -97,8 +99,10 @@ def test_one_email_per_event_per_recipient(smtp, circle, make_thread, make_reply
     reply = make_reply(thread, by=circle.answerer, body=f"Ask {_mention(circle.facilitator)}")
     # A reply that mentions the asker: a mention, not a second "reply" e-mail.
     make_reply(thread, by=circle.guest, body=f"I agree, {_mention(circle.asker)}")
-    services.answer_accept(thread=thread, reply=reply, by=circle.asker)
-    services.message_send(sender=circle.asker, recipient=circle.answerer, body="Secret pineapple")
+    thread_services.answer_accept(thread=thread, reply=reply, by=circle.asker)
+    message_services.message_send(
+        sender=circle.asker, recipient=circle.answerer, body="Secret pineapple"
+    )
     assert smtp.received == []  # nothing leaves before the worker runs
     _work()
     assert smtp.pairs() == Counter(
@@ -122,7 +126,7 @@ def test_one_email_per_event_per_recipient(smtp, circle, make_thread, make_reply
 
 def test_none_to_someone_who_blocked_the_actor(smtp, circle, make_thread, make_reply):
     """The asker blocked the answerer: the answerer's reply and mention send the asker nothing."""
-    services.block_create(blocker=circle.asker, blocked=circle.answerer)
+    message_services.block_create(blocker=circle.asker, blocked=circle.answerer)
     thread = make_thread(by=circle.asker)
     make_reply(thread, by=circle.answerer, body=f"Hello {_mention(circle.asker)}")
     make_reply(thread, by=circle.facilitator)
@@ -134,7 +138,7 @@ def test_none_to_someone_who_blocked_the_actor(smtp, circle, make_thread, make_r
 
 def test_none_when_that_email_is_switched_off(smtp, circle, make_thread, make_reply):
     """Reply e-mails off: no reply e-mail, while mentions still come."""
-    services.preference_update(user=circle.asker, email_replies=False)
+    preference_services.preference_update(user=circle.asker, email_replies=False)
     thread = make_thread(by=circle.asker)
     make_reply(thread, by=circle.answerer)
     make_reply(thread, by=circle.facilitator, body=f"{_mention(circle.asker)} see above")
@@ -164,7 +168,7 @@ def test_digest_batches_communities_and_is_sent_once(
     """One digest with both communities' waiting questions; a second run sends nothing."""
     second = make_community(name="Wijkteams")
     make_member(second, user=circle.answerer)
-    services.preference_update(user=circle.answerer, digest=DigestFrequency.DAILY)
+    preference_services.preference_update(user=circle.answerer, digest=DigestFrequency.DAILY)
     NotificationPreference.objects.filter(user=circle.answerer).update(
         digest_sent_at=timezone.now() - timedelta(days=1, hours=1)
     )

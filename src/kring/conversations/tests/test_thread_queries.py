@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kring.conversations.models import Reply, Thread
-from kring.conversations.services import answer_accept, reaction_set
+from kring.conversations.services.threads import answer_accept, reaction_set
 
 
 def _thread_with_replies(circle, make_thread, make_reply, total: int) -> Thread:

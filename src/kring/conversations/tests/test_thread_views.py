@@ -531,7 +531,7 @@ def test_hidden_thread_is_404_for_other_members(setup, circle, make_client):
 def test_hidden_reply_attachment_is_404_for_others(setup, circle, make_client):
     """The file of a hidden reply cannot be downloaded by other members."""
     thread, _reply = setup
-    from kring.conversations.services import reply_create
+    from kring.conversations.services.threads import reply_create
 
     hidden = reply_create(thread=thread, by=circle.answerer, body="File", attachments=[pdf()])
     Reply.objects.filter(pk=hidden.pk).update(hidden=True)
@@ -583,7 +583,7 @@ def test_list_filters_and_shows_counts(circle, make_thread, make_reply, make_cli
     waiting = make_thread(title="Nobody answered yet")
     answered = make_thread(title="Solved one", tags=["zorg"])
     reply = make_reply(answered)
-    from kring.conversations.services import answer_accept
+    from kring.conversations.services.threads import answer_accept
 
     answer_accept(thread=answered, reply=reply, by=circle.asker)
     make_thread(kind="discussion", title="Let us talk", body="About care.", by=circle.answerer)

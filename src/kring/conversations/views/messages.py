@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kring.communities import selectors as community_selectors
-from kring.conversations import permissions, selectors, services
+from kring.conversations import permissions, selectors
 from kring.conversations.forms_inbox import MessageForm
+from kring.conversations.services import direct_messages as message_services
 from kring.core.forms import apply_service_errors
 
 CONVERSATIONS_PAGE_SIZE = 25
@@ -26,7 +27,7 @@ def _send(request, form, recipient) -> tuple:
     if not form.is_valid():
         return None, 200
     try:
-        message = services.message_send(
+        message = message_services.message_send(
             sender=request.user, recipient=recipient, body=form.cleaned_data["body"]
         )
     except ValidationError as exc:
@@ -65,7 +66,7 @@ def conversation_start_view(request, user_pk: int):
     recipient = community_selectors.person_get_visible(pk=user_pk, viewer=request.user)
     if not permissions.can_message(request.user, recipient):
         raise Http404
-    existing = services.conversation_between(request.user, recipient)
+    existing = selectors.conversation_between(request.user, recipient)
     if request.method == "GET" and existing is not None:
         return redirect(existing)
     form = MessageForm(request.POST or None)
@@ -93,7 +94,7 @@ def conversation_detail_view(request, pk: int):
         message, status = _send(request, form, other)
         if message is not None:
             return redirect(f"{conversation.get_absolute_url()}#latest")
-    services.conversation_mark_read(conversation=conversation, user=request.user)
+    message_services.conversation_mark_read(conversation=conversation, user=request.user)
     newest_first = selectors.conversation_messages(
         conversation=conversation, user=request.user
     ).reverse()
@@ -122,7 +123,7 @@ def person_block_view(request, user_pk: int):
     person = community_selectors.person_get_visible(pk=user_pk, viewer=request.user)
     if person.pk == request.user.pk:
         raise Http404
-    services.block_create(blocker=request.user, blocked=person)
+    message_services.block_create(blocker=request.user, blocked=person)
     messages.success(
         request,
         _(
@@ -140,6 +141,6 @@ def person_unblock_view(request, user_pk: int):
     person = community_selectors.person_get_visible(pk=user_pk, viewer=request.user)
     if person.pk == request.user.pk:
         raise Http404
-    services.block_remove(blocker=request.user, blocked=person)
+    message_services.block_remove(blocker=request.user, blocked=person)
     messages.success(request, _("You unblocked %(name)s.") % {"name": person.full_name})
     return redirect(reverse("person-detail", kwargs={"pk": person.pk}))

@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kring.communities.header import header_context
-from kring.conversations import moderation, permissions, selectors
+from kring.conversations import permissions, selectors
 from kring.conversations.forms_moderation import (
     FlagForm,
     ModerationActionForm,
     ModerationMessageForm,
 )
+from kring.conversations.services import moderation as moderation_services
 from kring.core.forms import apply_service_errors
 from kring.core.markdown import render_markdown
 
@@ -55,11 +56,11 @@ def post_flag_view(request, slug: str, pk: int):
     post = reply or thread
     if not permissions.can_flag(request.user, post):
         raise PermissionDenied
-    rules = moderation.ground_rules(community=community)
+    rules = selectors.ground_rules(community=community)
     form = FlagForm(request.POST or None, rules=rules)
     if request.method == "POST" and form.is_valid():
         try:
-            moderation.flag_create(
+            moderation_services.flag_create(
                 by=request.user,
                 thread=thread,
                 reply=reply,
@@ -91,8 +92,8 @@ def post_flag_view(request, slug: str, pk: int):
 
 
 def _queue(request, community, *, dismiss_flag=None, dismiss_form=None):
-    groups = moderation.moderation_queue(community=community, user=request.user)
-    rules = moderation.ground_rules(community=community)
+    groups = selectors.moderation_queue(community=community, user=request.user)
+    rules = selectors.ground_rules(community=community)
     for group in groups:
         group["post"].body_html = render_markdown(group["post"].body or "")
         group["url"] = moderation_post_url(group["thread"], group["reply"])
@@ -108,7 +109,7 @@ def _queue(request, community, *, dismiss_flag=None, dismiss_form=None):
         {
             **_frame(request, community, "moderation"),
             "groups": groups,
-            "log": moderation.moderation_log(community=community, user=request.user),
+            "log": selectors.moderation_log(community=community, user=request.user),
         },
     )
 
@@ -125,12 +126,12 @@ def moderation_queue_view(request, slug: str):
 @require_POST
 def flag_dismiss_view(request, slug: str, flag_pk: int):
     community = selectors.community_for(user=request.user, slug=slug)
-    flag = moderation.flag_get(user=request.user, community=community, pk=flag_pk)
-    rules = moderation.ground_rules(community=community)
+    flag = selectors.flag_get(user=request.user, community=community, pk=flag_pk)
+    rules = selectors.ground_rules(community=community)
     form = ModerationActionForm(request.POST, rules=rules, auto_id=f"id_dismiss{flag.pk}_%s")
     if form.is_valid():
         try:
-            moderation.flag_dismiss(
+            moderation_services.flag_dismiss(
                 by=request.user,
                 flag=flag,
                 reason=form.cleaned_data["reason"],
@@ -152,7 +153,7 @@ def _post_page(request, community, thread, reply, bound: dict | None = None):
     back with errors, under its action name."""
     bound = bound or {}
     can_moderate = permissions.can_moderate(request.user, community)
-    rules = moderation.ground_rules(community=community)
+    rules = selectors.ground_rules(community=community)
     post = reply or thread
     post.body_html = render_markdown(post.body or "")
     forms = {}
@@ -176,9 +177,9 @@ def _post_page(request, community, thread, reply, bound: dict | None = None):
             "post_url": _post_url(thread, reply),
             "query": query,
             "can_moderate": can_moderate,
-            "flags": moderation.post_flags(thread=thread, reply=reply, user=request.user),
-            "actions": moderation.post_actions(thread=thread, reply=reply, user=request.user),
-            "exchange": moderation.post_messages(thread=thread, reply=reply, user=request.user),
+            "flags": selectors.post_flags(thread=thread, reply=reply, user=request.user),
+            "actions": selectors.post_actions(thread=thread, reply=reply, user=request.user),
+            "exchange": selectors.post_messages(thread=thread, reply=reply, user=request.user),
             "forms": forms,
         },
     )
@@ -186,7 +187,7 @@ def _post_page(request, community, thread, reply, bound: dict | None = None):
 
 def _moderation_post(request, slug: str, thread_pk: int):
     community = selectors.community_for(user=request.user, slug=slug)
-    thread, reply = moderation.moderation_post_get(
+    thread, reply = selectors.moderation_post_get(
         user=request.user, community=community, thread_pk=thread_pk, reply_pk=_reply_pk(request)
     )
     return community, thread, reply
@@ -207,7 +208,7 @@ def _action_view(name: str, service, done: str, *, thread_only: bool = False):
         permissions.check_moderate(request.user, community)
         if thread_only and reply is not None:
             raise PermissionDenied
-        rules = moderation.ground_rules(community=community)
+        rules = selectors.ground_rules(community=community)
         form = ModerationActionForm(request.POST, rules=rules, auto_id=f"id_{name}_%s")
         if form.is_valid():
             kwargs = {"reply": reply} if not thread_only else {}
@@ -231,22 +232,24 @@ def _action_view(name: str, service, done: str, *, thread_only: bool = False):
 
 
 post_hide_view = _action_view(
-    "hide", moderation.post_hide, gettext_lazy("The post is hidden. Its author has been told why.")
+    "hide",
+    moderation_services.post_hide,
+    gettext_lazy("The post is hidden. Its author has been told why."),
 )
 post_restore_view = _action_view(
     "restore",
-    moderation.post_restore,
+    moderation_services.post_restore,
     gettext_lazy("The post is visible again. Its author has been told."),
 )
 thread_lock_view = _action_view(
     "lock",
-    moderation.thread_lock,
+    moderation_services.thread_lock,
     gettext_lazy("The thread is locked. Its author has been told why."),
     thread_only=True,
 )
 thread_unlock_view = _action_view(
     "unlock",
-    moderation.thread_unlock,
+    moderation_services.thread_unlock,
     gettext_lazy("The thread is open for replies again."),
     thread_only=True,
 )
@@ -259,7 +262,7 @@ def moderation_message_view(request, slug: str, thread_pk: int):
     form = ModerationMessageForm(request.POST)
     if form.is_valid():
         try:
-            moderation.moderation_message_send(
+            moderation_services.moderation_message_send(
                 by=request.user, thread=thread, reply=reply, body=form.cleaned_data["body"]
             )
         except ValidationError as exc:

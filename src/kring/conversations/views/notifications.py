@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kring.conversations import selectors, services
+from kring.conversations import selectors
 from kring.conversations.forms_inbox import PreferenceForm
-from kring.conversations.services import PREFERENCE_FIELDS
+from kring.conversations.services import notifications as notification_services
+from kring.conversations.services import preferences as preference_services
 from kring.core.forms import apply_service_errors
 
 NOTIFICATIONS_PAGE_SIZE = 30
@@ -33,26 +34,29 @@ def notification_list_view(request):
 def notification_open_view(request, pk: int):
     """Mark it read and go where it points; someone else's notification is a 404."""
     notification = selectors.notification_get(user=request.user, pk=pk)
-    services.notification_mark_read(user=request.user, notification=notification)
+    notification_services.notification_mark_read(user=request.user, notification=notification)
     return redirect(notification.get_absolute_url())
 
 
 @login_required
 @require_POST
 def notification_read_all_view(request):
-    services.notification_mark_read(user=request.user)
+    notification_services.notification_mark_read(user=request.user)
     messages.success(request, _("All notifications are marked as read."))
     return redirect("notification-list")
 
 
 @login_required
 def notification_settings_view(request):
-    preference = services.preference_for(request.user)
-    initial = {name: getattr(preference, name) for name in (*PREFERENCE_FIELDS, "digest")}
+    preference = preference_services.preference_for(request.user)
+    initial = {
+        name: getattr(preference, name)
+        for name in (*preference_services.PREFERENCE_FIELDS, "digest")
+    }
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.preference_update(user=request.user, **form.cleaned_data)
+            preference_services.preference_update(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -83,12 +87,12 @@ def _scope_description(scope: str) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe_view(request, token: str):
     try:
-        user, scope = services.unsubscribe_read(token=token)
+        user, scope = preference_services.unsubscribe_read(token=token)
     except ValidationError:
         return render(request, "conversations/unsubscribe_invalid.html", status=400)
     done = False
     if request.method == "POST":
-        services.unsubscribe(token=token)
+        preference_services.unsubscribe(token=token)
         done = True
     response = render(
         request,

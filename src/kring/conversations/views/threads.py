@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,14 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kring.communities.header import header_context
-from kring.conversations import permissions, selectors, services
+from kring.conversations import permissions, selectors
 from kring.conversations.forms import ReplyForm, ReplyUpdateForm, ThreadForm, ThreadUpdateForm
-from kring.conversations.models import PostRevision, ThreadKind
+from kring.conversations.models import ThreadKind
+from kring.conversations.services import threads as thread_services
 from kring.core.attachments import attachment_response
-from kring.core.diff import text_diff
 from kring.core.forms import apply_service_errors
 from kring.core.markdown import render_markdown
-from kring.core.models import Tag
 
 THREAD_PAGE_SIZE = 25
 # Errors the services report under their own names, shown next to these form fields.
@@ -49,12 +47,6 @@ def _int(value) -> int | None:
 
 
 # --- The list -------------------------------------------------------------------------------
-
-
-def _themes_in_use(community) -> list[Tag]:
-    """The themes of this community's threads, for the filter (hidden threads too: a theme
-    name is no secret, and the list stays one cheap query)."""
-    return list(Tag.objects.filter(threads__community=community).distinct().order_by("name"))
 
 
 FILTER_LABELS = {
@@ -91,7 +83,7 @@ def thread_list_view(request, slug: str):
     else:
         context.update(
             filters=[(key, FILTER_LABELS[key]) for key in selectors.THREAD_FILTERS],
-            themes=_themes_in_use(community),
+            themes=selectors.themes_in_use(community=community),
         )
         response = render(request, "conversations/thread_list.html", context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
@@ -116,7 +108,7 @@ def thread_create_view(request, slug: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            thread = services.thread_create(
+            thread = thread_services.thread_create(
                 community=community,
                 by=request.user,
                 kind=data["kind"],
@@ -167,18 +159,15 @@ def thread_update_view(request, slug: str, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            # The text and every new file are kept together, or not at all.
-            with transaction.atomic():
-                services.thread_update(
-                    thread=thread,
-                    by=request.user,
-                    title=data["title"],
-                    body=data["body"],
-                    # Unchanged themes are left alone, so saving as-is adds no version.
-                    tags=None if data["tags"] == current_tags else data["tags"],
-                )
-                for upload in data["attachments"]:
-                    services.attachment_add(thread=thread, by=request.user, upload=upload)
+            thread_services.thread_update(
+                thread=thread,
+                by=request.user,
+                title=data["title"],
+                body=data["body"],
+                # Unchanged themes are left alone, so saving as-is adds no version.
+                tags=None if data["tags"] == current_tags else data["tags"],
+                attachments=data["attachments"],
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
@@ -275,7 +264,7 @@ def reply_create_view(request, slug: str, pk: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            reply = services.reply_create(
+            reply = thread_services.reply_create(
                 thread=thread,
                 by=request.user,
                 body=data["body"],
@@ -311,7 +300,9 @@ def reply_update_view(request, slug: str, pk: int, reply_pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.reply_update(reply=reply, by=request.user, body=form.cleaned_data["body"])
+            thread_services.reply_update(
+                reply=reply, by=request.user, body=form.cleaned_data["body"]
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
@@ -329,7 +320,7 @@ def reply_update_view(request, slug: str, pk: int, reply_pk: int):
 
 def _useful(request, thread, reply=None):
     useful = request.POST.get("useful", "1") != "0"
-    post = services.reaction_set(thread=thread, by=request.user, reply=reply, useful=useful)
+    post = thread_services.reaction_set(thread=thread, by=request.user, reply=reply, useful=useful)
     if request.htmx:
         post.marked_useful = useful
         post.can_react = True
@@ -365,14 +356,14 @@ def answer_accept_view(request, slug: str, pk: int):
     thread = _thread(request, slug, pk)
     permissions.check_accept(request.user, thread)
     if request.POST.get("accept", "1") == "0":
-        services.answer_unaccept(thread=thread, by=request.user)
+        thread_services.answer_unaccept(thread=thread, by=request.user)
         messages.success(request, _("The answer is no longer marked as accepted."))
         return redirect(thread)
     reply = selectors.reply_get(
         user=request.user, thread=thread, pk=_int(request.POST.get("reply"))
     )
     try:
-        services.answer_accept(thread=thread, reply=reply, by=request.user)
+        thread_services.answer_accept(thread=thread, reply=reply, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(thread)
@@ -381,41 +372,6 @@ def answer_accept_view(request, slug: str, pk: int):
 
 
 # --- History --------------------------------------------------------------------------------
-
-
-def _history(thread, user) -> list[dict]:
-    """The opening post and every edited reply the viewer may see, each with its versions
-    newest first and what changed from the version before."""
-    can_moderate = permissions.can_moderate(user, thread.community)
-    revisions = list(
-        PostRevision.objects.filter(thread=thread)
-        .select_related("edited_by", "reply__author")
-        .order_by("reply_id", "number")
-    )
-    posts: dict = {}
-    for revision in revisions:
-        posts.setdefault(revision.reply_id, []).append(revision)
-    history = []
-    for versions in posts.values():
-        reply = versions[0].reply
-        if reply is not None:
-            if len(versions) < 2:
-                continue
-            if reply.hidden and not (can_moderate or reply.author_id == user.pk):
-                continue
-        previous = None
-        for version in versions:
-            version.changes = []
-            before_title = previous.title if previous else ""
-            before_body = previous.body if previous else ""
-            if reply is None and before_title != version.title:
-                version.changes.append((_("Title"), text_diff(before_title, version.title)))
-            if before_body != version.body:
-                version.changes.append((_("Text"), text_diff(before_body, version.body)))
-            previous = version
-        history.append({"reply": reply, "versions": list(reversed(versions))})
-    history.sort(key=lambda post: (post["reply"] is not None, post["reply"] and post["reply"].pk))
-    return history
 
 
 @login_required
@@ -427,7 +383,7 @@ def thread_history_view(request, slug: str, pk: int):
         {
             **_frame(request, thread.community),
             "thread": thread,
-            "history": _history(thread, request.user),
+            "history": selectors.thread_history(thread=thread, user=request.user),
         },
     )
 

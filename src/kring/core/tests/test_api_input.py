@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from kring.conversations import services as conversations
+from kring.conversations.services import threads as thread_services
 from kring.meetings import services as meetings
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def world(make_community, make_member, make_user, bearer):
         starts_at=start,
         ends_at=start + timedelta(hours=2),
     )
-    thread = conversations.thread_create(
+    thread = thread_services.thread_create(
         community=community, by=anna, kind="question", title="Wie weet het?", body="Vraag"
     )
     return {

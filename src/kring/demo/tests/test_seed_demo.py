@@ -586,7 +586,7 @@ def test_demo_has_direct_messages_and_sends_no_email(mailoutbox):
 
 def test_each_community_has_one_open_flag_pointing_at_a_ground_rule():
     """A member flagged one reply per community, pointing at one of its ground rules."""
-    pytest.importorskip("kring.conversations.moderation")
+    pytest.importorskip("kring.conversations.services.moderation")
     seed("--quiet")
     for community in Community.objects.all():
         flags = list(Flag.objects.filter(community=community).select_related("reply"))

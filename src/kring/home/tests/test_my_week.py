@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kring.accounts.services import profile_update
-from kring.conversations.services import message_send, reply_create, thread_create
+from kring.conversations.services.direct_messages import message_send
+from kring.conversations.services.threads import reply_create, thread_create
 from kring.knowledge.services import item_create
 from kring.meetings.models import RsvpResponse
 from kring.meetings.services_learning import action_point_create

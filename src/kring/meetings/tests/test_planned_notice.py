@@ -13,7 +13,7 @@ from django.utils import timezone
 from kring.communities.models import Membership
 from kring.communities.services import membership_remove
 from kring.conversations.models import Notification, NotificationKind
-from kring.conversations.services import preference_update
+from kring.conversations.services.preferences import preference_update
 from kring.meetings import services, services_rsvp
 from kring.meetings.models import Rsvp, RsvpResponse
 from kring.meetings.tests.conftest import local

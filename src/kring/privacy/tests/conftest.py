@@ -25,7 +25,8 @@ def world(make_community, make_member, make_user, make_image):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from kring.accounts.services import photo_prepare, profile_update
-    from kring.conversations.services import message_send, reply_create, thread_create
+    from kring.conversations.services.direct_messages import message_send
+    from kring.conversations.services.threads import reply_create, thread_create
     from kring.knowledge.services import attachment_add, item_create
     from kring.meetings.models import Session
     from kring.meetings.services import attendance_set, session_create

@@ -24,7 +24,8 @@ from kring.conversations.models import (
     Reply,
     Thread,
 )
-from kring.conversations.services import answer_accept, message_send, reply_create, thread_create
+from kring.conversations.services.direct_messages import message_send
+from kring.conversations.services.threads import answer_accept, reply_create, thread_create
 from kring.core import search
 from kring.core.models import ActivityEvent, SearchDocument
 from kring.knowledge.models import Attachment, Comment, ItemAuthor, KnowledgeItem, Revision

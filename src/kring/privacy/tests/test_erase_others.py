@@ -7,8 +7,8 @@ import pytest
 from django.db.models import Q
 
 from kring.conversations.models import Flag, ModerationAction, Notification, Reaction, Reply, Thread
-from kring.conversations.moderation import flag_create, post_hide
-from kring.conversations.services import reaction_set, reply_create, thread_create
+from kring.conversations.services.moderation import flag_create, post_hide
+from kring.conversations.services.threads import reaction_set, reply_create, thread_create
 from kring.knowledge.models import Attachment, Comment, KnowledgeItem, Revision, Useful
 from kring.knowledge.services import (
     attachment_add,

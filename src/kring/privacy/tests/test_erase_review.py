@@ -339,7 +339,7 @@ def test_replies_to_a_former_members_thread_notify_nobody(world):
     """keep: others can still reply under the former member's question; the former member
     gets no notification (nor e-mail to its made-up address)."""
     from kring.conversations.models import Notification
-    from kring.conversations.services import reply_create
+    from kring.conversations.services.threads import reply_create
 
     tombstone = account_erase(user=world.eva, contributions="keep", by=world.eva)
     mail.outbox.clear()
@@ -369,7 +369,7 @@ def test_two_erasures_at_once(make_user, make_community, make_member, make_admin
 
     if connection.vendor != "postgresql":
         pytest.skip("SQLite has one writer at a time: the second waits or fails to lock")
-    from kring.conversations.services import reply_create, thread_create
+    from kring.conversations.services.threads import reply_create, thread_create
 
     fac = make_user(full_name="Fenna")
     community = make_community(by=fac)

@@ -1,9 +1,9 @@
-"""Moderation: members flag posts against the community's ground rules; facilitators hide and
-restore posts, lock threads, dismiss flags and talk privately with the post's author.
+"""Moderation writes: members flag posts against the community's ground rules; facilitators
+hide and restore posts, lock threads, dismiss flags and talk privately with the post's author.
 
 Every step is logged as a ModerationAction with its reason, written as an activity event with
 the post's author as the other person involved, and told to the author through a notification.
-Services first, then the selectors that read the queue, the log and the private exchange.
+The reads (the queue, the log, the private exchange) are in selectors.py.
 """
 
 from datetime import datetime
@@ -11,14 +11,13 @@ from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
 from kring.communities.models import Community, GroundRule, Role
+from kring.communities.selectors import members_of
 from kring.conversations import permissions
 from kring.conversations.models import (
     Flag,
@@ -30,17 +29,16 @@ from kring.conversations.models import (
     Reply,
     Thread,
 )
-from kring.conversations.services import notify
+from kring.conversations.services.notifications import notify, post_author_notify
+from kring.core import search
 from kring.core.models import Verb
 from kring.core.services import activity_record
 
 MAX_REASON = 1000
 MAX_MODERATION_MESSAGE = 5000
-QUEUE_LIMIT = 200
-LOG_LIMIT = 20
 
 
-def _post(thread: Thread, reply: Reply | None):
+def _post(thread: Thread, reply: Reply | None) -> Thread | Reply:
     """The thread's opening post, or a reply that must belong to that thread."""
     if reply is not None and reply.thread_id != thread.pk:
         raise ValidationError({"reply": _("That reply is not in this thread.")})
@@ -58,7 +56,9 @@ def _clean_reason(reason: str, *, required: bool) -> str:
     return reason
 
 
-def _clean_rule(community: Community, ground_rule: GroundRule | None) -> tuple:
+def _clean_rule(
+    community: Community, ground_rule: GroundRule | None
+) -> tuple[GroundRule | None, str]:
     """The rule and its words now; a rule of another community is refused."""
     if ground_rule is None:
         return None, ""
@@ -69,8 +69,6 @@ def _clean_rule(community: Community, ground_rule: GroundRule | None) -> tuple:
 
 def _index_after_commit(thread: Thread, *, remove: bool) -> None:
     """A hidden thread leaves search; a hidden or restored reply changes its thread's text."""
-    from kring.core import search
-
     if remove:
         transaction.on_commit(partial(search.remove_objects, "thread", [thread.pk]))
     else:
@@ -133,27 +131,16 @@ def _log(
         flag=flag,
         created_at=at,
     )
-    activity_record(
-        actor=by,
-        verb=verb,
-        community=thread.community,
-        target=post,
-        other=post.author if post.author_id != by.pk else None,
-        at=at,
-        data={"thread": thread.pk, **(data or {})},
-    )
-    notify(
-        recipients={post.author: NotificationKind.MODERATION},
-        actor=by,
-        community=thread.community,
+    post_author_notify(
+        by=by,
         thread=thread,
         reply=reply,
+        verb=verb,
+        kind=NotificationKind.MODERATION,
         at=at,
+        data=data,
     )
     return entry
-
-
-# Services ----------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -307,20 +294,8 @@ def thread_lock(
     permissions.check_moderate(by, thread.community)
     reason = _clean_reason(reason, required=True)
     _clean_rule(thread.community, ground_rule)
-    if thread.locked:
-        raise ValidationError({"reason": _("This thread is already locked.")})
-    at = at or timezone.now()
-    thread.locked = True
-    thread.save(update_fields=["locked", "updated_at"])
-    return _log(
-        by=by,
-        thread=thread,
-        reply=None,
-        action=ModerationActionKind.LOCK,
-        verb=Verb.THREAD_LOCKED,
-        reason=reason,
-        ground_rule=ground_rule,
-        at=at,
+    return _thread_locked_set(
+        by=by, thread=thread, locked=True, reason=reason, ground_rule=ground_rule, at=at
     )
 
 
@@ -335,17 +310,34 @@ def thread_unlock(
 ) -> ModerationAction:
     permissions.check_moderate(by, thread.community)
     reason = _clean_reason(reason, required=False)
-    if not thread.locked:
+    return _thread_locked_set(
+        by=by, thread=thread, locked=False, reason=reason, ground_rule=ground_rule, at=at
+    )
+
+
+def _thread_locked_set(
+    *,
+    by: User,
+    thread: Thread,
+    locked: bool,
+    reason: str,
+    ground_rule: GroundRule | None,
+    at: datetime | None,
+) -> ModerationAction:
+    """Lock or unlock, once the caller has checked the facilitator and cleaned the reason."""
+    if thread.locked == locked:
+        if locked:
+            raise ValidationError({"reason": _("This thread is already locked.")})
         raise ValidationError({"reason": _("This thread is not locked.")})
     at = at or timezone.now()
-    thread.locked = False
+    thread.locked = locked
     thread.save(update_fields=["locked", "updated_at"])
     return _log(
         by=by,
         thread=thread,
         reply=None,
-        action=ModerationActionKind.UNLOCK,
-        verb=Verb.THREAD_UNLOCKED,
+        action=ModerationActionKind.LOCK if locked else ModerationActionKind.UNLOCK,
+        verb=Verb.THREAD_LOCKED if locked else Verb.THREAD_UNLOCKED,
         reason=reason,
         ground_rule=ground_rule,
         at=at,
@@ -382,30 +374,6 @@ def flag_dismiss(
     )
 
 
-def can_see_moderation_post(user, thread: Thread, reply: Reply | None) -> bool:
-    """The private side of a post: its facilitators and its author, nobody else. The page
-    names the thread, so a reply's author is kept out while the thread itself is hidden
-    (unless the thread is theirs too): its title is not theirs to read."""
-    if not permissions.can_view(user, thread.community):
-        return False
-    if permissions.can_moderate(user, thread.community):
-        return True
-    if not user.is_authenticated:
-        return False
-    if thread.hidden and thread.author_id != user.pk:
-        return False
-    post = reply or thread
-    return post.author_id == user.pk
-
-
-def _facilitators(community: Community) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__community=community, memberships__role=Role.FACILITATOR, is_active=True
-        )
-    )
-
-
 @transaction.atomic
 def moderation_message_send(
     *,
@@ -417,7 +385,7 @@ def moderation_message_send(
 ) -> ModerationMessage:
     """A private word about one post, between the facilitators and its author only."""
     post = _post(thread, reply)
-    if not can_see_moderation_post(by, thread, reply):
+    if not permissions.can_see_moderation_post(by, thread, reply):
         raise PermissionDenied
     body = (body or "").strip()
     if not body:
@@ -437,7 +405,10 @@ def moderation_message_send(
         created_at=at,
     )
     if by.pk == post.author_id:
-        recipients = dict.fromkeys(_facilitators(thread.community), NotificationKind.MODERATION)
+        recipients: dict[User, str] = dict.fromkeys(
+            members_of(community=thread.community, role=Role.FACILITATOR),
+            NotificationKind.MODERATION,
+        )
     else:
         recipients = {post.author: NotificationKind.MODERATION}
     notify(
@@ -449,110 +420,3 @@ def moderation_message_send(
         at=at,
     )
     return message
-
-
-# Selectors ---------------------------------------------------------------------------------
-
-
-def moderation_post_get(
-    *, user, community: Community, thread_pk: int, reply_pk: int | None = None
-) -> tuple[Thread, Reply | None]:
-    """The post whose moderation page this is: 404 for anyone but facilitators and its author."""
-    thread = get_object_or_404(
-        Thread.objects.select_related("community", "author"), community=community, pk=thread_pk
-    )
-    reply = None
-    if reply_pk is not None:
-        reply = get_object_or_404(
-            Reply.objects.select_related("author"), thread=thread, pk=reply_pk
-        )
-        reply.thread = thread
-    if not can_see_moderation_post(user, thread, reply):
-        raise Http404
-    return thread, reply
-
-
-def flag_get(*, user, community: Community, pk: int) -> Flag:
-    flag = get_object_or_404(
-        Flag.objects.select_related("thread__community", "thread__author", "reply__author"),
-        community=community,
-        pk=pk,
-    )
-    if not permissions.can_moderate(user, community):
-        raise Http404
-    return flag
-
-
-def open_flag_count(*, community: Community, user) -> int:
-    """How many flags wait for a decision; 0 for anyone who does not moderate."""
-    if not permissions.can_moderate(user, community):
-        return 0
-    return Flag.objects.filter(community=community, status=FlagStatus.OPEN).count()
-
-
-def moderation_queue(*, community: Community, user) -> list[dict]:
-    """Open flags grouped per post, the post flagged longest ago first, in a fixed number of
-    queries."""
-    permissions.check_moderate(user, community)
-    flags = (
-        Flag.objects.filter(community=community, status=FlagStatus.OPEN)
-        .select_related("reporter", "thread__author", "reply__author")
-        .order_by("created_at", "id")[:QUEUE_LIMIT]
-    )
-    groups: dict[tuple, dict] = {}
-    for flag in flags:
-        flag.thread.community = community
-        key = (flag.thread_id, flag.reply_id)
-        if key not in groups:
-            post = flag.reply or flag.thread
-            groups[key] = {"thread": flag.thread, "reply": flag.reply, "post": post, "flags": []}
-        groups[key]["flags"].append(flag)
-    return list(groups.values())
-
-
-def moderation_log(*, community: Community, user, limit: int = LOG_LIMIT) -> list:
-    permissions.check_moderate(user, community)
-    return list(
-        ModerationAction.objects.filter(community=community)
-        .select_related("actor", "subject", "thread", "reply")
-        .order_by("-created_at", "-id")[:limit]
-    )
-
-
-def _post_filter(thread: Thread, reply: Reply | None) -> Q:
-    return Q(thread=thread) & (Q(reply=reply) if reply is not None else Q(reply__isnull=True))
-
-
-def post_flags(*, thread: Thread, reply: Reply | None, user) -> list[Flag]:
-    """The flags on a post, for facilitators only: who reported is not the author's business."""
-    if not permissions.can_moderate(user, thread.community):
-        return []
-    return list(
-        Flag.objects.filter(_post_filter(thread, reply))
-        .select_related("reporter", "resolved_by")
-        .order_by("-created_at", "-id")
-    )
-
-
-def post_actions(*, thread: Thread, reply: Reply | None, user) -> list[ModerationAction]:
-    if not can_see_moderation_post(user, thread, reply):
-        raise Http404
-    return list(
-        ModerationAction.objects.filter(_post_filter(thread, reply))
-        .select_related("actor")
-        .order_by("-created_at", "-id")
-    )
-
-
-def post_messages(*, thread: Thread, reply: Reply | None, user) -> list[ModerationMessage]:
-    if not can_see_moderation_post(user, thread, reply):
-        raise Http404
-    return list(
-        ModerationMessage.objects.filter(_post_filter(thread, reply))
-        .select_related("sender")
-        .order_by("created_at", "id")
-    )
-
-
-def ground_rules(*, community: Community) -> list[GroundRule]:
-    return list(community.ground_rules.all())
