@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from kring.core.verbs import VERB_MAX_LENGTH
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -36,7 +38,8 @@ class Tag(models.Model):
 
 
 class Verb(models.TextChoices):
-    """What happened. Later features add their own verbs here."""
+    """Old home of every feature's verbs, kept only until their uses move to each app's own
+    verbs.py (see kring.core.verbs); ActivityEvent.verb no longer takes its choices."""
 
     JOINED = "joined", _("joined")
     LEFT = "left", _("left")
@@ -91,7 +94,9 @@ class ActivityEvent(models.Model):
         related_name="activity_events",
         verbose_name=_("actor"),
     )
-    verb = models.CharField(_("verb"), max_length=40, choices=Verb.choices)
+    # What happened: a value some app registered in kring.core.verbs (no `choices` here, so a
+    # new verb needs no migration; activity_record refuses an unregistered one).
+    verb = models.CharField(_("verb"), max_length=VERB_MAX_LENGTH)
     target_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
