@@ -110,7 +110,7 @@ class ActivityEvent(models.Model):
         verbose_name=_("other person involved"),
     )
     community = models.ForeignKey(
-        "communities.Community",
+        settings.KRING_COMMUNITY_MODEL,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -151,7 +151,7 @@ class SearchDocument(models.Model):
     doc_type = models.CharField(max_length=20)
     doc_id = models.PositiveBigIntegerField()
     community = models.ForeignKey(
-        "communities.Community", on_delete=models.CASCADE, related_name="+"
+        settings.KRING_COMMUNITY_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(max_length=40, blank=True)
     title = models.CharField(max_length=300)
