@@ -31,7 +31,7 @@ from kring.conversations.models import (
     Thread,
 )
 from kring.conversations.services import notify
-from kring.core.models import Verb
+from kring.conversations.verbs import ConversationVerb
 from kring.core.services import activity_record
 
 MAX_REASON = 1000
@@ -202,7 +202,7 @@ def flag_create(
     )
     activity_record(
         actor=by,
-        verb=Verb.FLAGGED,
+        verb=ConversationVerb.FLAGGED,
         community=thread.community,
         target=post,
         other=post.author,
@@ -248,7 +248,7 @@ def post_hide(
         thread=thread,
         reply=reply,
         action=ModerationActionKind.HIDE,
-        verb=Verb.POST_HIDDEN,
+        verb=ConversationVerb.POST_HIDDEN,
         reason=reason,
         ground_rule=ground_rule,
         flag=flag,
@@ -285,7 +285,7 @@ def post_restore(
         thread=thread,
         reply=reply,
         action=ModerationActionKind.RESTORE,
-        verb=Verb.POST_RESTORED,
+        verb=ConversationVerb.POST_RESTORED,
         reason=reason,
         ground_rule=ground_rule,
         at=at,
@@ -317,7 +317,7 @@ def thread_lock(
         thread=thread,
         reply=None,
         action=ModerationActionKind.LOCK,
-        verb=Verb.THREAD_LOCKED,
+        verb=ConversationVerb.THREAD_LOCKED,
         reason=reason,
         ground_rule=ground_rule,
         at=at,
@@ -345,7 +345,7 @@ def thread_unlock(
         thread=thread,
         reply=None,
         action=ModerationActionKind.UNLOCK,
-        verb=Verb.THREAD_UNLOCKED,
+        verb=ConversationVerb.THREAD_UNLOCKED,
         reason=reason,
         ground_rule=ground_rule,
         at=at,
@@ -374,7 +374,7 @@ def flag_dismiss(
         thread=flag.thread,
         reply=flag.reply,
         action=ModerationActionKind.DISMISS,
-        verb=Verb.FLAG_DISMISSED,
+        verb=ConversationVerb.FLAG_DISMISSED,
         reason=reason,
         ground_rule=ground_rule,
         flag=flag,

@@ -34,7 +34,8 @@ from kring.conversations.models import (
     Thread,
     ThreadKind,
 )
-from kring.core.models import ActivityEvent, Verb
+from kring.conversations.verbs import ConversationVerb
+from kring.core.models import ActivityEvent
 from kring.core.services import activity_record, tags_get_or_create
 from kring.core.uploads import ALLOWED_ATTACHMENT_TYPES, sniff_attachment
 
@@ -193,12 +194,21 @@ def thread_create(
         thread.tags.set(tags_get_or_create(names=tag_names))
     _revision(thread, reply=None, by=by, at=at)
     _attachments_add(thread, None, by, attachments)
-    verb = Verb.ASKED if kind == ThreadKind.QUESTION else Verb.DISCUSSION_STARTED
+    verb = (
+        ConversationVerb.ASKED
+        if kind == ThreadKind.QUESTION
+        else ConversationVerb.DISCUSSION_STARTED
+    )
     activity_record(actor=by, verb=verb, community=community, target=thread, at=at)
     mentioned = _mentioned_members(community, body, exclude=[by.pk])
     for person in mentioned:
         activity_record(
-            actor=by, verb=Verb.MENTIONED, community=community, target=thread, other=person, at=at
+            actor=by,
+            verb=ConversationVerb.MENTIONED,
+            community=community,
+            target=thread,
+            other=person,
+            at=at,
         )
     notify(
         recipients=dict.fromkeys(mentioned, NotificationKind.MENTION),
@@ -250,7 +260,11 @@ def thread_update(
         thread.tags.set(tags_get_or_create(names=tag_names))
     _revision(thread, reply=None, by=by, at=at)
     activity_record(
-        actor=by, verb=Verb.POST_EDITED, community=thread.community, target=thread, at=at
+        actor=by,
+        verb=ConversationVerb.POST_EDITED,
+        community=thread.community,
+        target=thread,
+        at=at,
     )
     _notify_new_mentions(thread, None, by, before, body, at)
     _index_thread(thread.pk)
@@ -263,7 +277,7 @@ def _notify_new_mentions(thread, reply, by, before: set[int], body: str, at) -> 
     for person in new:
         activity_record(
             actor=by,
-            verb=Verb.MENTIONED,
+            verb=ConversationVerb.MENTIONED,
             community=thread.community,
             target=reply or thread,
             other=person,
@@ -315,7 +329,11 @@ def reply_create(
     thread.last_activity_at = at
 
     replied_to = parent.author if parent is not None else thread.author
-    verb = Verb.ANSWERED if thread.is_question and parent is None else Verb.REPLIED
+    verb = (
+        ConversationVerb.ANSWERED
+        if thread.is_question and parent is None
+        else ConversationVerb.REPLIED
+    )
     activity_record(
         actor=by,
         verb=verb,
@@ -335,7 +353,7 @@ def reply_create(
         recipients[person] = NotificationKind.MENTION
         activity_record(
             actor=by,
-            verb=Verb.MENTIONED,
+            verb=ConversationVerb.MENTIONED,
             community=thread.community,
             target=reply,
             other=person,
@@ -365,7 +383,11 @@ def reply_update(*, reply: Reply, by: User, body: str, at: datetime | None = Non
     reply.save(update_fields=["body", "edited_at", "updated_at"])
     _revision(reply.thread, reply=reply, by=by, at=at)
     activity_record(
-        actor=by, verb=Verb.POST_EDITED, community=reply.thread.community, target=reply, at=at
+        actor=by,
+        verb=ConversationVerb.POST_EDITED,
+        community=reply.thread.community,
+        target=reply,
+        at=at,
     )
     _notify_new_mentions(reply.thread, reply, by, before, body, at)
     _index_thread(reply.thread_id)
@@ -385,7 +407,7 @@ def answer_accept(*, thread: Thread, reply: Reply, by: User, at: datetime | None
     thread.save(update_fields=["accepted_reply", "accepted_at", "accepted_by", "updated_at"])
     activity_record(
         actor=by,
-        verb=Verb.ANSWER_ACCEPTED,
+        verb=ConversationVerb.ANSWER_ACCEPTED,
         community=thread.community,
         target=reply,
         other=reply.author if reply.author_id != by.pk else None,
@@ -436,7 +458,7 @@ def reaction_set(
             model.objects.filter(pk=post.pk).update(useful_count=F("useful_count") + 1)
             activity_record(
                 actor=by,
-                verb=Verb.REACTED,
+                verb=ConversationVerb.REACTED,
                 community=thread.community,
                 target=post,
                 other=post.author,
@@ -534,7 +556,9 @@ def message_send(
     )
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=at)
     # The fact, never the content: insights may count that a message was sent.
-    activity_record(actor=sender, verb=Verb.MESSAGED, target=conversation, other=recipient, at=at)
+    activity_record(
+        actor=sender, verb=ConversationVerb.MESSAGED, target=conversation, other=recipient, at=at
+    )
     # One notification (and e-mail) per burst: while an earlier message notification is
     # still unread, a new message only moves it up.
     pending = Notification.objects.filter(
@@ -668,7 +692,7 @@ def notify(
 
 
 # Community notices (core.notices) and the kind of notification each becomes.
-NOTICE_KINDS = {Verb.SESSION_PLANNED: NotificationKind.SESSION_PLANNED}
+NOTICE_KINDS = {"session_planned": NotificationKind.SESSION_PLANNED}
 
 
 def notice_deliver(event: ActivityEvent) -> list[Notification]:

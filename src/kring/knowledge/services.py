@@ -15,7 +15,7 @@ from kring.accounts.models import User
 from kring.communities.models import Community
 from kring.communities.selectors import non_members
 from kring.core import search
-from kring.core.models import ActivityEvent, Tag, Verb
+from kring.core.models import ActivityEvent, Tag
 from kring.core.services import activity_record, tags_get_or_create
 from kring.core.uploads import ALLOWED_ATTACHMENT_TYPES, sniff_attachment
 from kring.knowledge import permissions
@@ -32,6 +32,7 @@ from kring.knowledge.models import (
     Useful,
 )
 from kring.knowledge.search import item_document_fast
+from kring.knowledge.verbs import KnowledgeVerb
 
 MAX_TITLE = 200
 MAX_BODY = 50000
@@ -160,7 +161,7 @@ def item_create(
     _snapshot(item, by=by, note=_("First version"))
     activity_record(
         actor=by,
-        verb=Verb.ITEM_CREATED,
+        verb=KnowledgeVerb.ITEM_CREATED,
         community=community,
         target=item,
         at=now,
@@ -216,7 +217,7 @@ def item_update(
     _snapshot(item, by=by, note=note or ", ".join(changed))
     activity_record(
         actor=by,
-        verb=Verb.ITEM_UPDATED,
+        verb=KnowledgeVerb.ITEM_UPDATED,
         community=item.community,
         target=item,
         data={"fields": changed},
@@ -249,7 +250,7 @@ def item_delete(*, item: KnowledgeItem, by: User) -> None:
     files = [a.file.name for a in item.attachments.all()]
     activity_record(
         actor=by,
-        verb=Verb.ITEM_DELETED,
+        verb=KnowledgeVerb.ITEM_DELETED,
         community=item.community,
         data={"title": item.title, "kind": item.kind, "item_id": item.pk},
     )
@@ -272,7 +273,7 @@ def item_feature(*, item: KnowledgeItem, by: User, featured: str) -> KnowledgeIt
         if featured:
             activity_record(
                 actor=by,
-                verb=Verb.ITEM_FEATURED,
+                verb=KnowledgeVerb.ITEM_FEATURED,
                 community=item.community,
                 target=item,
                 other=item.item_authors.first().user if item.item_authors.exists() else None,
@@ -296,7 +297,7 @@ def item_mark_useful(*, item: KnowledgeItem, by: User, useful: bool = True) -> K
             KnowledgeItem.objects.filter(pk=item.pk).update(useful_count=F("useful_count") + 1)
             activity_record(
                 actor=by,
-                verb=Verb.MARKED_USEFUL,
+                verb=KnowledgeVerb.MARKED_USEFUL,
                 community=item.community,
                 target=item,
                 other=_first_author(item),
@@ -321,7 +322,7 @@ def comment_create(*, item: KnowledgeItem, by: User, body: str) -> Comment:
     KnowledgeItem.objects.filter(pk=item.pk).update(comment_count=F("comment_count") + 1)
     activity_record(
         actor=by,
-        verb=Verb.COMMENTED,
+        verb=KnowledgeVerb.COMMENTED,
         community=item.community,
         target=item,
         other=_first_author(item),
@@ -441,7 +442,7 @@ def items_bulk_create(
                 [
                     ActivityEvent(
                         actor=by,
-                        verb=Verb.ITEM_CREATED,
+                        verb=KnowledgeVerb.ITEM_CREATED,
                         community=community,
                         target_type=item_type,
                         target_id=item.pk,

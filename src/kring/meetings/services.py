@@ -18,7 +18,6 @@ from kring.accounts.models import User
 from kring.communities.models import Community, Membership
 from kring.communities.selectors import non_members
 from kring.core import daterange, notices
-from kring.core.models import Verb
 from kring.core.services import activity_record
 from kring.meetings import permissions, recurrence
 from kring.meetings.models import (
@@ -36,6 +35,7 @@ from kring.meetings.models import (
     Session,
     SessionStatus,
 )
+from kring.meetings.verbs import MeetingVerb
 
 MAX_TITLE = 200
 MAX_AGENDA = 20000
@@ -193,7 +193,7 @@ def series_create(
     )
     event = activity_record(
         actor=by,
-        verb=Verb.SESSION_PLANNED,
+        verb=MeetingVerb.SESSION_PLANNED,
         community=community,
         target=series,
         at=at,
@@ -240,7 +240,7 @@ def session_create(
     )
     session.facilitators.set(people)
     event = activity_record(
-        actor=by, verb=Verb.SESSION_PLANNED, community=community, target=session, at=at
+        actor=by, verb=MeetingVerb.SESSION_PLANNED, community=community, target=session, at=at
     )
     _planned(community=community, by=by, sessions=[session], event=event, at=at)
     return session
@@ -405,7 +405,7 @@ def session_update(
             _promote_waiting(target)
     activity_record(
         actor=by,
-        verb=Verb.SESSION_UPDATED,
+        verb=MeetingVerb.SESSION_UPDATED,
         community=session.community,
         target=session,
         at=at,
@@ -454,7 +454,7 @@ def session_cancel(
     for target in targets:
         activity_record(
             actor=by,
-            verb=Verb.SESSION_CANCELLED,
+            verb=MeetingVerb.SESSION_CANCELLED,
             community=session.community,
             target=target,
             at=at,
@@ -553,7 +553,7 @@ def rsvp_set(
     if changed:
         activity_record(
             actor=user,
-            verb=Verb.RSVPED,
+            verb=MeetingVerb.RSVPED,
             community=session.community,
             target=session,
             at=at,
@@ -611,7 +611,7 @@ def attendance_set(
     )
     activity_record(
         actor=user,
-        verb=Verb.ATTENDED,
+        verb=MeetingVerb.ATTENDED,
         community=session.community,
         target=session,
         other=by if by.pk != user.pk else None,
@@ -657,7 +657,7 @@ def reflection_save(
     reflection.save()
     if created:
         activity_record(
-            actor=by, verb=Verb.REFLECTED, community=session.community, target=session, at=at
+            actor=by, verb=MeetingVerb.REFLECTED, community=session.community, target=session, at=at
         )
     return reflection
 
@@ -716,7 +716,7 @@ def action_point_create(
     )
     activity_record(
         actor=by,
-        verb=Verb.ACTION_POINT_CREATED,
+        verb=MeetingVerb.ACTION_POINT_CREATED,
         community=community,
         target=point,
         other=owner if owner is not None and owner.pk != by.pk else None,
@@ -752,7 +752,7 @@ def action_point_complete(
     if done:
         activity_record(
             actor=by,
-            verb=Verb.ACTION_POINT_DONE,
+            verb=MeetingVerb.ACTION_POINT_DONE,
             community=point.community,
             target=point,
             other=point.owner if point.owner_id and point.owner_id != by.pk else None,
