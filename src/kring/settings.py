@@ -172,6 +172,10 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
+# The community that activity events and search documents belong to. Core names it only
+# through this setting, as Django's own apps name the user model, so core imports no feature
+# app. Not meant to be swapped: it is an indirection for the layering, nothing more.
+KRING_COMMUNITY_MODEL = "communities.Community"
 # The OIDC backend does nothing unless KRING_OIDC_ISSUER is set (see "Sign-in through your
 # organisation" below); it only answers the sign-in callback, never a password form.
 AUTHENTICATION_BACKENDS = [

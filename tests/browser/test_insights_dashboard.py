@@ -28,7 +28,7 @@ def circle(transactional_db):
 
     from kring.accounts.models import User
     from kring.communities import services as community_services
-    from kring.core.models import Verb
+    from kring.conversations.verbs import ConversationVerb
     from kring.core.services import activity_record
     from kring.insights import services
 
@@ -48,7 +48,7 @@ def circle(transactional_db):
     for n in range(8):
         activity_record(
             actor=daan,
-            verb=Verb.REPLIED,
+            verb=ConversationVerb.REPLIED,
             community=community,
             other=sanne,
             at=now - timedelta(days=70 + n),
@@ -56,7 +56,7 @@ def circle(transactional_db):
     for n in range(3):
         activity_record(
             actor=sanne,
-            verb=Verb.REPLIED,
+            verb=ConversationVerb.REPLIED,
             community=community,
             other=anna,
             at=now - timedelta(days=2 + n),

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kring.accounts.models import ApiToken, Perspective, TokenScope, User
+from kring.accounts.verbs import AccountVerb
 from kring.core import search
-from kring.core.models import Verb
 from kring.core.services import activity_record, tags_get_or_create
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -120,7 +120,9 @@ def profile_update(
             manager.set(tags)
             changed.append(field)
     if changed:
-        activity_record(actor=by, verb=Verb.PROFILE_UPDATED, target=user, data={"fields": changed})
+        activity_record(
+            actor=by, verb=AccountVerb.PROFILE_UPDATED, target=user, data={"fields": changed}
+        )
         search.index_objects("person", [user.pk])
     if "photo" in changed and old_photo:
         storage = user.photo.storage

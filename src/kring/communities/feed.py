@@ -4,10 +4,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kring.communities.models import Membership
+from kring.communities.verbs import CommunityVerb
 from kring.core.feed import FeedEntry, link, sentence
-from kring.core.models import Verb
 
-VERBS = [Verb.JOINED]
+VERBS = [CommunityVerb.JOINED]
 
 
 def works_on(user) -> str:

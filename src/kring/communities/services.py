@@ -33,9 +33,9 @@ from kring.communities.models import (
     Stage,
     Visibility,
 )
+from kring.communities.verbs import CommunityVerb
 from kring.core import search, throttle
 from kring.core.csvimport import name_from_email
-from kring.core.models import Verb
 from kring.core.services import activity_record
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -150,14 +150,14 @@ def community_create(
     search.index_objects("person", [by.pk])
     activity_record(
         actor=by,
-        verb=Verb.COMMUNITY_CREATED,
+        verb=CommunityVerb.COMMUNITY_CREATED,
         community=community,
         target=community,
         at=community.created_at,
     )
     activity_record(
         actor=by,
-        verb=Verb.JOINED,
+        verb=CommunityVerb.JOINED,
         community=community,
         target=founder,
         at=community.created_at,
@@ -182,7 +182,7 @@ def community_update(*, community: Community, by: User, **fields) -> Community:
         community.save()
         activity_record(
             actor=by,
-            verb=Verb.COMMUNITY_UPDATED,
+            verb=CommunityVerb.COMMUNITY_UPDATED,
             community=community,
             target=community,
             data={"fields": changed},
@@ -218,7 +218,7 @@ def ground_rules_set(*, community: Community, by: User, rules: list[str]) -> lis
     if before != clean:
         activity_record(
             actor=by,
-            verb=Verb.COMMUNITY_UPDATED,
+            verb=CommunityVerb.COMMUNITY_UPDATED,
             community=community,
             target=community,
             data={"fields": ["ground_rules"]},
@@ -259,7 +259,7 @@ def membership_add(
         search.index_objects("person", [user.pk])
         activity_record(
             actor=user,
-            verb=Verb.JOINED,
+            verb=CommunityVerb.JOINED,
             community=community,
             target=membership,
             other=by if by and by.pk != user.pk else None,
@@ -290,7 +290,7 @@ def membership_role_change(*, membership: Membership, role: str, by: User) -> Me
     permissions.forget_membership(membership.user, community)
     activity_record(
         actor=by,
-        verb=Verb.ROLE_CHANGED,
+        verb=CommunityVerb.ROLE_CHANGED,
         community=community,
         target=membership,
         other=membership.user,
@@ -313,7 +313,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     user = membership.user
     activity_record(
         actor=by,
-        verb=Verb.LEFT if leaving else Verb.REMOVED,
+        verb=CommunityVerb.LEFT if leaving else CommunityVerb.REMOVED,
         community=community,
         target=community,
         other=None if leaving else user,
@@ -418,7 +418,7 @@ def _invitation_make(
     )
     activity_record(
         actor=by,
-        verb=Verb.INVITED,
+        verb=CommunityVerb.INVITED,
         community=community,
         target=invitation,
         other=other,
@@ -487,7 +487,7 @@ def _accept(invitation: Invitation, user: User) -> Membership:
     )
     activity_record(
         actor=user,
-        verb=Verb.INVITATION_ACCEPTED,
+        verb=CommunityVerb.INVITATION_ACCEPTED,
         community=invitation.community,
         target=invitation,
         other=invitation.created_by,

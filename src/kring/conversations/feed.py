@@ -5,19 +5,25 @@ from django.utils.translation import gettext as _
 
 from kring.conversations import selectors
 from kring.conversations.models import Reply, Thread
+from kring.conversations.verbs import ConversationVerb
 from kring.core.feed import FeedEntry, link, person_link, sentence
-from kring.core.models import Verb
 
-VERBS = [Verb.ASKED, Verb.DISCUSSION_STARTED, Verb.ANSWER_ACCEPTED]
+VERBS = [
+    ConversationVerb.ASKED,
+    ConversationVerb.DISCUSSION_STARTED,
+    ConversationVerb.ANSWER_ACCEPTED,
+]
 WAITING_ON_HOME = 5
 
 
 def describe(events, viewer) -> dict[int, FeedEntry]:
     """Two queries at most: the threads and the accepted replies. Hidden or removed posts,
     and answers accepted once but no longer, get no entry."""
-    reply_ids = {e.target_id for e in events if e.verb == Verb.ANSWER_ACCEPTED}
-    thread_ids = {e.target_id for e in events if e.verb != Verb.ANSWER_ACCEPTED}
-    thread_ids |= {e.data.get("thread") for e in events if e.verb == Verb.ANSWER_ACCEPTED} - {None}
+    reply_ids = {e.target_id for e in events if e.verb == ConversationVerb.ANSWER_ACCEPTED}
+    thread_ids = {e.target_id for e in events if e.verb != ConversationVerb.ANSWER_ACCEPTED}
+    thread_ids |= {
+        e.data.get("thread") for e in events if e.verb == ConversationVerb.ANSWER_ACCEPTED
+    } - {None}
     replies = {}
     if reply_ids:
         replies = {r.pk: r for r in Reply.objects.filter(pk__in=reply_ids).select_related("author")}
@@ -27,7 +33,7 @@ def describe(events, viewer) -> dict[int, FeedEntry]:
     }
     entries = {}
     for event in events:
-        if event.verb == Verb.ANSWER_ACCEPTED:
+        if event.verb == ConversationVerb.ANSWER_ACCEPTED:
             reply = replies.get(event.target_id)
             thread = threads.get(reply.thread_id) if reply is not None else None
             if thread is None or reply.hidden or thread.accepted_reply_id != reply.pk:
@@ -45,7 +51,7 @@ def describe(events, viewer) -> dict[int, FeedEntry]:
             if thread is None or thread.community_id != event.community_id:
                 continue
             url = thread.get_absolute_url()
-            if event.verb == Verb.ASKED:
+            if event.verb == ConversationVerb.ASKED:
                 template = _("%(name)s asks: %(title)s")
             else:
                 template = _("%(name)s started a discussion: %(title)s")

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from kring.core import db  # noqa: F401  (connects the SQLite tuning signal)
+
+        # Each app registers its activity verbs when its verbs.py is imported (see
+        # kring.core.verbs); importing them all here makes the registry complete at start-up.
+        autodiscover_modules("verbs")

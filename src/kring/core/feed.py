@@ -2,7 +2,7 @@
 
 Core knows no feature, so feature apps register in their AppConfig.ready():
 
-    feed.register_describer([Verb.ITEM_CREATED], describe_items)
+    feed.register_describer([KnowledgeVerb.ITEM_CREATED], describe_items)   # knowledge
     feed.register_panel(waiting_questions_panel)
 
 A describer gets a batch of events with the verbs it registered for (the actor already

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from kring.core.verbs import VERB_MAX_LENGTH
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -35,49 +37,6 @@ class Tag(models.Model):
         return slugify(name.strip(), allow_unicode=True)[:80]
 
 
-class Verb(models.TextChoices):
-    """What happened. Later features add their own verbs here."""
-
-    JOINED = "joined", _("joined")
-    LEFT = "left", _("left")
-    REMOVED = "removed", _("removed")
-    ROLE_CHANGED = "role_changed", _("role changed")
-    INVITED = "invited", _("invited")
-    INVITATION_ACCEPTED = "invitation_accepted", _("accepted an invitation")
-    PROFILE_UPDATED = "profile_updated", _("updated their profile")
-    COMMUNITY_CREATED = "community_created", _("created the community")
-    COMMUNITY_UPDATED = "community_updated", _("updated the community")
-    ITEM_CREATED = "item_created", _("shared a library item")
-    ITEM_UPDATED = "item_updated", _("edited a library item")
-    ITEM_DELETED = "item_deleted", _("deleted a library item")
-    ITEM_FEATURED = "item_featured", _("featured a library item")
-    MARKED_USEFUL = "marked_useful", _("marked as useful")
-    COMMENTED = "commented", _("commented")
-    ASKED = "asked", _("asked a question")
-    DISCUSSION_STARTED = "discussion_started", _("started a discussion")
-    ANSWERED = "answered", _("answered a question")
-    REPLIED = "replied", _("replied")
-    ANSWER_ACCEPTED = "answer_accepted", _("accepted an answer")
-    REACTED = "reacted", _("found a post useful")
-    MENTIONED = "mentioned", _("mentioned someone")
-    POST_EDITED = "post_edited", _("edited a post")
-    MESSAGED = "messaged", _("sent a direct message")
-    FLAGGED = "flagged", _("flagged a post")
-    POST_HIDDEN = "post_hidden", _("hid a post")
-    POST_RESTORED = "post_restored", _("restored a post")
-    THREAD_LOCKED = "thread_locked", _("locked a thread")
-    THREAD_UNLOCKED = "thread_unlocked", _("unlocked a thread")
-    FLAG_DISMISSED = "flag_dismissed", _("dismissed a flag")
-    SESSION_PLANNED = "session_planned", _("planned a session")
-    SESSION_UPDATED = "session_updated", _("changed a session")
-    SESSION_CANCELLED = "session_cancelled", _("cancelled a session")
-    RSVPED = "rsvped", _("answered an invitation to a session")
-    ATTENDED = "attended", _("attended a session")
-    REFLECTED = "reflected", _("reflected on a session")
-    ACTION_POINT_CREATED = "action_point_created", _("made an action point")
-    ACTION_POINT_DONE = "action_point_done", _("completed an action point")
-
-
 class ActivityEvent(models.Model):
     """One row per meaningful action: who did what to what, where, when, and with whom.
 
@@ -91,7 +50,9 @@ class ActivityEvent(models.Model):
         related_name="activity_events",
         verbose_name=_("actor"),
     )
-    verb = models.CharField(_("verb"), max_length=40, choices=Verb.choices)
+    # What happened: a value some app registered in kring.core.verbs (no `choices` here, so a
+    # new verb needs no migration; activity_record refuses an unregistered one).
+    verb = models.CharField(_("verb"), max_length=VERB_MAX_LENGTH)
     target_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -105,7 +66,7 @@ class ActivityEvent(models.Model):
         verbose_name=_("other person involved"),
     )
     community = models.ForeignKey(
-        "communities.Community",
+        settings.KRING_COMMUNITY_MODEL,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -146,7 +107,7 @@ class SearchDocument(models.Model):
     doc_type = models.CharField(max_length=20)
     doc_id = models.PositiveBigIntegerField()
     community = models.ForeignKey(
-        "communities.Community", on_delete=models.CASCADE, related_name="+"
+        settings.KRING_COMMUNITY_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(max_length=40, blank=True)
     title = models.CharField(max_length=300)

@@ -3,8 +3,8 @@
 
 Core knows no feature, so the two sides meet here, each registering in its AppConfig.ready():
 
-    notices.register_describer([Verb.SESSION_PLANNED], describe_planned)   # meetings
-    notices.register_deliverer(deliver_notice)                             # conversations
+    notices.register_describer([MeetingVerb.SESSION_PLANNED], describe_planned)   # meetings
+    notices.register_deliverer(deliver_notice)                                 # conversations
 
 The app that makes the news calls `announce(event=...)` with its activity event, inside the
 transaction of the change. Every deliverer gets the event (conversations makes one

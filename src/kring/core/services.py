@@ -7,20 +7,27 @@ from django.db import models
 from django.utils import timezone
 
 from kring.core.models import ActivityEvent, Tag
+from kring.core.verbs import check_verb
 
 
 def activity_record(
     *,
-    actor,
+    actor: models.Model,
     verb: str,
-    community=None,
+    community: models.Model | None = None,
     target: models.Model | None = None,
-    other=None,
+    other: models.Model | None = None,
     at: datetime | None = None,
     data: dict | None = None,
 ) -> ActivityEvent:
-    """Record one activity event. Call inside the transaction of the change it describes."""
-    return ActivityEvent.objects.create(
+    """Record one activity event. Call inside the transaction of the change it describes.
+
+    `verb` must be registered by some app (kring.core.verbs); anything else raises VerbError,
+    so a typo never lands in the ledger."""
+    check_verb(verb)
+    # Core names neither the user nor the community model (both come from settings), so it
+    # takes them as plain models; the stubs type these foreign keys by the resolved classes.
+    return ActivityEvent.objects.create(  # type: ignore[misc]
         actor=actor,
         verb=verb,
         community=community,

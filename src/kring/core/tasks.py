@@ -9,7 +9,7 @@ from django.core.mail import get_connection
 from django.utils import timezone
 from django_tasks import task
 
-from kring.core.mail import message_from_dict
+from kring.core.mail_payload import message_from_dict
 
 logger = logging.getLogger(__name__)
 

@@ -31,6 +31,7 @@ from django.utils import timezone
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership
 from kring.communities.services import membership_add
+from kring.conversations.verbs import ConversationVerb
 from kring.core import daterange
 from kring.core.csvimport import (
     ImportProblem,
@@ -39,8 +40,10 @@ from kring.core.csvimport import (
     name_from_email,
     records,
 )
-from kring.core.models import ActivityEvent, Verb
+from kring.core.models import ActivityEvent
 from kring.insights.tasks import snapshot_refresh
+from kring.knowledge.verbs import KnowledgeVerb
+from kring.meetings.verbs import MeetingVerb
 
 COLUMNS = ("actor_email", "target_email", "kind", "timestamp")
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -51,23 +54,23 @@ SOURCE = "import-activity"
 
 # kind in the file -> (verb, does it need another person?)
 KINDS: dict[str, tuple[str, bool]] = {
-    "reply": (Verb.REPLIED, True),
-    "answer": (Verb.ANSWERED, True),
-    "accepted": (Verb.ANSWER_ACCEPTED, True),
-    "accept": (Verb.ANSWER_ACCEPTED, True),
-    "mention": (Verb.MENTIONED, True),
-    "useful": (Verb.REACTED, True),
-    "message": (Verb.MESSAGED, True),
-    "comment": (Verb.COMMENTED, False),
-    "ask": (Verb.ASKED, False),
-    "question": (Verb.ASKED, False),
-    "share": (Verb.ITEM_CREATED, False),
-    "item": (Verb.ITEM_CREATED, False),
-    "reflect": (Verb.REFLECTED, False),
-    "attend": (Verb.ATTENDED, False),
+    "reply": (ConversationVerb.REPLIED, True),
+    "answer": (ConversationVerb.ANSWERED, True),
+    "accepted": (ConversationVerb.ANSWER_ACCEPTED, True),
+    "accept": (ConversationVerb.ANSWER_ACCEPTED, True),
+    "mention": (ConversationVerb.MENTIONED, True),
+    "useful": (ConversationVerb.REACTED, True),
+    "message": (ConversationVerb.MESSAGED, True),
+    "comment": (KnowledgeVerb.COMMENTED, False),
+    "ask": (ConversationVerb.ASKED, False),
+    "question": (ConversationVerb.ASKED, False),
+    "share": (KnowledgeVerb.ITEM_CREATED, False),
+    "item": (KnowledgeVerb.ITEM_CREATED, False),
+    "reflect": (MeetingVerb.REFLECTED, False),
+    "attend": (MeetingVerb.ATTENDED, False),
 }
 # Direct messages belong to two people, not to a community (as the app's own).
-PRIVATE_VERBS = {Verb.MESSAGED}
+PRIVATE_VERBS = {ConversationVerb.MESSAGED}
 
 
 @dataclass(frozen=True, slots=True)

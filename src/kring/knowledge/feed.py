@@ -3,10 +3,10 @@
 from django.utils.translation import gettext as _
 
 from kring.core.feed import FeedEntry, link, person_link, sentence
-from kring.core.models import Verb
 from kring.knowledge.models import KnowledgeItem
+from kring.knowledge.verbs import KnowledgeVerb
 
-VERBS = [Verb.ITEM_CREATED]
+VERBS = [KnowledgeVerb.ITEM_CREATED]
 
 
 def describe(events, viewer) -> dict[int, FeedEntry]:

@@ -17,7 +17,6 @@ from kring.communities.models import Community
 from kring.communities.selectors import non_members
 from kring.core import search
 from kring.core.attachments import attachments_save
-from kring.core.models import Verb
 from kring.core.services import activity_record, tags_get_or_create
 from kring.knowledge import permissions
 from kring.knowledge.models import (
@@ -32,6 +31,7 @@ from kring.knowledge.models import (
     Revision,
     Useful,
 )
+from kring.knowledge.verbs import KnowledgeVerb
 
 MAX_TITLE = 200
 MAX_BODY = 50000
@@ -185,7 +185,7 @@ def item_create(
     _snapshot(item, by=by, note=_("First version"))
     activity_record(
         actor=by,
-        verb=Verb.ITEM_CREATED,
+        verb=KnowledgeVerb.ITEM_CREATED,
         community=community,
         target=item,
         at=now,
@@ -246,7 +246,7 @@ def item_update(
         _snapshot(item, by=by, note=note or ", ".join(changed))
         activity_record(
             actor=by,
-            verb=Verb.ITEM_UPDATED,
+            verb=KnowledgeVerb.ITEM_UPDATED,
             community=item.community,
             target=item,
             data={"fields": changed},
@@ -282,7 +282,7 @@ def item_delete(*, item: KnowledgeItem, by: User) -> None:
     files = [a.file.name for a in item.attachments.all()]
     activity_record(
         actor=by,
-        verb=Verb.ITEM_DELETED,
+        verb=KnowledgeVerb.ITEM_DELETED,
         community=item.community,
         data={"title": item.title, "kind": item.kind, "item_id": item.pk},
     )
@@ -310,7 +310,7 @@ def item_feature(*, item: KnowledgeItem, by: User, featured: str) -> KnowledgeIt
         if featured:
             activity_record(
                 actor=by,
-                verb=Verb.ITEM_FEATURED,
+                verb=KnowledgeVerb.ITEM_FEATURED,
                 community=item.community,
                 target=item,
                 other=_first_author(item),
@@ -334,7 +334,7 @@ def item_mark_useful(*, item: KnowledgeItem, by: User, useful: bool = True) -> K
             KnowledgeItem.objects.filter(pk=item.pk).update(useful_count=F("useful_count") + 1)
             activity_record(
                 actor=by,
-                verb=Verb.MARKED_USEFUL,
+                verb=KnowledgeVerb.MARKED_USEFUL,
                 community=item.community,
                 target=item,
                 other=_first_author(item),
@@ -359,7 +359,7 @@ def comment_create(*, item: KnowledgeItem, by: User, body: str) -> Comment:
     KnowledgeItem.objects.filter(pk=item.pk).update(comment_count=F("comment_count") + 1)
     activity_record(
         actor=by,
-        verb=Verb.COMMENTED,
+        verb=KnowledgeVerb.COMMENTED,
         community=item.community,
         target=item,
         other=_first_author(item),

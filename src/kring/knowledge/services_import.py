@@ -17,12 +17,13 @@ from django.utils import timezone
 from kring.accounts.models import User
 from kring.communities.models import Community
 from kring.core import search
-from kring.core.models import ActivityEvent, Tag, Verb
+from kring.core.models import ActivityEvent, Tag
 from kring.core.services import tags_get_or_create
 from kring.knowledge import permissions
 from kring.knowledge.models import ImportedDocument, ItemAuthor, Kind, KnowledgeItem, Revision
 from kring.knowledge.search import item_document_fast
 from kring.knowledge.services import clean_authors, clean_item_fields
+from kring.knowledge.verbs import KnowledgeVerb
 
 
 @dataclass
@@ -204,7 +205,7 @@ def _record_events(items: list[KnowledgeItem], *, community: Community, by: User
         [
             ActivityEvent(
                 actor=by,
-                verb=Verb.ITEM_CREATED,
+                verb=KnowledgeVerb.ITEM_CREATED,
                 community=community,
                 target_type=item_type,
                 target_id=item.pk,

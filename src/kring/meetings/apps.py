@@ -21,7 +21,7 @@ class MeetingsConfig(AppConfig):
         feed.register_panel(meetings_feed.next_session_panel)
 
         from kring.core import notices
-        from kring.core.models import Verb
         from kring.meetings.notices import describe_planned
+        from kring.meetings.verbs import MeetingVerb
 
-        notices.register_describer([Verb.SESSION_PLANNED], describe_planned)
+        notices.register_describer([MeetingVerb.SESSION_PLANNED], describe_planned)

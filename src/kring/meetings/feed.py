@@ -9,11 +9,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kring.core.feed import FeedEntry, link, person_link, sentence
-from kring.core.models import Verb
 from kring.meetings import ical, permissions, selectors
 from kring.meetings.models import ActionPoint, Series, Session, SessionStatus
+from kring.meetings.verbs import MeetingVerb
 
-VERBS = [Verb.SESSION_PLANNED, Verb.SESSION_CANCELLED, Verb.REFLECTED, Verb.ACTION_POINT_CREATED]
+VERBS = [
+    MeetingVerb.SESSION_PLANNED,
+    MeetingVerb.SESSION_CANCELLED,
+    MeetingVerb.REFLECTED,
+    MeetingVerb.ACTION_POINT_CREATED,
+]
 
 
 def _when(session: Session) -> str:
@@ -97,10 +102,10 @@ def _describe_session(event, session: Session | None) -> FeedEntry | None:
     if session is None or session.community_id != event.community_id:
         return None
     url = session.get_absolute_url()
-    if event.verb == Verb.SESSION_PLANNED:
+    if event.verb == MeetingVerb.SESSION_PLANNED:
         template = _("%(name)s planned a session on %(when)s: %(title)s")
         kind = "session"
-    elif event.verb == Verb.SESSION_CANCELLED:
+    elif event.verb == MeetingVerb.SESSION_CANCELLED:
         # Restored since: the cancellation no longer holds.
         if not session.is_cancelled:
             return None

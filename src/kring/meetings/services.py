@@ -22,7 +22,7 @@ from kring.accounts.models import User
 from kring.communities.models import Community, Membership
 from kring.communities.selectors import non_members
 from kring.core import daterange, notices
-from kring.core.models import ActivityEvent, Verb
+from kring.core.models import ActivityEvent
 from kring.core.services import activity_record
 from kring.knowledge.models import KnowledgeItem
 from kring.meetings import permissions, recurrence
@@ -37,6 +37,7 @@ from kring.meetings.models import (
     SessionStatus,
 )
 from kring.meetings.services_rsvp import waiting_list_promote
+from kring.meetings.verbs import MeetingVerb
 
 CANCEL_STARTED = gettext_lazy(
     "This session has already started or taken place, so it can't be cancelled. "
@@ -111,7 +112,7 @@ def session_create(
     )
     session.facilitators.set(people)
     event = activity_record(
-        actor=by, verb=Verb.SESSION_PLANNED, community=community, target=session, at=at
+        actor=by, verb=MeetingVerb.SESSION_PLANNED, community=community, target=session, at=at
     )
     _planned(community=community, by=by, sessions=[session], event=event, at=at)
     return session
@@ -210,7 +211,7 @@ def _change_done(
             waiting_list_promote(target)
     activity_record(
         actor=by,
-        verb=Verb.SESSION_UPDATED,
+        verb=MeetingVerb.SESSION_UPDATED,
         community=session.community,
         target=session,
         at=at,
@@ -291,7 +292,7 @@ def session_cancel(
     for target in targets:
         activity_record(
             actor=by,
-            verb=Verb.SESSION_CANCELLED,
+            verb=MeetingVerb.SESSION_CANCELLED,
             community=session.community,
             target=target,
             at=at,
@@ -356,7 +357,7 @@ def attendance_set(
     )
     activity_record(
         actor=user,
-        verb=Verb.ATTENDED,
+        verb=MeetingVerb.ATTENDED,
         community=session.community,
         target=session,
         other=by if by.pk != user.pk else None,

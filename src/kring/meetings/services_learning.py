@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership
 from kring.core import daterange
-from kring.core.models import Verb
 from kring.core.services import activity_record
 from kring.meetings import permissions
 from kring.meetings.models import LEARNING_LEVELS, ActionPoint, Reflection, Session
+from kring.meetings.verbs import MeetingVerb
 
 REFLECTION_FIELDS = ("did", "noticed", "learned", *(key for key, _label in LEARNING_LEVELS))
 
@@ -50,7 +50,7 @@ def reflection_save(
     reflection.save()
     if created:
         activity_record(
-            actor=by, verb=Verb.REFLECTED, community=session.community, target=session, at=at
+            actor=by, verb=MeetingVerb.REFLECTED, community=session.community, target=session, at=at
         )
     return reflection
 
@@ -111,7 +111,7 @@ def action_point_create(
     )
     activity_record(
         actor=by,
-        verb=Verb.ACTION_POINT_CREATED,
+        verb=MeetingVerb.ACTION_POINT_CREATED,
         community=community,
         target=point,
         other=owner if owner is not None and owner.pk != by.pk else None,
@@ -147,7 +147,7 @@ def action_point_complete(
     if done:
         activity_record(
             actor=by,
-            verb=Verb.ACTION_POINT_DONE,
+            verb=MeetingVerb.ACTION_POINT_DONE,
             community=point.community,
             target=point,
             other=point.owner if point.owner_id and point.owner_id != by.pk else None,

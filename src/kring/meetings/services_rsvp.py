@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
-from kring.core.models import Verb
 from kring.core.services import activity_record
 from kring.meetings import notices, permissions
 from kring.meetings.models import Rsvp, RsvpResponse, Session
+from kring.meetings.verbs import MeetingVerb
 
 MAX_NOTE = 300
 
@@ -79,7 +79,7 @@ def rsvp_set(
     if changed:
         activity_record(
             actor=user,
-            verb=Verb.RSVPED,
+            verb=MeetingVerb.RSVPED,
             community=session.community,
             target=session,
             at=at,

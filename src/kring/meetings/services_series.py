@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from kring.accounts.models import User
 from kring.communities.models import Community
 from kring.core import daterange
-from kring.core.models import Verb
 from kring.core.services import activity_record
 from kring.meetings import recurrence
 from kring.meetings.details import DETAIL_FIELDS, clean_duration
@@ -31,6 +30,7 @@ from kring.meetings.services import (
     _planned,
     session_update,
 )
+from kring.meetings.verbs import MeetingVerb
 
 
 @transaction.atomic
@@ -89,7 +89,7 @@ def series_create(
     )
     event = activity_record(
         actor=by,
-        verb=Verb.SESSION_PLANNED,
+        verb=MeetingVerb.SESSION_PLANNED,
         community=community,
         target=series,
         at=at,

@@ -7,7 +7,8 @@ from PIL import Image
 
 from kring.accounts.models import Perspective, User
 from kring.accounts.services import photo_prepare, profile_update
-from kring.core.models import ActivityEvent, Tag, Verb
+from kring.accounts.verbs import AccountVerb
+from kring.core.models import ActivityEvent, Tag
 
 
 def profile_data(**changes) -> dict:
@@ -58,7 +59,7 @@ def test_profile_update(anna_client, anna):
     assert sorted(p.key for p in anna.perspectives.all()) == sorted(keys)
     assert sorted(t.name for t in anna.help_tags.all()) == ["Wijkteams", "mantelzorg"]
     assert [t.name for t in anna.seeking_tags.all()] == ["Subsidies"]
-    event = ActivityEvent.objects.get(verb=Verb.PROFILE_UPDATED)
+    event = ActivityEvent.objects.get(verb=AccountVerb.PROFILE_UPDATED)
     assert (event.actor, event.other, event.community) == (anna, None, None)
     assert set(event.data["fields"]) >= {"full_name", "perspectives", "help_tags", "seeking_tags"}
 
@@ -66,7 +67,7 @@ def test_profile_update(anna_client, anna):
 def test_profile_unchanged_records_nothing(anna):
     """Saving a profile without changes writes no event."""
     profile_update(user=anna, by=anna, full_name="Anna", help_tags=[], perspectives=[])
-    assert not ActivityEvent.objects.filter(verb=Verb.PROFILE_UPDATED).exists()
+    assert not ActivityEvent.objects.filter(verb=AccountVerb.PROFILE_UPDATED).exists()
 
 
 def test_profile_shared_tags(make_user, anna):

@@ -13,7 +13,8 @@ from kring.accounts.services import api_token_create, api_token_revoke
 from kring.communities.models import Community, Invitation, Membership, Role
 from kring.communities.services import ground_rules_set
 from kring.communities.tests.access import by_visibility, table
-from kring.core.models import ActivityEvent, Verb
+from kring.communities.verbs import CommunityVerb
+from kring.core.models import ActivityEvent
 
 BASE = "/api/v1/communities"
 
@@ -328,7 +329,7 @@ def test_create_with_name_only(client, founder, bearer):
     assert Membership.objects.get(community=community).user == founder
     assert Membership.objects.get(community=community).role == Role.FACILITATOR
     verbs = set(ActivityEvent.objects.filter(community=community).values_list("verb", flat=True))
-    assert verbs == {Verb.COMMUNITY_CREATED, Verb.JOINED}
+    assert verbs == {CommunityVerb.COMMUNITY_CREATED, CommunityVerb.JOINED}
 
 
 def test_create_with_same_name_gets_a_free_slug(client, founder, bearer, make_community):

@@ -3,7 +3,8 @@
 import pytest
 
 from kring.communities.models import Community, GroundRule, Membership, Role
-from kring.core.models import ActivityEvent, Verb
+from kring.communities.verbs import CommunityVerb
+from kring.core.models import ActivityEvent
 
 
 def form_data(**changes) -> dict:
@@ -133,7 +134,7 @@ def test_update(make_client, make_community, founder):
     assert response["Location"] == "/communities/zorg-thuis/"
     community.refresh_from_db()
     assert (community.urgency, community.stage, community.slug) == ("Now", "active", "zorg-thuis")
-    events = ActivityEvent.objects.filter(verb=Verb.COMMUNITY_UPDATED)
+    events = ActivityEvent.objects.filter(verb=CommunityVerb.COMMUNITY_UPDATED)
     assert {(e.actor, e.community) for e in events} == {(founder, community)}
     changed = {field for e in events for field in e.data["fields"]}
     assert changed == {"theme", "urgency", "stage", "ground_rules"}
@@ -152,7 +153,7 @@ def test_update_duplicate_slug(make_client, make_community, founder):
     ]
     community.refresh_from_db()
     assert (community.slug, community.theme) == ("zorg-thuis", "Old")
-    assert not ActivityEvent.objects.filter(verb=Verb.COMMUNITY_UPDATED).exists()
+    assert not ActivityEvent.objects.filter(verb=CommunityVerb.COMMUNITY_UPDATED).exists()
 
 
 def test_ground_rules_too_long_on_their_page(make_client, make_community, founder):

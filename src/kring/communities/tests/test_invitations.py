@@ -17,7 +17,8 @@ from kring.communities.services import (
     invitation_revoke,
     member_add_by_email,
 )
-from kring.core.models import ActivityEvent, Verb
+from kring.communities.verbs import CommunityVerb
+from kring.core.models import ActivityEvent
 
 NEW_PASSWORD = "tulips-and-canals-42"
 
@@ -83,11 +84,11 @@ def test_email_invitation_signup(client, community, facilitator, invite):
     assert invitation.accepted_by == nina
     assert invitation.accepted_at is not None
     events = {e.verb: e for e in ActivityEvent.objects.filter(actor=nina)}
-    assert set(events) == {Verb.JOINED, Verb.INVITATION_ACCEPTED}
+    assert set(events) == {CommunityVerb.JOINED, CommunityVerb.INVITATION_ACCEPTED}
     for event in events.values():
         assert event.community == community
         assert event.other == facilitator
-    assert events[Verb.JOINED].data == {"role": Role.CORE}
+    assert events[CommunityVerb.JOINED].data == {"role": Role.CORE}
 
 
 def test_link_invitation_is_multi_use(make_client, community, invite):
@@ -129,7 +130,7 @@ def test_email_invitation_accepted_once_by_service(make_user, community, invite)
     with pytest.raises(InvitationError) as refused:
         invitation_accept(secret=secret, user=nina)
     assert refused.value.code == "used"
-    assert ActivityEvent.objects.filter(verb=Verb.INVITATION_ACCEPTED).count() == 1
+    assert ActivityEvent.objects.filter(verb=CommunityVerb.INVITATION_ACCEPTED).count() == 1
 
 
 @pytest.mark.parametrize("kind", ["email", "link"])

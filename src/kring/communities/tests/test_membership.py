@@ -9,7 +9,8 @@ from kring.communities.services import (
     membership_remove,
     membership_role_change,
 )
-from kring.core.models import ActivityEvent, Verb
+from kring.communities.verbs import CommunityVerb
+from kring.core.models import ActivityEvent
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def test_join_records_event(make_user, community, facilitator):
     """Joining writes one event: the newcomer joined, brought in by the inviter."""
     newcomer = make_user()
     membership = membership_add(community=community, user=newcomer, role=Role.GUEST, by=facilitator)
-    event = only_event(verb=Verb.JOINED, actor=newcomer)
+    event = only_event(verb=CommunityVerb.JOINED, actor=newcomer)
     assert event.community == community
     assert event.other == facilitator
     assert event.target_id == membership.pk
@@ -46,7 +47,7 @@ def test_join_is_idempotent(make_user, community):
     again = membership_add(community=community, user=person, role=Role.CORE)
     assert again.pk == first.pk
     assert again.role == Role.MEMBER
-    assert ActivityEvent.objects.filter(verb=Verb.JOINED, actor=person).count() == 1
+    assert ActivityEvent.objects.filter(verb=CommunityVerb.JOINED, actor=person).count() == 1
 
 
 def test_join_with_unknown_role(make_user, community):
@@ -65,7 +66,7 @@ def test_role_change_records_event(make_member, community, facilitator):
     membership = make_member(community)
     membership_role_change(membership=membership, role=Role.CORE, by=facilitator)
     assert Membership.objects.get(pk=membership.pk).role == Role.CORE
-    event = only_event(verb=Verb.ROLE_CHANGED)
+    event = only_event(verb=CommunityVerb.ROLE_CHANGED)
     assert (event.actor, event.other, event.community) == (facilitator, membership.user, community)
     assert event.data == {"from": Role.MEMBER, "to": Role.CORE}
 
@@ -74,7 +75,7 @@ def test_role_change_to_same_role_records_nothing(make_member, community, facili
     """Setting the role someone already has writes no event."""
     membership = make_member(community)
     membership_role_change(membership=membership, role=Role.MEMBER, by=facilitator)
-    assert not ActivityEvent.objects.filter(verb=Verb.ROLE_CHANGED).exists()
+    assert not ActivityEvent.objects.filter(verb=CommunityVerb.ROLE_CHANGED).exists()
 
 
 def test_role_change_by_member_is_refused(make_member, community):
@@ -97,7 +98,9 @@ def test_last_facilitator_stays(make_client, community, facilitator):
     assert message in response.content
     own.refresh_from_db()
     assert own.role == Role.FACILITATOR
-    assert not ActivityEvent.objects.filter(verb__in=[Verb.ROLE_CHANGED, Verb.LEFT]).exists()
+    assert not ActivityEvent.objects.filter(
+        verb__in=[CommunityVerb.ROLE_CHANGED, CommunityVerb.LEFT]
+    ).exists()
 
 
 def test_facilitator_steps_down_after_appointing_another(make_member, community, facilitator):
@@ -114,7 +117,7 @@ def test_removal_records_event(make_member, community, facilitator):
     person = membership.user
     membership_remove(membership=membership, by=facilitator)
     assert not Membership.objects.filter(pk=membership.pk).exists()
-    event = only_event(verb=Verb.REMOVED)
+    event = only_event(verb=CommunityVerb.REMOVED)
     assert (event.actor, event.other, event.community) == (facilitator, person, community)
 
 
@@ -123,7 +126,7 @@ def test_leaving_records_event(make_member, community):
     membership = make_member(community)
     person = membership.user
     membership_remove(membership=membership, by=person)
-    event = only_event(verb=Verb.LEFT)
+    event = only_event(verb=CommunityVerb.LEFT)
     assert (event.actor, event.other, event.community) == (person, None, community)
 
 
@@ -134,7 +137,7 @@ def test_removal_by_member_is_refused(make_member, community):
     with pytest.raises(PermissionDenied):
         membership_remove(membership=victim, by=bully)
     assert Membership.objects.filter(pk=victim.pk).exists()
-    assert not ActivityEvent.objects.filter(verb=Verb.REMOVED).exists()
+    assert not ActivityEvent.objects.filter(verb=CommunityVerb.REMOVED).exists()
 
 
 def test_role_change_with_unknown_role_on_page(make_client, make_member, community, facilitator):

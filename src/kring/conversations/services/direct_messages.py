@@ -20,7 +20,7 @@ from kring.conversations.models import (
 )
 from kring.conversations.selectors import conversation_between
 from kring.conversations.services.notifications import notify
-from kring.core.models import Verb
+from kring.conversations.verbs import ConversationVerb
 from kring.core.services import activity_record
 
 MAX_MESSAGE = 5000
@@ -95,7 +95,9 @@ def message_send(
     )
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=at)
     # The fact, never the content: insights may count that a message was sent.
-    activity_record(actor=sender, verb=Verb.MESSAGED, target=conversation, other=recipient, at=at)
+    activity_record(
+        actor=sender, verb=ConversationVerb.MESSAGED, target=conversation, other=recipient, at=at
+    )
     # One notification (and e-mail) per burst: while an earlier message notification is
     # still unread, a new message only moves it up.
     pending = Notification.objects.filter(

@@ -30,8 +30,8 @@ from kring.conversations.models import (
     Thread,
 )
 from kring.conversations.services.notifications import notify, post_author_notify
+from kring.conversations.verbs import ConversationVerb
 from kring.core import search
-from kring.core.models import Verb
 from kring.core.services import activity_record
 
 MAX_REASON = 1000
@@ -189,7 +189,7 @@ def flag_create(
     )
     activity_record(
         actor=by,
-        verb=Verb.FLAGGED,
+        verb=ConversationVerb.FLAGGED,
         community=thread.community,
         target=post,
         other=post.author,
@@ -235,7 +235,7 @@ def post_hide(
         thread=thread,
         reply=reply,
         action=ModerationActionKind.HIDE,
-        verb=Verb.POST_HIDDEN,
+        verb=ConversationVerb.POST_HIDDEN,
         reason=reason,
         ground_rule=ground_rule,
         flag=flag,
@@ -272,7 +272,7 @@ def post_restore(
         thread=thread,
         reply=reply,
         action=ModerationActionKind.RESTORE,
-        verb=Verb.POST_RESTORED,
+        verb=ConversationVerb.POST_RESTORED,
         reason=reason,
         ground_rule=ground_rule,
         at=at,
@@ -337,7 +337,7 @@ def _thread_locked_set(
         thread=thread,
         reply=None,
         action=ModerationActionKind.LOCK if locked else ModerationActionKind.UNLOCK,
-        verb=Verb.THREAD_LOCKED if locked else Verb.THREAD_UNLOCKED,
+        verb=ConversationVerb.THREAD_LOCKED if locked else ConversationVerb.THREAD_UNLOCKED,
         reason=reason,
         ground_rule=ground_rule,
         at=at,
@@ -366,7 +366,7 @@ def flag_dismiss(
         thread=flag.thread,
         reply=flag.reply,
         action=ModerationActionKind.DISMISS,
-        verb=Verb.FLAG_DISMISSED,
+        verb=ConversationVerb.FLAG_DISMISSED,
         reason=reason,
         ground_rule=ground_rule,
         flag=flag,

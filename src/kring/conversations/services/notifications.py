@@ -21,7 +21,7 @@ from kring.conversations.models import (
 )
 from kring.conversations.services.preferences import wants_email
 from kring.conversations.tasks import notification_email_send
-from kring.core.models import ActivityEvent, Verb
+from kring.core.models import ActivityEvent
 from kring.core.services import activity_record
 
 
@@ -118,7 +118,7 @@ def post_author_notify(
 
 
 # Community notices (core.notices) and the kind of notification each becomes.
-NOTICE_KINDS: dict[str, str] = {Verb.SESSION_PLANNED: NotificationKind.SESSION_PLANNED}
+NOTICE_KINDS: dict[str, str] = {"session_planned": NotificationKind.SESSION_PLANNED}
 
 
 def notice_deliver(event: ActivityEvent) -> list[Notification]:

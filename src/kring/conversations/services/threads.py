@@ -26,9 +26,9 @@ from kring.conversations.models import (
     ThreadKind,
 )
 from kring.conversations.services.notifications import notify, post_author_notify
+from kring.conversations.verbs import ConversationVerb
 from kring.core import search
 from kring.core.attachments import attachments_save
-from kring.core.models import Verb
 from kring.core.services import activity_record, tags_get_or_create
 
 MAX_TITLE = 200
@@ -139,7 +139,7 @@ def _notify_mentions(
     for person in people:
         activity_record(
             actor=by,
-            verb=Verb.MENTIONED,
+            verb=ConversationVerb.MENTIONED,
             community=thread.community,
             target=reply or thread,
             other=person,
@@ -191,7 +191,11 @@ def thread_create(
         thread.tags.set(tags_get_or_create(names=tag_names))
     _revision(thread, reply=None, by=by, at=at)
     _attachments_add(thread, None, by, attachments)
-    verb = Verb.ASKED if kind == ThreadKind.QUESTION else Verb.DISCUSSION_STARTED
+    verb = (
+        ConversationVerb.ASKED
+        if kind == ThreadKind.QUESTION
+        else ConversationVerb.DISCUSSION_STARTED
+    )
     activity_record(actor=by, verb=verb, community=community, target=thread, at=at)
     mentioned = _mentioned_members(community, body, exclude=[by.pk])
     _notify_mentions(thread, None, by=by, people=mentioned, at=at)
@@ -241,7 +245,11 @@ def _thread_text_update(
         thread.tags.set(tags_get_or_create(names=tag_names))
     _revision(thread, reply=None, by=by, at=at)
     activity_record(
-        actor=by, verb=Verb.POST_EDITED, community=thread.community, target=thread, at=at
+        actor=by,
+        verb=ConversationVerb.POST_EDITED,
+        community=thread.community,
+        target=thread,
+        at=at,
     )
     _notify_new_mentions(thread, None, by=by, before=before, body=body, at=at)
     _index_thread(thread.pk)
@@ -291,7 +299,11 @@ def reply_create(
     thread.last_activity_at = at
 
     replied_to = parent.author if parent is not None else thread.author
-    verb = Verb.ANSWERED if thread.is_question and parent is None else Verb.REPLIED
+    verb = (
+        ConversationVerb.ANSWERED
+        if thread.is_question and parent is None
+        else ConversationVerb.REPLIED
+    )
     activity_record(
         actor=by,
         verb=verb,
@@ -311,7 +323,7 @@ def reply_create(
         recipients[person] = NotificationKind.MENTION
         activity_record(
             actor=by,
-            verb=Verb.MENTIONED,
+            verb=ConversationVerb.MENTIONED,
             community=thread.community,
             target=reply,
             other=person,
@@ -341,7 +353,11 @@ def reply_update(*, reply: Reply, by: User, body: str, at: datetime | None = Non
     reply.save(update_fields=["body", "edited_at", "updated_at"])
     _revision(reply.thread, reply=reply, by=by, at=at)
     activity_record(
-        actor=by, verb=Verb.POST_EDITED, community=reply.thread.community, target=reply, at=at
+        actor=by,
+        verb=ConversationVerb.POST_EDITED,
+        community=reply.thread.community,
+        target=reply,
+        at=at,
     )
     _notify_new_mentions(reply.thread, reply, by=by, before=before, body=body, at=at)
     _index_thread(reply.thread_id)
@@ -363,7 +379,7 @@ def answer_accept(*, thread: Thread, reply: Reply, by: User, at: datetime | None
         by=by,
         thread=thread,
         reply=reply,
-        verb=Verb.ANSWER_ACCEPTED,
+        verb=ConversationVerb.ANSWER_ACCEPTED,
         kind=NotificationKind.ANSWER_ACCEPTED,
         at=at,
     )
@@ -402,7 +418,7 @@ def reaction_set(
             model.objects.filter(pk=post.pk).update(useful_count=F("useful_count") + 1)
             activity_record(
                 actor=by,
-                verb=Verb.REACTED,
+                verb=ConversationVerb.REACTED,
                 community=thread.community,
                 target=post,
                 other=post.author,

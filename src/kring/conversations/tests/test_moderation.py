@@ -15,7 +15,8 @@ from kring.conversations.models import (
     NotificationKind,
 )
 from kring.conversations.services import moderation as moderation_services
-from kring.core.models import ActivityEvent, SearchDocument, Verb
+from kring.conversations.verbs import ConversationVerb
+from kring.core.models import ActivityEvent, SearchDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def test_flag_records_rule_snapshot_and_event(circle, make_thread, rules):
     ground_rules_set(community=circle.community, by=circle.facilitator, rules=["Be kind"])
     flag.refresh_from_db()
     assert flag.ground_rule_text == "We speak with respect"
-    event = ActivityEvent.objects.get(verb=Verb.FLAGGED)
+    event = ActivityEvent.objects.get(verb=ConversationVerb.FLAGGED)
     assert (event.actor, event.other) == (circle.answerer, circle.asker)
 
 
@@ -72,7 +73,7 @@ def test_flag_bad_input_saves_nothing(circle, make_thread, make_community):
         with pytest.raises(ValidationError):
             moderation_services.flag_create(by=circle.answerer, thread=thread, **kwargs)
     assert not Flag.objects.exists()
-    assert not ActivityEvent.objects.filter(verb=Verb.FLAGGED).exists()
+    assert not ActivityEvent.objects.filter(verb=ConversationVerb.FLAGGED).exists()
 
 
 def test_hide_resolves_flags_logs_and_tells_author(
@@ -111,7 +112,7 @@ def test_hide_resolves_flags_logs_and_tells_author(
     note = Notification.objects.get(recipient=circle.answerer, kind=NotificationKind.MODERATION)
     assert (note.thread, note.reply) == (thread, reply)
     assert [m.to for m in mail.outbox] == [[circle.answerer.email]]
-    event = ActivityEvent.objects.get(verb=Verb.POST_HIDDEN)
+    event = ActivityEvent.objects.get(verb=ConversationVerb.POST_HIDDEN)
     assert event.other == circle.answerer
 
 
@@ -180,7 +181,11 @@ def test_lock_unlock_and_dismiss(circle, make_thread, make_admin):
     with pytest.raises(ValidationError):
         moderation_services.flag_dismiss(by=circle.facilitator, flag=flag)
     verbs = set(ActivityEvent.objects.values_list("verb", flat=True))
-    assert {Verb.THREAD_LOCKED, Verb.THREAD_UNLOCKED, Verb.FLAG_DISMISSED} <= verbs
+    assert {
+        ConversationVerb.THREAD_LOCKED,
+        ConversationVerb.THREAD_UNLOCKED,
+        ConversationVerb.FLAG_DISMISSED,
+    } <= verbs
     assert ModerationAction.objects.count() == 3
 
 

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kring.conversations.models import Notification, NotificationKind, Thread
 from kring.conversations.services import direct_messages as message_services
 from kring.conversations.services import threads as thread_services
-from kring.core.models import ActivityEvent, Verb
+from kring.conversations.verbs import ConversationVerb
+from kring.core.models import ActivityEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_reply_records_first_response_and_answered_event(circle, make_thread, ma
     thread.refresh_from_db()
     assert thread.first_response_at == reply.created_at
     assert thread.reply_count == 2
-    event = ActivityEvent.objects.get(verb=Verb.ANSWERED, actor=circle.answerer)
+    event = ActivityEvent.objects.get(verb=ConversationVerb.ANSWERED, actor=circle.answerer)
     assert event.other == circle.asker
     assert event.community == circle.community
 
@@ -87,7 +88,7 @@ def test_message_event_has_no_content(circle):
     message_services.message_send(
         sender=circle.asker, recipient=circle.answerer, body="secret words"
     )
-    event = ActivityEvent.objects.get(verb=Verb.MESSAGED)
+    event = ActivityEvent.objects.get(verb=ConversationVerb.MESSAGED)
     assert event.other == circle.answerer
     assert "secret" not in str(event.data)
 

@@ -6,7 +6,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from kring.core.models import Tag, Verb
+from kring.accounts.verbs import AccountVerb
+from kring.communities.verbs import CommunityVerb
+from kring.core.models import Tag
 from kring.core.selectors import activity_for_actor, activity_for_community
 from kring.core.services import activity_record, tags_get_or_create
 
@@ -23,7 +25,7 @@ def test_activity_record_fields(make_user, make_community):
     at = timezone.now() - timedelta(days=3)
     event = activity_record(
         actor=actor,
-        verb=Verb.ROLE_CHANGED,
+        verb=CommunityVerb.ROLE_CHANGED,
         community=community,
         target=community,
         other=other,
@@ -48,9 +50,9 @@ def test_activity_for_community_time_range(make_user, make_community, now):
     }
     for name, at in times.items():
         activity_record(
-            actor=person, verb=Verb.JOINED, community=community, at=at, data={"name": name}
+            actor=person, verb=CommunityVerb.JOINED, community=community, at=at, data={"name": name}
         )
-    activity_record(actor=person, verb=Verb.JOINED, community=elsewhere, at=times["mid"])
+    activity_record(actor=person, verb=CommunityVerb.JOINED, community=elsewhere, at=times["mid"])
 
     events = activity_for_community(community=community, since=times["start"], until=times["end"])
     assert [e.data["name"] for e in events] == ["mid", "start"]
@@ -61,16 +63,24 @@ def test_activity_for_actor_time_range(make_user, make_community, now):
     first, second = make_community(), make_community()
     person, someone_else = make_user(), make_user()
     since, until = now - timedelta(days=7), now
-    activity_record(actor=person, verb=Verb.JOINED, community=first, at=now - timedelta(days=1))
-    activity_record(actor=person, verb=Verb.PROFILE_UPDATED, at=now - timedelta(days=2))
-    activity_record(actor=person, verb=Verb.JOINED, community=second, at=now - timedelta(days=8))
-    activity_record(actor=person, verb=Verb.LEFT, community=second, at=now + timedelta(hours=1))
-    activity_record(actor=someone_else, verb=Verb.JOINED, community=first, at=now - timedelta(1))
+    activity_record(
+        actor=person, verb=CommunityVerb.JOINED, community=first, at=now - timedelta(days=1)
+    )
+    activity_record(actor=person, verb=AccountVerb.PROFILE_UPDATED, at=now - timedelta(days=2))
+    activity_record(
+        actor=person, verb=CommunityVerb.JOINED, community=second, at=now - timedelta(days=8)
+    )
+    activity_record(
+        actor=person, verb=CommunityVerb.LEFT, community=second, at=now + timedelta(hours=1)
+    )
+    activity_record(
+        actor=someone_else, verb=CommunityVerb.JOINED, community=first, at=now - timedelta(1)
+    )
 
     events = list(activity_for_actor(actor=person, since=since, until=until))
     assert [(e.verb, e.community) for e in events] == [
-        (Verb.JOINED, first),
-        (Verb.PROFILE_UPDATED, None),
+        (CommunityVerb.JOINED, first),
+        (AccountVerb.PROFILE_UPDATED, None),
     ]
 
 
@@ -82,7 +92,7 @@ def test_activity_selectors_fixed_queries(
     for _ in range(5):
         activity_record(
             actor=make_user(),
-            verb=Verb.JOINED,
+            verb=CommunityVerb.JOINED,
             community=community,
             other=make_user(),
             at=now - timedelta(hours=1),

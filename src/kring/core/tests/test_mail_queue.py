@@ -8,7 +8,8 @@ from django.core import mail
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
-from kring.core.mail import QueuedEmailBackend, message_from_dict, message_to_dict
+from kring.core.mail import QueuedEmailBackend
+from kring.core.mail_payload import message_from_dict, message_to_dict
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 

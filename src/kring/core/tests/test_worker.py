@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from kring.core.mail import message_to_dict
+from kring.core.mail_payload import message_to_dict
 from kring.core.management.commands.worker import enqueue_periodic
 from kring.core.tasks import RETRY_MINUTES, email_deliver
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from kring.accounts.models import User
 from kring.communities.models import Community, GroundRule, Membership, Role, Visibility
+from kring.communities.verbs import CommunityVerb
 from kring.conversations.models import (
     Conversation,
     Flag,
@@ -27,7 +28,8 @@ from kring.conversations.models import (
     Thread,
     ThreadKind,
 )
-from kring.core.models import ActivityEvent, SearchDocument, Tag, Verb
+from kring.conversations.verbs import ConversationVerb
+from kring.core.models import ActivityEvent, SearchDocument, Tag
 from kring.core.search import text
 from kring.demo.conversations import FLAGS, MENTION, MESSAGES, THREADS
 from kring.demo.data import COMMUNITIES, PEOPLE
@@ -44,6 +46,7 @@ from kring.knowledge.models import (
     Useful,
 )
 from kring.knowledge.search import item_plain_text
+from kring.knowledge.verbs import KnowledgeVerb
 from kring.meetings.models import (
     ActionPoint,
     Attendance,
@@ -173,7 +176,7 @@ def test_join_dates_spread_over_the_past_year_and_match_the_activity_history():
     assert joined[-1] <= now
     assert joined[-1] - joined[0] > timedelta(days=240)
     events = sorted(
-        ActivityEvent.objects.filter(verb=Verb.JOINED).values_list("created_at", flat=True)
+        ActivityEvent.objects.filter(verb=CommunityVerb.JOINED).values_list("created_at", flat=True)
     )
     assert events == joined
     for community in Community.objects.all():
@@ -370,7 +373,7 @@ def test_items_are_written_by_members_and_dated_after_they_joined():
             dates.append(item.created_at)
         life = now - community.created_at
         assert max(dates) - min(dates) > life / 2, community.slug
-        created = ActivityEvent.objects.filter(community=community, verb=Verb.ITEM_CREATED)
+        created = ActivityEvent.objects.filter(community=community, verb=KnowledgeVerb.ITEM_CREATED)
         assert sorted(created.values_list("created_at", flat=True)) == sorted(dates)
     assert co_authored >= 6
 
@@ -417,7 +420,7 @@ def test_members_mark_items_useful_comment_and_facilitators_feature():
         facilitators = set(
             community.memberships.filter(role=Role.FACILITATOR).values_list("user_id", flat=True)
         )
-        events = ActivityEvent.objects.filter(community=community, verb=Verb.ITEM_FEATURED)
+        events = ActivityEvent.objects.filter(community=community, verb=KnowledgeVerb.ITEM_FEATURED)
         assert events.count() == len(featured)
         assert set(events.values_list("actor_id", flat=True)) <= facilitators
     assert Useful.objects.filter(user__memberships__role=Role.GUEST).exists()
@@ -540,7 +543,9 @@ def test_each_community_has_questions_discussions_and_waiting_questions():
         assert min(responses) < timedelta(hours=12) < timedelta(days=1) < max(responses)
         assert Reply.objects.filter(thread__community=community, parent__isnull=False).exists()
         assert Reaction.objects.filter(thread__community=community).count() >= 10
-        mentions = ActivityEvent.objects.filter(community=community, verb=Verb.MENTIONED)
+        mentions = ActivityEvent.objects.filter(
+            community=community, verb=ConversationVerb.MENTIONED
+        )
         assert mentions.exists(), community.slug
         for thread in threads:
             assert thread.reply_count == thread.replies.count(), thread.title
@@ -563,7 +568,7 @@ def test_conversations_are_dated_after_people_joined_and_spread_over_months():
         assert reaction.created_at <= now
     dates = list(Thread.objects.values_list("created_at", flat=True))
     assert max(dates) - min(dates) > timedelta(days=180)
-    asked = ActivityEvent.objects.filter(verb=Verb.ASKED).count()
+    asked = ActivityEvent.objects.filter(verb=ConversationVerb.ASKED).count()
     assert asked == Thread.objects.filter(kind=ThreadKind.QUESTION).count()
 
 

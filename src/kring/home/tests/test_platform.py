@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from kring.communities.models import Role
-from kring.core.models import ActivityEvent, Verb
+from kring.conversations.verbs import ConversationVerb
+from kring.core.models import ActivityEvent
 from kring.home import charts
 from kring.home.selectors import Week, activity_by_week
 
@@ -69,7 +70,7 @@ def test_activity_by_week_counts_actions_and_people(make_user, make_community):
         (anna, noon - timedelta(weeks=20)),
     ]:
         ActivityEvent.objects.create(
-            actor=actor, verb=Verb.ASKED, community=community, created_at=at
+            actor=actor, verb=ConversationVerb.ASKED, community=community, created_at=at
         )
     weeks = activity_by_week(weeks=12)
     assert len(weeks) == 12

@@ -17,40 +17,43 @@ from django.utils.dateparse import parse_datetime
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership
 from kring.communities.selectors import members_of
-from kring.core.models import ActivityEvent, Verb
+from kring.conversations.verbs import ConversationVerb
+from kring.core.models import ActivityEvent
 from kring.insights.compute.base import ACTIVE_DAYS, Thresholds
+from kring.knowledge.verbs import KnowledgeVerb
 from kring.meetings.models import Attendance, AttendanceStatus, Session, SessionStatus
+from kring.meetings.verbs import MeetingVerb
 
 # Adding something to the community: these make a member a contributor.
 CONTRIBUTION_VERBS = (
-    Verb.ASKED,
-    Verb.DISCUSSION_STARTED,
-    Verb.ANSWERED,
-    Verb.REPLIED,
-    Verb.ITEM_CREATED,
-    Verb.COMMENTED,
-    Verb.REFLECTED,
+    ConversationVerb.ASKED,
+    ConversationVerb.DISCUSSION_STARTED,
+    ConversationVerb.ANSWERED,
+    ConversationVerb.REPLIED,
+    KnowledgeVerb.ITEM_CREATED,
+    KnowledgeVerb.COMMENTED,
+    MeetingVerb.REFLECTED,
 )
 # Taking part at all: contributions plus lighter acts. A member's pace counts these.
 ACTIVE_VERBS = (
     *CONTRIBUTION_VERBS,
-    Verb.REACTED,
-    Verb.MARKED_USEFUL,
-    Verb.ANSWER_ACCEPTED,
-    Verb.MENTIONED,
-    Verb.RSVPED,
-    Verb.ACTION_POINT_CREATED,
-    Verb.ACTION_POINT_DONE,
+    ConversationVerb.REACTED,
+    KnowledgeVerb.MARKED_USEFUL,
+    ConversationVerb.ANSWER_ACCEPTED,
+    ConversationVerb.MENTIONED,
+    MeetingVerb.RSVPED,
+    MeetingVerb.ACTION_POINT_CREATED,
+    MeetingVerb.ACTION_POINT_DONE,
 )
 # Acts between two people: the ties of the network ("who responds to whom").
 TIE_VERBS = (
-    Verb.ANSWERED,
-    Verb.REPLIED,
-    Verb.ANSWER_ACCEPTED,
-    Verb.MENTIONED,
-    Verb.REACTED,
-    Verb.MARKED_USEFUL,
-    Verb.COMMENTED,
+    ConversationVerb.ANSWERED,
+    ConversationVerb.REPLIED,
+    ConversationVerb.ANSWER_ACCEPTED,
+    ConversationVerb.MENTIONED,
+    ConversationVerb.REACTED,
+    KnowledgeVerb.MARKED_USEFUL,
+    KnowledgeVerb.COMMENTED,
 )
 
 
@@ -253,7 +256,7 @@ def tie_pairs(
     period and twelve numbers come back."""
     pairs = (
         ActivityEvent.objects.filter(
-            Q(community=community, verb__in=TIE_VERBS) | Q(verb=Verb.MESSAGED),
+            Q(community=community, verb__in=TIE_VERBS) | Q(verb=ConversationVerb.MESSAGED),
             _among("actor", counted),
             _among("other", counted),
             created_at__lt=as_of,

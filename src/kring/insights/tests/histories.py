@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kring.communities.models import Membership, Role
 from kring.communities.services import membership_add
-from kring.core.models import Verb
+from kring.conversations.verbs import ConversationVerb
 from kring.core.services import activity_record
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -36,11 +36,13 @@ def join(community, make_user, *, at: datetime, role: str = Role.MEMBER, **user_
     return user
 
 
-def act(user, community, at: datetime, verb: str = Verb.ASKED, other=None):
+def act(user, community, at: datetime, verb: str = ConversationVerb.ASKED, other=None):
     return activity_record(actor=user, verb=verb, community=community, other=other, at=at)
 
 
-def weekly(user, community, *, start: datetime, end: datetime, verb: str = Verb.ASKED) -> int:
+def weekly(
+    user, community, *, start: datetime, end: datetime, verb: str = ConversationVerb.ASKED
+) -> int:
     """One activity a week from `start` up to (not including) `end`; returns how many."""
     n = 0
     moment = start

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from kring.communities.models import Role, Visibility
-from kring.core.models import Verb
+from kring.conversations.verbs import ConversationVerb
 from kring.insights.models import Snapshot
 from kring.insights.services import snapshot_create
 from kring.insights.tests.histories import act, backdate_everyone, join, local
@@ -28,8 +28,8 @@ def kring(make_community, make_user, make_member, make_admin):
     bram = join(community, make_user, at=local(2025, 2, 1), full_name="Bram")
     for week in range(20):
         moment = local(2026, 1, 5, 10) + timedelta(days=7 * week)
-        act(anna, community, moment, Verb.ASKED)
-        act(bram, community, moment, Verb.ANSWERED, other=anna)
+        act(anna, community, moment, ConversationVerb.ASKED)
+        act(bram, community, moment, ConversationVerb.ANSWERED, other=anna)
     people = {
         "facilitator": facilitator,
         "second facilitator": make_member(community, role=Role.FACILITATOR).user,

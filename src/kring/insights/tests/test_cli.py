@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from kring.core.models import Verb
+from kring.conversations.verbs import ConversationVerb
 from kring.insights.tests.histories import act, backdate_everyone, join, local
 
 pytestmark = pytest.mark.django_db
@@ -43,10 +43,10 @@ def kring(make_community, make_user):
     bram = join(community, make_user, at=local(2025, 2, 1), full_name="Bram Steady")
     day = local(2026, 1, 5, 10)
     while day < local(2026, 5, 1):
-        act(zoe, community, day, Verb.ASKED)
-        act(bram, community, day, Verb.REPLIED, other=zoe)
+        act(zoe, community, day, ConversationVerb.ASKED)
+        act(bram, community, day, ConversationVerb.REPLIED, other=zoe)
         day += timedelta(days=7)
-    act(bram, community, local(2026, 6, 20, 10), Verb.REPLIED, other=facilitator)
+    act(bram, community, local(2026, 6, 20, 10), ConversationVerb.REPLIED, other=facilitator)
     return community, zoe, bram
 
 
@@ -102,8 +102,8 @@ def test_as_of_counts_the_whole_day_in_amsterdam(kring, make_user):
     late = join(
         community, make_user, at=local(2025, 1, 1), email="late@example.org", full_name="Late"
     )
-    act(late, community, local(2026, 6, 30, 23, 30), Verb.ASKED)
-    act(late, community, local(2026, 7, 1, 0, 15), Verb.ASKED)
+    act(late, community, local(2026, 6, 30, 23, 30), ConversationVerb.ASKED)
+    act(late, community, local(2026, 7, 1, 0, 15), ConversationVerb.ASKED)
     doc = json.loads(run(community.slug, "--as-of", "2026-06-30", "--json"))
     member = next(m for m in doc["members"] if m["email"] == late.email)
     assert member["recent"] == 1

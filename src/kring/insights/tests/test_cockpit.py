@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from kring.accounts.services import profile_update
 from kring.communities.models import Role
-from kring.core.models import Verb
+from kring.conversations.verbs import ConversationVerb
 from kring.insights import document, services
 from kring.insights.compute import compute
 from kring.insights.compute.suggestions import suggestion_priority
@@ -74,13 +74,13 @@ def ranked(make_community, make_user):
     profile_update(user=sam, by=sam, seeking_tags=["mantelzorg"])
     profile_update(user=hans, by=hans, help_tags=["mantelzorg"])
     for n in range(10):
-        act(cora, community, days_ago(50 + n), Verb.REPLIED, other=steady)
-        act(dirk, community, days_ago(100 + n), Verb.REPLIED, other=steady)
-        act(bea, community, days_ago(66 + n), Verb.REPLIED, other=steady)
-    act(cora, community, days_ago(10), Verb.REPLIED, other=steady)
+        act(cora, community, days_ago(50 + n), ConversationVerb.REPLIED, other=steady)
+        act(dirk, community, days_ago(100 + n), ConversationVerb.REPLIED, other=steady)
+        act(bea, community, days_ago(66 + n), ConversationVerb.REPLIED, other=steady)
+    act(cora, community, days_ago(10), ConversationVerb.REPLIED, other=steady)
     for n in range(3):  # the well-connected pair a newcomer is introduced to
-        act(steady, community, days_ago(2 + n), Verb.REPLIED, other=facilitator)
-        act(facilitator, community, days_ago(2 + n), Verb.REPLIED, other=steady)
+        act(steady, community, days_ago(2 + n), ConversationVerb.REPLIED, other=facilitator)
+        act(facilitator, community, days_ago(2 + n), ConversationVerb.REPLIED, other=steady)
     return {
         "community": community,
         "facilitator": facilitator,
@@ -395,7 +395,7 @@ def many(make_community, make_user):
     facilitator = community.memberships.get(role=Role.FACILITATOR).user
     backdate_everyone(community, days_ago(300))
     steady = join(community, make_user, at=days_ago(300), full_name="Steven Steady")
-    act(steady, community, days_ago(2), Verb.REPLIED, other=facilitator)
+    act(steady, community, days_ago(2), ConversationVerb.REPLIED, other=facilitator)
     for n in range(20):
         join(community, make_user, at=days_ago(30 + n), full_name=f"Nieuw {n:02d}")
     sam = join(community, make_user, at=days_ago(300), full_name="Sam Zoekt")
@@ -464,7 +464,7 @@ def test_query_count_does_not_grow_with_the_suggestions(
         facilitator = community.memberships.get(role=Role.FACILITATOR).user
         backdate_everyone(community, days_ago(300))
         steady = join(community, make_user, at=days_ago(300))
-        act(steady, community, days_ago(2), Verb.REPLIED, other=facilitator)
+        act(steady, community, days_ago(2), ConversationVerb.REPLIED, other=facilitator)
         for n in range(size):
             join(community, make_user, at=days_ago(30 + n))
         services.snapshot_create(community=community)

@@ -6,10 +6,11 @@ import pytest
 
 from kring.accounts.models import Perspective
 from kring.communities.models import Role
-from kring.core.models import Verb
+from kring.conversations.verbs import ConversationVerb
 from kring.insights.compute import compute
 from kring.insights.compute.network import SESSION_TIE_WEIGHT
 from kring.insights.tests.histories import act, backdate_everyone, join, local, member_of, session
+from kring.knowledge.verbs import KnowledgeVerb
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +38,7 @@ def net(make_community, make_user):
             user.perspectives.set(Perspective.objects.filter(key__in=perspectives))
         return user
 
-    def tie(a, b, at=None, verb=Verb.REPLIED):
+    def tie(a, b, at=None, verb=ConversationVerb.REPLIED):
         act(a, community, at or local(2026, 6, 1, 10), verb, other=b)
 
     def doc(**kw):
@@ -101,13 +102,13 @@ def test_every_tie_verb_makes_a_tie_and_other_verbs_do_not(net):
     tie two people; asking a question does not."""
     hub = net.person("Hub")
     tie_verbs = [
-        Verb.REPLIED,
-        Verb.ANSWERED,
-        Verb.ANSWER_ACCEPTED,
-        Verb.MENTIONED,
-        Verb.REACTED,
-        Verb.MARKED_USEFUL,
-        Verb.COMMENTED,
+        ConversationVerb.REPLIED,
+        ConversationVerb.ANSWERED,
+        ConversationVerb.ANSWER_ACCEPTED,
+        ConversationVerb.MENTIONED,
+        ConversationVerb.REACTED,
+        KnowledgeVerb.MARKED_USEFUL,
+        KnowledgeVerb.COMMENTED,
     ]
     spokes = [net.person(f"Spoke{i}") for i in range(len(tie_verbs) + 2)]
     for spoke, verb in zip(spokes, tie_verbs, strict=False):
@@ -116,8 +117,10 @@ def test_every_tie_verb_makes_a_tie_and_other_verbs_do_not(net):
     # A direct message has no community, as the conversations app records it.
     from kring.core.services import activity_record
 
-    activity_record(actor=messenger, verb=Verb.MESSAGED, other=hub, at=local(2026, 6, 2))
-    act(asker, net.community, local(2026, 6, 2), Verb.ASKED, other=hub)
+    activity_record(
+        actor=messenger, verb=ConversationVerb.MESSAGED, other=hub, at=local(2026, 6, 2)
+    )
+    act(asker, net.community, local(2026, 6, 2), ConversationVerb.ASKED, other=hub)
     doc = net.doc()
     assert member_of(doc, hub.email)["strong_degree"] == len(tie_verbs) + 1
     assert asker.email in doc["network"]["isolates"]
@@ -160,8 +163,8 @@ def test_perspective_ties(net):
     official = net.person("Gemma", perspectives=["municipality"])
     carer = net.person("Pim", perspectives=["professional"])
     net.tie(expert, official)
-    act(carer, net.community, local(2026, 6, 5), Verb.ASKED)
-    act(official, net.community, local(2026, 6, 5), Verb.ASKED)
+    act(carer, net.community, local(2026, 6, 5), ConversationVerb.ASKED)
+    act(official, net.community, local(2026, 6, 5), ConversationVerb.ASKED)
     doc = net.doc()
     assert doc["network"]["perspective_ties"] == {"experience-expert|municipality": 1}
     pairs = [
@@ -198,7 +201,7 @@ def test_coverage_counts_active_members_and_names_gaps(net):
     net.community.save()
     active = net.person("Erik", perspectives=["municipality"])
     net.person("Ella", perspectives=["experience-expert"])
-    act(active, net.community, local(2026, 6, 1), Verb.ASKED)
+    act(active, net.community, local(2026, 6, 1), ConversationVerb.ASKED)
     coverage = net.doc()["coverage"]
     rows = {row["perspective"]: row for row in coverage["rows"]}
     assert rows["municipality"]["active"] == 1

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from kring.communities.models import Role
+from kring.conversations.verbs import ConversationVerb
 from kring.core.dates import long_date
-from kring.core.models import Verb
 from kring.insights.compute import compute
 from kring.insights.document import render
 from kring.insights.models import InsightSettings
@@ -22,6 +22,7 @@ from kring.insights.tests.histories import (
     signals_of,
     weekly,
 )
+from kring.knowledge.verbs import KnowledgeVerb
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,7 @@ def test_reader_who_only_marks_useful_is_still_a_lurker(history):
     """Light acts (finding something useful) are not contributions: still a lurker."""
     lies = history.person("Lies Reader", joined_days_ago=200)
     for day in (150, 100, 50, 10):
-        act(lies, history.community, days_ago(day, history.now), Verb.MARKED_USEFUL)
+        act(lies, history.community, days_ago(day, history.now), KnowledgeVerb.MARKED_USEFUL)
     assert "lurker" in [s["kind"] for s in signals_of(history.document(), lies.email)]
 
 
@@ -133,7 +134,7 @@ def test_facilitator_drifting_gives_core_silent(history):
 def test_newcomer_of_four_weeks_without_ties_is_unconnected(history):
     """A newcomer of four weeks who interacted with no one is not yet connected."""
     nina = history.person("Nina New", joined_days_ago=28)
-    act(nina, history.community, days_ago(20, history.now), Verb.ASKED)
+    act(nina, history.community, days_ago(20, history.now), ConversationVerb.ASKED)
     signals = signals_of(history.document(), nina.email)
     assert [s["kind"] for s in signals] == ["unconnected"]
     assert signals[0]["reason"] == "Joined 4 weeks ago and has not interacted with anyone yet"
@@ -144,7 +145,7 @@ def test_newcomer_with_a_reply_is_connected(history):
     """One reply to another member is a tie: not unconnected."""
     anna = history.person("Anna Old")
     omar = history.person("Omar New", joined_days_ago=28)
-    act(omar, history.community, days_ago(10, history.now), Verb.REPLIED, other=anna)
+    act(omar, history.community, days_ago(10, history.now), ConversationVerb.REPLIED, other=anna)
     kinds = [s["kind"] for s in signals_of(history.document(), omar.email)]
     assert "unconnected" not in kinds
 
@@ -175,9 +176,9 @@ def test_rising_member(history):
     """Four in the baseline, six in the window: rising, with the counts in the reason."""
     ruben = history.person("Ruben Rising")
     for day in (160, 130, 100, 60):
-        act(ruben, history.community, days_ago(day, history.now), Verb.ANSWERED)
+        act(ruben, history.community, days_ago(day, history.now), ConversationVerb.ANSWERED)
     for day in (40, 33, 26, 19, 12, 5):
-        act(ruben, history.community, days_ago(day, history.now), Verb.ANSWERED)
+        act(ruben, history.community, days_ago(day, history.now), ConversationVerb.ANSWERED)
     signals = signals_of(history.document(), ruben.email)
     assert [s["kind"] for s in signals] == ["rising"]
     assert signals[0]["reason"] == (

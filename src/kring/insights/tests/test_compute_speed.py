@@ -9,7 +9,7 @@ import igraph
 import pytest
 from django.db import transaction
 
-from kring.core.models import Verb
+from kring.conversations.verbs import ConversationVerb
 from kring.insights.compute import compute, network, passes
 from kring.insights.tests.histories import act, backdate_everyone, join, local
 
@@ -29,7 +29,9 @@ def _community_with_ties(make_community, make_user, people=24, ties=60):
     draw = random.Random(7)
     for _ in range(ties):
         a, b = draw.sample(users, 2)
-        act(a, community, local(2026, 6, draw.randint(1, 28), 10), Verb.REPLIED, other=b)
+        act(
+            a, community, local(2026, 6, draw.randint(1, 28), 10), ConversationVerb.REPLIED, other=b
+        )
     return community
 
 

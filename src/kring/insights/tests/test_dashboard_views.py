@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kring.communities.models import Role
-from kring.core.models import Verb
+from kring.conversations.verbs import ConversationVerb
 from kring.core.services import activity_record
 from kring.insights import services
 from kring.insights.models import InsightSettings, Snapshot, Suggestion, SuggestionStatus
@@ -37,7 +37,7 @@ def circle(make_community, make_member, make_user):
     for n in range(8):
         activity_record(
             actor=drifter,
-            verb=Verb.REPLIED,
+            verb=ConversationVerb.REPLIED,
             community=community,
             other=steady,
             at=now - timedelta(days=70 + n),
@@ -45,7 +45,7 @@ def circle(make_community, make_member, make_user):
     for n in range(3):
         activity_record(
             actor=steady,
-            verb=Verb.REPLIED,
+            verb=ConversationVerb.REPLIED,
             community=community,
             other=facilitator,
             at=now - timedelta(days=3 + n),
@@ -238,7 +238,7 @@ def _dashboard_queries(make_community, make_member, make_client, size: int) -> i
     facilitator = community.memberships.get(role=Role.FACILITATOR).user
     members = [make_member(community).user for _ in range(size)]
     for a, b in zip(members, members[1:], strict=False):
-        activity_record(actor=a, verb=Verb.REPLIED, community=community, other=b)
+        activity_record(actor=a, verb=ConversationVerb.REPLIED, community=community, other=b)
     services.snapshot_create(community=community)
     client = make_client(facilitator)
     client.get(_url(community))  # warm the layout cache and sessions alike
@@ -407,7 +407,7 @@ def test_long_lists_are_capped_with_and_n_more(circle, make_member, make_client,
         for day in range(8):  # busy ten weeks ago, silent since: drifting away
             activity_record(
                 actor=quiet,
-                verb=Verb.REPLIED,
+                verb=ConversationVerb.REPLIED,
                 community=circle["community"],
                 other=circle["steady"],
                 at=now - timedelta(days=70 + day),

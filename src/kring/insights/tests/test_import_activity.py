@@ -10,10 +10,13 @@ from django.utils import timezone
 
 from kring.accounts.models import User
 from kring.communities.models import Membership
+from kring.conversations.verbs import ConversationVerb
 from kring.core.csvimport import ImportProblem
-from kring.core.models import ActivityEvent, Verb
+from kring.core.models import ActivityEvent
 from kring.insights import importing
 from kring.insights.models import Snapshot
+from kring.knowledge.verbs import KnowledgeVerb
+from kring.meetings.verbs import MeetingVerb
 
 pytestmark = pytest.mark.django_db
 
@@ -79,30 +82,32 @@ def test_import_maps_kinds_and_adds_people(kring, csv_file, make_user):
     verbs = sorted(imported().values_list("verb", flat=True))
     assert verbs == sorted(
         [
-            Verb.REPLIED,
-            Verb.ANSWERED,
-            Verb.ANSWER_ACCEPTED,
-            Verb.ANSWER_ACCEPTED,
-            Verb.MENTIONED,
-            Verb.REACTED,
-            Verb.COMMENTED,
-            Verb.MESSAGED,
-            Verb.ASKED,
-            Verb.ASKED,
-            Verb.ITEM_CREATED,
-            Verb.ITEM_CREATED,
-            Verb.REFLECTED,
-            Verb.ATTENDED,
+            ConversationVerb.REPLIED,
+            ConversationVerb.ANSWERED,
+            ConversationVerb.ANSWER_ACCEPTED,
+            ConversationVerb.ANSWER_ACCEPTED,
+            ConversationVerb.MENTIONED,
+            ConversationVerb.REACTED,
+            KnowledgeVerb.COMMENTED,
+            ConversationVerb.MESSAGED,
+            ConversationVerb.ASKED,
+            ConversationVerb.ASKED,
+            KnowledgeVerb.ITEM_CREATED,
+            KnowledgeVerb.ITEM_CREATED,
+            MeetingVerb.REFLECTED,
+            MeetingVerb.ATTENDED,
         ]
     )
-    message = imported().get(verb=Verb.MESSAGED)
+    message = imported().get(verb=ConversationVerb.MESSAGED)
     assert message.community_id is None and message.other == known
-    assert imported().exclude(verb=Verb.MESSAGED).filter(community=community).count() == 13
-    reply = imported().get(verb=Verb.REPLIED)
+    assert (
+        imported().exclude(verb=ConversationVerb.MESSAGED).filter(community=community).count() == 13
+    )
+    reply = imported().get(verb=ConversationVerb.REPLIED)
     assert (reply.actor, reply.other) == (anna, known)
     assert reply.created_at == datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     # Naive times are Amsterdam time (CET in January: UTC+1).
-    useful = imported().get(verb=Verb.REACTED)
+    useful = imported().get(verb=ConversationVerb.REACTED)
     assert useful.created_at == datetime(2026, 1, 7, 8, 0, tzinfo=UTC)
     assert useful.actor == known
     piet = User.objects.get(email="piet.de.boer@example.org")
@@ -273,7 +278,7 @@ def test_read_rows_checks_without_the_database():
         now=now,
     )
     assert [(r.line, r.verb, r.at) for r in rows] == [
-        (2, Verb.REPLIED, datetime(2026, 5, 31, 21, 0, tzinfo=UTC))
+        (2, ConversationVerb.REPLIED, datetime(2026, 5, 31, 21, 0, tzinfo=UTC))
     ]
     assert [str(e) for e in errors] == ["line 3: 2026-06-02 is in the future"]
 

@@ -7,7 +7,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from kring.core.models import ActivityEvent, Verb
+from kring.conversations.verbs import ConversationVerb
+from kring.core.models import ActivityEvent
 from kring.insights import tasks
 from kring.insights.models import Snapshot
 from kring.insights.services import snapshot_create
@@ -45,7 +46,7 @@ def test_communities_due(make_community):
     age(snapshot_create(community=old), hours=7)
     busy_snapshot = snapshot_create(community=busy)
     age(busy_snapshot, minutes=45)
-    act(busy.created_by, busy, timezone.now() - timedelta(minutes=5), Verb.ASKED)
+    act(busy.created_by, busy, timezone.now() - timedelta(minutes=5), ConversationVerb.ASKED)
     snapshot_create(community=fresh)
     # Its founding (events written at setup) was before the snapshot.
     ActivityEvent.objects.filter(community=quiet).update(
@@ -53,7 +54,9 @@ def test_communities_due(make_community):
     )
     age(snapshot_create(community=quiet), hours=1)
     age(snapshot_create(community=too_soon), minutes=10)
-    act(too_soon.created_by, too_soon, timezone.now() - timedelta(minutes=5), Verb.ASKED)
+    act(
+        too_soon.created_by, too_soon, timezone.now() - timedelta(minutes=5), ConversationVerb.ASKED
+    )
     assert tasks.communities_due() == sorted([never.pk, old.pk, busy.pk])
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from kring.communities.models import Role
-from kring.core.models import Verb
+from kring.conversations.verbs import ConversationVerb
 from kring.core.services import activity_record
 from kring.insights import document
 from kring.insights.models import Suggestion
@@ -33,20 +33,28 @@ def history(make_community, make_member):
     as_of = start + timedelta(days=200)
     for day in range(40, 120, 10):
         at = start + timedelta(days=day)
-        activity_record(actor=anna, verb=Verb.REPLIED, community=community, other=bram, at=at)
-        activity_record(actor=bram, verb=Verb.REPLIED, community=community, other=anna, at=at)
+        activity_record(
+            actor=anna, verb=ConversationVerb.REPLIED, community=community, other=bram, at=at
+        )
+        activity_record(
+            actor=bram, verb=ConversationVerb.REPLIED, community=community, other=anna, at=at
+        )
     # Bram mentions her once more, inside the 90 days the network looks at.
     activity_record(
         actor=bram,
-        verb=Verb.MENTIONED,
+        verb=ConversationVerb.MENTIONED,
         community=community,
         other=anna,
         at=start + timedelta(days=150),
     )
     for day in range(170, 195, 5):
         at = start + timedelta(days=day)
-        activity_record(actor=chris, verb=Verb.REPLIED, community=community, other=bram, at=at)
-        activity_record(actor=bram, verb=Verb.REPLIED, community=community, other=chris, at=at)
+        activity_record(
+            actor=chris, verb=ConversationVerb.REPLIED, community=community, other=bram, at=at
+        )
+        activity_record(
+            actor=bram, verb=ConversationVerb.REPLIED, community=community, other=chris, at=at
+        )
     snapshot = snapshot_create(community=community, as_of=as_of)
     return {
         "community": community,
@@ -245,7 +253,9 @@ def test_own_page_queries_do_not_grow_with_ties(history, make_client, make_membe
         client.get(url)
     for _n in range(4):
         person = make_member(community).user
-        activity_record(actor=person, verb=Verb.REPLIED, community=community, other=history["bram"])
+        activity_record(
+            actor=person, verb=ConversationVerb.REPLIED, community=community, other=history["bram"]
+        )
     snapshot_create(community=community)
     with CaptureQueriesContext(connection) as many:
         body = _main(client.get(url))

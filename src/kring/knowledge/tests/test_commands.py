@@ -9,10 +9,11 @@ from django.core.management import CommandError, call_command
 
 from kring.accounts.services import api_token_create, profile_update
 from kring.communities.models import Role
-from kring.core.models import ActivityEvent, SearchDocument, Verb
+from kring.core.models import ActivityEvent, SearchDocument
 from kring.core.search import backend
 from kring.knowledge import services
 from kring.knowledge.models import Kind, KnowledgeItem, Revision
+from kring.knowledge.verbs import KnowledgeVerb
 
 
 def run(*args) -> tuple[str, str]:
@@ -217,7 +218,9 @@ def test_import_folder(place, files):
         assert item.kind == Kind.PRACTICE_EXAMPLE
         assert item.author_list == [place["fenna"]]  # the first facilitator
         assert Revision.objects.filter(item=item, number=1).exists()
-        assert ActivityEvent.objects.filter(verb=Verb.ITEM_CREATED, target_id=item.pk).exists()
+        assert ActivityEvent.objects.filter(
+            verb=KnowledgeVerb.ITEM_CREATED, target_id=item.pk
+        ).exists()
     assert "Imported 5 items into 'wijk' as Fenna Facilitator <fenna@example.org>" in out
     assert "Skipped 2:" in out
     assert f"{files / 'kapot.pdf'}: not a readable PDF" in out

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kring.communities.models import Role
-from kring.core.models import ActivityEvent, SearchDocument, Tag, Verb
+from kring.core.models import ActivityEvent, SearchDocument, Tag
 from kring.knowledge import selectors, services
 from kring.knowledge.models import (
     Attachment,
@@ -19,6 +19,7 @@ from kring.knowledge.models import (
     Revision,
     Useful,
 )
+from kring.knowledge.verbs import KnowledgeVerb
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -231,7 +232,7 @@ def test_sharing_records_an_event(club):
     """Sharing writes one item_created event: the sharer, the item, the community."""
     item = share(club)
 
-    [event] = events(Verb.ITEM_CREATED, **target_of(item))
+    [event] = events(KnowledgeVerb.ITEM_CREATED, **target_of(item))
     assert event.actor == club["member"]
     assert event.community == club["community"]
     assert event.data == {"kind": Kind.PRACTICE_EXAMPLE}
@@ -280,7 +281,7 @@ def test_an_edit_that_changes_nothing_adds_no_revision(club):
     )
 
     assert item.revisions.count() == 1
-    assert events(Verb.ITEM_UPDATED) == []
+    assert events(KnowledgeVerb.ITEM_UPDATED) == []
 
 
 def test_an_edit_records_an_event(club):
@@ -289,7 +290,7 @@ def test_an_edit_records_an_event(club):
 
     services.item_update(item=item, by=club["facilitator"], title="Anders")
 
-    [event] = events(Verb.ITEM_UPDATED, **target_of(item))
+    [event] = events(KnowledgeVerb.ITEM_UPDATED, **target_of(item))
     assert event.actor == club["facilitator"]
     assert event.community == club["community"]
     assert event.data == {"fields": ["title"]}
@@ -439,7 +440,7 @@ def test_deleting_removes_the_item_its_files_and_its_search_entry(
     assert not Attachment.objects.exists()
     assert not storage.exists(name)
     assert not SearchDocument.objects.filter(doc_type="item", doc_id=pk).exists()
-    [event] = events(Verb.ITEM_DELETED)
+    [event] = events(KnowledgeVerb.ITEM_DELETED)
     assert event.actor == club["facilitator"]
     assert event.data["item_id"] == pk
 
@@ -467,7 +468,7 @@ def test_useful_counts_once_per_person(club):
 
     assert item.useful_count == 2
     assert Useful.objects.filter(item=item).count() == 2
-    assert len(events(Verb.MARKED_USEFUL)) == 2
+    assert len(events(KnowledgeVerb.MARKED_USEFUL)) == 2
 
 
 def test_unmarking_useful_counts_down_once(club):
@@ -488,7 +489,7 @@ def test_marking_useful_tells_the_first_author(club):
 
     services.item_mark_useful(item=item, by=club["guest"])
 
-    [event] = events(Verb.MARKED_USEFUL)
+    [event] = events(KnowledgeVerb.MARKED_USEFUL)
     assert event.actor == club["guest"]
     assert event.other == club["colleague"]
     assert event.community == club["community"]
@@ -517,7 +518,7 @@ def test_a_comment_is_saved_counted_and_recorded(club):
     assert comment.body == "Heel bruikbaar!"
     assert list(selectors.item_comments(item=item)) == [comment]
     assert KnowledgeItem.objects.get(pk=item.pk).comment_count == 1
-    [event] = events(Verb.COMMENTED)
+    [event] = events(KnowledgeVerb.COMMENTED)
     assert event.actor == club["guest"]
     assert event.other == club["member"]
     assert event.community == club["community"]
@@ -542,7 +543,7 @@ def test_a_bad_comment_is_refused(club, body, message):
     assert error.value.message_dict["body"] == [message]
     assert not Comment.objects.exists()
     assert KnowledgeItem.objects.get(pk=item.pk).comment_count == 0
-    assert events(Verb.COMMENTED) == []
+    assert events(KnowledgeVerb.COMMENTED) == []
 
 
 def test_outsiders_cannot_comment(club):
@@ -577,13 +578,13 @@ def test_only_facilitators_feature(club, make_admin, who, allowed):
     if allowed:
         services.item_feature(item=item, by=person, featured=Featured.TOOLBOX)
         assert KnowledgeItem.objects.get(pk=item.pk).featured == Featured.TOOLBOX
-        [event] = events(Verb.ITEM_FEATURED)
+        [event] = events(KnowledgeVerb.ITEM_FEATURED)
         assert (event.actor, event.other) == (person, club["member"])
     else:
         with pytest.raises(PermissionDenied):
             services.item_feature(item=item, by=person, featured=Featured.TOOLBOX)
         assert KnowledgeItem.objects.get(pk=item.pk).featured == ""
-        assert events(Verb.ITEM_FEATURED) == []
+        assert events(KnowledgeVerb.ITEM_FEATURED) == []
 
 
 def test_featuring_can_be_undone_and_bad_values_are_refused(club):
@@ -617,8 +618,8 @@ def test_the_activity_trail_of_an_item(club):
     ]
 
     assert trail == [
-        (Verb.ITEM_CREATED, club["member"], None, club["community"]),
-        (Verb.ITEM_UPDATED, club["member"], None, club["community"]),
-        (Verb.MARKED_USEFUL, club["colleague"], club["member"], club["community"]),
-        (Verb.COMMENTED, club["guest"], club["member"], club["community"]),
+        (KnowledgeVerb.ITEM_CREATED, club["member"], None, club["community"]),
+        (KnowledgeVerb.ITEM_UPDATED, club["member"], None, club["community"]),
+        (KnowledgeVerb.MARKED_USEFUL, club["colleague"], club["member"], club["community"]),
+        (KnowledgeVerb.COMMENTED, club["guest"], club["member"], club["community"]),
     ]

@@ -510,7 +510,8 @@ def test_rsvp_bad_input_and_closed_sessions(kring, plan, make_client, bearer):
 def test_attendance_put_and_get_by_a_facilitator(kring, plan, make_client, bearer):
     """The facilitator registers several people at once, removes one with null, and reads the
     sheet back with everyone's RSVP; attendance writes activity events."""
-    from kring.core.models import ActivityEvent, Verb
+    from kring.core.models import ActivityEvent
+    from kring.meetings.verbs import MeetingVerb
 
     path = f"{plan['base']}/sessions/{plan['past'].pk}/attendance"
     client, headers = make_client(), bearer(kring.facilitator)
@@ -529,7 +530,7 @@ def test_attendance_put_and_get_by_a_facilitator(kring, plan, make_client, beare
     sheet = {row["person"]["name"]: row["status"] for row in response.json()}
     assert sheet["Anna Member"] == "attended" and sheet["Bram Member"] == "excused"
     assert sheet["Fenna Facilitator"] is None
-    assert ActivityEvent.objects.filter(verb=Verb.ATTENDED, actor=kring.anna).exists()
+    assert ActivityEvent.objects.filter(verb=MeetingVerb.ATTENDED, actor=kring.anna).exists()
     send(client, "put", path, [{"user_id": kring.guest.pk, "status": None}], headers)
     rows = {row["person"]["name"]: row["status"] for row in client.get(path, **headers).json()}
     assert rows["Gijs Guest"] is None and rows["Anna Member"] == "attended"

@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from kring.accounts.models import User
 from kring.communities.models import Membership, Role
+from kring.communities.verbs import CommunityVerb
 from kring.core import csvimport
-from kring.core.models import ActivityEvent, Verb
+from kring.core.models import ActivityEvent
 from kring.meetings import importing
 from kring.meetings.models import Attendance, Session
 from kring.meetings.tests.conftest import AMSTERDAM, local
+from kring.meetings.verbs import MeetingVerb
 
 pytestmark = pytest.mark.django_db
 
@@ -93,14 +95,16 @@ def test_import_registers_attendance_creates_sessions_and_adds_members(
     assert Attendance.objects.get(session=created, user=known).status == "absent"
     assert Attendance.objects.get(session=created, user=kring.anna).status == "attended"
 
-    events = ActivityEvent.objects.filter(verb=Verb.ATTENDED, community=kring.community)
+    events = ActivityEvent.objects.filter(verb=MeetingVerb.ATTENDED, community=kring.community)
     assert events.count() == 5
     # Backdated to the session, so insights see history, not a burst of activity today.
     anna_event = events.get(actor=kring.anna, target_id=history.pk)
     assert anna_event.created_at <= history.ends_at
-    joined = ActivityEvent.objects.get(verb=Verb.JOINED, actor=piet)
+    joined = ActivityEvent.objects.get(verb=CommunityVerb.JOINED, actor=piet)
     assert joined.created_at == history.starts_at
-    assert ActivityEvent.objects.filter(verb=Verb.SESSION_PLANNED, target_id=created.pk).exists()
+    assert ActivityEvent.objects.filter(
+        verb=MeetingVerb.SESSION_PLANNED, target_id=created.pk
+    ).exists()
 
 
 def test_bad_rows_are_reported_by_line_and_nothing_is_saved(kring, history, csv_file):

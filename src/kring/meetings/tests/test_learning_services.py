@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from kring.core.models import ActivityEvent, Verb
+from kring.core.models import ActivityEvent
 from kring.meetings import selectors, services_learning
 from kring.meetings.models import ActionPoint, Reflection
+from kring.meetings.verbs import MeetingVerb
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_one_reflection_per_person_is_rewritten(kring, past):
     assert first.pk == second.pk
     second.refresh_from_db()
     assert (second.did, second.learned, second.triple_loop) == ("", "Ask first", "Who decides?")
-    assert ActivityEvent.objects.filter(verb=Verb.REFLECTED, actor=kring.anna).count() == 1
+    assert ActivityEvent.objects.filter(verb=MeetingVerb.REFLECTED, actor=kring.anna).count() == 1
 
 
 def test_highlight_only_by_facilitators(kring, past):
@@ -112,7 +113,7 @@ def test_action_point_done_records_activity_and_reopens(kring, past):
     services_learning.action_point_complete(point=point, by=kring.bram)
     point.refresh_from_db()
     assert point.is_done and point.done_by == kring.bram
-    assert ActivityEvent.objects.filter(verb=Verb.ACTION_POINT_DONE).count() == 1
+    assert ActivityEvent.objects.filter(verb=MeetingVerb.ACTION_POINT_DONE).count() == 1
     services_learning.action_point_complete(point=point, by=kring.bram, done=False)
     point.refresh_from_db()
     assert not point.is_done and point.done_by is None
