@@ -25,6 +25,23 @@ MAX_IMAGE_PIXELS = 40_000_000
 PROFILE_FIELDS = ("full_name", "organisation", "job_title", "bio", "language")
 
 
+def person_placeholder_get_or_create(*, email: str, full_name: str) -> User:
+    """The account of this address, or a new one for a person known so far only from
+    imported history: a real account that cannot sign in (no usable password, not active)
+    and gets no e-mail. An invitation to the address completes it and makes it active."""
+    existing = User.objects.filter(email__iexact=email.strip()).first()
+    if existing is not None:
+        return existing
+    return User.objects.create_user(
+        email=email, password=None, full_name=full_name, is_active=False
+    )
+
+
+def person_language_set(*, user: User, language: str) -> None:
+    """Keep the chosen interface language on the account (no other field is touched)."""
+    User.objects.filter(pk=user.pk).update(language=language)
+
+
 def photo_prepare(*, upload) -> ContentFile:
     """Validate an uploaded image and return a square JPEG of the configured size.
 

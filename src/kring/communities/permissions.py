@@ -15,6 +15,14 @@ def membership_of(user, community: Community) -> Membership | None:
     return cache[community.pk]
 
 
+def remember_memberships(user, memberships: dict[int, Membership | None]) -> None:
+    """Memberships already read (community id -> membership or None), so membership_of
+    does not ask again; what is remembered already stays."""
+    cache = user.__dict__.setdefault("_kring_memberships", {})
+    for community_id, membership in memberships.items():
+        cache.setdefault(community_id, membership)
+
+
 def forget_membership(user, community: Community) -> None:
     user.__dict__.get("_kring_memberships", {}).pop(community.pk, None)
 

@@ -1,5 +1,6 @@
 """Reads about communities and their people. Every selector takes the viewer."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -38,6 +39,64 @@ def communities_visible(*, user) -> QuerySet:
     )
 
 
+def communities_visible_listed(*, user: User | AnonymousUser) -> list[Community]:
+    """The communities the user may see, with their ground rules, and the user's own
+    memberships of them remembered for the permission checks (one query, not one each)."""
+    communities = list(communities_visible(user=user).prefetch_related("ground_rules"))
+    if user.is_authenticated:
+        mine = {
+            m.community_id: m
+            for m in Membership.objects.filter(user=user, community__in=communities)
+        }
+    else:
+        mine = {}
+    permissions.remember_memberships(user, {c.pk: mine.get(c.pk) for c in communities})
+    return communities
+
+
+def community_ids_of_user(*, user: User | AnonymousUser) -> set[int]:
+    """The ids of the communities the user is a member of (none for a visitor)."""
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("community_id", flat=True))
+
+
+def members_newest(
+    *, community: Community, viewer: User | AnonymousUser, limit: int = 8
+) -> QuerySet[Membership]:
+    """The latest people to join, for the community's page (members see them)."""
+    permissions.check_view_inside(viewer, community)
+    return (
+        Membership.objects.filter(community=community)
+        .select_related("user")
+        .order_by("-joined_at")[:limit]
+    )
+
+
+def membership_get_inside(*, slug: str, user_pk: int, viewer: User | AnonymousUser) -> Membership:
+    """A person's membership of a community the viewer sees inside; 404 if there is none."""
+    community = community_get_inside(slug=slug, user=viewer)
+    membership = (
+        Membership.objects.select_related("user", "community")
+        .filter(community=community, user_id=user_pk)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def invitation_get(*, community: Community, pk: int, viewer: User | AnonymousUser) -> Invitation:
+    """One of the community's invitations, for those who manage it; 404 for another's."""
+    permissions.check_manage(viewer, community)
+    invitation = (
+        Invitation.objects.filter(community=community, pk=pk).select_related("created_by").first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
 def memberships_of_user(*, user) -> QuerySet:
     """A person's communities for their home page, with member counts, in one query."""
     return (
@@ -72,6 +131,25 @@ def facilitators_of(*, community: Community) -> list[User]:
         .select_related("user")
         .order_by("user__full_name")
     ]
+
+
+def first_facilitator(*, community: Community, active_only: bool = True) -> User | None:
+    """The community's longest-serving facilitator: who acts for it when no one is named
+    (imports), or None when it has none."""
+    facilitators = Membership.objects.filter(community=community, role=Role.FACILITATOR)
+    if active_only:
+        facilitators = facilitators.filter(user__is_active=True)
+    first = facilitators.select_related("user").order_by("joined_at", "pk").first()
+    return first.user if first is not None else None
+
+
+def emails_to_add(*, community: Community, people: dict[str, User | None]) -> list[str]:
+    """The addresses (keys of `people`, in order) of people to add to the community: those
+    without an account (None) and those not yet a member."""
+    member_ids = set(
+        Membership.objects.filter(community=community).values_list("user_id", flat=True)
+    )
+    return [email for email, user in people.items() if user is None or user.pk not in member_ids]
 
 
 def is_facilitator_anywhere(user: User) -> bool:

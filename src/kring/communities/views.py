@@ -8,8 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpRequest
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from kring.accounts import oidc, two_factor
 from kring.accounts.forms import client_ip
 from kring.communities import permissions, selectors, services
+from kring.communities import services_invitations as invitation_services
+from kring.communities import services_join_requests as join_request_services
 from kring.communities.forms import (
     CommunityForm,
     GroundRulesForm,
@@ -48,11 +50,7 @@ def my_communities_view(request):
 
 def community_list_view(request):
     communities = selectors.communities_visible(user=request.user).order_by("name")
-    mine = set()
-    if request.user.is_authenticated:
-        mine = set(
-            Membership.objects.filter(user=request.user).values_list("community_id", flat=True)
-        )
+    mine = selectors.community_ids_of_user(user=request.user)
     return render(
         request,
         "communities/community_list.html",
@@ -129,11 +127,7 @@ def community_detail_view(request, slug: str):
             patch_vary_headers(response, ["HX-Request"])
             return response
         context["panels"] = feed.community_panels(community=community, user=request.user)
-        context["newest"] = (
-            Membership.objects.filter(community=community)
-            .select_related("user")
-            .order_by("-joined_at")[:8]
-        )
+        context["newest"] = selectors.members_newest(community=community, viewer=request.user)
         context["mix"] = selectors.perspective_mix(community=community)
         context["join_requests_waiting"] = selectors.join_requests_open_count(
             community=community, viewer=request.user
@@ -227,13 +221,8 @@ def member_list_view(request, slug: str):
     return response
 
 
-def _membership_for(request, slug: str, user_pk: int) -> Membership:
-    community = selectors.community_get_inside(slug=slug, user=request.user)
-    return get_object_or_404(
-        Membership.objects.select_related("user", "community"),
-        community=community,
-        user_id=user_pk,
-    )
+def _membership_for(request: HttpRequest, slug: str, user_pk: int) -> Membership:
+    return selectors.membership_get_inside(slug=slug, user_pk=user_pk, viewer=request.user)
 
 
 @login_required
@@ -300,17 +289,17 @@ def invitation_list_view(request, slug: str):
         data = form.cleaned_data
         try:
             if data["kind"] == InvitationForm.KIND_LINK:
-                _invitation, secret = services.invitation_create(
+                _invitation, secret = invitation_services.invitation_create(
                     community=community,
                     by=request.user,
                     role=data["role"],
                     message=data["message"],
                     days=data["days"],
                 )
-                link = services.invitation_url(secret)
+                link = invitation_services.invitation_url(secret)
                 messages.success(request, _("Your invitation link is ready. Copy it below."))
             else:
-                sent = services.invitations_send(
+                sent = invitation_services.invitations_send(
                     community=community,
                     by=request.user,
                     emails=data["addresses"],
@@ -355,7 +344,7 @@ def join_request_create_view(request, slug: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.join_request_create(
+            join_request_services.join_request_create(
                 community=community,
                 by=request.user if signed_in else None,
                 name=data.get("name", ""),
@@ -365,7 +354,7 @@ def join_request_create_view(request, slug: str):
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
-            if isinstance(exc, services.JoinRequestThrottled):
+            if isinstance(exc, join_request_services.JoinRequestThrottled):
                 status = 429
         else:
             messages.success(
@@ -388,13 +377,13 @@ def join_request_answer_view(request, slug: str, pk: int, answer: str):
     join_request = selectors.join_request_get_open(community=community, pk=pk, viewer=request.user)
     try:
         if answer == "invite":
-            services.join_request_invite(join_request=join_request, by=request.user)
+            join_request_services.join_request_invite(join_request=join_request, by=request.user)
             messages.success(
                 request,
                 _("An invitation has been sent to %(email)s.") % {"email": join_request.email},
             )
         else:
-            services.join_request_decline(join_request=join_request, by=request.user)
+            join_request_services.join_request_decline(join_request=join_request, by=request.user)
             messages.success(request, _("The request has been declined."))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -406,22 +395,22 @@ def invitation_revoke_view(request, slug: str, pk: int):
     """Withdrawing asks first: a GET, or a POST without the confirmation, changes nothing."""
     community = selectors.community_get_inside(slug=slug, user=request.user)
     permissions.check_manage(request.user, community)
-    invitation = get_object_or_404(community.invitations.select_related("created_by"), pk=pk)
+    invitation = selectors.invitation_get(community=community, pk=pk, viewer=request.user)
     if request.method != "POST" or request.POST.get("confirm") != "yes":
         return render(
             request,
             "communities/invitation_confirm_revoke.html",
             {"community": community, "invitation": invitation},
         )
-    services.invitation_revoke(invitation=invitation, by=request.user)
+    invitation_services.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, _("The invitation has been withdrawn."))
     return redirect("invitation-list", slug=slug)
 
 
 def invitation_accept_view(request, secret: str):
     try:
-        invitation = services.invitation_lookup(secret=secret)
-    except services.InvitationError as exc:
+        invitation = invitation_services.invitation_lookup(secret=secret)
+    except invitation_services.InvitationError as exc:
         return render(
             request,
             "communities/invitation_invalid.html",
@@ -433,8 +422,8 @@ def invitation_accept_view(request, secret: str):
         already = permissions.membership_of(request.user, community) is not None
         if request.method == "POST":
             try:
-                services.invitation_accept(secret=secret, user=request.user)
-            except services.InvitationError as exc:
+                invitation_services.invitation_accept(secret=secret, user=request.user)
+            except invitation_services.InvitationError as exc:
                 messages.error(request, exc.messages[0])
                 return redirect("home")
             messages.success(
@@ -451,7 +440,7 @@ def invitation_accept_view(request, secret: str):
         # Accounts come from the organisation: log in there, then accept (the branch above).
         # A link, not a form: Kring's CSP (form-action 'self') would stop a form's redirect on
         # to the provider. So the account the provider's login must match is made here.
-        services.invitation_sso_prepare(secret=secret)
+        invitation_services.invitation_sso_prepare(secret=secret)
         sso_url = reverse("oidc-start") + "?" + urlencode({"next": request.path})
         return render(
             request,
@@ -466,7 +455,7 @@ def invitation_accept_view(request, secret: str):
     form = SignupForm(request.POST or None, fixed_email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
-            user, _membership = services.invitation_signup(
+            user, _membership = invitation_services.invitation_signup(
                 secret=secret,
                 full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password"],

@@ -17,7 +17,9 @@ from django.db import transaction
 from tqdm import tqdm
 
 from kring.accounts.models import User
+from kring.accounts.selectors import person_get_active_by_email
 from kring.communities.models import Community, Membership, Role
+from kring.communities.selectors import first_facilitator
 from kring.knowledge.models import Kind
 from kring.knowledge.services import MAX_BODY, MAX_TITLE, imported_keys, items_bulk_create
 
@@ -333,7 +335,7 @@ class Command(BaseCommand):
 
     def _author(self, community: Community, email: str | None) -> User:
         if email:
-            user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+            user = person_get_active_by_email(email=email)
             if user is None:
                 raise CommandError(f"No active person with e-mail address {email!r}.")
             membership = Membership.objects.filter(community=community, user=user).first()
@@ -342,17 +344,10 @@ class Command(BaseCommand):
             if membership.role == Role.GUEST:
                 raise CommandError(f"{user.email} is a guest in {community.slug!r}: guests read.")
             return user
-        first = (
-            Membership.objects.filter(
-                community=community, role=Role.FACILITATOR, user__is_active=True
-            )
-            .select_related("user")
-            .order_by("joined_at", "pk")
-            .first()
-        )
+        first = first_facilitator(community=community)
         if first is None:
             raise CommandError(f"{community.slug!r} has no facilitator: name one with --author.")
-        return first.user
+        return first
 
     def _summary(self, community, by, kind, created, already, skipped, dry_run) -> None:
         verb = "Would import" if dry_run else "Imported"
