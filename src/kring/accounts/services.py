@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,16 +43,17 @@ def person_language_set(*, user: User, language: str) -> None:
     User.objects.filter(pk=user.pk).update(language=language)
 
 
-def photo_prepare(*, upload) -> ContentFile:
+def photo_prepare(*, upload: UploadedFile) -> ContentFile:
     """Validate an uploaded image and return a square JPEG of the configured size.
 
     Raises ValidationError with a message a person understands; nothing is stored.
     """
-    if upload.size > settings.KRING_PHOTO_MAX_BYTES:
+    size = upload.size or 0
+    if size > settings.KRING_PHOTO_MAX_BYTES:
         raise ValidationError(
             _("The photo is too large (%(size)s MB). The maximum is %(max)s MB.")
             % {
-                "size": round(upload.size / 1024 / 1024, 1),
+                "size": round(size / 1024 / 1024, 1),
                 "max": round(settings.KRING_PHOTO_MAX_BYTES / 1024 / 1024, 1),
             },
             code="photo_too_large",
@@ -66,7 +68,7 @@ def photo_prepare(*, upload) -> ContentFile:
             raise ValidationError(_("The image has too many pixels."), code="photo_pixels")
         probe.verify()
         upload.seek(0)
-        image = Image.open(upload)
+        image: Image.Image = Image.open(upload)
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(

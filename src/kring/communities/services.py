@@ -114,7 +114,7 @@ def _clean_target_mix(mix: object) -> tuple[dict[str, int], str | None]:
 
 @transaction.atomic
 def community_create(
-    *, by: User, name: str, slug: str = "", at: datetime | None = None, **fields
+    *, by: User, name: str, slug: str = "", at: datetime | None = None, **fields: Any
 ) -> Community:
     """Create a community; its creator becomes its first facilitator.
 
@@ -159,7 +159,7 @@ def community_create(
 
 
 @transaction.atomic
-def community_update(*, community: Community, by: User, **fields) -> Community:
+def community_update(*, community: Community, by: User, **fields: Any) -> Community:
     permissions.check_manage(by, community)
     unknown = set(fields) - set(COMMUNITY_FIELDS) - {"slug"}
     if unknown:
@@ -316,7 +316,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
 
 
 @transaction.atomic
-def community_create_with_rules(*, by: User, ground_rules: list[str], **fields) -> Community:
+def community_create_with_rules(*, by: User, ground_rules: list[str], **fields: Any) -> Community:
     """Create a community and its first ground rules in one go (all or nothing)."""
     community = community_create(by=by, **fields)
     if ground_rules:
@@ -326,7 +326,7 @@ def community_create_with_rules(*, by: User, ground_rules: list[str], **fields) 
 
 @transaction.atomic
 def community_update_with_rules(
-    *, community: Community, by: User, ground_rules: list[str], **fields
+    *, community: Community, by: User, ground_rules: list[str], **fields: Any
 ) -> Community:
     community_update(community=community, by=by, **fields)
     ground_rules_set(community=community, by=by, rules=ground_rules)

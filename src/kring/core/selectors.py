@@ -2,20 +2,31 @@
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Model, QuerySet
 
 from kring.core.models import ActivityEvent
 
 
-def activity_for_community(*, community, since: datetime, until: datetime) -> QuerySet:
+def activity_for_community(
+    *, community: Model, since: datetime, until: datetime
+) -> QuerySet[ActivityEvent]:
     """Events in one community in [since, until); served by the community/time index."""
+    # Core knows no Community class; the stubs type the key by the concrete model.
     return ActivityEvent.objects.filter(
-        community=community, created_at__gte=since, created_at__lt=until
+        community=community,  # type: ignore[misc]
+        created_at__gte=since,
+        created_at__lt=until,
     ).select_related("actor", "other")
 
 
-def activity_for_actor(*, actor, since: datetime, until: datetime) -> QuerySet:
+def activity_for_actor(
+    *, actor: AbstractBaseUser, since: datetime, until: datetime
+) -> QuerySet[ActivityEvent]:
     """Events by one person in [since, until); served by the actor/time index."""
+    # Core knows no User class; the stubs type the key by the concrete model.
     return ActivityEvent.objects.filter(
-        actor=actor, created_at__gte=since, created_at__lt=until
+        actor=actor,  # type: ignore[misc]
+        created_at__gte=since,
+        created_at__lt=until,
     ).select_related("community", "other")

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
@@ -11,16 +12,17 @@ from kring.core.models import ActivityEvent, Tag
 
 def activity_record(
     *,
-    actor,
+    actor: AbstractBaseUser,
     verb: str,
-    community=None,
+    community: models.Model | None = None,
     target: models.Model | None = None,
-    other=None,
+    other: AbstractBaseUser | None = None,
     at: datetime | None = None,
     data: dict | None = None,
 ) -> ActivityEvent:
     """Record one activity event. Call inside the transaction of the change it describes."""
-    return ActivityEvent.objects.create(
+    # Core knows no User or Community class; the stubs type these keys by the concrete models.
+    return ActivityEvent.objects.create(  # type: ignore[misc]
         actor=actor,
         verb=verb,
         community=community,

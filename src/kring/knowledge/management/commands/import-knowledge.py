@@ -8,7 +8,7 @@ import logging
 import os
 import re
 from collections.abc import Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -216,6 +216,18 @@ def walk(paths: list[str]) -> Iterator[tuple[Path, str | None]]:
             yield path, "no such file or directory"
 
 
+@contextmanager
+def _pypdf_quiet() -> Iterator[None]:
+    """pypdf logs every oddity of a damaged file; the summary gives the reason once."""
+    pypdf_log = logging.getLogger("pypdf")
+    pypdf_level = pypdf_log.level
+    pypdf_log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        pypdf_log.setLevel(pypdf_level)
+
+
 class Command(BaseCommand):
     help = (
         "Import .txt, .md and .pdf files (or folders of them) as library items of a "
@@ -251,13 +263,7 @@ class Command(BaseCommand):
         by = self._author(community, author)
         skipped: list[tuple[str, str]] = []
         total = sum(1 for _path in walk(paths))
-        bar = tqdm(
-            total=total,
-            unit="file",
-            desc="Importing",
-            file=self.stderr._out,
-            disable=no_progress,
-        )
+        bar = self._progress_bar(total, disable=no_progress)
 
         already = imported_keys(community)
         first_with: dict[str, Path] = {}
@@ -298,12 +304,8 @@ class Command(BaseCommand):
                     "import_key": key,
                 }
 
-        # pypdf logs every oddity of a damaged file; the summary gives the reason once.
-        pypdf_log = logging.getLogger("pypdf")
-        pypdf_level = pypdf_log.level
-        pypdf_log.setLevel(logging.CRITICAL)
         try:
-            with transaction.atomic() if dry_run else nullcontext():
+            with _pypdf_quiet(), transaction.atomic() if dry_run else nullcontext():
                 created, problems = items_bulk_create(
                     community=community,
                     by=by,
@@ -322,8 +324,6 @@ class Command(BaseCommand):
             raise CommandError(
                 " ".join(messages) or f"{by.email} may not add items to {slug!r}."
             ) from None
-        finally:
-            pypdf_log.setLevel(pypdf_level)
         bar.update(len(problems))
         bar.close()
         for problem in problems:
@@ -332,6 +332,11 @@ class Command(BaseCommand):
         self._summary(community, by, kind, created, counts["already"], skipped, dry_run)
         if not created and not counts["already"]:
             raise CommandError("Nothing was imported." if total else "No files found.")
+
+    def _progress_bar(self, total: int, *, disable: bool) -> tqdm:
+        return tqdm(
+            total=total, unit="file", desc="Importing", file=self.stderr._out, disable=disable
+        )
 
     def _author(self, community: Community, email: str | None) -> User:
         if email:
