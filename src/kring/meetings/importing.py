@@ -14,7 +14,8 @@ See docs/import.md for the format.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -148,7 +149,7 @@ def import_actor(community: Community, email: str | None) -> User:
     return first
 
 
-def _day_bounds(day: date, tz: tzinfo) -> tuple[datetime, datetime]:
+def _day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     start = recurrence._aware(datetime.combine(day, time(0, 0)), tz)
     end = recurrence._aware(datetime.combine(day + timedelta(days=1), time(0, 0)), tz)
     return start, end
