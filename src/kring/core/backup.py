@@ -185,7 +185,7 @@ def run_tool(args: list[str], env: dict[str, str], what: str) -> None:
         raise BackupError(f"{what} failed (exit code {result.returncode}):\n{detail}{hint}")
 
 
-def _sqlite_backup(connection, target: Path) -> None:
+def _sqlite_backup(connection: BaseDatabaseWrapper, target: Path) -> None:
     """Copy the live database through SQLite's online backup API (one consistent snapshot)."""
     if connection.in_atomic_block:
         # The backup would wait forever for the open transaction's lock on its own connection.

@@ -91,7 +91,9 @@ def manifest_read(source: Path) -> dict:
     return manifest
 
 
-def manifest_verify(source: Path, manifest: dict, *, progress: bool = True, progress_file=None):
+def manifest_verify(
+    source: Path, manifest: dict, *, progress: bool = True, progress_file: IO[str] | None = None
+) -> None:
     """Check every listed file: a real file inside the backup, with the right size and SHA-256."""
     source = Path(source)
     root = source.resolve()

@@ -14,7 +14,9 @@ trends) stay exactly as they were while no longer pointing at the person.
 
 import logging
 import secrets
+from datetime import datetime
 from functools import partial
+from typing import Any
 
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -79,7 +81,7 @@ def check_erase(by: User, user: User) -> None:
 # --- The service ----------------------------------------------------------------------------
 
 
-def _tombstone_create(at) -> User:
+def _tombstone_create(at: datetime) -> User:
     tombstone = User(
         email=f"former-{secrets.token_hex(12)}@erased.invalid",
         full_name="",
@@ -134,7 +136,7 @@ def _pointers(user: User, tombstone: User) -> None:
     ActivityEvent.objects.bulk_update(recorded, ["data"], batch_size=1000)
 
 
-def refuse_plain_delete(sender, instance: User, **kwargs) -> None:
+def refuse_plain_delete(sender: type[User], instance: User, **kwargs: Any) -> None:
     """pre_delete of User: only an account with nothing left pointing at it may be deleted
     (account_erase checks that itself just before)."""
     if getattr(instance, "_erased", False):

@@ -3,10 +3,13 @@
 `Work` collects what is done after the rows are settled (files, search documents)."""
 
 import json
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Max, Min, Q, TextField
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Cast
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -33,12 +36,12 @@ class Work:
         self.communities: set[int] = set()
         self.paths: list = []  # files outside a storage (data exports)
 
-    def file(self, fieldfile) -> None:
+    def file(self, fieldfile: FieldFile) -> None:
         if fieldfile:
             self.files.append((fieldfile.storage, fieldfile.name))
 
 
-def _moderated(user: User, model) -> set[int]:
+def _moderated(user: User, model: Any) -> set[int]:  # Thread or Reply (imported lazily)
     """The person's threads or replies (`model`) that carry someone else's flag or any
     moderation action. A thread counts the flags and actions on every post in it: deleting
     it deletes them all."""
@@ -269,7 +272,7 @@ def knowledge(user: User, tombstone: User, contributions: str, work: Work) -> No
     work.items_changed = (work.items_changed | commented) - work.items_deleted
 
 
-def meetings(user: User, tombstone: User, contributions: str, now) -> None:
+def meetings(user: User, tombstone: User, contributions: str, now: datetime) -> None:
     from kring.meetings.models import ActionPoint, Attendance, Reflection, Rsvp, Session
     from kring.meetings.services import _promote_waiting
 

@@ -14,7 +14,7 @@ needs them all in memory at once.
 import logging
 import secrets
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -153,7 +153,7 @@ def data_exports_delete(*, user: User) -> int:
     return count
 
 
-def data_exports_purge(*, now=None) -> int:
+def data_exports_purge(*, now: datetime | None = None) -> int:
     """Delete the files of exports past their date (the row stays, as expired); also old
     files in the folder that no export points at (a crashed build, an erased account).
     Returns how many exports expired."""

@@ -1,12 +1,14 @@
 """What every section of the data export writes the same way: moments, people,
 communities, sessions and the paths of files in the ZIP."""
 
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.utils.text import get_valid_filename
 
 from kring.accounts.models import User
+from kring.communities.models import Community
 from kring.conversations.models import (
     PostAttachment,
 )
@@ -17,7 +19,7 @@ from kring.meetings.models import Session
 CHUNK = 2000
 
 
-def iso(value) -> str | None:
+def iso(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -25,7 +27,7 @@ def person(user: User | None) -> dict | None:
     return {"id": user.pk, "name": user.full_name} if user is not None else None
 
 
-def community_ref(community) -> dict | None:
+def community_ref(community: Community | None) -> dict | None:
     if community is None:
         return None
     return {"id": community.pk, "name": community.name, "slug": community.slug}

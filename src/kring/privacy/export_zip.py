@@ -6,6 +6,7 @@ import json
 import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from typing import IO
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -27,11 +28,11 @@ from kring.privacy.export_rows import CHUNK, library_file, photo_file, post_file
 EXPORT_DAYS = 7
 
 
-def _dumps(value) -> bytes:
+def _dumps(value: object) -> bytes:
     return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def _write_array(out, rows: Iterable) -> int:
+def _write_array(out: IO[bytes], rows: Iterable) -> int:
     out.write(b"[")
     count = 0
     for row in rows:
@@ -49,7 +50,7 @@ def _entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _write_json(zf: zipfile.ZipFile, name: str, content) -> int:
+def _write_json(zf: zipfile.ZipFile, name: str, content: dict | Iterable) -> int:
     """Write one JSON file. `content` is a row iterator (an array), or a dict whose values
     may be row iterators (an object of arrays). Returns how many rows were written."""
     count = 0
