@@ -3,7 +3,8 @@
 #   make run       install, migrate, load the demo and serve it at http://127.0.0.1:8000,
 #                  with `kring worker` for e-mail and digests beside it
 #   make test      install with the dev tools and run every test (unit and browser)
-#   make lint      ruff check and ruff format --check
+#   make lint      ruff check, ruff format --check, the import layers (lint-imports) and
+#                  mypy on every service, selector and permission module
 #   make format    let ruff fix what it can and format the code
 #   make messages  update the .po files from the code and compile them
 #   make bench     run the benchmarks (search, insights; minutes each, see benchmarks/README.md)
@@ -81,9 +82,18 @@ test: $(VENV)/.installed-dev $(if $(findstring not browser,$(PYTEST_ARGS)),,chro
 	@echo "Database: $${DATABASE_URL:-SQLite (DATABASE_URL unset)}"
 	$(BIN)/pytest $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS)) $(PYTEST_ARGS)
 
+# The modules whose every function is typed and checked by mypy (django-stubs).
+TYPED = $(shell find src/kring -name tests -prune -o -name migrations -prune -o \
+  \( -name 'services*.py' -o -name 'selectors*.py' -o -name 'permissions*.py' \
+  -o -path '*/services/*.py' -o -path '*/selectors/*.py' \) -print | sort) \
+  src/kring/core/api_kit.py
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check --select ANN001,ANN003,ANN201,ANN202 $(TYPED)
+	KRING_DATA_DIR=$${KRING_DATA_DIR:-$$(mktemp -d)} $(BIN)/mypy $(TYPED)
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

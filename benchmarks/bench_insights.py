@@ -165,7 +165,7 @@ def graph_comparison(raw: dict, runs: int, sample: int) -> dict:
     import igraph
     import networkx as nx
 
-    from kring.insights import compute as compute_module
+    from kring.insights.compute import network as network_module
 
     emails = [m["email"] for m in raw["members"]]
     index = {e: i for i, e in enumerate(emails)}
@@ -174,7 +174,7 @@ def graph_comparison(raw: dict, runs: int, sample: int) -> dict:
     weights = [e["weight"] for e in raw["network"]["edges"]]
     distances = [1.0 / w for w in weights]
     # The pivots compute() uses above BETWEENNESS_EXACT_UP_TO people (same seed, same count).
-    sample = sample or getattr(compute_module, "BETWEENNESS_PIVOTS", 128)
+    sample = sample or getattr(network_module, "BETWEENNESS_PIVOTS", 128)
     sources = sorted(random.Random(0).sample(range(n), min(sample, n)))
 
     def run_igraph() -> dict:

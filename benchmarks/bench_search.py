@@ -218,7 +218,7 @@ def import_items(
 ) -> dict:
     from tqdm import tqdm
 
-    from kring.knowledge.services import items_bulk_create
+    from kring.knowledge.services_import import items_bulk_create
 
     gen_seconds = 0.0
     checkpoints = {}

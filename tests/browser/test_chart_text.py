@@ -42,7 +42,7 @@ def pulses(demo):
     """Two closed climate pulses with enough answers, so the pulse page draws its trend."""
     from kring.accounts.models import User
     from kring.communities.models import Community
-    from kring.insights import pulse
+    from kring.insights import services as pulse
     from kring.insights.models import Pulse
 
     community = Community.objects.get(slug=COMMUNITY)

@@ -243,9 +243,9 @@ def places(demo):
     from kring.communities.models import Community
     from kring.conversations import services as conversation_services
     from kring.conversations.models import Thread, ThreadKind
-    from kring.insights import pulse
+    from kring.insights import services as pulse
     from kring.knowledge.models import KnowledgeItem
-    from kring.meetings import services as meeting_services
+    from kring.meetings import services_learning as meeting_learning
     from kring.meetings.models import Session
 
     people = {role: User.objects.get(email=email) for role, email in LOGINS.items()}
@@ -257,7 +257,7 @@ def places(demo):
     message = conversation_services.message_send(
         sender=member, recipient=facilitator, body="Ja, ik ben er. Ik neem de folder mee."
     )
-    meeting_services.action_point_create(
+    meeting_learning.action_point_create(
         community=community,
         by=member,
         owner=member,

@@ -26,7 +26,8 @@ def week(transactional_db):
 
     from kring.accounts.models import User
     from kring.communities.services import community_create, membership_add
-    from kring.meetings.services import action_point_create, session_create
+    from kring.meetings.services import session_create
+    from kring.meetings.services_learning import action_point_create
 
     fenna = User.objects.create_user("fenna@example.org", PASSWORD, full_name="Fenna de Boer")
     fenna.user_permissions.add(Permission.objects.get(codename="add_community"))

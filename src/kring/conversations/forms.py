@@ -2,43 +2,20 @@
 decide what is valid and say so under the field names used here."""
 
 from django import forms
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.forms import TagField
 from kring.conversations import mention_text, selectors
-from kring.conversations.models import ThreadKind
-from kring.conversations.services import MAX_ATTACHMENTS, MAX_BODY, MAX_TITLE
+from kring.conversations.models import PostAttachment, ThreadKind
+from kring.conversations.services import MAX_BODY, MAX_TITLE
+from kring.core.attachments import AttachmentsField
 from kring.core.forms import WRITING_HINT, WritingBox
-from kring.core.uploads import sniff_attachment
 
-ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,.jpg,.jpeg,.png,.gif,.webp"
 MENTION_HINT = _("Type @ and a name to mention someone.")
 BODY_ERRORS = {
     "max_length": _("The text is too long (at most %(limit_value)s characters)."),
 }
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; always a list (empty when nothing was chosen)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        clean_one = super().clean
-        return [clean_one(f, initial) for f in files if f]
 
 
 def _body_field(label, *, required: bool, rows: int = 8) -> forms.CharField:
@@ -69,36 +46,6 @@ class MentionBox(WritingBox):
         return context
 
 
-class AttachmentsMixin:
-    existing_attachments = 0
-
-    def _setup_attachments(self) -> None:
-        self.fields["attachments"].help_text = _(
-            "PDF, Office or OpenDocument files, or images; at most %(max)s MB each."
-        ) % {"max": settings.KRING_ATTACHMENT_MAX_BYTES // (1024 * 1024)}
-
-    def clean_attachments(self):
-        files = self.cleaned_data["attachments"]
-        if len(files) + self.existing_attachments > MAX_ATTACHMENTS:
-            raise ValidationError(
-                _("A post can have at most %(max)s attachments.") % {"max": MAX_ATTACHMENTS}
-            )
-        # Checked before anything is saved, so the message can name the file and no
-        # thread or reply is made with a file that will be refused.
-        problems = []
-        for upload in files:
-            try:
-                sniff_attachment(upload)
-            except ValidationError as exc:
-                problems.append(
-                    _("%(name)s: %(problem)s")
-                    % {"name": upload.name, "problem": " ".join(exc.messages)}
-                )
-        if problems:
-            raise ValidationError(problems)
-        return files
-
-
 class MentionsMixin:
     """The body is written with mentions as names; cleaned, it holds them as stored."""
 
@@ -127,7 +74,7 @@ class MentionsMixin:
         )
 
 
-class ThreadForm(MentionsMixin, AttachmentsMixin, forms.Form):
+class ThreadForm(MentionsMixin, forms.Form):
     """Ask a question or start a discussion."""
 
     kind = forms.ChoiceField(
@@ -149,14 +96,13 @@ class ThreadForm(MentionsMixin, AttachmentsMixin, forms.Form):
         label=_("Themes"),
         help_text=_("Separate with commas, e.g. mantelzorg, wijkteams, subsidies."),
     )
-    attachments = MultipleFileField(label=_("Attachments"))
+    attachments = AttachmentsField(model=PostAttachment, label=_("Attachments"))
 
     def __init__(
         self, *args, mention_url: str | None = None, community=None, existing_attachments=0, **kw
     ):
         super().__init__(*args, **kw)
-        self.existing_attachments = existing_attachments
-        self._setup_attachments()
+        self.fields["attachments"].existing = existing_attachments
         self._setup_mentions(mention_url, community)
 
     def clean(self):
@@ -182,14 +128,13 @@ class ThreadUpdateForm(ThreadForm):
         return data
 
 
-class ReplyForm(MentionsMixin, AttachmentsMixin, forms.Form):
+class ReplyForm(MentionsMixin, forms.Form):
     body = _body_field(_("Your reply"), required=True, rows=5)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    attachments = MultipleFileField(label=_("Attachments"))
+    attachments = AttachmentsField(model=PostAttachment, label=_("Attachments"))
 
     def __init__(self, *args, mention_url: str | None = None, community=None, **kw):
         super().__init__(*args, **kw)
-        self._setup_attachments()
         self._setup_mentions(mention_url, community)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kring.core import notices
+from kring.core.attachments import AttachmentBase
 from kring.core.models import Tag, TimeStampedModel
 from kring.core.notices import Notice
 
@@ -178,25 +179,15 @@ class Reaction(models.Model):
         return f"{self.user_id} useful {self.thread_id}/{self.reply_id}"
 
 
-class PostAttachment(models.Model):
+class PostAttachment(AttachmentBase):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="attachments")
     reply = models.ForeignKey(
         Reply, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
     file = models.FileField(upload_to="posts/%Y/%m/")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveBigIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
+    max_per_owner = 10
+    too_many_message = _("A post can have at most %(max)s attachments.")
 
 
 # Direct messages ---------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 messages, blocks and notifications. Moderation has its own module (moderation.py)."""
 
 import re
-import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
@@ -10,6 +9,7 @@ from functools import partial
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -34,15 +34,14 @@ from kring.conversations.models import (
     Thread,
     ThreadKind,
 )
+from kring.core.attachments import attachments_save
 from kring.core.models import ActivityEvent, Verb
 from kring.core.services import activity_record, tags_get_or_create
-from kring.core.uploads import ALLOWED_ATTACHMENT_TYPES, sniff_attachment
 
 MAX_TITLE = 200
 MAX_BODY = 20000
 MAX_MESSAGE = 5000
 MAX_TAGS = 10
-MAX_ATTACHMENTS = 10
 
 # A mention is a Markdown link to a profile, as the editor's autocomplete writes it:
 # @[Anna de Vries](/people/12/). It renders as a working link without any extra syntax.
@@ -113,30 +112,11 @@ def _revision(thread: Thread, *, reply: Reply | None, by: User, at: datetime) ->
     )
 
 
-def _attachments_add(thread: Thread, reply: Reply | None, by: User, uploads) -> None:
-    uploads = [u for u in (uploads or []) if u]
-    if not uploads:
-        return
-    existing = PostAttachment.objects.filter(thread=thread, reply=reply).count()
-    if existing + len(uploads) > MAX_ATTACHMENTS:
-        raise ValidationError(
-            {"file": _("A post can have at most %(max)s attachments.") % {"max": MAX_ATTACHMENTS}}
-        )
-    for upload in uploads:
-        mime = sniff_attachment(upload)
-        name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-200:]
-        attachment = PostAttachment(
-            thread=thread,
-            reply=reply,
-            original_name=name,
-            content_type=mime,
-            size=upload.size,
-            uploaded_by=by,
-        )
-        attachment.file.save(
-            f"{uuid.uuid4().hex}.{ALLOWED_ATTACHMENT_TYPES[mime]}", upload, save=False
-        )
-        attachment.save()
+def _attachments_add(
+    thread: Thread, reply: Reply | None, by: User, uploads: Iterable[UploadedFile]
+) -> None:
+    owner = {"thread": thread, "reply": reply}
+    attachments_save(model=PostAttachment, owner=owner, uploads=uploads, by=by)
 
 
 def _index_thread(thread_id: int) -> None:

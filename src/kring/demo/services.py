@@ -97,7 +97,7 @@ def _join_schedule(*, now: datetime) -> dict[tuple[str, str], datetime]:
                 if key == community.key:
                     by_role[role].append(person.address)
         span = community.started_days_ago
-        windows = {
+        windows: dict[str, tuple[int, int]] = {
             Role.FACILITATOR: (0, 2),
             Role.CORE: (3, 25),
             Role.MEMBER: (14, span - 7),
@@ -107,6 +107,7 @@ def _join_schedule(*, now: datetime) -> dict[tuple[str, str], datetime]:
             first, last = windows[role]
             for i, email in enumerate(emails):
                 rng = _rng(community.key, email)
+                days: float
                 if role == Role.FACILITATOR:
                     days = i
                 else:
@@ -151,11 +152,13 @@ def _account_ensure(
     There is no account service yet: people normally arrive through an invitation, so the
     manager's create_user is what invitation_signup uses too.
     """
-    user = User.objects.filter(email__iexact=spec.address).first()
-    created = user is None
-    if created:
+    found = User.objects.filter(email__iexact=spec.address).first()
+    created = found is None
+    if found is None:
         create = User.objects.create_superuser if admin else User.objects.create_user
         user = create(email=spec.address, password=None, full_name=spec.name, date_joined=joined)
+    else:
+        user = found
     changed = []
     if not passwords.matches(user):
         user.password = passwords.encoded()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from kring.communities.models import Community, Membership, Role
 from kring.conversations.models import Notification
 from kring.demo.conversations import _quiet_history
-from kring.meetings import services
+from kring.meetings import services, services_learning, services_rsvp, services_series
 from kring.meetings.models import AttendanceStatus, Series, Session
 
 
@@ -168,7 +168,7 @@ def sessions_ensure(*, key: str, community: Community, started: datetime, now: d
     # quieted before the e-mail tasks run (after the commit of this block).
     with transaction.atomic():
         last = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        series = services.series_create(
+        series = services_series.series_create(
             community=community,
             by=founder,
             title=plan.title,
@@ -222,7 +222,7 @@ def sessions_ensure(*, key: str, community: Community, started: datetime, now: d
                 response = "no"
             else:
                 continue
-            services.rsvp_set(
+            services_rsvp.rsvp_set(
                 session=nxt,
                 user=membership.user,
                 response=response,
@@ -241,13 +241,13 @@ def sessions_ensure(*, key: str, community: Community, started: datetime, now: d
         ]
         for who, texts in plan.reflections:
             author = founder if who == "facilitator" else members[0]
-            services.reflection_save(
+            services_learning.reflection_save(
                 session=last, by=author, at=last.ends_at + timedelta(hours=20), **texts
             )
         for n, (who, what, due_days, done) in enumerate(plan.actions):
             owner = founder if who == "facilitator" else members[n % len(members)]
             made = last.ends_at - timedelta(minutes=10)
-            point = services.action_point_create(
+            point = services_learning.action_point_create(
                 community=community,
                 by=founder,
                 what=what,
@@ -257,7 +257,7 @@ def sessions_ensure(*, key: str, community: Community, started: datetime, now: d
                 at=made,
             )
             if done:
-                services.action_point_complete(
+                services_learning.action_point_complete(
                     point=point, by=owner, at=min(now, made + timedelta(days=max(due_days, 1) - 1))
                 )
     return {"sessions_created": len(sessions)}

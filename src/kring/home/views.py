@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from kring.communities.models import Role
 from kring.home import charts, permissions, selectors
 from kring.home.selectors import FirstStep
-from kring.meetings import services as meeting_services
+from kring.meetings import services_rsvp as meeting_rsvp
 from kring.meetings.models import RsvpResponse
 
 
@@ -89,7 +89,7 @@ def home_rsvp_view(request, pk: int):
     session = selectors.week_session_get(user=request.user, pk=pk)
     error = ""
     try:
-        meeting_services.rsvp_set(
+        meeting_rsvp.rsvp_set(
             session=session,
             user=request.user,
             response=request.POST.get("response", "")[:10],

@@ -4,36 +4,17 @@ Facilitators (and platform admins) only: a member gets 403, anyone else 404. Rea
 read it.
 """
 
-from datetime import timedelta
-
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 
-from kring.communities.models import Community
 from kring.core.api_types import SaneDate
-from kring.insights import permissions
-from kring.insights.compute import compute
+from kring.insights import selectors
 from kring.insights.document import day_end, render
-from kring.insights.models import Snapshot
 from kring.insights.schemas import InsightsOut
 
 router = Router(tags=["insights"])
-
-# Without as_of, a snapshot younger than this is served instead of computing anew.
-SNAPSHOT_FRESH = timedelta(hours=1)
-
-
-def _community_to_facilitate(slug: str, user) -> Community:
-    community = Community.objects.filter(slug=slug).first()
-    if community is None:
-        raise Http404
-    if permissions.can_facilitate(user, community):
-        return community
-    if permissions.can_see_own(user, community):
-        raise PermissionDenied
-    raise Http404
 
 
 @router.get(
@@ -56,26 +37,13 @@ def insights_get(
     as_of: SaneDate | None = None,
     period_days: int | None = Query(None, ge=1, le=3660),
 ):
-    community = _community_to_facilitate(slug, request.user)
+    community = selectors.community_for_facilitator(user=request.user, slug=slug)
     if as_of is not None and as_of > timezone.localdate():
         raise ValidationError({"as_of": ["as_of is in the future."]})
-    if as_of is None:
-        snapshot = (
-            Snapshot.objects.filter(
-                community=community,
-                computed_at__gte=timezone.now() - SNAPSHOT_FRESH,
-                as_of__gte=timezone.now() - SNAPSHOT_FRESH,
-            )
-            .order_by("-computed_at", "-id")
-            .first()
-        )
-        if snapshot is not None and period_days in (None, snapshot.period_days):
-            response["X-Kring-Insights"] = "snapshot"
-            return render(snapshot.data, community=community)
-    response["X-Kring-Insights"] = "computed"
-    raw = compute(
+    raw, source = selectors.insights_raw(
         community=community,
         as_of=day_end(as_of) if as_of is not None else None,
         period_days=period_days,
     )
+    response["X-Kring-Insights"] = source
     return render(raw, community=community)

@@ -356,6 +356,203 @@ def _shape(kind: str, x: float, y: float, r: float, fill: str, extra: str = "") 
     return f'<circle cx="{x}" cy="{y}" r="{r}" fill="{fill}"{extra}/>'
 
 
+@dataclass
+class _Frame:
+    """The network picture's measures: the web on top, the not connected listed below."""
+
+    radius: float
+    web_height: int
+    listed: list[int]
+    rows: int
+    bottom_top: int
+    height: int
+
+
+def _frame(in_web: list[int], bottom: list[int]) -> _Frame:
+    radius = (
+        8 if len(in_web) <= 30 else 6 if len(in_web) <= 80 else 4.5 if len(in_web) <= 200 else 3.5
+    )
+    web_height = (300 if len(in_web) <= 30 else 400 if len(in_web) <= 80 else 480) if in_web else 0
+    listed = bottom[:NOT_CONNECTED_DRAWN]
+    rows = math.ceil(len(listed) / NOT_CONNECTED_COLUMNS)
+    bottom_top = web_height + (8 if in_web else 0)
+    bottom_height = (
+        (30 + rows * ROW_HEIGHT + (ROW_HEIGHT if len(bottom) > len(listed) else 0)) if bottom else 0
+    )
+    height = bottom_top + bottom_height + 6
+    return _Frame(radius, web_height, listed, rows, bottom_top, height)
+
+
+def _placed_nodes(
+    members: list[dict],
+    people: dict,
+    in_web: list[int],
+    web_edges: list,
+    frame: _Frame,
+    positions: dict | None,
+    cache_key: str | None,
+) -> list[Node]:
+    """A node per member; the ones in the web laid out (or at their stored positions), the
+    first NOT_CONNECTED_DRAWN not connected in columns below."""
+    radius = frame.radius
+    if positions is not None and all(members[i]["email"] in positions for i in in_web):
+        raw_coords = [tuple(positions[members[i]["email"]]) for i in in_web]
+    else:
+        raw_coords = _layout(len(in_web), web_edges, cache_key)
+    coords = _fit(
+        raw_coords,
+        MARGIN + radius,
+        TOP_MARGIN,
+        NETWORK_WIDTH - 2 * (MARGIN + radius),
+        frame.web_height - TOP_MARGIN - MARGIN - radius,
+    )
+    coords = _separate(
+        coords,
+        2 * radius + 6,
+        (MARGIN + radius, TOP_MARGIN, NETWORK_WIDTH - MARGIN - radius, frame.web_height - MARGIN),
+    )
+    nodes = [Node(member=m, person=people[m["id"]]) for m in members]
+    for i, (x, y) in zip(in_web, coords, strict=True):
+        nodes[i].x, nodes[i].y = x, y
+    column = (NETWORK_WIDTH - 2 * MARGIN) / NOT_CONNECTED_COLUMNS
+    for n, i in enumerate(frame.listed):
+        nodes[i].x = round(MARGIN + column * (n % NOT_CONNECTED_COLUMNS) + 8, 1)
+        nodes[i].y = round(frame.bottom_top + 30 + ROW_HEIGHT * (n // NOT_CONNECTED_COLUMNS) + 8, 1)
+    return nodes
+
+
+def _network_desc(
+    members: list[dict],
+    *,
+    edges: list,
+    in_web: list[int],
+    brokers: set[str],
+    bottom: list[int],
+    total: int,
+    ties_total: int | None,
+) -> str:
+    """The picture's description: what is drawn, and what is left out."""
+    groups = {members[i].get("group") for i in in_web}
+    groups.discard(None)
+    desc = _(
+        "%(shown)s members and %(ties)s direct ties, in %(groups)s groups (each its own colour "
+        "and shape). %(brokers)s brokers who link groups (thick ring). %(isolates)s not "
+        "connected: no direct contact with anyone, listed by name below the web."
+    ) % {
+        "shown": len(members),
+        "ties": len(edges),
+        "groups": len(groups),
+        "brokers": sum(1 for m in members if m["email"] in brokers),
+        "isolates": len(bottom),
+    }
+    if total > len(members):
+        desc += " " + _("Only the %(shown)s best connected of the %(total)s members are drawn.") % {
+            "shown": len(members),
+            "total": total,
+        }
+    if ties_total and ties_total > len(edges):
+        desc += " " + _("Only the %(shown)s strongest of the %(total)s ties are drawn.") % {
+            "shown": len(edges),
+            "total": ties_total,
+        }
+    return desc
+
+
+def _tie_lines(edges: list, nodes: list[Node], listed: set[int]) -> list[str]:
+    """The direct ties in the web, as lines."""
+    parts = []
+    for a, b, weight in edges:
+        na, nb = nodes[a], nodes[b]
+        if a in listed or b in listed:
+            continue
+        width = round(min(3.0, 0.8 + math.log1p(weight) / 1.5), 2)
+        parts.append(
+            f'<line class="net-tie" data-a="{na.person.pk}" data-b="{nb.person.pk}" '
+            f'x1="{na.x}" y1="{na.y}" x2="{nb.x}" y2="{nb.y}" '
+            f'stroke="{COLOUR_STRONG}" stroke-width="{width}" stroke-opacity="0.6"/>'
+        )
+    return parts
+
+
+def _bottom_heading(bottom: list[int], frame: _Frame) -> list[str]:
+    """The rule and heading above the not connected, and how many more there are."""
+    if not bottom:
+        return []
+    bottom_top = frame.bottom_top
+    heading = escape(
+        ngettext(
+            "Not connected yet (%(count)s)",
+            "Not connected yet (%(count)s)",
+            len(bottom),
+        )
+        % {"count": len(bottom)}
+    )
+    parts = [
+        f'<line x1="{MARGIN / 2}" y1="{bottom_top}" x2="{NETWORK_WIDTH - MARGIN / 2}" '
+        f'y2="{bottom_top}" stroke="{COLOUR_WEAK}" stroke-width="1" aria-hidden="true"/>'
+        f'<text class="chart-label" x="{MARGIN / 2}" y="{bottom_top + 19}" '
+        f'font-size="{LABEL_SIZE}" font-weight="600" fill="{COLOUR_AXIS}" '
+        f'aria-hidden="true">{heading}</text>'
+    ]
+    if len(bottom) > len(frame.listed):
+        more = escape(
+            _("and %(count)s more: see the list below the picture")
+            % {"count": len(bottom) - len(frame.listed)}
+        )
+        parts.append(
+            f'<text class="chart-label" x="{MARGIN / 2}" '
+            f'y="{bottom_top + 30 + frame.rows * ROW_HEIGHT + 14}" font-size="{LABEL_SIZE}" '
+            f'fill="{COLOUR_AXIS}" aria-hidden="true">{more}</text>'
+        )
+    return parts
+
+
+def _fixed_names(
+    nodes: list[Node], members: list[dict], in_web: list[int], brokers: set[str], radius: float
+) -> dict[int, tuple]:
+    """Names that are always written: facilitators and brokers, the facilitators first; each
+    where it does not cover another name. Node index -> (x, y, anchor, box)."""
+    web = set(in_web)
+    taken: list[tuple] = []
+    dots = [
+        (n.x - radius, n.y - radius, n.x + radius, n.y + radius)
+        for i, n in enumerate(nodes)
+        if i in web
+    ]
+    fixed: dict[int, tuple] = {}
+    for i in sorted(
+        (
+            i
+            for i in in_web
+            if members[i].get("role") == "facilitator" or members[i]["email"] in brokers
+        ),
+        key=lambda i: (members[i].get("role") != "facilitator", members[i]["name"], i),
+    ):
+        name = nodes[i].person.full_name or members[i]["name"]
+        own = (nodes[i].x - radius, nodes[i].y - radius, nodes[i].x + radius, nodes[i].y + radius)
+        spot = _place(nodes[i], name, radius, taken, [d for d in dots if d != own])
+        if spot is not None:
+            fixed[i] = spot
+            taken.append(spot[3])
+    return fixed
+
+
+def _name_texts(fixed: dict[int, tuple], nodes: list[Node], members: list[dict]) -> list[str]:
+    """The names written always, over every node and line; each node's link already says
+    the name to screen readers."""
+    parts = ['<g class="net-names" aria-hidden="true">']
+    for i, (x, y, anchor, _box) in fixed.items():
+        name = nodes[i].person.full_name or members[i]["name"]
+        parts.append(
+            f'<text class="net-label net-label-fixed" data-member="{nodes[i].person.pk}" '
+            f'x="{x}" y="{y}" text-anchor="{anchor}" font-size="{LABEL_SIZE}" '
+            f'font-weight="600" fill="{COLOUR_INK}" stroke="#ffffff" stroke-width="3" '
+            f'paint-order="stroke">{escape(name)}</text>'
+        )
+    parts.append("</g>")
+    return parts
+
+
 def network_svg(
     document: dict,
     *,
@@ -380,138 +577,36 @@ def network_svg(
     network = document.get("network", {})
     brokers = set(network.get("brokers", []))
     edges, bottom, in_web, web_edges = _split(members, network)
-    radius = (
-        8 if len(in_web) <= 30 else 6 if len(in_web) <= 80 else 4.5 if len(in_web) <= 200 else 3.5
+    frame = _frame(in_web, bottom)
+    nodes = _placed_nodes(members, people, in_web, web_edges, frame, positions, cache_key)
+    desc = _network_desc(
+        members,
+        edges=edges,
+        in_web=in_web,
+        brokers=brokers,
+        bottom=bottom,
+        total=total,
+        ties_total=ties_total,
     )
-    web_height = (300 if len(in_web) <= 30 else 400 if len(in_web) <= 80 else 480) if in_web else 0
-    listed = bottom[:NOT_CONNECTED_DRAWN]
-    rows = math.ceil(len(listed) / NOT_CONNECTED_COLUMNS)
-    bottom_top = web_height + (8 if in_web else 0)
-    bottom_height = (
-        (30 + rows * ROW_HEIGHT + (ROW_HEIGHT if len(bottom) > len(listed) else 0)) if bottom else 0
-    )
-    height = bottom_top + bottom_height + 6
-    if positions is not None and all(members[i]["email"] in positions for i in in_web):
-        raw_coords = [tuple(positions[members[i]["email"]]) for i in in_web]
-    else:
-        raw_coords = _layout(len(in_web), web_edges, cache_key)
-    coords = _fit(
-        raw_coords,
-        MARGIN + radius,
-        TOP_MARGIN,
-        NETWORK_WIDTH - 2 * (MARGIN + radius),
-        web_height - TOP_MARGIN - MARGIN - radius,
-    )
-    coords = _separate(
-        coords,
-        2 * radius + 6,
-        (MARGIN + radius, TOP_MARGIN, NETWORK_WIDTH - MARGIN - radius, web_height - MARGIN),
-    )
-    nodes = [Node(member=m, person=people[m["id"]]) for m in members]
-    for i, (x, y) in zip(in_web, coords, strict=True):
-        nodes[i].x, nodes[i].y = x, y
-    column = (NETWORK_WIDTH - 2 * MARGIN) / NOT_CONNECTED_COLUMNS
-    for n, i in enumerate(listed):
-        nodes[i].x = round(MARGIN + column * (n % NOT_CONNECTED_COLUMNS) + 8, 1)
-        nodes[i].y = round(bottom_top + 30 + ROW_HEIGHT * (n // NOT_CONNECTED_COLUMNS) + 8, 1)
-
-    web, listed_set = set(in_web), set(listed)
-    groups = {members[i].get("group") for i in in_web}
-    groups.discard(None)
-    desc = _(
-        "%(shown)s members and %(ties)s direct ties, in %(groups)s groups (each its own colour "
-        "and shape). %(brokers)s brokers who link groups (thick ring). %(isolates)s not "
-        "connected: no direct contact with anyone, listed by name below the web."
-    ) % {
-        "shown": len(members),
-        "ties": len(edges),
-        "groups": len(groups),
-        "brokers": sum(1 for m in members if m["email"] in brokers),
-        "isolates": len(bottom),
-    }
-    if total > len(members):
-        desc += " " + _("Only the %(shown)s best connected of the %(total)s members are drawn.") % {
-            "shown": len(members),
-            "total": total,
-        }
-    if ties_total and ties_total > len(edges):
-        desc += " " + _("Only the %(shown)s strongest of the %(total)s ties are drawn.") % {
-            "shown": len(edges),
-            "total": ties_total,
-        }
     title = escape(_("The relations network"))
+    listed_set = set(frame.listed)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-network" role="group" '
-        f'viewBox="0 0 {NETWORK_WIDTH} {height}" width="100%" '
+        f'viewBox="0 0 {NETWORK_WIDTH} {frame.height}" width="100%" '
         f'preserveAspectRatio="xMidYMid meet" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'font-family="system-ui, sans-serif">',
         f'<title id="{chart_id}-title">{title}</title>',
         f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
         '<g class="net-edges" aria-hidden="true">',
+        *_tie_lines(edges, nodes, listed_set),
+        "</g>",
+        *_bottom_heading(bottom, frame),
     ]
-    for a, b, weight in edges:
-        na, nb = nodes[a], nodes[b]
-        if a in listed_set or b in listed_set:
-            continue
-        width = round(min(3.0, 0.8 + math.log1p(weight) / 1.5), 2)
-        parts.append(
-            f'<line class="net-tie" data-a="{na.person.pk}" data-b="{nb.person.pk}" '
-            f'x1="{na.x}" y1="{na.y}" x2="{nb.x}" y2="{nb.y}" '
-            f'stroke="{COLOUR_STRONG}" stroke-width="{width}" stroke-opacity="0.6"/>'
-        )
-    parts.append("</g>")
-    if bottom:
-        heading = escape(
-            ngettext(
-                "Not connected yet (%(count)s)",
-                "Not connected yet (%(count)s)",
-                len(bottom),
-            )
-            % {"count": len(bottom)}
-        )
-        parts.append(
-            f'<line x1="{MARGIN / 2}" y1="{bottom_top}" x2="{NETWORK_WIDTH - MARGIN / 2}" '
-            f'y2="{bottom_top}" stroke="{COLOUR_WEAK}" stroke-width="1" aria-hidden="true"/>'
-            f'<text class="chart-label" x="{MARGIN / 2}" y="{bottom_top + 19}" '
-            f'font-size="{LABEL_SIZE}" font-weight="600" fill="{COLOUR_AXIS}" '
-            f'aria-hidden="true">{heading}</text>'
-        )
-        if len(bottom) > len(listed):
-            more = escape(
-                _("and %(count)s more: see the list below the picture")
-                % {"count": len(bottom) - len(listed)}
-            )
-            parts.append(
-                f'<text class="chart-label" x="{MARGIN / 2}" '
-                f'y="{bottom_top + 30 + rows * ROW_HEIGHT + 14}" font-size="{LABEL_SIZE}" '
-                f'fill="{COLOUR_AXIS}" aria-hidden="true">{more}</text>'
-            )
-    # Names that are always written: facilitators and brokers, the facilitators first; each
-    # where it does not cover another name.
-    taken: list[tuple] = []
-    dots = [
-        (n.x - radius, n.y - radius, n.x + radius, n.y + radius)
-        for i, n in enumerate(nodes)
-        if i in web
-    ]
-    fixed: dict[int, tuple] = {}
-    for i in sorted(
-        (
-            i
-            for i in in_web
-            if members[i].get("role") == "facilitator" or members[i]["email"] in brokers
-        ),
-        key=lambda i: (members[i].get("role") != "facilitator", members[i]["name"], i),
-    ):
-        name = nodes[i].person.full_name or members[i]["name"]
-        own = (nodes[i].x - radius, nodes[i].y - radius, nodes[i].x + radius, nodes[i].y + radius)
-        spot = _place(nodes[i], name, radius, taken, [d for d in dots if d != own])
-        if spot is not None:
-            fixed[i] = spot
-            taken.append(spot[3])
+    fixed = _fixed_names(nodes, members, in_web, brokers, frame.radius)
     # One reverse() for all the nodes: hundreds of them add up.
     href = reverse("person-detail", kwargs={"pk": 999999999}).replace("999999999", "%(pk)s")
+    web = set(in_web)
     drawn = web | listed_set
     for i, node in enumerate(nodes):
         if i not in drawn:
@@ -522,24 +617,14 @@ def network_svg(
                 perspectives=perspectives,
                 broker=node.member["email"] in brokers,
                 connected=i in web,
-                radius=radius,
+                radius=frame.radius,
                 href=href,
                 label=fixed.get(i),
                 ties=direct_ties(node.member, network.get("edges")),
             )
         )
-    # The names written always come last, over every node and line; each node's link already
-    # says the name to screen readers.
-    parts.append('<g class="net-names" aria-hidden="true">')
-    for i, (x, y, anchor, _box) in fixed.items():
-        name = nodes[i].person.full_name or members[i]["name"]
-        parts.append(
-            f'<text class="net-label net-label-fixed" data-member="{nodes[i].person.pk}" '
-            f'x="{x}" y="{y}" text-anchor="{anchor}" font-size="{LABEL_SIZE}" '
-            f'font-weight="600" fill="{COLOUR_INK}" stroke="#ffffff" stroke-width="3" '
-            f'paint-order="stroke">{escape(name)}</text>'
-        )
-    parts.append("</g></svg>")
+    parts.extend(_name_texts(fixed, nodes, members))
+    parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
 
 

@@ -42,17 +42,47 @@ PERSON_KEYS = (
 )
 
 
+class _Named:
+    """The people the dashboard part names, in the order they are first named."""
+
+    def __init__(self) -> None:
+        self.people: dict[int, dict] = {}
+
+    def __call__(self, member: dict) -> int:
+        self.people.setdefault(member["id"], {k: member.get(k) for k in PERSON_KEYS})
+        return member["id"]
+
+
 def build(raw: dict) -> dict:
     """The dashboard part of the raw document `raw`."""
     members = raw.get("members", [])
     by_email = {m["email"]: m for m in members}
-    named: dict[int, dict] = {}
+    name = _Named()
+    signal_part = _signals(members, name)
+    suggestions = _suggestions(raw, by_email, name)
+    groups = raw.get("groups", [])
+    shown_groups = _groups(groups, by_email, name)
+    network_part = _network(raw.get("network", {}), members, by_email, name)
+    return {
+        "version": VERSION,
+        "member_count": len(members),
+        "people": list(name.people.values()),
+        "signals": signal_part,
+        "suggestions": suggestions,
+        "coverage": raw.get("coverage", {}),
+        "trends": raw.get("trends", {}),
+        "groups": {
+            "count": len(groups),
+            "modularity": raw.get("modularity", 0.0),
+            "shown": shown_groups,
+        },
+        "network": network_part,
+    }
 
-    def name(member: dict) -> int:
-        named.setdefault(member["id"], {k: member.get(k) for k in PERSON_KEYS})
-        return member["id"]
 
-    signals = {kind: [] for kind in SIGNAL_KINDS}
+def _signals(members: list[dict], name: _Named) -> dict:
+    """Per kind: how many, and the first SIGNALS_SHOWN (oldest first, then by name)."""
+    signals: dict[str, list] = {kind: [] for kind in SIGNAL_KINDS}
     for m in members:
         for s in m.get("signals", []):
             if s["kind"] in signals:
@@ -72,7 +102,11 @@ def build(raw: dict) -> dict:
                 for _since, _name, m, s in found[:SIGNALS_SHOWN]
             ],
         }
+    return signal_part
 
+
+def _suggestions(raw: dict, by_email: dict[str, dict], name: _Named) -> list[dict]:
+    """The first SUGGESTIONS_KEPT suggestions (ranked already), naming their people."""
     suggestions = []
     for s in raw.get("suggestions", [])[:SUGGESTIONS_KEPT]:
         for email in s["members"]:
@@ -87,15 +121,21 @@ def build(raw: dict) -> dict:
                 "priority": s.get("priority", 0),
             }
         )
+    return suggestions
 
-    groups = raw.get("groups", [])
+
+def _groups(groups: list[list[str]], by_email: dict[str, dict], name: _Named) -> list[dict]:
+    """The GROUPS_SHOWN biggest groups with the first GROUP_NAMES_SHOWN of their people."""
     ranked = sorted(enumerate(groups, start=1), key=lambda g: (-len(g[1]), g[0]))
     shown_groups = []
     for number, emails in ranked[:GROUPS_SHOWN]:
         ids = [name(by_email[e]) for e in emails[:GROUP_NAMES_SHOWN] if e in by_email]
         shown_groups.append({"number": number, "size": len(emails), "ids": ids})
+    return shown_groups
 
-    network = raw.get("network", {})
+
+def _network(network: dict, members: list[dict], by_email: dict[str, dict], name: _Named) -> dict:
+    """The drawn part of the network (charts.network_members) with its layout, by id."""
     drawn, total = charts.network_members({"members": members}, {m["id"] for m in members})
     drawn_emails = {m["email"] for m in drawn}
     edges = [
@@ -114,36 +154,22 @@ def build(raw: dict) -> dict:
         edges = _strongest(edges, TIES_DRAWN)
     ids = [name(m) for m in drawn]
     return {
-        "version": VERSION,
-        "member_count": len(members),
-        "people": list(named.values()),
-        "signals": signal_part,
-        "suggestions": suggestions,
-        "coverage": raw.get("coverage", {}),
-        "trends": raw.get("trends", {}),
-        "groups": {
-            "count": len(groups),
-            "modularity": raw.get("modularity", 0.0),
-            "shown": shown_groups,
-        },
-        "network": {
-            "density": network.get("density", 0.0),
-            "total": total,
-            "ties_total": ties_total,
-            "ids": ids,
-            "edges": [
-                [
-                    by_email[e["a"]]["id"],
-                    by_email[e["b"]]["id"],
-                    float(e.get("weight", 1.0)),
-                    bool(e.get("strong")),
-                ]
-                for e in edges
-            ],
-            "brokers": [by_email[e]["id"] for e in sub["brokers"]],
-            "isolates": [by_email[e]["id"] for e in sub["isolates"]],
-            "positions": [[by_email[e]["id"], x, y] for e, (x, y) in positions.items()],
-        },
+        "density": network.get("density", 0.0),
+        "total": total,
+        "ties_total": ties_total,
+        "ids": ids,
+        "edges": [
+            [
+                by_email[e["a"]]["id"],
+                by_email[e["b"]]["id"],
+                float(e.get("weight", 1.0)),
+                bool(e.get("strong")),
+            ]
+            for e in edges
+        ],
+        "brokers": [by_email[e]["id"] for e in sub["brokers"]],
+        "isolates": [by_email[e]["id"] for e in sub["isolates"]],
+        "positions": [[by_email[e]["id"], x, y] for e, (x, y) in positions.items()],
     }
 
 

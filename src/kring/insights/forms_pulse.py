@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kring.insights.models import PULSE_ITEMS
-from kring.insights.pulse import PULSE_DEFAULT_DAYS, PULSE_MAX_DAYS
+from kring.insights.services import PULSE_DEFAULT_DAYS, PULSE_MAX_DAYS
 
 SCALE_LABELS = {
     1: _("strongly disagree"),

@@ -2,7 +2,7 @@
 picture, its legend, the people per group as a list (the picture's alternative for screen
 readers and phones), and the metrics in plain words with the numbers in the reader's format.
 
-One definition of "not connected" everywhere (compute._network): no direct contact with
+One definition of "not connected" everywhere (compute.network): no direct contact with
 anyone in the period; shared sessions alone do not count. The "not yet connected" signal names
 the newcomers among them.
 """

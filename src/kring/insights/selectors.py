@@ -1,38 +1,75 @@
-"""Reads for insights. The dashboard reads the latest snapshot (never computes in a request)
-and fetches the people it links to in one query."""
+"""Reads for insights: opening a community (always through communities.selectors.
+community_get_inside, then the insights check), snapshots, suggestions, the climate pulse and
+the health strip. The dashboard reads the latest snapshot (never computes in a request) and
+fetches the people it links to in one query (selectors_dashboard); what a member sees about
+themselves is selectors_people."""
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from kring.accounts.models import Perspective, User
-from kring.communities import permissions as community_permissions
 from kring.communities.models import Community
+from kring.communities.selectors import community_get_inside, members_of
 from kring.insights import permissions
+from kring.insights.compute import compute
 from kring.insights.models import (
+    PULSE_ITEMS,
     PULSE_MIN_ANSWERS,
+    PULSE_SAFETY_ITEMS,
     InsightSettings,
     Pulse,
+    PulseParticipation,
     PulseResponse,
     Snapshot,
     Suggestion,
     SuggestionStatus,
 )
-from kring.insights.pulse import safety_score
 from kring.meetings.models import RsvpResponse, Session
 
 SUGGESTION_LOG_SIZE = 10
 
 
-def community_for_facilitator(*, user, slug: str) -> Community:
+# Opening a community -----------------------------------------------------------------------
+
+
+def _community_inside(*, slug: str, user: User | AnonymousUser) -> Community:
+    """The community through `community_get_inside`, the one way in; but people outside it
+    get 404 also for a public community: insights do not tell outsiders what is there."""
+    try:
+        return community_get_inside(slug=slug, user=user)
+    except PermissionDenied:
+        raise Http404 from None
+
+
+def community_for_facilitator(*, user: User | AnonymousUser, slug: str) -> Community:
     """The community whose insights the user may read: 404 for people outside it (so its
     existence does not leak), 403 for members who do not facilitate."""
-    community = Community.objects.filter(slug=slug).first()
-    if community is None or not community_permissions.can_view_inside(user, community):
-        raise Http404
+    community = _community_inside(slug=slug, user=user)
     permissions.check_facilitate(user, community)
+    return community
+
+
+def community_for_pulses(*, user: User | AnonymousUser, slug: str) -> Community:
+    """The community whose climate pulses the user may see (members and facilitators);
+    404 for everyone else."""
+    community = _community_inside(slug=slug, user=user)
+    if not permissions.can_view_pulses(user, community):
+        raise Http404
+    return community
+
+
+def community_for_own_insights(*, user: User | AnonymousUser, slug: str) -> Community:
+    """The community in which the user may see what Kring sees about them (members only);
+    404 for everyone else, platform admins included."""
+    community = _community_inside(slug=slug, user=user)
+    if not permissions.can_see_own(user, community):
+        raise Http404
     return community
 
 
@@ -57,6 +94,31 @@ def snapshot_data(*, snapshot: Snapshot) -> dict:
     return Snapshot.objects.filter(pk=snapshot.pk).values_list("data", flat=True).first() or {}
 
 
+# Without as_of, a snapshot younger than this is served instead of computing anew.
+SNAPSHOT_FRESH = timedelta(hours=1)
+
+
+def insights_raw(
+    *, community: Community, as_of: datetime | None = None, period_days: int | None = None
+) -> tuple[dict, str]:
+    """The raw insights document and where it came from: without `as_of`, the latest
+    snapshot when it is less than SNAPSHOT_FRESH old and made for the same period
+    ("snapshot"); otherwise computed now ("computed")."""
+    if as_of is None:
+        snapshot = (
+            Snapshot.objects.filter(
+                community=community,
+                computed_at__gte=timezone.now() - SNAPSHOT_FRESH,
+                as_of__gte=timezone.now() - SNAPSHOT_FRESH,
+            )
+            .order_by("-computed_at", "-id")
+            .first()
+        )
+        if snapshot is not None and period_days in (None, snapshot.period_days):
+            return snapshot.data, "snapshot"
+    return compute(community=community, as_of=as_of, period_days=period_days), "computed"
+
+
 def settings_for(*, community: Community) -> InsightSettings:
     """The stored thresholds, or unsaved defaults (the row is made on the first save)."""
     return InsightSettings.objects.filter(community=community).first() or InsightSettings(
@@ -64,14 +126,14 @@ def settings_for(*, community: Community) -> InsightSettings:
     )
 
 
-def people_by_id(*, community: Community, ids) -> dict[int, User]:
+def people_by_id(*, community: Community, ids: Iterable[int]) -> dict[int, User]:
     """The members among `ids`, in one query; people who left since the snapshot are not
     shown any more."""
     return {
         user.pk: user
-        for user in User.objects.filter(pk__in=list(ids), memberships__community=community).only(
-            "id", "full_name", "email", "photo"
-        )
+        for user in members_of(community=community, active_only=False)
+        .filter(pk__in=list(ids))
+        .only("id", "full_name", "email", "photo")
     }
 
 
@@ -80,7 +142,9 @@ def perspectives_by_key() -> dict[str, Perspective]:
     return {p.key: p for p in Perspective.objects.all()}
 
 
-def suggestion_states_open(*, community: Community, keys) -> dict[str, tuple[int, object]]:
+def suggestion_states_open(
+    *, community: Community, keys: Iterable[str]
+) -> dict[str, tuple[int, datetime | None]]:
     """key -> (id, later_until) of the open suggestions among `keys`, in one query: the buttons
     post the id; a `later_until` still ahead means the facilitator put it off."""
     return {
@@ -109,6 +173,158 @@ def suggestion_get(*, community: Community, pk: int) -> Suggestion:
     return suggestion
 
 
+# The climate pulse ------------------------------------------------------------------------------
+
+SCALE = range(1, 8)
+REVERSED = frozenset(key for key, reverse, _text in PULSE_ITEMS if reverse)
+ITEM_KEYS = tuple(key for key, _reverse, _text in PULSE_ITEMS)
+
+
+def pulse_open(*, community: Community) -> Pulse | None:
+    """The pulse members can answer now, if any (one at a time)."""
+    return (
+        Pulse.objects.filter(
+            community=community, closed_at__isnull=True, closes_at__gt=timezone.now()
+        )
+        .order_by("-opened_at", "-id")
+        .first()
+    )
+
+
+def pulses_exist(*, community: Community) -> bool:
+    """Whether the community ever had a pulse."""
+    return Pulse.objects.filter(community=community).exists()
+
+
+def pulses_for(*, community: Community) -> list[Pulse]:
+    """All pulses of a community, newest first, each with its number of answers."""
+    return list(
+        Pulse.objects.filter(community=community)
+        .annotate(answer_count=Count("participations"))
+        .order_by("-opened_at", "-id")
+    )
+
+
+def pulse_get(*, user: User | AnonymousUser, community: Community, pk: int) -> Pulse:
+    """A pulse of this community for someone who may see pulses; 404 otherwise."""
+    if not permissions.can_view_pulses(user, community):
+        raise Http404
+    pulse = Pulse.objects.filter(community=community, pk=pk).first()
+    if pulse is None:
+        raise Http404
+    return pulse
+
+
+def pulse_has_answered(*, pulse: Pulse, user: User | AnonymousUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    return PulseParticipation.objects.filter(pulse=pulse, user=user).exists()
+
+
+def safety_score(answers: dict) -> float:
+    """Edmondson's psychological safety for one set of answers: the mean of the seven items on
+    1..7, with the negatively worded items (1, 3 and 5) scored as 8 - x."""
+    scored = [8 - answers[k] if k in REVERSED else answers[k] for k in PULSE_SAFETY_ITEMS]
+    return sum(scored) / len(scored)
+
+
+def _mean(values: list[float]) -> float:
+    return round(sum(values) / len(values), 2)
+
+
+def _aggregate(answers: list[dict]) -> dict:
+    items = []
+    for key, reverse, text in PULSE_ITEMS:
+        values = [a[key] for a in answers]
+        counts = [sum(1 for v in values if v == point) for point in SCALE]
+        items.append(
+            {
+                "key": key,
+                "text": str(text),
+                "reverse": reverse,
+                "mean": _mean(values),
+                "counts": counts,
+            }
+        )
+    return {
+        "safety": _mean([safety_score(a) for a in answers]),
+        "learn": _mean([a["learn"] for a in answers]),
+        "trust": _mean([a["trust"] for a in answers]),
+        "items": items,
+    }
+
+
+def _shows(pulse: Pulse, count: int) -> bool:
+    return not pulse.is_open and count >= PULSE_MIN_ANSWERS
+
+
+def pulse_results(*, pulse: Pulse) -> dict:
+    """The aggregates of a pulse. `visible` is False (and no number but the count is present)
+    while the pulse is open or when fewer than PULSE_MIN_ANSWERS answered."""
+    answers = list(PulseResponse.objects.filter(pulse=pulse).values_list("answers", flat=True))
+    result = {
+        "pulse": pulse,
+        "answers": len(answers),
+        "min_answers": PULSE_MIN_ANSWERS,
+        "is_open": pulse.is_open,
+        "visible": _shows(pulse, len(answers)),
+    }
+    if result["visible"]:
+        result.update(_aggregate(answers))
+    return result
+
+
+def pulse_trend(*, community: Community, all_pulses: list[Pulse] | None = None) -> list[dict]:
+    """The visible results of every pulse, oldest first: the trend across pulses. Two queries
+    however many pulses there are (one when `all_pulses` from pulses_for is given)."""
+    if all_pulses is None:
+        all_pulses = pulses_for(community=community)
+    # answer_count: annotated by pulses_for (the stubs do not know it).
+    shown = [p for p in reversed(all_pulses) if _shows(p, p.answer_count)]  # type: ignore[attr-defined]
+    answers: dict[int, list[dict]] = {p.pk: [] for p in shown}
+    for pulse_id, given in PulseResponse.objects.filter(pulse__in=shown).values_list(
+        "pulse_id", "answers"
+    ):
+        answers[pulse_id].append(given)
+    points = []
+    for pulse in shown:
+        if len(answers[pulse.pk]) < PULSE_MIN_ANSWERS:
+            continue
+        result = _aggregate(answers[pulse.pk])
+        points.append(
+            {
+                "pulse": pulse,
+                "answers": len(answers[pulse.pk]),
+                "safety": result["safety"],
+                "learn": result["learn"],
+                "trust": result["trust"],
+            }
+        )
+    return points
+
+
+def pulse_summary(community: Community) -> dict | None:
+    """The latest pulse in a few numbers for the dashboard, or None when there never was one.
+    `safety`, `learn` and `trust` are None unless the results are visible."""
+    pulse = Pulse.objects.filter(community=community).order_by("-opened_at", "-id").first()
+    if pulse is None:
+        return None
+    result = pulse_results(pulse=pulse)
+    return {
+        "pulse_id": pulse.pk,
+        "opened_at": pulse.opened_at,
+        "closes_at": pulse.closes_at,
+        "closed_at": pulse.closed_at,
+        "is_open": result["is_open"],
+        "answers": result["answers"],
+        "min_answers": PULSE_MIN_ANSWERS,
+        "visible": result["visible"],
+        "safety": result.get("safety"),
+        "learn": result.get("learn"),
+        "trust": result.get("trust"),
+    }
+
+
 # The health strip ----------------------------------------------------------------------------
 
 HEALTH_COMPARE_DAYS = 7
@@ -116,7 +332,7 @@ HEALTH_COMPARE_DAYS = 7
 PULSES_LOOKED_AT = 12
 
 
-def snapshot_earlier_gaps(*, snapshot: Snapshot) -> tuple[object, list] | None:
+def snapshot_earlier_gaps(*, snapshot: Snapshot) -> tuple[datetime, list] | None:
     """When and which perspective gaps an earlier snapshot found, to compare with: the latest
     one at least a week older, else the oldest kept. Reads only that part of the document."""
     earlier = Snapshot.objects.filter(

@@ -1,10 +1,25 @@
-"""Writes for insights: snapshots, suggestion decisions, settings, pulses."""
+"""Writes for insights: snapshots, suggestion decisions, settings, pulses.
 
+The climate pulse is anonymous by construction (docs/privacy.md):
+- PulseParticipation records *that* someone answered, so nobody answers twice; it holds no
+  answer id and no time.
+- PulseResponse holds the answers with a random UUID, no person and no time.
+- Both rows are written in one transaction, but nothing connects them. Because the database
+  keeps rows in insertion order, the n-th participation would line up with the n-th response;
+  so every new answer rewrites the pulse's responses in a random order with fresh ids.
+- Numbers are shown only when the pulse is closed and at least PULSE_MIN_ANSWERS answered
+  (selectors.pulse_results). While a pulse is open, the results would change with each
+  answer, and a facilitator who knows who answered last could read that person's answers
+  from the difference.
+"""
+
+import random
 import time
+import uuid
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,9 +27,22 @@ from kring.accounts.models import User
 from kring.communities.models import Community
 from kring.insights import dashboard_doc, permissions
 from kring.insights.compute import compute
-from kring.insights.models import InsightSettings, Snapshot, Suggestion, SuggestionStatus
+from kring.insights.models import (
+    InsightSettings,
+    Pulse,
+    PulseParticipation,
+    PulseResponse,
+    Snapshot,
+    Suggestion,
+    SuggestionStatus,
+)
+from kring.insights.selectors import ITEM_KEYS, SCALE, pulse_open
 
 KEEP_SNAPSHOTS = 60
+PULSE_DEFAULT_DAYS = 14
+PULSE_MAX_DAYS = 60
+
+_rng = random.SystemRandom()
 
 
 def snapshot_create(
@@ -113,3 +141,68 @@ def insight_settings_save(*, community: Community, by: User, values: dict) -> In
     stored.full_clean()
     stored.save()
     return stored
+
+
+# The climate pulse -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pulse_start(*, community: Community, by: User, days: int = PULSE_DEFAULT_DAYS) -> Pulse:
+    """Open a pulse for `days` days; only one pulse is open at a time."""
+    permissions.check_facilitate(by, community)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= PULSE_MAX_DAYS:
+        raise ValidationError(
+            {"days": _("Choose a number of days from 1 to %(max)s.") % {"max": PULSE_MAX_DAYS}}
+        )
+    if pulse_open(community=community) is not None:
+        raise ValidationError(_("A pulse is already open. Close it before starting a new one."))
+    now = timezone.now()
+    return Pulse.objects.create(
+        community=community, started_by=by, opened_at=now, closes_at=now + timedelta(days=days)
+    )
+
+
+def _clean_answers(answers: dict) -> dict[str, int]:
+    if not isinstance(answers, dict) or set(answers) != set(ITEM_KEYS):
+        raise ValidationError(_("Answer every statement."))
+    errors = {}
+    for key in ITEM_KEYS:
+        value = answers[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value not in SCALE:
+            errors[key] = _("Choose a number from 1 to 7.")
+    if errors:
+        raise ValidationError(errors)
+    return {key: answers[key] for key in ITEM_KEYS}
+
+
+@transaction.atomic
+def pulse_answer(*, pulse: Pulse, by: User, answers: dict) -> None:
+    """Store one anonymous set of answers and, apart from it, that `by` answered."""
+    permissions.check_answer_pulse(by, pulse.community)
+    if not pulse.is_open:
+        raise ValidationError(_("This pulse is closed."))
+    clean = _clean_answers(answers)
+    if PulseParticipation.objects.filter(pulse=pulse, user=by).exists():
+        raise ValidationError(_("You already answered this pulse."))
+    try:
+        with transaction.atomic():
+            PulseParticipation.objects.create(pulse=pulse, user=by)
+    except IntegrityError:
+        raise ValidationError(_("You already answered this pulse.")) from None
+    everyone = [*PulseResponse.objects.filter(pulse=pulse).values_list("answers", flat=True), clean]
+    _rng.shuffle(everyone)
+    PulseResponse.objects.filter(pulse=pulse).delete()
+    PulseResponse.objects.bulk_create(
+        PulseResponse(id=uuid.uuid4(), pulse=pulse, answers=a) for a in everyone
+    )
+
+
+@transaction.atomic
+def pulse_close(*, pulse: Pulse, by: User) -> Pulse:
+    """Close a pulse before its end date; its results show from then (with enough answers)."""
+    permissions.check_facilitate(by, pulse.community)
+    if pulse.closed_at is None:
+        now = timezone.now()
+        pulse.closed_at = min(now, pulse.closes_at)
+        pulse.save(update_fields=["closed_at"])
+    return pulse

@@ -7,19 +7,16 @@ authors and facilitators edit.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import QuerySet
-from django.db.models.functions import Lower
-from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from kring.accounts.models import User
 from kring.communities.selectors import community_get_inside
+from kring.core.api_kit import LazyPage, page_url, person_ref
 from kring.core.api_types import Id, PageNumberPagination
+from kring.core.attachments import attachment_response
 from kring.core.markdown import render_markdown
 from kring.knowledge import selectors, services
 from kring.knowledge.documents import KIND_FILTERS, SEARCH_MAX_LIMIT, search_document
@@ -37,12 +34,6 @@ from kring.knowledge.schemas import (
 )
 
 router = Router(tags=["knowledge"])
-
-
-def _person(user: User | None) -> dict | None:
-    if user is None:
-        return None
-    return {"id": user.pk, "name": user.display_name, "email": user.email}
 
 
 def _attachment_out(attachment: Attachment, item: KnowledgeItem) -> dict:
@@ -69,14 +60,14 @@ def _item_out(item: KnowledgeItem) -> dict:
         "sections": item.sections or {},
         "url": item.url,
         "tags": sorted(t.name for t in item.tags.all()),
-        "authors": [_person(link.user) for link in item.item_authors.all()],
+        "authors": [person_ref(link.user, email=True) for link in item.item_authors.all()],
         "featured": item.featured,
         "useful_count": item.useful_count,
         "comment_count": item.comment_count,
         "attachments": [_attachment_out(a, item) for a in item.attachments.all()],
         "created_at": item.created_at,
         "updated_at": item.updated_at,
-        "page_url": settings.SITE_URL + item.get_absolute_url(),
+        "page_url": page_url(item),
     }
 
 
@@ -89,7 +80,7 @@ def _revision_out(revision: Revision) -> dict:
         "sections": revision.sections or {},
         "url": revision.url,
         "tags": list(revision.tags),
-        "edited_by": _person(revision.edited_by),
+        "edited_by": person_ref(revision.edited_by, email=True),
         "note": revision.note,
         "created_at": revision.created_at,
     }
@@ -98,51 +89,11 @@ def _revision_out(revision: Revision) -> dict:
 def _comment_out(comment: Comment) -> dict:
     return {
         "id": comment.pk,
-        "author": _person(comment.author),
+        "author": person_ref(comment.author, email=True),
         "body": comment.body,
         "body_html": render_markdown(comment.body),
         "created_at": comment.created_at,
     }
-
-
-class _Lazy:
-    """Lets the paginator slice the rows before they are turned into dicts."""
-
-    def __init__(self, rows, convert):
-        self.rows = rows
-        self.convert = convert
-
-    def __len__(self):
-        return self.rows.count() if isinstance(self.rows, QuerySet) else len(self.rows)
-
-    def __getitem__(self, item):
-        return [self.convert(row) for row in self.rows[item]]
-
-
-def _members_by_email(community, emails: list[str] | None) -> list[User] | None:
-    """The members with these addresses, in the order given; 422 for any other address."""
-    if emails is None:
-        return None
-    wanted = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
-    if len(wanted) > services.MAX_AUTHORS:
-        raise ValidationError(
-            {"authors": _("At most %(max)s authors.") % {"max": services.MAX_AUTHORS}}
-        )
-    found = {
-        u.email_lower: u
-        for u in User.objects.annotate(email_lower=Lower("email")).filter(
-            email_lower__in=wanted, memberships__community=community
-        )
-    }
-    missing = [e for e in wanted if e not in found]
-    if missing:
-        raise ValidationError(
-            {
-                "authors": _("Authors must be members of this community: %(names)s")
-                % {"names": ", ".join(missing)}
-            }
-        )
-    return [found[e] for e in wanted]
 
 
 def _item(request, slug: str, item_id: int) -> KnowledgeItem:
@@ -150,8 +101,11 @@ def _item(request, slug: str, item_id: int) -> KnowledgeItem:
     return selectors.item_get(community=community, pk=item_id, viewer=request.user)
 
 
-def _fresh(item: KnowledgeItem) -> KnowledgeItem:
-    return KnowledgeItem.objects.with_people().prefetch_related("attachments").get(pk=item.pk)
+def _fresh(request, item: KnowledgeItem) -> KnowledgeItem:
+    """The item again, with what the API shows of it."""
+    return selectors.item_get(
+        community=item.community, pk=item.pk, viewer=request.user, attachments=True
+    )
 
 
 # --- Search ---------------------------------------------------------------------------------
@@ -220,44 +174,40 @@ def item_list(
         featured=featured,
         sort=sort,
     ).prefetch_related("attachments")
-    return _Lazy(items, _item_out)
+    return LazyPage(items, row=_item_out)
 
 
 @router.post("/{slug}/knowledge", response={201: ItemOut}, summary="Share a library item")
 def item_create(request, slug: str, payload: ItemIn):
     community = community_get_inside(slug=slug, user=request.user)
-    with transaction.atomic():
-        item = services.item_create(
-            community=community,
-            by=request.user,
-            kind=payload.kind,
-            title=payload.title,
-            body=payload.body,
-            sections=payload.sections or None,
-            url=payload.url,
-            tags=payload.tags,
-            authors=_members_by_email(community, payload.authors),
-        )
-        if payload.featured:
-            services.item_feature(item=item, by=request.user, featured=payload.featured)
-    return Status(201, _item_out(_fresh(item)))
+    item = services.item_create(
+        community=community,
+        by=request.user,
+        kind=payload.kind,
+        title=payload.title,
+        body=payload.body,
+        sections=payload.sections or None,
+        url=payload.url,
+        tags=payload.tags,
+        authors=selectors.authors_by_email(community=community, emails=payload.authors),
+        featured=payload.featured,
+    )
+    return Status(201, _item_out(_fresh(request, item)))
 
 
 @router.get("/{slug}/knowledge/{item_id}", response=ItemOut, summary="One library item")
 def item_detail(request, slug: str, item_id: int):
     item = _item(request, slug, item_id)
-    return _item_out(_fresh(item))
+    return _item_out(_fresh(request, item))
 
 
 def _update(request, item: KnowledgeItem, values: dict) -> KnowledgeItem:
-    featured = values.pop("featured", None)
-    with transaction.atomic():
-        if "authors" in values:
-            values["authors"] = _members_by_email(item.community, values["authors"])
-        item = services.item_update(item=item, by=request.user, **values)
-        if featured is not None:
-            services.item_feature(item=item, by=request.user, featured=featured)
-    return _fresh(item)
+    if "authors" in values:
+        values["authors"] = selectors.authors_by_email(
+            community=item.community, emails=values["authors"]
+        )
+    item = services.item_update(item=item, by=request.user, **values)
+    return _fresh(request, item)
 
 
 @router.put("/{slug}/knowledge/{item_id}", response=ItemOut, summary="Replace an item")
@@ -297,7 +247,7 @@ def item_delete(request, slug: str, item_id: int):
 @paginate(PageNumberPagination, page_size=50)
 def revision_list(request, slug: str, item_id: int, **kwargs):
     item = _item(request, slug, item_id)
-    return _Lazy(selectors.item_revisions(item=item), _revision_out)
+    return LazyPage(selectors.item_revisions(item=item), row=_revision_out)
 
 
 @router.post(
@@ -308,11 +258,9 @@ def revision_list(request, slug: str, item_id: int, **kwargs):
 def revision_restore(request, slug: str, item_id: int, number: int):
     """The restore itself becomes the newest revision."""
     item = _item(request, slug, item_id)
-    revision = item.revisions.filter(number=number).first()
-    if revision is None:
-        raise Http404
+    revision = selectors.item_revision_get(item=item, number=number)
     item = services.item_restore(item=item, revision=revision, by=request.user)
-    return _item_out(_fresh(item))
+    return _item_out(_fresh(request, item))
 
 
 # --- Useful marks and comments --------------------------------------------------------------
@@ -337,7 +285,7 @@ def useful_remove(request, slug: str, item_id: int):
 @paginate(PageNumberPagination, page_size=50)
 def comment_list(request, slug: str, item_id: int, **kwargs):
     item = _item(request, slug, item_id)
-    return _Lazy(selectors.item_comments(item=item), _comment_out)
+    return LazyPage(selectors.item_comments(item=item), row=_comment_out)
 
 
 @router.post(
@@ -372,12 +320,7 @@ def attachment_add(request, slug: str, item_id: int, file: UploadedFile = File(.
 def attachment_download(request, slug: str, item_id: int, attachment_id: int):
     item = _item(request, slug, item_id)
     attachment = selectors.attachment_get(item=item, pk=attachment_id)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return attachment_response(attachment)
 
 
 @router.delete(

@@ -4,23 +4,23 @@ import re
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.forms import TagField
 from kring.accounts.models import User
+from kring.communities.selectors import members_of
+from kring.core.attachments import AttachmentsField
 from kring.core.forms import WRITING_HINT, PickerMultiple, WritingBox
-from kring.core.uploads import sniff_attachment
 from kring.knowledge.models import (
     EXPLICIT_KINDS,
     IMPLICIT_KINDS,
     KINDS_WITH_URL,
     LESSON_SECTIONS,
+    Attachment,
     Kind,
 )
 
-MAX_FILES = 20
 SECTION_HINTS = {
     "tried": _("The situation and the approach: what did you set out to do, and how?"),
     "went_wrong": _("Be honest: what did not work out, and when did you notice?"),
@@ -94,26 +94,6 @@ def story_parts(body: str) -> dict | None:
     return parts
 
 
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; always a list (empty when nothing was chosen)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if not data:
-            return []
-        files = data if isinstance(data, list | tuple) else [data]
-        clean_one = super().clean
-        return [clean_one(f, initial) for f in files if f]
-
-
 class ItemForm(forms.Form):
     """Share or edit a library item. A lesson learned has four parts instead of one text."""
 
@@ -156,25 +136,12 @@ class ItemForm(forms.Form):
         widget=PickerMultiple(attrs={"size": 6}, placeholder=_("Type a name…")),
         help_text=_("Who made this? Left empty, you are the author."),
     )
-    attachments = MultipleFileField(
-        label=_("Attachments"),
-        widget=MultipleFileInput(
-            attrs={
-                "accept": ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.odt,.ods,.odp,"
-                ".jpg,.jpeg,.png,.gif,.webp"
-            }
-        ),
-    )
+    attachments = AttachmentsField(model=Attachment, label=_("Attachments"))
 
     def __init__(self, *args, community, existing_attachments: int = 0, **kwargs):
         super().__init__(*args, **kwargs)
-        self.existing_attachments = existing_attachments
-        self.fields["attachments"].help_text = _(
-            "PDF, Office or OpenDocument files, or images; at most %(max)s MB each."
-        ) % {"max": settings.KRING_ATTACHMENT_MAX_BYTES // (1024 * 1024)}
-        self.fields["authors"].queryset = User.objects.filter(
-            memberships__community=community, is_active=True
-        ).order_by("full_name")
+        self.fields["attachments"].existing = existing_attachments
+        self.fields["authors"].queryset = members_of(community=community).order_by("full_name")
         self.fields["authors"].label_from_instance = lambda user: user.full_name
         for key, label in LESSON_SECTIONS:
             self.fields[key] = forms.CharField(
@@ -221,27 +188,6 @@ class ItemForm(forms.Form):
     @property
     def shows_url(self) -> bool:
         return self["kind"].value() in KINDS_WITH_URL or bool(self["url"].value())
-
-    def clean_attachments(self):
-        files = self.cleaned_data["attachments"]
-        if len(files) + self.existing_attachments > MAX_FILES:
-            raise ValidationError(
-                _("An item can have at most %(max)s attachments.") % {"max": MAX_FILES}
-            )
-        # Checked here as well as when saving, so a bad file stops the form before any
-        # file is written, and the message can name the file.
-        problems = []
-        for upload in files:
-            try:
-                sniff_attachment(upload)
-            except ValidationError as exc:
-                problems.append(
-                    _("%(name)s: %(problem)s")
-                    % {"name": upload.name, "problem": " ".join(exc.messages)}
-                )
-        if problems:
-            raise ValidationError(problems)
-        return files
 
     def item_fields(self) -> dict:
         """The cleaned values as the item services take them."""

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kring.core.attachments import AttachmentBase
 from kring.core.models import Tag, TimeStampedModel
 
 
@@ -34,6 +35,8 @@ EXPLICIT_KINDS = (
 )
 IMPLICIT_KINDS = (Kind.PRACTICE_STORY, Kind.LESSON_LEARNED)
 KINDS_WITH_URL = (Kind.WEBINAR, Kind.LINK, Kind.COURSE)
+# Named authors of one item; the services and the API's address lookup both hold to it.
+MAX_AUTHORS = 10
 
 # The parts of a lesson learned, in order: the form asks for each one.
 LESSON_SECTIONS = (
@@ -182,22 +185,12 @@ class Comment(TimeStampedModel):
         indexes = [models.Index(fields=["item", "created_at"], name="comment_item_time")]
 
 
-class Attachment(models.Model):
+class Attachment(AttachmentBase):
     item = models.ForeignKey(KnowledgeItem, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="attachments/%Y/%m/")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=120)
-    size = models.PositiveBigIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name
+    max_per_owner = 20
+    too_many_message = _("An item can have at most %(max)s attachments.")
 
 
 class ImportedDocument(models.Model):

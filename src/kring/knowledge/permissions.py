@@ -1,17 +1,21 @@
 """Who may do what with library items."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
+from kring.accounts.models import User
 from kring.communities import permissions as community_permissions
-from kring.communities.models import Role
+from kring.communities.models import Community, Role
 from kring.knowledge.models import KnowledgeItem
 
+Viewer = User | AnonymousUser
 
-def can_view(user, community) -> bool:
+
+def can_view(user: Viewer, community: Community) -> bool:
     return community_permissions.can_view_inside(user, community)
 
 
-def can_create(user, community) -> bool:
+def can_create(user: Viewer, community: Community) -> bool:
     """Members share knowledge; guests read, react and comment."""
     if community_permissions.is_platform_admin(user):
         return True
@@ -19,17 +23,17 @@ def can_create(user, community) -> bool:
     return membership is not None and membership.role != Role.GUEST
 
 
-def _is_author(user, item: KnowledgeItem) -> bool:
+def _is_author(user: Viewer, item: KnowledgeItem) -> bool:
     if not user.is_authenticated:
         return False
     return any(link.user_id == user.pk for link in item.item_authors.all())
 
 
-def _is_sharer(user, item: KnowledgeItem) -> bool:
+def _is_sharer(user: Viewer, item: KnowledgeItem) -> bool:
     return user.is_authenticated and item.created_by_id == user.pk
 
 
-def can_edit(user, item: KnowledgeItem) -> bool:
+def can_edit(user: Viewer, item: KnowledgeItem) -> bool:
     """Authors, the person who shared it (who may have named only others as authors) and
     facilitators edit; every change is kept as a revision."""
     return community_permissions.can_manage(user, item.community) or (
@@ -37,35 +41,35 @@ def can_edit(user, item: KnowledgeItem) -> bool:
     )
 
 
-def can_feature(user, item: KnowledgeItem) -> bool:
+def can_feature(user: Viewer, item: KnowledgeItem) -> bool:
     return community_permissions.can_manage(user, item.community)
 
 
-def can_react(user, item: KnowledgeItem) -> bool:
+def can_react(user: Viewer, item: KnowledgeItem) -> bool:
     """Marking useful and commenting: everyone inside the community, guests too."""
     return can_view(user, item.community)
 
 
-def check_view(user, community) -> None:
+def check_view(user: Viewer, community: Community) -> None:
     if not can_view(user, community):
         raise PermissionDenied
 
 
-def check_create(user, community) -> None:
+def check_create(user: Viewer, community: Community) -> None:
     if not can_create(user, community):
         raise PermissionDenied
 
 
-def check_edit(user, item: KnowledgeItem) -> None:
+def check_edit(user: Viewer, item: KnowledgeItem) -> None:
     if not can_edit(user, item):
         raise PermissionDenied
 
 
-def check_feature(user, item: KnowledgeItem) -> None:
+def check_feature(user: Viewer, item: KnowledgeItem) -> None:
     if not can_feature(user, item):
         raise PermissionDenied
 
 
-def check_react(user, item: KnowledgeItem) -> None:
+def check_react(user: Viewer, item: KnowledgeItem) -> None:
     if not can_react(user, item):
         raise PermissionDenied

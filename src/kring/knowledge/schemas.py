@@ -2,6 +2,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from kring.core.api_kit import PersonWithEmailRef
 from kring.core.api_types import InputSchema
 
 
@@ -25,12 +26,6 @@ class SearchOut(Schema):
     total: int
     results: list[SearchResultOut]
     people: list[ExpertOut]
-
-
-class PersonWithEmailRef(Schema):
-    id: int
-    name: str
-    email: str
 
 
 class AttachmentOut(Schema):

@@ -4,7 +4,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +15,12 @@ from django.utils.translation import ngettext
 from kring.accounts.models import Perspective, User
 from kring.communities import permissions as community_permissions
 from kring.communities.models import Community, Membership
+from kring.communities.selectors import members_of
 from kring.core import search
 from kring.core.search import text
 from kring.knowledge import permissions
 from kring.knowledge.models import (
+    MAX_AUTHORS,
     Attachment,
     Featured,
     ItemAuthor,
@@ -25,6 +29,7 @@ from kring.knowledge.models import (
     Revision,
     Useful,
 )
+from kring.knowledge.permissions import Viewer
 
 SORTS = {
     "new": ("-created_at", "-id"),
@@ -38,7 +43,7 @@ PERIODS = {"month": 31, "quarter": 92, "year": 366}
 def items_for_community(
     *,
     community: Community,
-    viewer,
+    viewer: Viewer,
     kind: str = "",
     theme: str = "",
     author: int | None = None,
@@ -75,7 +80,7 @@ def items_for_community(
     return qs.distinct().with_people().order_by(*SORTS.get(sort, SORTS["new"]))
 
 
-def featured_items(*, community: Community, viewer) -> dict[str, list[KnowledgeItem]]:
+def featured_items(*, community: Community, viewer: Viewer) -> dict[str, list[KnowledgeItem]]:
     permissions.check_view(viewer, community)
     items = (
         KnowledgeItem.objects.filter(community=community)
@@ -89,11 +94,17 @@ def featured_items(*, community: Community, viewer) -> dict[str, list[KnowledgeI
     return dict(grouped)
 
 
-def item_get(*, community: Community, pk: int, viewer) -> KnowledgeItem:
-    """One item; 404 if it is not in this community or the viewer may not see inside."""
+def item_get(
+    *, community: Community, pk: int, viewer: Viewer, attachments: bool = False
+) -> KnowledgeItem:
+    """One item; 404 if it is not in this community or the viewer may not see inside.
+    `attachments` fetches its files along (the API shows them with the item)."""
     if not permissions.can_view(viewer, community):
         raise Http404
-    item = KnowledgeItem.objects.filter(community=community, pk=pk).with_people().first()
+    items = KnowledgeItem.objects.filter(community=community, pk=pk).with_people()
+    if attachments:
+        items = items.prefetch_related("attachments")
+    item = items.first()
     if item is None:
         raise Http404
     return item
@@ -121,7 +132,7 @@ def library_facets(*, community: Community) -> dict:
     }
 
 
-def visible_community_ids(viewer) -> list[int]:
+def visible_community_ids(viewer: Viewer) -> list[int]:
     if community_permissions.is_platform_admin(viewer):
         return list(Community.objects.values_list("pk", flat=True))
     if not viewer.is_authenticated:
@@ -132,7 +143,7 @@ def visible_community_ids(viewer) -> list[int]:
 def community_search(
     *,
     community: Community,
-    viewer,
+    viewer: Viewer,
     q: str,
     kind: str = "",
     theme: str = "",
@@ -142,7 +153,7 @@ def community_search(
 ) -> search.Results:
     """Search one community. Raises 404/403 through the community check for outsiders."""
     permissions.check_view(viewer, community)
-    kinds = None
+    kinds: list[str] | None = None
     if kind == "implicit":
         kinds = [Kind.PRACTICE_STORY, Kind.LESSON_LEARNED]
     elif kind == "explicit":
@@ -207,7 +218,7 @@ class Expert:
 def who_knows(
     *,
     community: Community,
-    viewer,
+    viewer: Viewer,
     query: str = "",
     item: KnowledgeItem | None = None,
     limit: int = 5,
@@ -227,68 +238,13 @@ def who_knows(
     topic = query.strip() if item is None else item.title
     topic = topic if len(topic) <= 60 else topic[:57] + "…"
     experts: dict[int, Expert] = {}
-
-    def expert(user: User) -> Expert:
-        return experts.setdefault(user.pk, Expert(user=user))
-
-    members = (
-        User.objects.filter(memberships__community=community, is_active=True)
-        .prefetch_related("help_tags")
-        .distinct()
-    )
-    for person in members:
-        matched = [
-            tag.name
-            for tag in person.help_tags.all()
-            if wanted & {s for w in text.words(tag.name) for s in text.stems(w)}
-        ]
-        if matched:
-            e = expert(person)
-            e.score += 3 * len(matched)
-            e.reasons.append(_("can help with %(tags)s") % {"tags": ", ".join(matched)})
-
+    _add_helpers(experts, community=community, wanted=wanted)
     results = search.search(query, community_ids=[community.pk], doc_types=["item"], limit=200)
     item_ids = [hit.document.doc_id for hit in results.hits]
     if item is not None:
         item_ids = [pk for pk in item_ids if pk != item.pk]
     if item_ids:
-        links = ItemAuthor.objects.filter(
-            item_id__in=item_ids, user__memberships__community=community
-        ).select_related("user", "item")
-        per_author: dict[int, Counter] = defaultdict(Counter)
-        authored: dict[int, set[int]] = defaultdict(set)
-        for link in links:
-            # Practice stories and lessons learned get their own words; the other kinds
-            # are counted together as library items.
-            kind = link.item.kind if link.item.kind in KIND_REASONS else ""
-            per_author[link.user_id][kind] += 1
-            authored[link.item_id].add(link.user_id)
-            experts.setdefault(link.user_id, Expert(user=link.user))
-        # Distinct people who found an author's matching work useful (one person marking
-        # three of their items counts once).
-        fans: dict[int, set[int]] = defaultdict(set)
-        for item_id, user_id in Useful.objects.filter(item_id__in=item_ids).values_list(
-            "item_id", "user_id"
-        ):
-            for author_id in authored.get(item_id, ()):
-                if author_id != user_id:
-                    fans[author_id].add(user_id)
-        for user_id, kinds in per_author.items():
-            e = experts[user_id]
-            for kind, n in kinds.most_common():
-                e.score += 2 * n if kind in KIND_REASONS else 1.5 * n
-                e.reasons.append(KIND_REASONS.get(kind, _generic_reason)(n, topic))
-            people = len(fans[user_id])
-            if people:
-                e.score += min(people, 20) * 0.5
-                e.reasons.append(
-                    ngettext(
-                        "%(count)s person found that useful",
-                        "%(count)s people found that useful",
-                        people,
-                    )
-                    % {"count": people}
-                )
+        _add_authors(experts, community=community, item_ids=item_ids, topic=topic)
     ranked = sorted(
         (e for e in experts.values() if e.user.pk != getattr(viewer, "pk", None)),
         key=lambda e: (-e.score, e.user.full_name),
@@ -296,12 +252,97 @@ def who_knows(
     return ranked[:limit]
 
 
-def people_matching(*, community: Community, viewer, q: str) -> QuerySet:
+def _add_helpers(experts: dict[int, Expert], *, community: Community, wanted: set[str]) -> None:
+    """Members who say on their profile that they can help with the topic."""
+    members = members_of(community=community).prefetch_related("help_tags").distinct()
+    for person in members:
+        matched = [
+            tag.name
+            for tag in person.help_tags.all()
+            if wanted & {s for w in text.words(tag.name) for s in text.stems(w)}
+        ]
+        if matched:
+            e = experts.setdefault(person.pk, Expert(user=person))
+            e.score += 3 * len(matched)
+            e.reasons.append(_("can help with %(tags)s") % {"tags": ", ".join(matched)})
+
+
+def _add_authors(
+    experts: dict[int, Expert], *, community: Community, item_ids: list[int], topic: str
+) -> None:
+    """Members who wrote matching items, and how many people found that work useful."""
+    links = ItemAuthor.objects.filter(
+        item_id__in=item_ids, user__in=members_of(community=community, active_only=False)
+    ).select_related("user", "item")
+    per_author: dict[int, Counter] = defaultdict(Counter)
+    authored: dict[int, set[int]] = defaultdict(set)
+    for link in links:
+        # Practice stories and lessons learned get their own words; the other kinds
+        # are counted together as library items.
+        kind = link.item.kind if link.item.kind in KIND_REASONS else ""
+        per_author[link.user_id][kind] += 1
+        authored[link.item_id].add(link.user_id)
+        experts.setdefault(link.user_id, Expert(user=link.user))
+    # Distinct people who found an author's matching work useful (one person marking
+    # three of their items counts once).
+    fans: dict[int, set[int]] = defaultdict(set)
+    for item_id, user_id in Useful.objects.filter(item_id__in=item_ids).values_list(
+        "item_id", "user_id"
+    ):
+        for author_id in authored.get(item_id, ()):
+            if author_id != user_id:
+                fans[author_id].add(user_id)
+    for user_id, kinds in per_author.items():
+        e = experts[user_id]
+        for kind, n in kinds.most_common():
+            e.score += 2 * n if kind in KIND_REASONS else 1.5 * n
+            e.reasons.append(KIND_REASONS.get(kind, _generic_reason)(n, topic))
+        people = len(fans[user_id])
+        if people:
+            e.score += min(people, 20) * 0.5
+            e.reasons.append(
+                ngettext(
+                    "%(count)s person found that useful",
+                    "%(count)s people found that useful",
+                    people,
+                )
+                % {"count": people}
+            )
+
+
+def people_matching(*, community: Community, viewer: Viewer, q: str) -> QuerySet:
     """Plain name lookup for author pickers."""
     permissions.check_view(viewer, community)
-    return User.objects.filter(
-        Q(full_name__icontains=q) | Q(email__iexact=q), memberships__community=community
-    ).distinct()[:10]
+    return (
+        members_of(community=community, active_only=False)
+        .filter(Q(full_name__icontains=q) | Q(email__iexact=q))
+        .distinct()[:10]
+    )
+
+
+def authors_by_email(*, community: Community, emails: list[str] | None) -> list[User] | None:
+    """The members with these addresses, in the order given (the API names authors by
+    e-mail address); a ValidationError for any other address. None stays None."""
+    if emails is None:
+        return None
+    wanted = list(dict.fromkeys(e.strip().lower() for e in emails if e.strip()))
+    if len(wanted) > MAX_AUTHORS:
+        raise ValidationError({"authors": _("At most %(max)s authors.") % {"max": MAX_AUTHORS}})
+    found = {
+        u.email_lower: u
+        for u in members_of(community=community, active_only=False)
+        .annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=wanted)
+    }
+    missing = [e for e in wanted if e not in found]
+    if missing:
+        raise ValidationError(
+            {
+                "authors": _("Authors must be members of this community: %(names)s")
+                % {"names": ", ".join(missing)}
+            }
+        )
+    return [found[e] for e in wanted]
 
 
 # --- One item's page: comments, useful marks, attachments, history -------------------------
@@ -312,7 +353,7 @@ def item_comments(*, item: KnowledgeItem) -> QuerySet:
     return item.comments.select_related("author").order_by("created_at", "id")
 
 
-def item_is_useful_to(*, item: KnowledgeItem, user) -> bool:
+def item_is_useful_to(*, item: KnowledgeItem, user: Viewer) -> bool:
     if not user.is_authenticated:
         return False
     return Useful.objects.filter(item=item, user=user).exists()
@@ -330,5 +371,14 @@ def attachment_get(*, item: KnowledgeItem, pk: int) -> Attachment:
     return attachment
 
 
-def item_revisions(*, item: KnowledgeItem) -> list[Revision]:
-    return list(item.revisions.select_related("edited_by").order_by("-number"))
+def item_revisions(*, item: KnowledgeItem) -> QuerySet[Revision]:
+    """Every version of the item, newest first."""
+    return item.revisions.select_related("edited_by").order_by("-number")
+
+
+def item_revision_get(*, item: KnowledgeItem, number: int) -> Revision:
+    """One version of the item by its number; 404 if there is no such version."""
+    revision = item.revisions.filter(number=number).first()
+    if revision is None:
+        raise Http404
+    return revision

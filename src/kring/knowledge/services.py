@@ -1,10 +1,11 @@
-"""Writes for the library: items, revisions, attachments, useful marks, comments, imports."""
+"""Writes for the library: items, revisions, attachments, useful marks and comments. Many
+items at once (imports) are in `services_import.py`."""
 
-import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F
@@ -15,65 +16,58 @@ from kring.accounts.models import User
 from kring.communities.models import Community
 from kring.communities.selectors import non_members
 from kring.core import search
-from kring.core.models import ActivityEvent, Tag, Verb
+from kring.core.attachments import attachments_save
+from kring.core.models import Verb
 from kring.core.services import activity_record, tags_get_or_create
-from kring.core.uploads import ALLOWED_ATTACHMENT_TYPES, sniff_attachment
 from kring.knowledge import permissions
 from kring.knowledge.models import (
     LESSON_SECTIONS,
+    MAX_AUTHORS,
     Attachment,
     Comment,
     Featured,
-    ImportedDocument,
     ItemAuthor,
     Kind,
     KnowledgeItem,
     Revision,
     Useful,
 )
-from kring.knowledge.search import item_document_fast
 
 MAX_TITLE = 200
 MAX_BODY = 50000
 MAX_SECTION = 10000
 MAX_TAGS = 15
-MAX_AUTHORS = 10
 
 
-def _clean_fields(
-    *, kind: str, title: str, body: str, sections: dict | None, url: str, tags: list[str]
-) -> dict:
-    errors: dict[str, str] = {}
-    if kind not in Kind.values:
-        errors["kind"] = _("Choose one of the kinds of library item.")
+def _clean_title(title: str, errors: dict[str, str]) -> str:
     title = " ".join((title or "").split())
     if not title:
         errors["title"] = _("Give the item a title.")
     elif len(title) > MAX_TITLE:
         errors["title"] = _("Keep the title to %(max)s characters.") % {"max": MAX_TITLE}
-    body = (body or "").strip()
+    return title
+
+
+def _clean_lesson(sections: dict | None, body: str, errors: dict[str, str]) -> dict[str, str]:
+    """The parts of a lesson learned; an imported lesson may instead be one text (the body)."""
+    given = sections or {}
+    unknown = set(given) - {key for key, _label in LESSON_SECTIONS}
+    if unknown:
+        errors["sections"] = _("Unknown part: %(name)s") % {"name": ", ".join(sorted(unknown))}
     clean_sections: dict[str, str] = {}
-    if kind == Kind.LESSON_LEARNED:
-        given = sections or {}
-        unknown = set(given) - {key for key, _label in LESSON_SECTIONS}
-        if unknown:
-            errors["sections"] = _("Unknown part: %(name)s") % {"name": ", ".join(sorted(unknown))}
-        for key, _label in LESSON_SECTIONS:
-            value = (given.get(key) or "").strip()
-            if len(value) > MAX_SECTION:
-                errors[key] = _("Keep each part to %(max)s characters.") % {"max": MAX_SECTION}
-            if value:
-                clean_sections[key] = value
-        # Written in parts, "what we learned" is the one part a lesson cannot do without;
-        # an imported lesson may instead be one text (the body).
-        if not clean_sections.get("learned") and (clean_sections or not body):
-            errors["learned"] = _("Tell at least what you learned.")
-        if clean_sections:
-            body = ""
-    elif sections:
-        errors["sections"] = _("Only a lesson learned has parts.")
-    if len(body) > MAX_BODY:
-        errors["body"] = _("The text is too long (at most %(max)s characters).") % {"max": MAX_BODY}
+    for key, _label in LESSON_SECTIONS:
+        value = (given.get(key) or "").strip()
+        if len(value) > MAX_SECTION:
+            errors[key] = _("Keep each part to %(max)s characters.") % {"max": MAX_SECTION}
+        if value:
+            clean_sections[key] = value
+    # Written in parts, "what we learned" is the one part a lesson cannot do without.
+    if not clean_sections.get("learned") and (clean_sections or not body):
+        errors["learned"] = _("Tell at least what you learned.")
+    return clean_sections
+
+
+def _clean_url(url: str, kind: str, errors: dict[str, str]) -> str:
     url = (url or "").strip()
     if url:
         try:
@@ -84,16 +78,42 @@ def _clean_fields(
             errors["url"] = _("The web address is too long.")
     elif kind == Kind.LINK:
         errors["url"] = _("A link needs a web address.")
+    return url
+
+
+def _check_tags(tags: list[str], errors: dict[str, str]) -> None:
     if len(tags) > MAX_TAGS:
         errors["tags"] = _("%(max)s themes at most, please.") % {"max": MAX_TAGS}
     elif any(len(t.strip()) > 60 for t in tags):
         errors["tags"] = _("Keep each theme to 60 characters.")
+
+
+def clean_item_fields(
+    *, kind: str, title: str, body: str, sections: dict | None, url: str, tags: list[str]
+) -> dict:
+    """An item's fields as stored, or a ValidationError with a message for each bad field."""
+    errors: dict[str, str] = {}
+    if kind not in Kind.values:
+        errors["kind"] = _("Choose one of the kinds of library item.")
+    title = _clean_title(title, errors)
+    body = (body or "").strip()
+    clean_sections: dict[str, str] = {}
+    if kind == Kind.LESSON_LEARNED:
+        clean_sections = _clean_lesson(sections, body, errors)
+        if clean_sections:
+            body = ""
+    elif sections:
+        errors["sections"] = _("Only a lesson learned has parts.")
+    if len(body) > MAX_BODY:
+        errors["body"] = _("The text is too long (at most %(max)s characters).") % {"max": MAX_BODY}
+    url = _clean_url(url, kind, errors)
+    _check_tags(tags, errors)
     if errors:
         raise ValidationError(errors)
     return {"kind": kind, "title": title, "body": body, "sections": clean_sections, "url": url}
 
 
-def _clean_authors(community: Community, authors: Iterable[User] | None, by: User) -> list[User]:
+def clean_authors(community: Community, authors: Iterable[User] | None, by: User) -> list[User]:
     people = list(dict.fromkeys(authors or [])) or [by]
     if len(people) > MAX_AUTHORS:
         raise ValidationError({"authors": _("At most %(max)s authors.") % {"max": MAX_AUTHORS}})
@@ -143,14 +163,19 @@ def item_create(
     url: str = "",
     tags: list[str] | None = None,
     authors: Iterable[User] | None = None,
-    at=None,
+    attachments: Iterable[UploadedFile] = (),
+    featured: str | None = None,
+    at: datetime | None = None,
     index: bool = True,
 ) -> KnowledgeItem:
-    """Share a library item. The sharer is the author unless others are named."""
+    """Share a library item, with its files. The sharer is the author unless others are
+    named; a facilitator may feature it at once. Nothing is kept unless all of it is fine."""
     permissions.check_create(by, community)
     tags = tags or []
-    values = _clean_fields(kind=kind, title=title, body=body, sections=sections, url=url, tags=tags)
-    people = _clean_authors(community, authors, by)
+    values = clean_item_fields(
+        kind=kind, title=title, body=body, sections=sections, url=url, tags=tags
+    )
+    people = clean_authors(community, authors, by)
     now = at or timezone.now()
     item = KnowledgeItem.objects.create(
         community=community, created_by=by, created_at=now, **values
@@ -166,8 +191,11 @@ def item_create(
         at=now,
         data={"kind": item.kind},
     )
+    attachments_save(model=Attachment, owner={"item": item}, uploads=attachments, by=by)
     if index:
         search.index_objects("item", [item.pk])
+    if featured:
+        item_feature(item=item, by=by, featured=featured)
     return item
 
 
@@ -184,11 +212,14 @@ def item_update(
     tags: list[str] | None = None,
     authors: Iterable[User] | None = None,
     note: str = "",
+    attachments: Iterable[UploadedFile] = (),
+    featured: str | None = None,
 ) -> KnowledgeItem:
-    """Change an item; fields left None stay. Each real change adds a revision."""
+    """Change an item and add files to it; fields left None stay. Each real change adds a
+    revision. `featured` (facilitators) puts it in the spotlight or takes it out."""
     permissions.check_edit(by, item)
     current_tags = [t.name for t in item.tags.all()]
-    values = _clean_fields(
+    values = clean_item_fields(
         kind=kind if kind is not None else item.kind,
         title=title if title is not None else item.title,
         body=body if body is not None else item.body,
@@ -205,23 +236,25 @@ def item_update(
         item.tags.set(tags_get_or_create(names=tags))
         changed.append("tags")
     if authors is not None:
-        people = _clean_authors(item.community, authors, by)
+        people = clean_authors(item.community, authors, by)
         if [a.pk for a in people] != [a.user_id for a in item.item_authors.all()]:
             _set_authors(item, people)
             changed.append("authors")
-    if not changed:
-        return item
-    item.save()
-    item = KnowledgeItem.objects.with_people().get(pk=item.pk)
-    _snapshot(item, by=by, note=note or ", ".join(changed))
-    activity_record(
-        actor=by,
-        verb=Verb.ITEM_UPDATED,
-        community=item.community,
-        target=item,
-        data={"fields": changed},
-    )
-    search.index_objects("item", [item.pk])
+    if changed:
+        item.save()
+        item = KnowledgeItem.objects.with_people().get(pk=item.pk)
+        _snapshot(item, by=by, note=note or ", ".join(changed))
+        activity_record(
+            actor=by,
+            verb=Verb.ITEM_UPDATED,
+            community=item.community,
+            target=item,
+            data={"fields": changed},
+        )
+        search.index_objects("item", [item.pk])
+    attachments_save(model=Attachment, owner={"item": item}, uploads=attachments, by=by)
+    if featured is not None:
+        item_feature(item=item, by=by, featured=featured)
     return item
 
 
@@ -256,7 +289,12 @@ def item_delete(*, item: KnowledgeItem, by: User) -> None:
     search.remove_objects("item", [item.pk])
     storage = Attachment._meta.get_field("file").storage
     item.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+    def delete_files() -> None:
+        for name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 @transaction.atomic
@@ -275,13 +313,13 @@ def item_feature(*, item: KnowledgeItem, by: User, featured: str) -> KnowledgeIt
                 verb=Verb.ITEM_FEATURED,
                 community=item.community,
                 target=item,
-                other=item.item_authors.first().user if item.item_authors.exists() else None,
+                other=_first_author(item),
                 data={"featured": featured},
             )
     return item
 
 
-def _first_author(item: KnowledgeItem):
+def _first_author(item: KnowledgeItem) -> User | None:
     link = item.item_authors.order_by("position").select_related("user").first()
     return link.user if link else None
 
@@ -330,17 +368,9 @@ def comment_create(*, item: KnowledgeItem, by: User, body: str) -> Comment:
 
 
 @transaction.atomic
-def attachment_add(*, item: KnowledgeItem, by: User, upload) -> Attachment:
+def attachment_add(*, item: KnowledgeItem, by: User, upload: UploadedFile) -> Attachment:
     permissions.check_edit(by, item)
-    if item.attachments.count() >= 20:
-        raise ValidationError({"file": _("An item can have at most 20 attachments.")})
-    mime = sniff_attachment(upload)
-    name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-200:]
-    attachment = Attachment(
-        item=item, original_name=name, content_type=mime, size=upload.size, uploaded_by=by
-    )
-    attachment.file.save(f"{uuid.uuid4().hex}.{ALLOWED_ATTACHMENT_TYPES[mime]}", upload, save=False)
-    attachment.save()
+    [attachment] = attachments_save(model=Attachment, owner={"item": item}, uploads=[upload], by=by)
     return attachment
 
 
@@ -351,159 +381,3 @@ def attachment_delete(*, attachment: Attachment, by: User) -> None:
     storage = attachment.file.storage
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
-
-
-def imported_keys(community: Community) -> set[str]:
-    """The import keys of the documents already imported into the community."""
-    return set(ImportedDocument.objects.filter(community=community).values_list("key", flat=True))
-
-
-def items_bulk_create(
-    *,
-    community: Community,
-    by: User,
-    documents: Iterable[dict],
-    authors: list[User] | None = None,
-    batch: int = 500,
-    progress=None,
-) -> tuple[int, list[str]]:
-    """Import many items at once, streamed in batches (for imports and generators).
-
-    Each document is a dict with kind, title, body and optionally tags, sections, url,
-    created_at and import_key. Invalid documents are skipped and reported; each batch is one
-    transaction. A document whose import_key this community already imported is passed over
-    (see `imported_keys`): the key is saved in the same transaction as its item, so a run
-    that was stopped and started again resumes. Returns (created, problems).
-    """
-    permissions.check_create(by, community)
-    people = _clean_authors(community, authors, by)
-    created, problems, buffer = 0, [], []
-    known: set[str] | None = None
-
-    def flush() -> int:
-        if not buffer:
-            return 0
-        with transaction.atomic():
-            now = timezone.now()
-            items = KnowledgeItem.objects.bulk_create(
-                [
-                    KnowledgeItem(
-                        community=community,
-                        created_by=by,
-                        created_at=doc.get("created_at") or now,
-                        **values,
-                    )
-                    for doc, values, _tags in buffer
-                ]
-            )
-            if items and items[0].pk is None:
-                raise RuntimeError("the database did not return ids for bulk-created items")
-            ItemAuthor.objects.bulk_create(
-                [
-                    ItemAuthor(item=item, user=u, position=i)
-                    for item in items
-                    for i, u in enumerate(people)
-                ]
-            )
-            Revision.objects.bulk_create(
-                [
-                    Revision(
-                        item=item,
-                        number=1,
-                        kind=item.kind,
-                        title=item.title,
-                        body=item.body,
-                        sections=item.sections,
-                        url=item.url,
-                        tags=sorted(tags),
-                        edited_by=by,
-                        created_at=item.created_at,
-                        note="import",
-                    )
-                    for item, (_doc, _values, tags) in zip(items, buffer, strict=True)
-                ]
-            )
-            through = KnowledgeItem.tags.through
-            # One lookup for the whole batch's tags, not one per item.
-            tag_ids = {
-                tag.slug: tag.pk
-                for tag in tags_get_or_create(names=[n for _d, _v, tags in buffer for n in tags])
-            }
-            links = []
-            for item, (_doc, _values, tags) in zip(items, buffer, strict=True):
-                for slug in dict.fromkeys(_tag_slug(name) for name in tags):
-                    if slug:
-                        links.append(through(knowledgeitem_id=item.pk, tag_id=tag_ids[slug]))
-            if links:
-                through.objects.bulk_create(links, ignore_conflicts=True)
-            item_type = _item_type()
-            ActivityEvent.objects.bulk_create(
-                [
-                    ActivityEvent(
-                        actor=by,
-                        verb=Verb.ITEM_CREATED,
-                        community=community,
-                        target_type=item_type,
-                        target_id=item.pk,
-                        created_at=item.created_at,
-                        data={"kind": item.kind, "import": True},
-                    )
-                    for item in items
-                ]
-            )
-            search.write_batch(
-                [
-                    item_document_fast(item, community, tags)
-                    for item, (_doc, _values, tags) in zip(items, buffer, strict=True)
-                ]
-            )
-            ImportedDocument.objects.bulk_create(
-                [
-                    ImportedDocument(community=community, key=doc["import_key"], item=item)
-                    for item, (doc, _values, _tags) in zip(items, buffer, strict=True)
-                    if doc.get("import_key")
-                ]
-            )
-        count = len(buffer)
-        buffer.clear()
-        if progress:
-            progress(count)
-        return count
-
-    for number, doc in enumerate(documents, start=1):
-        key = doc.get("import_key")
-        if key:
-            if known is None:
-                known = imported_keys(community)
-            if key in known:
-                continue
-        tags = list(doc.get("tags") or [])
-        try:
-            values = _clean_fields(
-                kind=doc.get("kind", Kind.PRACTICE_EXAMPLE),
-                title=doc.get("title", ""),
-                body=doc.get("body", ""),
-                sections=doc.get("sections"),
-                url=doc.get("url", ""),
-                tags=tags,
-            )
-        except ValidationError as exc:
-            label = doc.get("source") or f"#{number}"
-            problems.append(f"{label}: {' '.join(exc.messages)}")
-            continue
-        if key:
-            known.add(key)
-        buffer.append((doc, values, tags))
-        if len(buffer) >= batch:
-            created += flush()
-    created += flush()
-    return created, problems
-
-
-def _tag_slug(name: str) -> str:
-    """The slug tags_get_or_create files a tag name under."""
-    return Tag.slug_for(" ".join(name.split())[:60])
-
-
-def _item_type():
-    return ContentType.objects.get_for_model(KnowledgeItem)

@@ -6,8 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kring.communities import selectors as community_selectors
 from kring.communities.header import header_context
+from kring.core.attachments import attachment_response
 from kring.core.forms import apply_service_errors
 from kring.knowledge import permissions, selectors, services
 from kring.knowledge.diff import revision_diff
@@ -112,11 +112,6 @@ def item_list_view(request, slug: str):
 # --- Sharing and editing --------------------------------------------------------------------
 
 
-def _save_attachments(item, by, uploads) -> None:
-    for upload in uploads:
-        services.attachment_add(item=item, by=by, upload=upload)
-
-
 @login_required
 def item_create_view(request, slug: str):
     community = _community(request, slug)
@@ -133,11 +128,12 @@ def item_create_view(request, slug: str):
     if request.method == "POST" and form.is_valid():
         try:
             # Nothing is kept unless the item and every attachment are fine.
-            with transaction.atomic():
-                item = services.item_create(
-                    community=community, by=request.user, **form.item_fields()
-                )
-                _save_attachments(item, request.user, form.cleaned_data["attachments"])
+            item = services.item_create(
+                community=community,
+                by=request.user,
+                attachments=form.cleaned_data["attachments"],
+                **form.item_fields(),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
@@ -195,11 +191,13 @@ def item_update_view(request, slug: str, pk: int):
         # No authors chosen means: leave them as they are (not: make the editor the author).
         fields["authors"] = fields["authors"] or None
         try:
-            with transaction.atomic():
-                updated = services.item_update(
-                    item=item, by=request.user, note=form.cleaned_data["note"], **fields
-                )
-                _save_attachments(updated, request.user, form.cleaned_data["attachments"])
+            updated = services.item_update(
+                item=item,
+                by=request.user,
+                note=form.cleaned_data["note"],
+                attachments=form.cleaned_data["attachments"],
+                **fields,
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
@@ -347,7 +345,7 @@ def item_feature_view(request, slug: str, pk: int):
 @login_required
 def item_revisions_view(request, slug: str, pk: int):
     item = _item(request, slug, pk)
-    revisions = selectors.item_revisions(item=item)
+    revisions = list(selectors.item_revisions(item=item))
     by_number = {r.number: r for r in revisions}
     if request.method == "POST":
         revision = by_number.get(_int(request.POST.get("revision")))
@@ -397,17 +395,7 @@ def attachment_download_view(request, slug: str, pk: int, att_pk: int):
     # The item lookup is the permission check: whoever may not see the item gets 404.
     item = _item(request, slug, pk)
     attachment = selectors.attachment_get(item=item, pk=att_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    name = "".join(c for c in attachment.original_name if c.isprintable()) or "attachment"
-    response = FileResponse(
-        handle, as_attachment=True, filename=name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(attachment)
 
 
 @login_required

@@ -116,30 +116,37 @@ def _month_starts(first: date, last: date) -> list[date]:
     return months
 
 
-def rhythm_svg(
-    sessions, *, community, now: datetime | None = None, chart_id: str = "rhythm"
-) -> SafeString:
-    """The sessions as dots on a line through the months: past, upcoming, cancelled, moved."""
-    sessions = list(sessions)
-    now = now or timezone.now()
-    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
-    title = _("The rhythm of the sessions")
-    if not sessions:
-        return mark_safe("")
-    first = min(s.starts_at for s in sessions)
-    last = max(s.starts_at for s in sessions)
-    months = _month_starts(timezone.localtime(first).date(), timezone.localtime(last).date())
-    start = timezone.make_aware(datetime(months[0].year, months[0].month, 1))
-    end_month = months[-1]
-    end = timezone.make_aware(
-        datetime(end_month.year + (end_month.month == 12), end_month.month % 12 + 1, 1)
-    )
-    span = (end - start).total_seconds() or 1
-    inner = CHART_WIDTH - 2 * MARGIN
+@dataclass
+class _Timeline:
+    """The months a rhythm chart spans, and where a moment falls on its line."""
 
-    def x_of(moment: datetime) -> float:
-        return round(MARGIN + inner * (moment - start).total_seconds() / span, 1)
+    months: list[date]
+    start: datetime
+    end: datetime
 
+    @classmethod
+    def around(cls, first: datetime, last: datetime) -> "_Timeline":
+        months = _month_starts(timezone.localtime(first).date(), timezone.localtime(last).date())
+        start = timezone.make_aware(datetime(months[0].year, months[0].month, 1))
+        end_month = months[-1]
+        end = timezone.make_aware(
+            datetime(end_month.year + (end_month.month == 12), end_month.month % 12 + 1, 1)
+        )
+        return cls(months=months, start=start, end=end)
+
+    @property
+    def inner(self) -> int:
+        return CHART_WIDTH - 2 * MARGIN
+
+    def x_of(self, moment: datetime) -> float:
+        span = (self.end - self.start).total_seconds() or 1
+        return round(MARGIN + self.inner * (moment - self.start).total_seconds() / span, 1)
+
+
+def _rhythm_dots(
+    sessions: list, *, community, now: datetime, line: _Timeline
+) -> tuple[list[Dot], dict[str, int]]:
+    """A dot per session, and how many there are in each state."""
     counts = {"past": 0, "upcoming": 0, "cancelled": 0, "moved": 0}
     dots = []
     for session in sessions:
@@ -153,7 +160,62 @@ def rhythm_svg(
                 )
             }
         href = reverse("session-detail", kwargs={"slug": community.slug, "pk": session.pk})
-        dots.append(Dot(x=x_of(session.starts_at), state=state, label=label, href=href))
+        dots.append(Dot(x=line.x_of(session.starts_at), state=state, label=label, href=href))
+    return dots, counts
+
+
+def _month_ticks(line: _Timeline, axis_y: int) -> list[str]:
+    """Month ticks; a label where there is room for one, the year below the first of each year."""
+    parts = []
+    step = max(1, math.ceil(MONTH_LABEL_ROOM * len(line.months) / line.inner))
+    labelled_year = None
+    for n, month in enumerate(line.months):
+        x = line.x_of(timezone.make_aware(datetime(month.year, month.month, 1)))
+        parts.append(
+            f'<line class="chart-tick" x1="{x}" y1="{axis_y - 4}" x2="{x}" y2="{axis_y + 4}" '
+            f'stroke="{COLOUR_AXIS}" stroke-width="1"/>'
+        )
+        if n % step == 0:
+            parts.append(
+                f'<text class="chart-label" x="{x}" y="{axis_y + 22}" font-size="{TEXT_SIZE}" '
+                f'fill="{COLOUR_AXIS}" aria-hidden="true">'
+                f"{escape(short_date(month, 'M'))}</text>"
+            )
+            if month.year != labelled_year:
+                labelled_year = month.year
+                parts.append(
+                    f'<text class="chart-label" x="{x}" y="{axis_y + 38}" '
+                    f'font-size="{TEXT_SIZE}" fill="{COLOUR_AXIS}" aria-hidden="true">'
+                    f"{month.year}</text>"
+                )
+    return parts
+
+
+def _today_mark(x: float, axis_y: int) -> str:
+    today = escape(_("today"))
+    return (
+        f'<line class="chart-today" x1="{x}" y1="{axis_y - 24}" x2="{x}" y2="{axis_y + 8}" '
+        f'stroke="{COLOUR_UPCOMING}" stroke-width="2" stroke-dasharray="3 2"/>'
+        f'<text class="chart-label" x="{x}" y="{axis_y - 28}" font-size="{TEXT_SIZE}" '
+        f'text-anchor="middle" fill="{COLOUR_UPCOMING}" aria-hidden="true">'
+        f"{today}</text>"
+    )
+
+
+def rhythm_svg(
+    sessions, *, community, now: datetime | None = None, chart_id: str = "rhythm"
+) -> SafeString:
+    """The sessions as dots on a line through the months: past, upcoming, cancelled, moved."""
+    sessions = list(sessions)
+    now = now or timezone.now()
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    title = _("The rhythm of the sessions")
+    if not sessions:
+        return mark_safe("")
+    first = min(s.starts_at for s in sessions)
+    last = max(s.starts_at for s in sessions)
+    line = _Timeline.around(first, last)
+    dots, counts = _rhythm_dots(sessions, community=community, now=now, line=line)
     desc = _(
         "%(total)s sessions from %(first)s to %(last)s: %(past)s past, %(upcoming)s upcoming, "
         "%(moved)s moved, %(cancelled)s cancelled."
@@ -177,39 +239,10 @@ def rhythm_svg(
         f'<desc id="{desc_id}">{escape(desc)}</desc>',
         f'<line class="chart-axis" x1="{MARGIN}" y1="{axis_y}" x2="{CHART_WIDTH - MARGIN}" '
         f'y2="{axis_y}" stroke="{COLOUR_AXIS}" stroke-width="1"/>',
+        *_month_ticks(line, axis_y),
     ]
-    # Month ticks; a label where there is room for one, the year below the first of each year.
-    step = max(1, math.ceil(MONTH_LABEL_ROOM * len(months) / inner))
-    labelled_year = None
-    for n, month in enumerate(months):
-        x = x_of(timezone.make_aware(datetime(month.year, month.month, 1)))
-        parts.append(
-            f'<line class="chart-tick" x1="{x}" y1="{axis_y - 4}" x2="{x}" y2="{axis_y + 4}" '
-            f'stroke="{COLOUR_AXIS}" stroke-width="1"/>'
-        )
-        if n % step == 0:
-            parts.append(
-                f'<text class="chart-label" x="{x}" y="{axis_y + 22}" font-size="{TEXT_SIZE}" '
-                f'fill="{COLOUR_AXIS}" aria-hidden="true">'
-                f"{escape(short_date(month, 'M'))}</text>"
-            )
-            if month.year != labelled_year:
-                labelled_year = month.year
-                parts.append(
-                    f'<text class="chart-label" x="{x}" y="{axis_y + 38}" '
-                    f'font-size="{TEXT_SIZE}" fill="{COLOUR_AXIS}" aria-hidden="true">'
-                    f"{month.year}</text>"
-                )
-    if start <= now <= end:
-        x = x_of(now)
-        today = escape(_("today"))
-        parts.append(
-            f'<line class="chart-today" x1="{x}" y1="{axis_y - 24}" x2="{x}" y2="{axis_y + 8}" '
-            f'stroke="{COLOUR_UPCOMING}" stroke-width="2" stroke-dasharray="3 2"/>'
-            f'<text class="chart-label" x="{x}" y="{axis_y - 28}" font-size="{TEXT_SIZE}" '
-            f'text-anchor="middle" fill="{COLOUR_UPCOMING}" aria-hidden="true">'
-            f"{today}</text>"
-        )
+    if line.start <= now <= line.end:
+        parts.append(_today_mark(line.x_of(now), axis_y))
     for dot in dots:
         parts.append(
             f'<a href="{escape(dot.href)}" class="rhythm-dot rhythm-{dot.state}">'
@@ -239,6 +272,50 @@ def _dot_shape(dot: Dot, y: int) -> str:
         f'<circle cx="{dot.x}" cy="{y}" r="6" fill="#ffffff" stroke="{COLOUR_UPCOMING}" '
         f'stroke-width="3"/>'
     )
+
+
+def _attendance_bar(
+    session, *, x: float, bar_width: float, base_y: int, scale: float, label_anchor: str | None
+) -> list[str]:
+    """One session's stacked bar with its tooltip, and its day below (unless `label_anchor` is
+    None: labels are thinned out where bars are narrow)."""
+    label = _("%(when)s: %(attended)s attended, %(excused)s excused, %(absent)s absent") % {
+        "when": session_when(session),
+        "attended": session.attended,
+        "excused": session.excused,
+        "absent": session.absent,
+    }
+    parts = [f'<g class="attendance-bar"><title>{escape(label)}</title>']
+    y = base_y
+    for value, colour, css in (
+        (session.attended, COLOUR_ATTENDED, "bar-attended"),
+        (session.excused, COLOUR_EXCUSED, "bar-excused"),
+        (session.absent, COLOUR_ABSENT, "bar-absent"),
+    ):
+        if not value:
+            continue
+        h = round(value * scale, 1)
+        y = round(y - h, 1)
+        parts.append(
+            f'<rect class="{css}" x="{x}" y="{y}" width="{bar_width}" height="{h}" '
+            f'fill="{colour}"/>'
+        )
+    if not (session.attended or session.excused or session.absent):
+        # Nothing registered: a thin outline, so the session still has its place.
+        parts.append(
+            f'<rect class="bar-empty" x="{x}" y="{base_y - 2}" width="{bar_width}" '
+            f'height="2" fill="{COLOUR_AXIS}"/>'
+        )
+    if label_anchor is not None:
+        day = short_date(_local(session.starts_at, session.timezone), "j M")
+        label_x = round(x + bar_width if label_anchor == "end" else x + bar_width / 2, 1)
+        parts.append(
+            f'<text class="chart-label" x="{label_x}" y="{base_y + 18}" '
+            f'font-size="{TEXT_SIZE}" text-anchor="{label_anchor}" fill="{COLOUR_AXIS}" '
+            f'aria-hidden="true">{escape(day)}</text>'
+        )
+    parts.append("</g>")
+    return parts
 
 
 def attendance_svg(sessions, *, chart_id: str = "attendance") -> SafeString:
@@ -283,44 +360,18 @@ def attendance_svg(sessions, *, chart_id: str = "attendance") -> SafeString:
     # The latest session is always labelled: count the thinning back from it.
     last = len(sessions) - 1
     for n, session in enumerate(sessions):
-        x = round(MARGIN + n * slot + slot * 0.1, 1)
-        label = _("%(when)s: %(attended)s attended, %(excused)s excused, %(absent)s absent") % {
-            "when": session_when(session),
-            "attended": session.attended,
-            "excused": session.excused,
-            "absent": session.absent,
-        }
-        parts.append(f'<g class="attendance-bar"><title>{escape(label)}</title>')
-        y = base_y
-        for value, colour, css in (
-            (session.attended, COLOUR_ATTENDED, "bar-attended"),
-            (session.excused, COLOUR_EXCUSED, "bar-excused"),
-            (session.absent, COLOUR_ABSENT, "bar-absent"),
-        ):
-            if not value:
-                continue
-            h = round(value * scale, 1)
-            y = round(y - h, 1)
-            parts.append(
-                f'<rect class="{css}" x="{x}" y="{y}" width="{bar_width}" height="{h}" '
-                f'fill="{colour}"/>'
-            )
-        if not (session.attended or session.excused or session.absent):
-            # Nothing registered: a thin outline, so the session still has its place.
-            parts.append(
-                f'<rect class="bar-empty" x="{x}" y="{base_y - 2}" width="{bar_width}" '
-                f'height="2" fill="{COLOUR_AXIS}"/>'
-            )
-        if (last - n) % label_every == 0:
-            day = short_date(_local(session.starts_at, session.timezone), "j M")
-            anchor = "end" if n == last and label_every > 1 else "middle"
-            label_x = round(x + bar_width if anchor == "end" else x + bar_width / 2, 1)
-            parts.append(
-                f'<text class="chart-label" x="{label_x}" y="{base_y + 18}" '
-                f'font-size="{TEXT_SIZE}" text-anchor="{anchor}" fill="{COLOUR_AXIS}" '
-                f'aria-hidden="true">{escape(day)}</text>'
-            )
-        parts.append("</g>")
+        labelled = (last - n) % label_every == 0
+        parts += _attendance_bar(
+            session,
+            x=round(MARGIN + n * slot + slot * 0.1, 1),
+            bar_width=bar_width,
+            base_y=base_y,
+            scale=scale,
+            # The latest label ends at its bar, so it never runs off the chart.
+            label_anchor=(
+                None if not labelled else "end" if n == last and label_every > 1 else "middle"
+            ),
+        )
     if not any(s.attended or s.excused or s.absent for s in sessions):
         nothing = escape(_("No attendance recorded yet."))
         parts.append(

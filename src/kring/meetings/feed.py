@@ -16,10 +16,6 @@ from kring.meetings.models import ActionPoint, Series, Session, SessionStatus
 VERBS = [Verb.SESSION_PLANNED, Verb.SESSION_CANCELLED, Verb.REFLECTED, Verb.ACTION_POINT_CREATED]
 
 
-def _person(user):
-    return person_link(user)
-
-
 def _when(session: Session) -> str:
     return date_format(session.starts_at.astimezone(ical.zone_of(session)), "j F Y")
 
@@ -88,7 +84,7 @@ def _describe_series(event, series: Series | None) -> FeedEntry | None:
             "%(name)s planned a series of %(count)s sessions: %(title)s",
             count,
         ),
-        name=_person(event.actor),
+        name=person_link(event.actor),
         count=count,
         title=link(url, series.title),
     )
@@ -116,7 +112,7 @@ def _describe_session(event, session: Session | None) -> FeedEntry | None:
         kind = "reflection"
     text = sentence(
         template,
-        name=_person(event.actor),
+        name=person_link(event.actor),
         when=_when(session),
         title=link(url, session.title),
     )
@@ -135,14 +131,14 @@ def _describe_point(event, point: ActionPoint | None) -> FeedEntry | None:
     if point.owner_id and point.owner_id != event.actor.pk:
         text = sentence(
             _("%(name)s made an action point for %(owner)s: %(what)s"),
-            name=_person(event.actor),
-            owner=_person(point.owner),
+            name=person_link(event.actor),
+            owner=person_link(point.owner),
             what=link(url, point.what),
         )
     else:
         text = sentence(
             _("%(name)s made an action point: %(what)s"),
-            name=_person(event.actor),
+            name=person_link(event.actor),
             what=link(url, point.what),
         )
     return FeedEntry(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from kring.core import daterange
 from kring.core.forms import WRITING_HINT, Picker, PickerMultiple, WritingBox
 from kring.meetings import recurrence
+from kring.meetings.details import DETAIL_FIELDS, MAX_AGENDA, MAX_TITLE
 from kring.meetings.models import (
     DEFAULT_TIMEZONE,
     AttendanceStatus,
@@ -21,9 +22,7 @@ from kring.meetings.models import (
     RsvpResponse,
     Session,
 )
-from kring.meetings.services import MAX_AGENDA, MAX_TITLE
 
-DETAIL_NAMES = ("title", "agenda", "mode", "location", "video_url", "capacity", "is_reflection")
 OTHER_ZONE = "other"
 # The zones a Dutch-speaking community most likely meets in; the full list is behind "other".
 LIKELY_ZONES = [
@@ -128,7 +127,7 @@ class SessionDetailsForm(forms.Form):
         self.fields["facilitators"].queryset = members
 
     def details(self) -> dict:
-        return {name: self.cleaned_data.get(name) for name in DETAIL_NAMES}
+        return {name: self.cleaned_data.get(name) for name in DETAIL_FIELDS}
 
     def clean(self):
         data = super().clean()
@@ -239,7 +238,7 @@ class SessionUpdateForm(TimesMixin, SessionDetailsForm):
         self.session = session
         local = timezone.localtime(session.starts_at, recurrence.zone(session.timezone))
         local_end = timezone.localtime(session.ends_at, recurrence.zone(session.timezone))
-        initial = {name: getattr(session, name) for name in DETAIL_NAMES}
+        initial = {name: getattr(session, name) for name in DETAIL_FIELDS}
         initial.update(
             date=local.date(),
             start_time=local.time().replace(second=0, microsecond=0),
@@ -261,7 +260,7 @@ class SessionUpdateForm(TimesMixin, SessionDetailsForm):
         """Only what was changed: "this and following" must not copy unchanged fields of this
         session over the following ones."""
         data = self.cleaned_data
-        changes = {name: data[name] for name in DETAIL_NAMES if name in self.changed_data}
+        changes = {name: data[name] for name in DETAIL_FIELDS if name in self.changed_data}
         if {"date", "start_time", "end_time"} & set(self.changed_data):
             changes["starts_at"] = data["starts_at"]
             changes["ends_at"] = data["ends_at"]

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import User
+from kring.communities.selectors import members_of
 from kring.core import daterange
 from kring.core.forms import Picker
 from kring.meetings.models import LEARNING_LEVELS
@@ -109,9 +110,7 @@ class ActionPointForm(forms.Form):
     def __init__(self, *args, community, original_due=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.original_due = original_due
-        self.fields["owner"].queryset = User.objects.filter(
-            memberships__community=community, is_active=True
-        ).order_by("full_name")
+        self.fields["owner"].queryset = members_of(community=community).order_by("full_name")
 
     def clean_due_date(self):
         due = self.cleaned_data.get("due_date")

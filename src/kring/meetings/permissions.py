@@ -3,26 +3,34 @@
 Everyone inside a community (guests too) sees its sessions, RSVPs, reflects and keeps action
 points; facilitators plan, change and cancel sessions and register attendance."""
 
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from kring.accounts.models import User
 from kring.communities import permissions as community_permissions
+from kring.communities.models import Community
 from kring.meetings.models import ActionPoint, Reflection, Session
 
+# Whoever asks: someone logged in, or not (the community's public page, the calendar feed).
+Viewer = User | AnonymousUser
 
-def can_view(user, community) -> bool:
+
+def can_view(user: Viewer, community: Community) -> bool:
     return community_permissions.can_view_inside(user, community)
 
 
-def can_plan(user, community) -> bool:
+def can_plan(user: Viewer, community: Community) -> bool:
     return community_permissions.can_manage(user, community)
 
 
-def is_member(user, community) -> bool:
+def is_member(user: Viewer, community: Community) -> bool:
     return community_permissions.membership_of(user, community) is not None
 
 
-def can_rsvp(user, session: Session) -> bool:
+def can_rsvp(user: Viewer, session: Session) -> bool:
     return (
         is_member(user, session.community)
         and not session.is_cancelled
@@ -30,22 +38,22 @@ def can_rsvp(user, session: Session) -> bool:
     )
 
 
-def has_started(session: Session, now=None) -> bool:
+def has_started(session: Session, now: datetime | None = None) -> bool:
     return session.starts_at <= (now or timezone.now())
 
 
-def can_cancel(user, session: Session) -> bool:
+def can_cancel(user: Viewer, session: Session) -> bool:
     """Facilitators cancel a session that is still ahead; one that started is history."""
     return (
         can_plan(user, session.community) and not session.is_cancelled and not has_started(session)
     )
 
 
-def can_record_attendance(user, session: Session) -> bool:
+def can_record_attendance(user: Viewer, session: Session) -> bool:
     return can_plan(user, session.community)
 
 
-def can_reflect(user, session: Session) -> bool:
+def can_reflect(user: Viewer, session: Session) -> bool:
     """After the session has started, anyone in the community may look back on it."""
     return (
         is_member(user, session.community)
@@ -54,19 +62,19 @@ def can_reflect(user, session: Session) -> bool:
     )
 
 
-def can_edit_reflection(user, reflection: Reflection) -> bool:
+def can_edit_reflection(user: Viewer, reflection: Reflection) -> bool:
     return user.is_authenticated and reflection.author_id == user.pk
 
 
-def can_highlight(user, reflection: Reflection) -> bool:
+def can_highlight(user: Viewer, reflection: Reflection) -> bool:
     return can_plan(user, reflection.session.community)
 
 
-def can_create_action_point(user, community) -> bool:
+def can_create_action_point(user: Viewer, community: Community) -> bool:
     return is_member(user, community) or can_plan(user, community)
 
 
-def can_update_action_point(user, point: ActionPoint) -> bool:
+def can_update_action_point(user: Viewer, point: ActionPoint) -> bool:
     """The person who holds it, who made it, and the facilitators."""
     if not user.is_authenticated or not can_view(user, point.community):
         return False
@@ -78,33 +86,33 @@ def _check(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def check_view(user, community) -> None:
+def check_view(user: Viewer, community: Community) -> None:
     _check(can_view(user, community))
 
 
-def check_plan(user, community) -> None:
+def check_plan(user: Viewer, community: Community) -> None:
     _check(can_plan(user, community))
 
 
-def check_rsvp(user, session: Session) -> None:
+def check_rsvp(user: Viewer, session: Session) -> None:
     _check(can_rsvp(user, session))
 
 
-def check_record_attendance(user, session: Session) -> None:
+def check_record_attendance(user: Viewer, session: Session) -> None:
     _check(can_record_attendance(user, session))
 
 
-def check_reflect(user, session: Session) -> None:
+def check_reflect(user: Viewer, session: Session) -> None:
     _check(can_reflect(user, session))
 
 
-def check_highlight(user, reflection: Reflection) -> None:
+def check_highlight(user: Viewer, reflection: Reflection) -> None:
     _check(can_highlight(user, reflection))
 
 
-def check_create_action_point(user, community) -> None:
+def check_create_action_point(user: Viewer, community: Community) -> None:
     _check(can_create_action_point(user, community))
 
 
-def check_update_action_point(user, point: ActionPoint) -> None:
+def check_update_action_point(user: Viewer, point: ActionPoint) -> None:
     _check(can_update_action_point(user, point))

@@ -8,12 +8,8 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from kring.core.api_kit import PersonRef
 from kring.core.api_types import DbInt, Id, InputSchema, SaneDate, SaneDateTime
-
-
-class PersonRef(Schema):
-    id: int
-    name: str
 
 
 class SessionIn(InputSchema):

@@ -1,13 +1,21 @@
 """Reads for sessions and the learning cycle; every selector takes the viewer and checks access
 (guessed ids give Http404)."""
 
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
 from kring.communities.models import Community, Membership
+from kring.communities.selectors import community_get_inside, members_of
+from kring.knowledge.models import KnowledgeItem
 from kring.meetings import permissions
 from kring.meetings.models import (
     ActionPoint,
@@ -20,16 +28,15 @@ from kring.meetings.models import (
     Session,
     SessionStatus,
 )
+from kring.meetings.permissions import Viewer
+
+# How many of the community's latest library items a session's materials picker offers.
+MATERIAL_CHOICES = 300
 
 
-def community_for(*, user, slug: str) -> Community:
-    community = get_object_or_404(Community, slug=slug)
-    if not permissions.can_view(user, community):
-        raise Http404
-    return community
-
-
-def sessions_for_community(*, community: Community, user, when: str = "upcoming") -> QuerySet:
+def sessions_for_community(
+    *, community: Community, user: Viewer, when: str = "upcoming"
+) -> QuerySet:
     """Upcoming (soonest first), past (latest first) or all sessions, with going counts."""
     if not permissions.can_view(user, community):
         return Session.objects.none()
@@ -54,7 +61,9 @@ def sessions_for_community(*, community: Community, user, when: str = "upcoming"
     )
 
 
-def upcoming_for_user(*, user, limit: int = 10, until=None) -> list[Session]:
+def upcoming_for_user(
+    *, user: Viewer, limit: int = 10, until: datetime | None = None
+) -> list[Session]:
     """The next sessions of all of someone's communities (scheduled ones)."""
     if not user.is_authenticated:
         return []
@@ -72,13 +81,20 @@ def upcoming_for_user(*, user, limit: int = 10, until=None) -> list[Session]:
     return list(qs[:limit])
 
 
-def session_get(*, user, community: Community, pk: int) -> Session:
+def session_get(*, user: Viewer, community: Community, pk: int) -> Session:
     session = get_object_or_404(
         Session.objects.select_related("community", "series"), community=community, pk=pk
     )
     if not permissions.can_view(user, community):
         raise Http404
     return session
+
+
+def session_get_inside(*, slug: str, pk: int, user: Viewer) -> Session:
+    """A session, opened through its community's address: 404 or 403 as
+    `community_get_inside`, and 404 for the id of a session of another community."""
+    community = community_get_inside(slug=slug, user=user)
+    return session_get(user=user, community=community, pk=pk)
 
 
 def session_rsvps(*, session: Session) -> dict[str, list[Rsvp]]:
@@ -112,17 +128,44 @@ def session_attendees(*, session: Session) -> list[User]:
     )
 
 
-def rsvp_of(*, session: Session, user) -> Rsvp | None:
+def rsvp_of(*, session: Session, user: Viewer) -> Rsvp | None:
     if not user.is_authenticated:
         return None
     return Rsvp.objects.filter(session=session, user=user).first()
 
 
-def attendance_sheet(*, session: Session, user) -> list[dict]:
+def rsvps_of_user(*, user: Viewer, sessions: Iterable[Session]) -> dict[int, Rsvp]:
+    """Someone's own answers for a page of sessions, by session id, in one query."""
+    session_ids = [s.pk for s in sessions]
+    if not user.is_authenticated or not session_ids:
+        return {}
+    return {r.session_id: r for r in Rsvp.objects.filter(user=user, session__in=session_ids)}
+
+
+def waiting_count(*, session: Session) -> int:
+    """How many people are on the session's waiting list."""
+    return Rsvp.objects.filter(session=session, response=RsvpResponse.YES, waitlisted=True).count()
+
+
+def members_by_ids(*, community: Community, ids: Iterable[int], field: str) -> list[User]:
+    """The members with these ids, in the order given (also those who can no longer sign in),
+    for input that names people; anyone else is a ValidationError on `field`, with no hint
+    whether such a person exists."""
+    wanted = list(dict.fromkeys(ids))
+    found = {
+        u.pk: u for u in members_of(community=community, active_only=False).filter(pk__in=wanted)
+    }
+    if len(found) != len(wanted):
+        raise ValidationError({field: _("Choose members of this community.")})
+    return [found[pk] for pk in wanted]
+
+
+def attendance_sheet(*, session: Session, user: Viewer) -> list[dict[str, Any]]:
     """Every member with their RSVP and registered attendance, for the facilitator's checklist."""
     permissions.check_record_attendance(user, session)
+    # Everyone who is a member, also someone who can no longer sign in: they may have come.
     members = list(
-        User.objects.filter(memberships__community=session.community)
+        members_of(community=session.community, active_only=False)
         .order_by("full_name")
         .only("pk", "full_name", "organisation", "photo")
     )
@@ -131,7 +174,7 @@ def attendance_sheet(*, session: Session, user) -> list[dict]:
     return [{"user": m, "status": attendance.get(m.pk), "rsvp": rsvp.get(m.pk)} for m in members]
 
 
-def attendance_by_session(*, community: Community, user, limit: int = 24) -> list[Session]:
+def attendance_by_session(*, community: Community, user: Viewer, limit: int = 24) -> list[Session]:
     """The latest past sessions, oldest first, with attended/absent/excused counts (chart)."""
     if not permissions.can_view(user, community):
         return []
@@ -149,7 +192,7 @@ def attendance_by_session(*, community: Community, user, limit: int = 24) -> lis
     return list(reversed(list(qs)))
 
 
-def reflections_for(*, session: Session, user) -> list[Reflection]:
+def reflections_for(*, session: Session, user: Viewer) -> list[Reflection]:
     if not permissions.can_view(user, session.community):
         return []
     return list(
@@ -157,14 +200,14 @@ def reflections_for(*, session: Session, user) -> list[Reflection]:
     )
 
 
-def reflection_of(*, session: Session, user) -> Reflection | None:
+def reflection_of(*, session: Session, user: Viewer) -> Reflection | None:
     """Someone's own reflection on a session, if written."""
     if not user.is_authenticated:
         return None
     return Reflection.objects.filter(session=session, author=user).first()
 
 
-def reflection_get(*, user, session: Session, pk: int) -> Reflection:
+def reflection_get(*, user: Viewer, session: Session, pk: int) -> Reflection:
     if not permissions.can_view(user, session.community):
         raise Http404
     return get_object_or_404(
@@ -172,7 +215,7 @@ def reflection_get(*, user, session: Session, pk: int) -> Reflection:
     )
 
 
-def action_points_for_session(*, session: Session, user) -> dict[str, list[ActionPoint]]:
+def action_points_for_session(*, session: Session, user: Viewer) -> dict[str, list[ActionPoint]]:
     """On a session's page: the open action points made before it (they stay on every next
     agenda until done), and those made at this session."""
     if not permissions.can_view(user, session.community):
@@ -189,7 +232,7 @@ def action_points_for_session(*, session: Session, user) -> dict[str, list[Actio
 
 
 def action_points_for_community(
-    *, community: Community, user, state: str = "open", owner: User | None = None
+    *, community: Community, user: Viewer, state: str = "open", owner: User | None = None
 ) -> QuerySet[ActionPoint]:
     if not permissions.can_view(user, community):
         return ActionPoint.objects.none()
@@ -205,7 +248,7 @@ def action_points_for_community(
     return qs
 
 
-def action_points_for_user(*, user, state: str = "open") -> QuerySet[ActionPoint]:
+def action_points_for_user(*, user: User, state: str = "open") -> QuerySet[ActionPoint]:
     """Someone's own action points across their communities."""
     qs = ActionPoint.objects.filter(
         owner=user, community__in=Membership.objects.filter(user=user).values("community_id")
@@ -215,7 +258,7 @@ def action_points_for_user(*, user, state: str = "open") -> QuerySet[ActionPoint
     return qs.filter(done_at__isnull=False).order_by("-done_at", "-id")
 
 
-def action_point_get(*, user, community: Community, pk: int) -> ActionPoint:
+def action_point_get(*, user: Viewer, community: Community, pk: int) -> ActionPoint:
     point = get_object_or_404(
         ActionPoint.objects.select_related("community", "owner", "session"),
         community=community,
@@ -226,11 +269,26 @@ def action_point_get(*, user, community: Community, pk: int) -> ActionPoint:
     return point
 
 
+def material_choices(*, session: Session) -> QuerySet[KnowledgeItem]:
+    """What a facilitator may link as the session's materials: the community's latest library
+    items, and whatever is linked already."""
+    items = KnowledgeItem.objects.filter(community=session.community)
+    recent = list(items.order_by("-created_at").values_list("pk", flat=True)[:MATERIAL_CHOICES])
+    linked = session.materials.values("pk")
+    return items.filter(Q(pk__in=recent) | Q(pk__in=linked)).order_by("title")
+
+
+def action_point_get_inside(*, slug: str, pk: int, user: Viewer) -> ActionPoint:
+    """An action point, opened through its community's address (as `session_get_inside`)."""
+    community = community_get_inside(slug=slug, user=user)
+    return action_point_get(user=user, community=community, pk=pk)
+
+
 def series_sessions(*, session: Session) -> QuerySet[Session]:
     return Session.objects.filter(series=session.series).order_by("starts_at")
 
 
-def calendar_feed_of(*, user) -> CalendarFeed | None:
+def calendar_feed_of(*, user: Viewer) -> CalendarFeed | None:
     """Someone's own calendar feed (the secret itself is never stored), or None."""
     if not user.is_authenticated:
         return None

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from kring.meetings.views import attendance
 from kring.meetings.views import sessions as views
 
 SESSIONS = "communities/<slug:slug>/sessions/"
@@ -16,6 +17,6 @@ urlpatterns = [
     path(f"{SESSION}cancel/", views.session_cancel_view, name="session-cancel"),
     path(f"{SESSION}restore/", views.session_restore_view, name="session-restore"),
     path(f"{SESSION}rsvp/", views.session_rsvp_view, name="session-rsvp"),
-    path(f"{SESSION}attendance/", views.session_attendance_view, name="session-attendance"),
+    path(f"{SESSION}attendance/", attendance.session_attendance_view, name="session-attendance"),
     path(f"{SESSION}materials/", views.session_materials_view, name="session-materials"),
 ]

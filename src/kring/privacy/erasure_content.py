@@ -274,7 +274,7 @@ def knowledge(user: User, tombstone: User, contributions: str, work: Work) -> No
 
 def meetings(user: User, tombstone: User, contributions: str, now: datetime) -> None:
     from kring.meetings.models import ActionPoint, Attendance, Reflection, Rsvp, Session
-    from kring.meetings.services import _promote_waiting
+    from kring.meetings.services_rsvp import waiting_list_promote
 
     Rsvp.objects.filter(user=user, session__starts_at__lt=now).update(user=tombstone)
     freed = list(
@@ -282,7 +282,7 @@ def meetings(user: User, tombstone: User, contributions: str, now: datetime) -> 
     )
     Rsvp.objects.filter(user=user).delete()
     for session in freed:
-        _promote_waiting(session)
+        waiting_list_promote(session)
     Attendance.objects.filter(user=user, session__starts_at__lt=now).update(user=tombstone)
     Attendance.objects.filter(user=user).delete()
     past = Session.objects.filter(facilitators=user, starts_at__lt=now)

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -18,6 +18,7 @@ from kring.communities.header import header_context
 from kring.conversations import permissions, selectors, services
 from kring.conversations.forms import ReplyForm, ReplyUpdateForm, ThreadForm, ThreadUpdateForm
 from kring.conversations.models import PostRevision, ThreadKind
+from kring.core.attachments import attachment_response
 from kring.core.diff import text_diff
 from kring.core.forms import apply_service_errors
 from kring.core.markdown import render_markdown
@@ -439,17 +440,7 @@ def post_attachment_view(request, slug: str, pk: int, att_pk: int):
     # The thread lookup is the permission check; the selector checks a hidden reply's files.
     thread = _thread(request, slug, pk)
     attachment = selectors.attachment_get(user=request.user, thread=thread, pk=att_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    name = "".join(c for c in attachment.original_name if c.isprintable()) or "attachment"
-    response = FileResponse(
-        handle, as_attachment=True, filename=name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(attachment)
 
 
 def _mention_name(name: str) -> str:

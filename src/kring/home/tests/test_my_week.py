@@ -12,7 +12,8 @@ from kring.accounts.services import profile_update
 from kring.conversations.services import message_send, reply_create, thread_create
 from kring.knowledge.services import item_create
 from kring.meetings.models import RsvpResponse
-from kring.meetings.services import action_point_create, rsvp_set
+from kring.meetings.services_learning import action_point_create
+from kring.meetings.services_rsvp import rsvp_set
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,8 @@ without JavaScript; other people's sessions and bad answers are refused."""
 import pytest
 
 from kring.meetings.models import Rsvp, RsvpResponse
-from kring.meetings.services import rsvp_set, session_cancel
+from kring.meetings.services import session_cancel
+from kring.meetings.services_rsvp import rsvp_set
 
 pytestmark = pytest.mark.django_db
 

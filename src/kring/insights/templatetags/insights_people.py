@@ -7,8 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from kring.insights import permissions
-from kring.insights.models import Pulse
+from kring.insights import permissions, selectors
 
 register = template.Library()
 
@@ -20,11 +19,13 @@ def pulse_tab(context, community, tab: str = ""):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return ""
-    if not permissions.can_facilitate(user, community):
-        if not permissions.can_see_own(user, community):
-            return ""
-        if not Pulse.objects.filter(community=community).exists():
-            return ""
+    if not permissions.can_view_pulses(user, community):
+        return ""
+    # Members see the tab once there is a pulse; facilitators, to start the first one.
+    if not permissions.can_facilitate(user, community) and not selectors.pulses_exist(
+        community=community
+    ):
+        return ""
     url = reverse("pulse-list", kwargs={"slug": community.slug})
     current = mark_safe(' aria-current="page"') if tab == "pulse" else ""
     return format_html('<li><a href="{}"{}>{}</a></li>', url, current, _("Climate pulse"))

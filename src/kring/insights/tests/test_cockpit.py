@@ -17,12 +17,13 @@ from kring.accounts.services import profile_update
 from kring.communities.models import Role
 from kring.core.models import Verb
 from kring.insights import document, services
-from kring.insights import pulse as pulses
-from kring.insights.compute import compute, suggestion_priority
+from kring.insights.compute import compute
+from kring.insights.compute.suggestions import suggestion_priority
 from kring.insights.models import PULSE_ITEMS, Suggestion, SuggestionStatus
 from kring.insights.tests.histories import act, backdate_everyone, days_ago, join
 from kring.meetings.models import Mode, RsvpResponse
-from kring.meetings.services import rsvp_set, session_create
+from kring.meetings.services import session_create
+from kring.meetings.services_rsvp import rsvp_set
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -517,28 +518,28 @@ def test_health_strip_pulse_only_from_five_answers(ranked, make_member, make_cli
     community, facilitator = ranked["community"], ranked["facilitator"]
     keys = [key for key, _reverse, _text in PULSE_ITEMS]
     people = [make_member(community).user for _ in range(5)]
-    pulse = pulses.pulse_start(community=community, by=facilitator)
+    pulse = services.pulse_start(community=community, by=facilitator)
     for person in people[:4]:
-        pulses.pulse_answer(pulse=pulse, by=person, answers=dict.fromkeys(keys, 6))
-    pulses.pulse_close(pulse=pulse, by=facilitator)
+        services.pulse_answer(pulse=pulse, by=person, answers=dict.fromkeys(keys, 6))
+    services.pulse_close(pulse=pulse, by=facilitator)
     services.snapshot_create(community=community)
     client = make_client(facilitator)
     tile = _tile(_main(client.get(_url(community))), "pulse")
     assert "only 4 answers: no figure below 5" in tile
     assert 'health-value">—<' in tile
-    later = pulses.pulse_start(community=community, by=facilitator)
+    later = services.pulse_start(community=community, by=facilitator)
     for person in people:
-        pulses.pulse_answer(pulse=later, by=person, answers=dict.fromkeys(keys, 6))
-    pulses.pulse_close(pulse=later, by=facilitator)
+        services.pulse_answer(pulse=later, by=person, answers=dict.fromkeys(keys, 6))
+    services.pulse_close(pulse=later, by=facilitator)
     tile = _tile(_main(client.get(_url(community))), "pulse")
     # Items 1, 3 and 5 reversed: (3 * 2 + 4 * 6) / 7 = 4.3.
     assert '<span class="health-value">4.3</span>' in tile
     assert "out of 7, 5 answers" in tile
     assert "nothing to compare with yet" in tile  # the pulse before had too few answers
-    third = pulses.pulse_start(community=community, by=facilitator)
+    third = services.pulse_start(community=community, by=facilitator)
     for person in people:
-        pulses.pulse_answer(pulse=third, by=person, answers=dict.fromkeys(keys, 7))
-    pulses.pulse_close(pulse=third, by=facilitator)
+        services.pulse_answer(pulse=third, by=person, answers=dict.fromkeys(keys, 7))
+    services.pulse_close(pulse=third, by=facilitator)
     tile = _tile(_main(client.get(_url(community))), "pulse")
     # (3 * 1 + 4 * 7) / 7 = 4.4
     assert '<span class="health-value">4.4</span>' in tile
@@ -549,11 +550,11 @@ def test_health_strip_numbers_follow_the_readers_language(ranked, make_member, m
     """In Dutch the pulse score has a decimal comma."""
     community, facilitator = ranked["community"], ranked["facilitator"]
     keys = [key for key, _reverse, _text in PULSE_ITEMS]
-    pulse = pulses.pulse_start(community=community, by=facilitator)
+    pulse = services.pulse_start(community=community, by=facilitator)
     for _ in range(5):
         person = make_member(community).user
-        pulses.pulse_answer(pulse=pulse, by=person, answers=dict.fromkeys(keys, 6))
-    pulses.pulse_close(pulse=pulse, by=facilitator)
+        services.pulse_answer(pulse=pulse, by=person, answers=dict.fromkeys(keys, 6))
+    services.pulse_close(pulse=pulse, by=facilitator)
     services.snapshot_create(community=community)
     client = make_client(facilitator)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"

@@ -7,7 +7,8 @@ import pytest
 from kring.accounts.models import Perspective
 from kring.communities.models import Role
 from kring.core.models import Verb
-from kring.insights.compute import SESSION_TIE_WEIGHT, compute
+from kring.insights.compute import compute
+from kring.insights.compute.network import SESSION_TIE_WEIGHT
 from kring.insights.tests.histories import act, backdate_everyone, join, local, member_of, session
 
 pytestmark = pytest.mark.django_db

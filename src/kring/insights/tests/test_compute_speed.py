@@ -10,8 +10,7 @@ import pytest
 from django.db import transaction
 
 from kring.core.models import Verb
-from kring.insights import compute as compute_module
-from kring.insights.compute import compute
+from kring.insights.compute import compute, network, passes
 from kring.insights.tests.histories import act, backdate_everyone, join, local
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +53,8 @@ def test_groups_do_not_depend_on_the_global_random_state(make_community, make_us
     one = graph.community_multilevel().membership
     random.seed(5)
     assert graph.community_multilevel().membership == one
-    assert compute_module.IGRAPH_RANDOM_LOCK.acquire(blocking=False)
-    compute_module.IGRAPH_RANDOM_LOCK.release()
+    assert network.IGRAPH_RANDOM_LOCK.acquire(blocking=False)
+    network.IGRAPH_RANDOM_LOCK.release()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -65,13 +64,13 @@ def test_passes_side_by_side_give_the_same_document(make_community, make_user, m
     connections are closed afterwards."""
     community = _community_with_ties(make_community, make_user)
     threads = []
-    real = compute_module._activity
+    real = passes.activity
 
     def watched(*args, **kwargs):
         threads.append(threading.current_thread().name)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(compute_module, "_activity", watched)
+    monkeypatch.setattr(passes, "activity", watched)
     side_by_side = compute(community=community, as_of=AS_OF)
     with transaction.atomic():
         one_by_one = compute(community=community, as_of=AS_OF)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kring.communities.models import Role
-from kring.insights import pulse as pulses
+from kring.insights import selectors, services
 from kring.insights.models import (
     PULSE_ITEMS,
     Pulse,
@@ -41,12 +41,12 @@ def setup(make_community, make_member, make_user):
 
 
 def _start(community, facilitator, days=14) -> Pulse:
-    return pulses.pulse_start(community=community, by=facilitator, days=days)
+    return services.pulse_start(community=community, by=facilitator, days=days)
 
 
 def _fill(pulse, people, answers=None):
     for person in people:
-        pulses.pulse_answer(pulse=pulse, by=person, answers=answers or _answers())
+        services.pulse_answer(pulse=pulse, by=person, answers=answers or _answers())
 
 
 def _numbers(html: str) -> str:
@@ -61,7 +61,7 @@ def test_safety_score_reverses_items_1_3_and_5():
     """Items 1, 3 and 5 count as 8 - x; the score is the mean of the seven items."""
     answers = {"ps1": 1, "ps2": 7, "ps3": 2, "ps4": 6, "ps5": 3, "ps6": 5, "ps7": 4}
     # reversed: 7, 6, 5; as given: 7, 6, 5, 4 -> (7+7+6+6+5+5+4) / 7 = 40 / 7
-    assert pulses.safety_score({**answers, "learn": 1, "trust": 1}) == pytest.approx(40 / 7)
+    assert selectors.safety_score({**answers, "learn": 1, "trust": 1}) == pytest.approx(40 / 7)
 
 
 def test_results_on_known_answers(setup):
@@ -70,9 +70,9 @@ def test_results_on_known_answers(setup):
     pulse = _start(community, facilitator)
     # Person n answers every item with n (1..5): safety per person = (3*(8-n) + 4*n) / 7.
     for n, person in enumerate(members[:5], start=1):
-        pulses.pulse_answer(pulse=pulse, by=person, answers=dict.fromkeys(KEYS, n))
-    pulses.pulse_close(pulse=pulse, by=facilitator)
-    results = pulses.pulse_results(pulse=pulse)
+        services.pulse_answer(pulse=pulse, by=person, answers=dict.fromkeys(KEYS, n))
+    services.pulse_close(pulse=pulse, by=facilitator)
+    results = selectors.pulse_results(pulse=pulse)
     expected_safety = sum((3 * (8 - n) + 4 * n) / 7 for n in range(1, 6)) / 5
     assert results["visible"] is True
     assert results["safety"] == round(expected_safety, 2)
@@ -89,8 +89,10 @@ def test_all_agree_scores_four_on_safety(setup):
     community, facilitator, members = setup
     pulse = _start(community, facilitator)
     _fill(pulse, members[:5], dict.fromkeys(KEYS, 7))
-    pulses.pulse_close(pulse=pulse, by=facilitator)
-    assert pulses.pulse_results(pulse=pulse)["safety"] == pytest.approx((3 * 1 + 4 * 7) / 7, 0.01)
+    services.pulse_close(pulse=pulse, by=facilitator)
+    assert selectors.pulse_results(pulse=pulse)["safety"] == pytest.approx(
+        (3 * 1 + 4 * 7) / 7, 0.01
+    )
 
 
 # Hidden under five answers ------------------------------------------------------------------
@@ -102,18 +104,18 @@ def test_four_answers_show_no_numbers_anywhere(setup, make_client):
     community, facilitator, members = setup
     earlier = _start(community, facilitator)
     _fill(earlier, members[:5], dict.fromkeys(KEYS, 6))
-    pulses.pulse_close(pulse=earlier, by=facilitator)
+    services.pulse_close(pulse=earlier, by=facilitator)
     pulse = _start(community, facilitator)
     _fill(pulse, members[:4], dict.fromkeys(KEYS, 2))
-    pulses.pulse_close(pulse=pulse, by=facilitator)
+    services.pulse_close(pulse=pulse, by=facilitator)
 
-    results = pulses.pulse_results(pulse=pulse)
+    results = selectors.pulse_results(pulse=pulse)
     assert results["visible"] is False
     assert not {"safety", "learn", "trust", "items"} & set(results)
-    summary = pulses.pulse_summary(community)
+    summary = selectors.pulse_summary(community)
     assert summary["pulse_id"] == pulse.pk and summary["answers"] == 4
     assert summary["safety"] is None and summary["learn"] is None and summary["trust"] is None
-    assert [p["pulse"] for p in pulses.pulse_trend(community=community)] == [earlier]
+    assert [p["pulse"] for p in selectors.pulse_trend(community=community)] == [earlier]
 
     client = make_client(facilitator)
     page = client.get(reverse("pulse-results", args=[community.slug, pulse.pk]))
@@ -125,7 +127,7 @@ def test_four_answers_show_no_numbers_anywhere(setup, make_client):
     # Only the dates and the counts 4 and 5 appear as digits: no means, no distribution.
     listing = _numbers(client.get(reverse("pulse-list", args=[community.slug])).content.decode())
     assert "2.0" not in listing and "2,0" not in listing
-    assert pulses.pulse_summary(community)["visible"] is False
+    assert selectors.pulse_summary(community)["visible"] is False
 
 
 def test_open_pulse_shows_no_numbers_even_with_five_answers(setup, make_client):
@@ -134,8 +136,8 @@ def test_open_pulse_shows_no_numbers_even_with_five_answers(setup, make_client):
     community, facilitator, members = setup
     pulse = _start(community, facilitator)
     _fill(pulse, members[:6], dict.fromkeys(KEYS, 3))
-    assert pulses.pulse_results(pulse=pulse)["visible"] is False
-    assert pulses.pulse_summary(community)["safety"] is None
+    assert selectors.pulse_results(pulse=pulse)["visible"] is False
+    assert selectors.pulse_summary(community)["safety"] is None
     page = make_client(members[0]).get(reverse("pulse-results", args=[community.slug, pulse.pk]))
     body = _numbers(page.content.decode())
     assert "if at least 5 people answered; now 6." in body
@@ -148,7 +150,7 @@ def test_five_answers_closed_show_the_results(setup, make_client):
     for value in (3, 5):
         pulse = _start(community, facilitator)
         _fill(pulse, members[:5], dict.fromkeys(KEYS, value))
-        pulses.pulse_close(pulse=pulse, by=facilitator)
+        services.pulse_close(pulse=pulse, by=facilitator)
     for person in (facilitator, members[5]):
         page = make_client(person).get(reverse("pulse-results", args=[community.slug, pulse.pk]))
         body = page.content.decode()
@@ -157,7 +159,7 @@ def test_five_answers_closed_show_the_results(setup, make_client):
     listing = make_client(members[0]).get(reverse("pulse-list", args=[community.slug]))
     svg = re.search(r"<svg[^>]*chart-pulse.*?</svg>", listing.content.decode(), re.S)
     assert svg is not None and svg.group(0).count("<polyline") == 3
-    summary = pulses.pulse_summary(community)
+    summary = selectors.pulse_summary(community)
     assert summary["visible"] is True and summary["learn"] == 5.0
 
 
@@ -166,8 +168,8 @@ def test_trend_svg_needs_two_visible_pulses(setup):
     community, facilitator, members = setup
     pulse = _start(community, facilitator)
     _fill(pulse, members[:5])
-    pulses.pulse_close(pulse=pulse, by=facilitator)
-    trend = pulses.pulse_trend(community=community)
+    services.pulse_close(pulse=pulse, by=facilitator)
+    trend = selectors.pulse_trend(community=community)
     assert len(trend) == 1
     assert str(trend_svg([])) == "" and str(trend_svg(trend)) == ""
 
@@ -221,9 +223,9 @@ def test_answers_cannot_be_traced_to_a_person(setup):
         }
     assert db_columns == {"id", "pulse_id", "answers"}
 
-    pulses.pulse_answer(pulse=pulse, by=members[0], answers=_answers(ps1=1))
+    services.pulse_answer(pulse=pulse, by=members[0], answers=_answers(ps1=1))
     first_ids = set(PulseResponse.objects.values_list("id", flat=True))
-    pulses.pulse_answer(pulse=pulse, by=members[1], answers=_answers(ps1=7))
+    services.pulse_answer(pulse=pulse, by=members[1], answers=_answers(ps1=7))
     second_ids = set(PulseResponse.objects.values_list("id", flat=True))
     assert not first_ids & second_ids  # every answer gets new random ids for all rows
     rows = list(PulseResponse.objects.filter(pulse=pulse).values("answers"))
@@ -240,9 +242,9 @@ def test_a_person_cannot_answer_twice(setup, make_client):
     """The second answer is refused by the service and the page; one response stays."""
     community, facilitator, members = setup
     pulse = _start(community, facilitator)
-    pulses.pulse_answer(pulse=pulse, by=members[0], answers=_answers())
+    services.pulse_answer(pulse=pulse, by=members[0], answers=_answers())
     with pytest.raises(ValidationError):
-        pulses.pulse_answer(pulse=pulse, by=members[0], answers=_answers(ps2=1))
+        services.pulse_answer(pulse=pulse, by=members[0], answers=_answers(ps2=1))
     client = make_client(members[0])
     url = reverse("pulse-answer", args=[community.slug, pulse.pk])
     response = client.post(url, _post(_answers(ps2=1)), follow=True)
@@ -323,7 +325,7 @@ def test_the_service_accepts_only_integers_on_the_scale(setup, answers):
     community, facilitator, members = setup
     pulse = _start(community, facilitator)
     with pytest.raises(ValidationError):
-        pulses.pulse_answer(pulse=pulse, by=members[0], answers=answers)
+        services.pulse_answer(pulse=pulse, by=members[0], answers=answers)
     assert not PulseResponse.objects.exists() and not PulseParticipation.objects.exists()
 
 
@@ -331,9 +333,9 @@ def test_a_closed_pulse_takes_no_answers(setup, make_client):
     """After closing (or the end date), answers are refused."""
     community, facilitator, members = setup
     pulse = _start(community, facilitator)
-    pulses.pulse_close(pulse=pulse, by=facilitator)
+    services.pulse_close(pulse=pulse, by=facilitator)
     with pytest.raises(ValidationError):
-        pulses.pulse_answer(pulse=pulse, by=members[0], answers=_answers())
+        services.pulse_answer(pulse=pulse, by=members[0], answers=_answers())
     expired = _start(community, facilitator)
     Pulse.objects.filter(pk=expired.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
     response = make_client(members[0]).post(
@@ -362,9 +364,9 @@ def test_members_cannot_start_or_close(setup, make_client, make_member):
             client.post(reverse("pulse-close", args=[community.slug, pulse.pk])).status_code == 403
         )
         with pytest.raises(PermissionDenied):
-            pulses.pulse_close(pulse=pulse, by=person)
+            services.pulse_close(pulse=pulse, by=person)
         with pytest.raises(PermissionDenied):
-            pulses.pulse_start(community=community, by=person)
+            services.pulse_start(community=community, by=person)
     pulse.refresh_from_db()
     assert pulse.closed_at is None and Pulse.objects.count() == 1
 
@@ -443,7 +445,7 @@ def test_platform_admin_may_run_a_pulse_but_not_answer(setup, make_admin, make_c
     assert client.get(reverse("pulse-list", args=[community.slug])).status_code == 200
     assert client.get(reverse("pulse-answer", args=[community.slug, pulse.pk])).status_code == 403
     with pytest.raises(PermissionDenied):
-        pulses.pulse_answer(pulse=pulse, by=admin, answers=_answers())
+        services.pulse_answer(pulse=pulse, by=admin, answers=_answers())
 
 
 def test_member_sees_the_list_with_an_answer_button(setup, make_client):
@@ -454,7 +456,7 @@ def test_member_sees_the_list_with_an_answer_button(setup, make_client):
     answer_url = reverse("pulse-answer", args=[community.slug, pulse.pk])
     page = client.get(reverse("pulse-list", args=[community.slug])).content.decode()
     assert answer_url in page and "Close the pulse now" not in page
-    pulses.pulse_answer(pulse=pulse, by=members[0], answers=_answers())
+    services.pulse_answer(pulse=pulse, by=members[0], answers=_answers())
     page = client.get(reverse("pulse-list", args=[community.slug])).content.decode()
     assert answer_url not in page and "You answered this pulse." in page
 
@@ -462,7 +464,7 @@ def test_member_sees_the_list_with_an_answer_button(setup, make_client):
 def test_summary_is_none_without_pulses(setup):
     """A community that never had a pulse has no summary."""
     community, _facilitator, _members = setup
-    assert pulses.pulse_summary(community) is None
+    assert selectors.pulse_summary(community) is None
 
 
 def _queries(client, url) -> int:
@@ -480,7 +482,7 @@ def test_pulse_list_queries_do_not_grow_with_pulses(setup, make_client):
     for _round in range(4):
         pulse = _start(community, facilitator)
         _fill(pulse, members[:5])
-        pulses.pulse_close(pulse=pulse, by=facilitator)
+        services.pulse_close(pulse=pulse, by=facilitator)
         counts.append(_queries(client, url))
     assert counts[0] == counts[-1]
     assert 'class="chart chart-pulse"' in client.get(url).content.decode()

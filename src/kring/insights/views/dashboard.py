@@ -1,264 +1,30 @@
 """The facilitator's dashboard: the latest snapshot read as the public document (never
-computed in the request), with its signals, suggestions, network, coverage, groups and trends;
-a refresh that asks the background task for a new snapshot; decisions on suggestions; and the
-thresholds."""
+computed in the request; selectors_dashboard reads it), a refresh that asks the background
+task for a new snapshot, decisions on suggestions, and the thresholds."""
 
-from datetime import date
 from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format, number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kring.communities.header import header_context
 from kring.core.forms import apply_service_errors
-from kring.insights import charts, dashboard_doc, document, selectors, services, tasks
-from kring.insights.compute import NEWCOMER_MAX_DAYS, suggestion_priority
+from kring.insights import selectors, services, tasks
 from kring.insights.forms import InsightSettingsForm, SuggestionDecideForm
-from kring.insights.network_section import network_context
-
-# Most urgent first; lurking is a way of taking part, shown last and quietly.
-SIGNAL_ORDER = ("core_silent", "drifting", "unconnected", "rising", "lurker")
-
-
-def signal_heading(kind: str) -> str:
-    return {
-        "core_silent": _("Core group gone quiet"),
-        "drifting": _("Drifting away"),
-        "unconnected": _("Not yet connected"),
-        "rising": _("Rising"),
-        "lurker": _("Reading along"),
-    }[kind]
-
-
-def signal_intro(kind: str, newcomer_days: int = 21) -> str:
-    if kind == "unconnected":
-        # The network's "no direct contact" holds everyone without ties; this signal only
-        # newcomers, so the two lists differ and say why.
-        return _(
-            "Newcomers who joined between %(weeks)s weeks and %(months)s months ago and have "
-            "not interacted with anyone yet. Members without ties who joined earlier show in "
-            "the network, not here."
-        ) % {"weeks": newcomer_days // 7, "months": NEWCOMER_MAX_DAYS // 30}
-    return {
-        "core_silent": _("Facilitators and core group members much less active than usual."),
-        "drifting": _("Members much less active than their own usual pace, or missing sessions."),
-        "rising": _("Members clearly more active than usual: ask them what works."),
-        "lurker": _("They read but have not contributed yet. A way of taking part, not a problem."),
-    }[kind]
-
-
-# "Deze week": the top of the ranked open suggestions (docs/insights.md, "Ranking").
-THIS_WEEK = 5
-MORE_PER_PAGE = 10
-SUGGESTION_KINDS = ("call", "welcome", "introduce", "pair_perspectives")
-
-
-def suggestion_kind_label(kind: str) -> str:
-    return {
-        "call": _("Calls"),
-        "welcome": _("Newcomers"),
-        "introduce": _("Introductions"),
-        "pair_perspectives": _("Perspectives"),
-    }.get(kind, kind)
-
-
-def suggestion_badge(suggestion: dict) -> str:
-    """What kind of situation, in two or three words."""
-    if suggestion["kind"] == "call":
-        if suggestion["params"].get("signal") == "core_silent":
-            return _("Core group gone quiet")
-        return _("Drifting away")
-    return {
-        "welcome": _("Newcomer on their own"),
-        "introduce": _("Introduction"),
-        "pair_perspectives": _("Perspectives apart"),
-    }.get(suggestion["kind"], suggestion["kind"])
-
-
-def suggestion_duration(suggestion: dict) -> str:
-    """How long the situation has been going on, when that is known."""
-    weeks = suggestion["params"].get("weeks") or 0
-    if suggestion["kind"] == "call" and weeks:
-        return ngettext("quiet for %(weeks)s week", "quiet for %(weeks)s weeks", weeks) % {
-            "weeks": weeks
-        }
-    if suggestion["kind"] == "welcome" and weeks:
-        return ngettext("joined %(weeks)s week ago", "joined %(weeks)s weeks ago", weeks) % {
-            "weeks": weeks
-        }
-    return ""
-
-
-def _direction(now, before) -> dict:
-    """The direction of a figure against an earlier one (the template says it in words, with
-    an arrow as decoration)."""
-    if before is None or now is None:
-        return {"key": "none"}
-    if now > before:
-        return {"key": "up", "before": before}
-    if now < before:
-        return {"key": "down", "before": before}
-    return {"key": "same", "before": before}
-
-
-def _month_name(key: str) -> str:
-    year, month = key.split("-")
-    return date_format(date(int(year), int(month), 1), "F")
-
-
-def _health(community, snapshot, dash: dict, perspective_names: dict) -> list[dict]:
-    """The health strip: five figures, each with its direction. From the dashboard part of the
-    snapshot, and a few small live queries (the next session's RSVPs, the latest pulses, the
-    gaps an earlier snapshot found)."""
-    trends = dash.get("trends", {})
-    months = trends.get("months", [])
-    tiles = []
-    for key, label in (
-        ("active_members", _("Active members")),
-        ("new_ties", _("New ties")),
-    ):
-        values = trends.get(key, [])
-        if len(values) >= 2 and len(months) >= 2:
-            tiles.append(
-                {
-                    "key": key,
-                    "label": label,
-                    "value": values[-1],
-                    "when": (
-                        _("so far in %(month)s")
-                        if months[-1] == timezone.localtime().strftime("%Y-%m")
-                        else _("in %(month)s")
-                    )
-                    % {"month": _month_name(months[-1])},
-                    "direction": _direction(values[-1], values[-2]),
-                    "against": _("in %(month)s") % {"month": _month_name(months[-2])},
-                }
-            )
-    gaps = [g for g in dash.get("coverage", {}).get("gaps", []) if g["kind"] == "none_active"]
-    earlier = selectors.snapshot_earlier_gaps(snapshot=snapshot)
-    before = None
-    against = ""
-    if earlier is not None:
-        before = sum(1 for g in earlier[1] if g.get("kind") == "none_active")
-        against = _("on %(date)s") % {"date": _short_date(earlier[0])}
-    tiles.append(
-        {
-            "key": "missing",
-            "label": _("Perspectives missing"),
-            "value": len(gaps),
-            "when": ", ".join(
-                perspective_names.get(g["perspective"], g["perspective"]) for g in gaps
-            )
-            or _("every target perspective is active"),
-            "direction": _direction(len(gaps), before),
-            "against": against,
-            "link": "#coverage",
-        }
-    )
-    upcoming, last = selectors.sessions_next_and_last(community=community)
-    if upcoming is not None:
-        tiles.append(
-            {
-                "key": "rsvps",
-                "label": _("Coming to the next session"),
-                "value": upcoming.coming,
-                "when": _("%(title)s, %(date)s")
-                % {"title": upcoming.title, "date": _short_date(upcoming.starts_at)},
-                "direction": _direction(upcoming.coming, last.coming if last else None),
-                "against": _("for the session before") if last else "",
-                "link": reverse("session-detail", args=[community.slug, upcoming.pk]),
-            }
-        )
-    else:
-        tiles.append(
-            {
-                "key": "rsvps",
-                "label": _("Coming to the next session"),
-                "value": None,
-                "when": _("No session planned"),
-                "direction": _direction(None, None),
-                "link": reverse("session-create", args=[community.slug]),
-            }
-        )
-    pulses = selectors.pulses_latest_scores(community=community)
-    latest = pulses[0] if pulses else None
-    if latest is not None and latest["safety"] is not None:
-        previous = pulses[1]["safety"] if len(pulses) > 1 else None
-        tiles.append(
-            {
-                "key": "pulse",
-                "label": _("Feeling safe (latest pulse)"),
-                "value": latest["safety"],
-                "decimal": True,
-                "when": ngettext(
-                    "out of 7, %(count)s answer", "out of 7, %(count)s answers", latest["answers"]
-                )
-                % {"count": latest["answers"]},
-                "direction": _direction(latest["safety"], previous),
-                "against": _("in the pulse before") if previous is not None else "",
-                "link": reverse("pulse-list", args=[community.slug]),
-            }
-        )
-    else:
-        tiles.append(
-            {
-                "key": "pulse",
-                "label": _("Feeling safe (latest pulse)"),
-                "value": None,
-                "when": (
-                    ngettext(
-                        "only %(count)s answer: no figure below 5",
-                        "only %(count)s answers: no figure below 5",
-                        latest["answers"],
-                    )
-                    % {"count": latest["answers"]}
-                    if latest is not None
-                    else _("No pulse yet")
-                ),
-                "direction": _direction(None, None),
-                "link": reverse("pulse-list", args=[community.slug]),
-            }
-        )
-    for tile in tiles:
-        decimal = tile.get("decimal", False)
-        tile["shown"] = "—" if tile["value"] is None else _number(tile["value"], decimal)
-        if "before" in tile["direction"]:
-            tile["direction"]["shown"] = _number(tile["direction"]["before"], decimal)
-    return tiles
-
-
-def _number(value, decimal: bool) -> str:
-    """A figure in the reader's number format (a decimal comma in Dutch)."""
-    return number_format(value, decimal_pos=1 if decimal else None, use_l10n=True)
-
-
-def _short_date(moment) -> str:
-    return date_format(timezone.localtime(moment), "j F")
+from kring.insights.selectors_dashboard import SUGGESTION_KINDS, dashboard_read
 
 
 def _frame(request, community) -> dict:
     return header_context(request, community, "insights")
-
-
-def _dashboard_part(snapshot) -> dict:
-    """The snapshot's dashboard part; built from the full document for an older snapshot
-    made before there was one."""
-    if snapshot.dashboard.get("version"):
-        return snapshot.dashboard
-    return dashboard_doc.build(selectors.snapshot_data(snapshot=snapshot))
 
 
 def _kind_and_page(data) -> tuple[str, int]:
@@ -272,165 +38,18 @@ def _kind_and_page(data) -> tuple[str, int]:
     return kind, page
 
 
-def _suggestions_context(
-    request, community, dash, people, names, by_email, perspective_names
-) -> dict:
-    """This week's suggestions (the top THIS_WEEK open ones by rank) and the rest, filtered by
-    kind and paged. The sentences are written for the reader: one that names them says "you"."""
-    now = timezone.now()
-    reader = request.user.email
-    states = selectors.suggestion_states_open(
-        community=community, keys=[s["key"] for s in dash["suggestions"]]
-    )
-    ranked = sorted(
-        (
-            s
-            for s in dash["suggestions"]
-            # About someone who has left since the snapshot: no longer anything to do.
-            if s["key"] in states and all(e in by_email for e in s["members"])
-        ),
-        # An older snapshot has no stored rank: the same rule, from the stored facts.
-        key=lambda s: -s.get("priority", suggestion_priority(s["kind"], s["params"])),
-    )
-    showing = [s for s in ranked if not (states[s["key"]][1] and states[s["key"]][1] > now)]
-    later = len(ranked) - len(showing)
-
-    def card(s: dict) -> dict:
-        return {
-            **s,
-            "pk": states[s["key"]][0],
-            "reason": document.suggestion_reason(s, names, perspective_names, reader=reader),
-            # The reader is "you" in the sentence, not a face on their own to-do card.
-            "people": [people[by_email[e]["id"]] for e in s["members"] if e != reader],
-            "badge": suggestion_badge(s),
-            "duration": suggestion_duration(s),
-        }
-
-    this_week = [card(s) for s in showing[:THIS_WEEK]]
-    rest = showing[THIS_WEEK:]
-    kind, page_number = _kind_and_page(request.GET)
-    counts = {k: sum(1 for s in rest if s["kind"] == k) for k in SUGGESTION_KINDS}
-    filtered = [s for s in rest if not kind or s["kind"] == kind]
-    page = Paginator(filtered, MORE_PER_PAGE).get_page(page_number)
-    page.object_list = [card(s) for s in page.object_list]
-
-    log = []
-    for decided in selectors.suggestions_decided(community=community):
-        emails = [u.email for u in decided.members.all()]
-        names.update({u.email: u.display_name for u in decided.members.all()})
-        raw = {"kind": decided.kind, "params": decided.params, "members": emails}
-        try:
-            reason = document.suggestion_reason(raw, names, perspective_names, reader=reader)
-        except (KeyError, IndexError):  # an older snapshot's suggestion without every fact
-            reason = decided.kind
-        log.append({"suggestion": decided, "reason": reason})
-    return {
-        "this_week": this_week,
-        "more_page": page,
-        "more_count": len(rest),
-        "more_kind": kind,
-        "more_filters": [
-            {"kind": k, "label": suggestion_kind_label(k), "count": counts[k]}
-            for k in SUGGESTION_KINDS
-            if counts[k]
-        ],
-        "later_count": later,
-        "suggestion_log": log,
-    }
-
-
-def _dashboard_context(request, community, *, settings_form=None) -> dict:
-    limits = selectors.settings_for(community=community)
-    snapshot = selectors.snapshot_latest_dashboard(community=community)
-    context = {
-        **_frame(request, community),
-        "snapshot": snapshot,
-        "settings_form": settings_form or InsightSettingsForm(instance=limits),
-        "decide_form": SuggestionDecideForm(),
-    }
-    if snapshot is None:
-        return context
-    dash = _dashboard_part(snapshot)
-    stored = {p["id"]: p for p in dash["people"]}
-    people = selectors.people_by_id(community=community, ids=list(stored))
-    perspectives = selectors.perspectives_by_key()
-    coverage = dash.get("coverage", {})
-    # Perspective names in the reader's language (a snapshot was made in the worker's).
-    perspective_names = {
-        **coverage.get("names", {}),
-        **{key: str(p.name) for key, p in perspectives.items()},
-    }
-    names = {p["email"]: p["name"] for p in stored.values()}
-    by_email = {p["email"]: p for p in stored.values() if p["id"] in people}
-
-    signals = []
-    for kind in SIGNAL_ORDER:
-        part = dash["signals"].get(kind, {"count": 0, "items": []})
-        items = [
-            {
-                "person": people[item["id"]],
-                "signal": {
-                    **item,
-                    "kind": kind,
-                    "reason": document.signal_reason({**item, "kind": kind}),
-                    "since_date": date.fromisoformat(item["since"]) if item.get("since") else None,
-                },
-                "is_reader": item["id"] == request.user.pk,
-            }
-            for item in part["items"]
-            if item["id"] in people
-        ]
-        signals.append(
-            {
-                "kind": kind,
-                "heading": signal_heading(kind),
-                "intro": signal_intro(kind, limits.newcomer_days),
-                "items": items,
-                "count": part["count"],
-                "more": max(0, part["count"] - len(part["items"])),
-            }
-        )
-
-    context.update(
-        _suggestions_context(request, community, dash, people, names, by_email, perspective_names)
-    )
-    context["health"] = _health(community, snapshot, dash, perspective_names)
-
-    coverage = {
-        **coverage,
-        "gaps": [
-            {**g, "reason": document.gap_reason(g, perspective_names)}
-            for g in coverage.get("gaps", [])
-        ],
-    }
-    coverage_rows = [
-        {**row, "name": perspective_names.get(row["perspective"], row["perspective"])}
-        for row in coverage.get("rows", [])
-    ]
-    context.update(
-        {
-            "signals": signals,
-            "signal_count": sum(g["count"] for g in signals if g["kind"] != "lurker"),
-            "coverage": coverage,
-            "coverage_rows": coverage_rows,
-            **network_context(
-                dash,
-                people=people,
-                perspectives=perspectives,
-                snapshot=snapshot,
-                unconnected=dash["signals"].get("unconnected", {}).get("count", 0),
-            ),
-            "trends": charts.trend_charts(dash.get("trends", {})),
-        }
-    )
-    return context
-
-
 @login_required
 def dashboard_view(request, slug: str):
     """Facilitators only: members get 403, people outside the community 404."""
     community = selectors.community_for_facilitator(user=request.user, slug=slug)
-    context = _dashboard_context(request, community)
+    kind, page = _kind_and_page(request.GET)
+    dashboard = dashboard_read(community=community, user=request.user, kind=kind, page=page)
+    context = {
+        **_frame(request, community),
+        **dashboard,
+        "settings_form": InsightSettingsForm(instance=dashboard["insight_settings"]),
+        "decide_form": SuggestionDecideForm(),
+    }
     if request.htmx and request.htmx.target == "more-suggestions" and context["snapshot"]:
         response = render(request, "insights/_suggestions_more.html", context)
     else:

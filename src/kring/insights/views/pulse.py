@@ -6,9 +6,8 @@ import math
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import escape
@@ -17,11 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kring.communities.header import header_context
-from kring.communities.models import Community
 from kring.core.dates import short_date
 from kring.core.forms import apply_service_errors
-from kring.insights import permissions
-from kring.insights import pulse as pulses
+from kring.insights import permissions, selectors, services
 from kring.insights.forms_pulse import PulseAnswerForm, PulseStartForm
 from kring.insights.models import PULSE_MIN_ANSWERS
 
@@ -36,13 +33,6 @@ COLOUR_AXIS = "#4f5a62"
 # kring.css caps how wide it grows.
 CHART_WIDTH, CHART_HEIGHT, MARGIN, TEXT_SIZE = 340, 200, 28, 12
 DAY_LABEL_ROOM = 50
-
-
-def _community(request, slug: str) -> Community:
-    community = get_object_or_404(Community, slug=slug)
-    if not pulses.can_view_pulses(request.user, community):
-        raise Http404
-    return community
 
 
 def _frame(request, community) -> dict:
@@ -131,10 +121,10 @@ def _pulse_day(pulse, fmt: str = "j F Y") -> str:
 
 @login_required
 def pulse_list_view(request, slug: str):
-    community = _community(request, slug)
-    current = pulses.pulse_open(community=community)
-    all_pulses = pulses.pulses_for(community=community)
-    trend = pulses.pulse_trend(community=community, all_pulses=all_pulses)
+    community = selectors.community_for_pulses(user=request.user, slug=slug)
+    current = selectors.pulse_open(community=community)
+    all_pulses = selectors.pulses_for(community=community)
+    trend = selectors.pulse_trend(community=community, all_pulses=all_pulses)
     return render(
         request,
         "insights/pulse_list.html",
@@ -143,7 +133,7 @@ def pulse_list_view(request, slug: str):
             "current": current,
             "current_answers": next((p.answer_count for p in all_pulses if p == current), 0),
             "answered": current is not None
-            and pulses.pulse_has_answered(pulse=current, user=request.user),
+            and selectors.pulse_has_answered(pulse=current, user=request.user),
             "can_answer": current is not None
             and permissions.can_answer_pulse(request.user, community),
             "past": [p for p in all_pulses if p != current],
@@ -157,13 +147,12 @@ def pulse_list_view(request, slug: str):
 
 @login_required
 def pulse_start_view(request, slug: str):
-    community = _community(request, slug)
-    if not permissions.can_facilitate(request.user, community):
-        raise PermissionDenied
+    community = selectors.community_for_pulses(user=request.user, slug=slug)
+    permissions.check_facilitate(request.user, community)
     form = PulseStartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            pulse = pulses.pulse_start(
+            pulse = services.pulse_start(
                 community=community, by=request.user, days=form.cleaned_data["days"]
             )
         except ValidationError as exc:
@@ -182,20 +171,19 @@ def pulse_start_view(request, slug: str):
 
 @login_required
 def pulse_answer_view(request, slug: str, pk: int):
-    community = _community(request, slug)
-    pulse = pulses.pulse_get(user=request.user, community=community, pk=pk)
-    if not permissions.can_answer_pulse(request.user, community):
-        raise PermissionDenied
+    community = selectors.community_for_pulses(user=request.user, slug=slug)
+    pulse = selectors.pulse_get(user=request.user, community=community, pk=pk)
+    permissions.check_answer_pulse(request.user, community)
     if not pulse.is_open:
         messages.warning(request, _("This pulse is closed."))
         return redirect(_list_url(community))
-    if pulses.pulse_has_answered(pulse=pulse, user=request.user):
+    if selectors.pulse_has_answered(pulse=pulse, user=request.user):
         messages.info(request, _("You already answered this pulse. Thank you."))
         return redirect(_list_url(community))
     form = PulseAnswerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            pulses.pulse_answer(pulse=pulse, by=request.user, answers=form.cleaned_data)
+            services.pulse_answer(pulse=pulse, by=request.user, answers=form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -210,9 +198,9 @@ def pulse_answer_view(request, slug: str, pk: int):
 
 @login_required
 def pulse_results_view(request, slug: str, pk: int):
-    community = _community(request, slug)
-    pulse = pulses.pulse_get(user=request.user, community=community, pk=pk)
-    results = pulses.pulse_results(pulse=pulse)
+    community = selectors.community_for_pulses(user=request.user, slug=slug)
+    pulse = selectors.pulse_get(user=request.user, community=community, pk=pk)
+    results = selectors.pulse_results(pulse=pulse)
     return render(
         request,
         "insights/pulse_results.html",
@@ -222,7 +210,7 @@ def pulse_results_view(request, slug: str, pk: int):
             "results": results,
             "can_answer": pulse.is_open
             and permissions.can_answer_pulse(request.user, community)
-            and not pulses.pulse_has_answered(pulse=pulse, user=request.user),
+            and not selectors.pulse_has_answered(pulse=pulse, user=request.user),
         },
     )
 
@@ -230,10 +218,9 @@ def pulse_results_view(request, slug: str, pk: int):
 @login_required
 @require_POST
 def pulse_close_view(request, slug: str, pk: int):
-    community = _community(request, slug)
-    pulse = pulses.pulse_get(user=request.user, community=community, pk=pk)
-    if not permissions.can_facilitate(request.user, community):
-        raise PermissionDenied
-    pulses.pulse_close(pulse=pulse, by=request.user)
+    community = selectors.community_for_pulses(user=request.user, slug=slug)
+    pulse = selectors.pulse_get(user=request.user, community=community, pk=pk)
+    permissions.check_facilitate(request.user, community)
+    services.pulse_close(pulse=pulse, by=request.user)
     messages.success(request, _("The pulse is closed."))
     return redirect(reverse("pulse-results", kwargs={"slug": community.slug, "pk": pulse.pk}))

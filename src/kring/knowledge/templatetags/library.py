@@ -8,8 +8,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from kring.core.attachments import ALLOWED_ATTACHMENT_TYPES
 from kring.core.markdown import render_markdown
-from kring.core.uploads import ALLOWED_ATTACHMENT_TYPES
 from kring.knowledge.models import IMPLICIT_KINDS, Kind
 from kring.knowledge.search import item_plain_text
 

@@ -10,6 +10,7 @@ from PIL import Image
 
 from kring.accounts.services import api_token_create, profile_update
 from kring.communities.models import Role, Visibility
+from kring.core.testing import assert_error
 from kring.knowledge import services
 from kring.knowledge.models import Kind, KnowledgeItem, Revision
 
@@ -47,15 +48,6 @@ def send(client, method, url, data=None, headers=None):
     return getattr(client, method)(
         url, json.dumps(data or {}), content_type="application/json", **(headers or {})
     )
-
-
-def assert_error(response, status, code) -> dict:
-    """Every error has the same shape: a sentence for people, a code for programs."""
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["code"] == code
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 @pytest.fixture
@@ -671,6 +663,47 @@ def test_attachments_upload_download_delete(client, lib):
     assert "file" in assert_error(rejected, 422, "invalid")["errors"]
     assert client.delete(path, **member).status_code == 204
     assert client.get(path, **member).status_code == 404
+
+
+def test_attachment_download_is_safe(client, lib):
+    """The API hands a file out as the web page does: not sniffed, not kept by the browser,
+    under a name that cannot add a header."""
+    item = services.item_create(
+        community=lib["community"], by=lib["member"], kind=Kind.TOOLKIT, title="Met plaatje"
+    )
+    attachment = services.attachment_add(
+        item=item,
+        by=lib["member"],
+        upload=SimpleUploadedFile('Plan "mei"\r\nX-Evil: 1.png', _png(), content_type="image/png"),
+    )
+    path = items_url(item.pk, f"/attachments/{attachment.pk}")
+
+    download = client.get(path, **bearer(lib["member"]))
+
+    assert download.status_code == 200
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Cache-Control"] == "private, no-store"
+    disposition = download["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "\r" not in disposition and "\n" not in disposition
+    assert not download.has_header("X-Evil")
+
+
+def test_attachment_download_of_a_missing_file_is_404(client, lib):
+    """A file gone from storage gives the API's 404, not a server error."""
+    item = services.item_create(
+        community=lib["community"], by=lib["member"], kind=Kind.TOOLKIT, title="Kwijt"
+    )
+    attachment = services.attachment_add(
+        item=item, by=lib["member"], upload=SimpleUploadedFile("weg.png", _png())
+    )
+    attachment.file.storage.delete(attachment.file.name)
+
+    response = client.get(
+        items_url(item.pk, f"/attachments/{attachment.pk}"), **bearer(lib["member"])
+    )
+
+    assert_error(response, 404, "not_found")
 
 
 def test_openapi_lists_the_library(client):

@@ -6,7 +6,7 @@ import pytest
 
 from kring.core import search
 from kring.core.models import Tag
-from kring.knowledge import services
+from kring.knowledge import services, services_import
 from kring.knowledge.models import Kind
 
 
@@ -110,7 +110,7 @@ def test_bulk_import_links_each_item_to_its_own_tags(two_communities):
         {"kind": Kind.HANDOUT, "title": "Vier", "body": "x", "tags": ["Energie  armoede"]},
     ]
 
-    created, problems = services.items_bulk_create(
+    created, problems = services_import.items_bulk_create(
         community=a, by=facilitator, documents=documents, batch=3
     )
 

@@ -39,7 +39,7 @@ def local(*args) -> datetime:
 
 @pytest.fixture
 def make_series(kring):
-    from kring.meetings.services import series_create
+    from kring.meetings.services_series import series_create
 
     def make(*, first_start=None, by=None, **kw):
         kw.setdefault("title", "Leerkring")

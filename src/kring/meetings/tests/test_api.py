@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from kring.meetings import services
+from kring.core.testing import assert_error
+from kring.meetings import services, services_learning, services_rsvp
 from kring.meetings.models import ActionPoint, Attendance, Rsvp, Series, Session, SessionStatus
 from kring.meetings.tests.conftest import AMSTERDAM, local
 
@@ -24,21 +25,12 @@ def send(client, method, path, data=None, headers=None):
     )
 
 
-def assert_error(response, status, code) -> dict:
-    """Every error has the same shape: a sentence for people, a code for programs."""
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["code"] == code
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
-
-
 @pytest.fixture
 def plan(kring, make_session, make_admin):
     """An upcoming session with two places, a past one, and Anna's action point."""
     upcoming = make_session(title="Volgende keer", capacity=2)
     past = make_session(starts_at=timezone.now() - timedelta(days=7), title="Vorige keer")
-    point = services.action_point_create(
+    point = services_learning.action_point_create(
         community=kring.community, by=kring.anna, what="Verslag rondsturen", owner=kring.anna
     )
     return {
@@ -158,7 +150,9 @@ def test_guessed_ids_from_another_community_give_404(
         title="Elders",
         location="Elders",
     )
-    point = services.action_point_create(community=other, by=kring.facilitator, what="Elders")
+    point = services_learning.action_point_create(
+        community=other, by=kring.facilitator, what="Elders"
+    )
     client, headers = make_client(), bearer(kring.facilitator)
     base = plan["base"]
     for method, path, data in [
@@ -181,7 +175,7 @@ def test_guessed_ids_from_another_community_give_404(
 def test_list_sessions_upcoming_past_and_pages(kring, plan, make_client, bearer):
     """`when` chooses upcoming (default), past or all; pages are {"items", "count"}."""
     client, headers = make_client(), bearer(kring.anna)
-    services.rsvp_set(session=plan["upcoming"], user=kring.anna, response="yes", note="Graag")
+    services_rsvp.rsvp_set(session=plan["upcoming"], user=kring.anna, response="yes", note="Graag")
     upcoming = client.get(plan["base"] + "/sessions", **headers).json()
     assert upcoming["count"] == 1
     item = upcoming["items"][0]
@@ -210,7 +204,7 @@ def test_session_list_queries_do_not_grow(kring, plan, make_client, bearer, make
         client.get(plan["base"] + "/sessions?when=all", **headers)
     for i in range(10):
         session = make_session(starts_at=timezone.now() + timedelta(days=10 + i))
-        services.rsvp_set(session=session, user=kring.anna, response="maybe")
+        services_rsvp.rsvp_set(session=session, user=kring.anna, response="maybe")
     with CaptureQueriesContext(connection) as many:
         response = client.get(plan["base"] + "/sessions?when=all", **headers)
     assert response.json()["count"] == 12
@@ -403,7 +397,7 @@ def test_patch_bad_input_saves_nothing(kring, plan, make_client, bearer):
 def test_cancel_and_restore(kring, plan, make_client, bearer):
     """A facilitator cancels with a reason (RSVPs are kept) and can undo it."""
     session = plan["upcoming"]
-    services.rsvp_set(session=session, user=kring.anna, response="yes")
+    services_rsvp.rsvp_set(session=session, user=kring.anna, response="yes")
     client, headers = make_client(), bearer(kring.facilitator)
     body = send(
         client, "post", f"{plan['base']}/sessions/{session.pk}/cancel", {"reason": "Ziek"}, headers
@@ -453,7 +447,7 @@ def test_rsvp_waiting_list_through_the_api(kring, plan, make_client, bearer, mak
     carla = make_member(kring.community, full_name="Carla Member").user
     client = make_client()
     # Fenna planned it (so she was coming); she gives her place up.
-    services.rsvp_set(session=session, user=kring.facilitator, response="no")
+    services_rsvp.rsvp_set(session=session, user=kring.facilitator, response="no")
 
     def rsvp(user, response, note=""):
         return send(client, "put", path, {"response": response, "note": note}, bearer(user))
@@ -684,7 +678,7 @@ def test_action_point_delete_by_its_maker(kring, plan, make_client, bearer):
 
 def test_today_due_is_not_overdue(kring, plan, make_client, bearer):
     """An action point due today is not overdue yet."""
-    services.action_point_update(
+    services_learning.action_point_update(
         point=plan["point"],
         by=kring.anna,
         what="Vandaag",

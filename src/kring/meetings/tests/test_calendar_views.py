@@ -7,7 +7,7 @@ from icalendar import Calendar
 
 from kring.communities.models import Membership
 from kring.communities.services import membership_remove
-from kring.meetings import services
+from kring.meetings import services_calendar
 from kring.meetings.models import CalendarFeed
 from kring.meetings.tests.conftest import local
 
@@ -123,7 +123,7 @@ def test_revoked_or_unknown_secret_is_404(kring, make_client):
 
 def test_feed_of_inactive_person_is_404(kring, make_client):
     """A deactivated account's feed stops working."""
-    secret = services.calendar_feed_rotate(user=kring.anna)
+    secret = services_calendar.calendar_feed_rotate(user=kring.anna)
     kring.anna.is_active = False
     kring.anna.save(update_fields=["is_active"])
     assert make_client().get(f"/calendar/{secret}.ics").status_code == 404
@@ -132,7 +132,7 @@ def test_feed_of_inactive_person_is_404(kring, make_client):
 def test_feed_drops_a_community_the_person_left(kring, make_session, make_client):
     """The feed has only communities the person is still a member of."""
     make_session(title="Leerkring juli")
-    secret = services.calendar_feed_rotate(user=kring.bram)
+    secret = services_calendar.calendar_feed_rotate(user=kring.bram)
     assert b"Leerkring juli" in make_client().get(f"/calendar/{secret}.ics").content
     membership_remove(
         membership=Membership.objects.get(community=kring.community, user=kring.bram),
@@ -159,7 +159,7 @@ def test_settings_need_login_and_a_known_action(kring, make_client):
 
 def test_feed_is_read_only(kring, make_client):
     """The feed URL answers GET only."""
-    secret = services.calendar_feed_rotate(user=kring.anna)
+    secret = services_calendar.calendar_feed_rotate(user=kring.anna)
     assert make_client().post(f"/calendar/{secret}.ics").status_code == 405
 
 
@@ -167,7 +167,7 @@ def test_feed_query_count_does_not_grow(
     kring, make_series, make_session, make_client, django_assert_max_num_queries
 ):
     """The feed is built in a fixed number of queries, however many sessions there are."""
-    secret = services.calendar_feed_rotate(user=kring.anna)
+    secret = services_calendar.calendar_feed_rotate(user=kring.anna)
     make_series(first_start=local(2027, 1, 12, 19, 30))
     make_series(first_start=local(2027, 1, 14, 10, 0), title="Intervisie")
     for day in range(1, 6):

@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from kring.meetings import services
+from kring.meetings import (
+    services,
+    services_calendar,
+    services_learning,
+    services_rsvp,
+    services_series,
+)
 from kring.meetings.models import ActionPoint, Series, Session
 from kring.meetings.tests.test_api import assert_error, send
 from kring.meetings.tests.test_session_views import series_data, session_data
@@ -77,7 +83,9 @@ def test_api_action_point_due_date_out_of_range_is_422(kring, make_client, beare
     )
     assert_error(response, 422, "invalid")
     assert not ActionPoint.objects.exists()
-    point = services.action_point_create(community=kring.community, by=kring.facilitator, what="Y")
+    point = services_learning.action_point_create(
+        community=kring.community, by=kring.facilitator, what="Y"
+    )
     response = send(
         client, "patch", f"{base(kring)}/action-points/{point.pk}", {"due_date": due}, headers
     )
@@ -100,7 +108,7 @@ def test_services_refuse_extreme_dates(kring, make_session):
         )
     assert "starts_at" in error.value.message_dict
     with pytest.raises(ValidationError):
-        services.series_create(
+        services_series.series_create(
             community=kring.community,
             by=kring.facilitator,
             first_start=far,
@@ -111,7 +119,7 @@ def test_services_refuse_extreme_dates(kring, make_session):
     with pytest.raises(ValidationError):
         services.session_update(session=session, by=kring.facilitator, starts_at=far)
     with pytest.raises(ValidationError) as error:
-        services.action_point_create(
+        services_learning.action_point_create(
             community=kring.community, by=kring.facilitator, what="X", due_date=date(9999, 1, 1)
         )
     assert "due_date" in error.value.message_dict
@@ -175,8 +183,8 @@ def _bad_row(make_session) -> tuple[Session, Session]:
 def test_calendar_feed_survives_a_bad_row(kring, make_session, make_client):
     """The personal feed leaves out a session with an impossible date and shows the rest."""
     good, _bad = _bad_row(make_session)
-    services.rsvp_set(session=good, user=kring.anna, response="yes")
-    secret = services.calendar_feed_rotate(user=kring.anna)
+    services_rsvp.rsvp_set(session=good, user=kring.anna, response="yes")
+    secret = services_calendar.calendar_feed_rotate(user=kring.anna)
     response = make_client().get(f"/calendar/{secret}.ics")
     assert response.status_code == 200
     text = response.content.decode()
@@ -215,8 +223,8 @@ def test_moving_following_sessions_beyond_the_range_changes_nothing(kring, make_
     before = [(s.starts_at, s.series_id) for s in sessions]
     target = datetime(2200, 12, 1, 18, 30, tzinfo=UTC)
     with pytest.raises(ValidationError):
-        services.session_update(
-            session=sessions[0], by=kring.facilitator, scope="following", starts_at=target
+        services_series.session_update_following(
+            session=sessions[0], by=kring.facilitator, starts_at=target
         )
     after = [
         (s.starts_at, s.series_id)

@@ -14,7 +14,7 @@ from icalendar import Calendar
 
 from kring.communities.models import Membership
 from kring.communities.services import membership_remove
-from kring.meetings import ical, recurrence, services
+from kring.meetings import ical, recurrence, services, services_series
 from kring.meetings.models import Session, SessionStatus
 from kring.meetings.tests.conftest import AMSTERDAM, local
 
@@ -208,10 +208,9 @@ def test_expanded_feed_follows_a_split_series(kring, make_series):
     exactly where it is, each part with its own UID."""
     series = make_series(first_start=local(2027, 1, 12, 19, 30))
     sessions = list(series.sessions.order_by("starts_at"))
-    services.session_update(
+    services_series.session_update_following(
         session=sessions[5],
         by=kring.facilitator,
-        scope="following",
         starts_at=sessions[5].starts_at + timedelta(days=1, hours=-1),
     )
     services.session_cancel(session=sessions[8], by=kring.facilitator, scope="following")

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from kring.meetings import services
+from kring.meetings import services_learning
 from kring.meetings.models import ActionPoint, Reflection
 from kring.meetings.views.learning import learning_context
 
@@ -47,7 +47,7 @@ def past(make_session):
 @pytest.fixture
 def point(kring, past):
     """Anna's action point for Bram, made at yesterday's session."""
-    return services.action_point_create(
+    return services_learning.action_point_create(
         community=kring.community,
         by=kring.anna,
         what="Call the district nurse",
@@ -175,7 +175,9 @@ def test_hostile_reflection_shows_as_text(make_client, kring, past):
 
 def test_reflections_listed_with_author_and_headings(kring, past):
     """The session page lists each reflection with its author and only the parts written."""
-    services.reflection_save(session=past, by=kring.anna, did="Walked", triple_loop="We choose")
+    services_learning.reflection_save(
+        session=past, by=kring.anna, did="Walked", triple_loop="We choose"
+    )
     html = render_learning(past, kring.guest)
     assert "Anna Member" in html
     assert "What we did" in html and "Walked" in html
@@ -198,7 +200,9 @@ HIGHLIGHT_TABLE = [
 @pytest.mark.parametrize(("who", "status"), HIGHLIGHT_TABLE)
 def test_highlight_only_by_facilitators(make_client, people, kring, past, who, status):
     """Only facilitators (and platform admins) mark a reflection worth carrying to the library."""
-    reflection = services.reflection_save(session=past, by=kring.bram, learned="Listen first")
+    reflection = services_learning.reflection_save(
+        session=past, by=kring.bram, learned="Listen first"
+    )
     response = client_for(make_client, people, who).post(
         session_url("reflection-highlight", past, reflection_pk=reflection.pk),
         {"highlighted": "1"},
@@ -210,7 +214,7 @@ def test_highlight_only_by_facilitators(make_client, people, kring, past, who, s
 
 def test_highlight_of_another_sessions_reflection_is_404(make_client, kring, past, make_session):
     """A reflection addressed through another session's URL is not found."""
-    reflection = services.reflection_save(session=past, by=kring.bram, learned="Listen")
+    reflection = services_learning.reflection_save(session=past, by=kring.bram, learned="Listen")
     other = make_session(starts_at=timezone.now() - timedelta(days=3))
     response = make_client(kring.facilitator).post(
         session_url("reflection-highlight", other, reflection_pk=reflection.pk)
@@ -222,8 +226,10 @@ def test_highlight_of_another_sessions_reflection_is_404(make_client, kring, pas
 
 def test_highlighted_reflection_links_to_prefilled_library_page(make_client, kring, past):
     """A highlighted reflection offers a link that opens the library's share page prefilled."""
-    reflection = services.reflection_save(session=past, by=kring.bram, learned="Listen first")
-    services.reflection_highlight(reflection=reflection, by=kring.facilitator)
+    reflection = services_learning.reflection_save(
+        session=past, by=kring.bram, learned="Listen first"
+    )
+    services_learning.reflection_highlight(reflection=reflection, by=kring.facilitator)
     html = render_learning(past, kring.facilitator)
     assert "Share in the library" in html
     start = html.index(reverse("item-create", kwargs={"slug": kring.community.slug}) + "?")
@@ -239,10 +245,10 @@ def test_highlighted_reflection_links_to_prefilled_library_page(make_client, kri
 
 def test_long_highlighted_reflection_link_stays_short(kring, past):
     """The prefilled link stays under the request-line limit of the web server."""
-    reflection = services.reflection_save(
+    reflection = services_learning.reflection_save(
         session=past, by=kring.bram, **dict.fromkeys(("did", "noticed", "learned"), "ü " * 2400)
     )
-    services.reflection_highlight(reflection=reflection, by=kring.facilitator)
+    services_learning.reflection_highlight(reflection=reflection, by=kring.facilitator)
     context = learning_context(_request(kring.facilitator, past), past)
     assert len(context["learning"]["reflections"][0].share_url) < 4000
 
@@ -356,7 +362,7 @@ def test_action_point_for_another_communitys_session_is_404(
 
 def test_hostile_action_point_shows_as_text(make_client, kring, past):
     """Script in an action point is shown as text on the list and the session page."""
-    services.action_point_create(
+    services_learning.action_point_create(
         community=kring.community, by=kring.anna, what=HOSTILE, owner=kring.anna, session=past
     )
     html = make_client(kring.bram).get(list_url(kring)).content.decode()
@@ -485,7 +491,7 @@ def test_open_point_carried_to_next_session_until_done(kring, make_session, make
     """An open point from session 1 shows on session 2's agenda until it is done."""
     first = make_session(starts_at=timezone.now() - timedelta(days=42), title="One")
     second = make_session(starts_at=timezone.now() + timedelta(days=1), title="Two")
-    point = services.action_point_create(
+    point = services_learning.action_point_create(
         community=kring.community,
         by=kring.anna,
         what="Visit the day care centre",
@@ -496,7 +502,7 @@ def test_open_point_carried_to_next_session_until_done(kring, make_session, make
     html = client.get(second.get_absolute_url()).content.decode()
     assert "Open action points from earlier sessions" in html
     assert "Visit the day care centre" in html
-    services.action_point_complete(point=point, by=kring.anna)
+    services_learning.action_point_complete(point=point, by=kring.anna)
     html = client.get(second.get_absolute_url()).content.decode()
     assert "Visit the day care centre" not in html
     assert "Visit the day care centre" in render_learning(first, kring.bram)
@@ -536,14 +542,14 @@ def test_action_point_list_anonymous_goes_to_login(make_client, kring):
 
 def test_action_point_list_open_done_overdue_and_filter(make_client, kring, point):
     """The list shows open and done points, marks overdue ones and filters by person."""
-    late = services.action_point_create(
+    late = services_learning.action_point_create(
         community=kring.community, by=kring.anna, what="Send the minutes", owner=kring.anna
     )
     ActionPoint.objects.filter(pk=late.pk).update(due_date=timezone.localdate() - timedelta(days=1))
-    done = services.action_point_create(
+    done = services_learning.action_point_create(
         community=kring.community, by=kring.anna, what="Book the room", owner=kring.anna
     )
-    services.action_point_complete(point=done, by=kring.anna)
+    services_learning.action_point_complete(point=done, by=kring.anna)
     client = make_client(kring.guest)
     html = client.get(list_url(kring)).content.decode()
     assert "2 open action points" in html
@@ -558,7 +564,7 @@ def test_action_point_list_open_done_overdue_and_filter(make_client, kring, poin
 
 def test_action_point_list_primary_action_is_a_point_you_may_tick(make_client, kring, point):
     """The one primary action is ticking off an open point you may tick, not someone else's."""
-    services.action_point_create(
+    services_learning.action_point_create(
         community=kring.community, by=kring.anna, what="Send the minutes", owner=kring.anna
     )
     html = make_client(kring.bram).get(list_url(kring)).content.decode()
@@ -582,8 +588,10 @@ def test_my_action_points_across_communities(
     """Your own page lists your points in all your communities, not other people's."""
     other = make_community(name="Wijkteams")
     make_member(other, user=kring.bram)
-    services.action_point_create(community=other, by=kring.bram, what="Elsewhere", owner=kring.bram)
-    services.action_point_create(
+    services_learning.action_point_create(
+        community=other, by=kring.bram, what="Elsewhere", owner=kring.bram
+    )
+    services_learning.action_point_create(
         community=kring.community, by=kring.anna, what="Anna's own", owner=kring.anna
     )
     html = make_client(kring.bram).get(reverse("my-action-points")).content.decode()
@@ -594,7 +602,7 @@ def test_my_action_points_across_communities(
 
 def _points(kring, n, session=None):
     for i in range(n):
-        point = services.action_point_create(
+        point = services_learning.action_point_create(
             community=kring.community,
             by=kring.anna,
             what=f"Point {i}",
@@ -604,7 +612,7 @@ def _points(kring, n, session=None):
         )
         # Both people get a done point even among the first three.
         if i < 2 or i % 3 == 0:
-            services.action_point_complete(point=point, by=kring.anna)
+            services_learning.action_point_complete(point=point, by=kring.anna)
 
 
 def _count(fn) -> int:
@@ -637,20 +645,20 @@ def test_session_learning_queries_do_not_grow(kring, past, make_session, make_me
     earlier = make_session(starts_at=timezone.now() - timedelta(days=42))
     _points(kring, 3, session=past)
     _points(kring, 3, session=earlier)
-    services.reflection_save(session=past, by=kring.anna, did="a")
+    services_learning.reflection_save(session=past, by=kring.anna, did="a")
     few = _count(lambda: render_learning(past, kring.facilitator))
     _points(kring, 27, session=past)
     _points(kring, 27, session=earlier)
     for i in range(10):
         user = make_member(kring.community, full_name=f"Member {i}").user
-        services.reflection_save(session=past, by=user, learned=f"lesson {i}")
+        services_learning.reflection_save(session=past, by=user, learned=f"lesson {i}")
     many = _count(lambda: render_learning(past, kring.facilitator))
     assert many == few
 
 
 def test_session_page_shows_reflections_and_action_points(make_client, kring, past, point):
     """The session page itself carries the reflections and the action points made there."""
-    services.reflection_save(session=past, by=kring.anna, learned="Small steps work")
+    services_learning.reflection_save(session=past, by=kring.anna, learned="Small steps work")
     html = make_client(kring.bram).get(past.get_absolute_url()).content.decode()
     assert "Small steps work" in html
     assert "Call the district nurse" in html

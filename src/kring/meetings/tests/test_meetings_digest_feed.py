@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from kring.core import digest, feed
-from kring.meetings import services
+from kring.meetings import services, services_learning, services_rsvp
 from kring.meetings.tests.conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +32,8 @@ def test_weekly_digest_lists_the_next_two_weeks(kring, make_session):
     make_session(starts_at=now - DAY, title="Voorbij")
     cancelled = make_session(starts_at=now + 5 * DAY, title="Afgelast")
     services.session_cancel(session=cancelled, by=kring.facilitator)
-    services.rsvp_set(session=soon, user=kring.anna, response="yes")
-    services.rsvp_set(session=soon, user=kring.bram, response="maybe")
+    services_rsvp.rsvp_set(session=soon, user=kring.anna, response="yes")
+    services_rsvp.rsvp_set(session=soon, user=kring.bram, response="maybe")
     filled = section(kring.anna, [kring.community.pk], period=WEEK, now=now)
     assert filled.title == "Upcoming sessions"
     assert [e.title for e in filled.entries] == ["Over drie dagen", "Over tien dagen"]
@@ -99,8 +99,8 @@ def test_feed_describes_series_sessions_cancellations_reflections_and_action_poi
     single = make_session(starts_at=timezone.now() - timedelta(hours=3), title="Intervisie")
     first = series.sessions.order_by("starts_at").first()
     services.session_cancel(session=first, by=kring.facilitator)
-    services.reflection_save(session=single, by=kring.anna, learned="Luisteren helpt")
-    services.action_point_create(
+    services_learning.reflection_save(session=single, by=kring.anna, learned="Luisteren helpt")
+    services_learning.action_point_create(
         community=kring.community,
         by=kring.anna,
         what="Bel <de> wijkteam",
@@ -148,7 +148,7 @@ def test_next_session_panel_on_the_community_page(kring, make_session, make_clie
     services.session_cancel(session=cancelled, by=kring.facilitator)
     upcoming = make_session(starts_at=timezone.now() + 2 * DAY, title="<i>Volgende</i> keer")
     make_session(starts_at=timezone.now() + 9 * DAY, title="Daarna")
-    services.rsvp_set(session=upcoming, user=kring.bram, response="yes")
+    services_rsvp.rsvp_set(session=upcoming, user=kring.bram, response="yes")
     response = make_client(kring.anna).get(kring.community.get_absolute_url())
     assert response.status_code == 200
     html = response.text
@@ -165,7 +165,7 @@ def test_next_session_panel_on_the_community_page(kring, make_session, make_clie
 def test_next_session_panel_shows_your_answer(kring, make_session, make_client):
     """Someone who answered sees their answer and a link to change it."""
     upcoming = make_session(starts_at=timezone.now() + 2 * DAY)
-    services.rsvp_set(session=upcoming, user=kring.anna, response="maybe")
+    services_rsvp.rsvp_set(session=upcoming, user=kring.anna, response="maybe")
     html = make_client(kring.anna).get(kring.community.get_absolute_url()).text
     assert "You might come." in html
     assert "Change your answer" in html

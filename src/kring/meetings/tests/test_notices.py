@@ -10,7 +10,14 @@ from icalendar import Calendar
 
 from kring.communities.models import Membership
 from kring.communities.services import membership_remove
-from kring.meetings import notices, services, tasks
+from kring.meetings import (
+    notices,
+    services,
+    services_learning,
+    services_rsvp,
+    services_series,
+    tasks,
+)
 from kring.meetings.models import ActionPoint, Session
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +29,7 @@ def to(user) -> list:
 
 def planner_stays_home(session, kring) -> None:
     """Whoever plans a session is coming to it; these tests are about the others."""
-    services.rsvp_set(session=session, user=kring.facilitator, response="no")
+    services_rsvp.rsvp_set(session=session, user=kring.facilitator, response="no")
 
 
 @pytest.fixture
@@ -30,9 +37,9 @@ def tomorrow_session(kring, make_session):
     """A session starting in 20 hours: Anna coming, Bram maybe, the guest not coming."""
     session = make_session(starts_at=timezone.now() + timedelta(hours=20), title="Leerkring")
     planner_stays_home(session, kring)
-    services.rsvp_set(session=session, user=kring.anna, response="yes")
-    services.rsvp_set(session=session, user=kring.bram, response="maybe")
-    services.rsvp_set(session=session, user=kring.guest, response="no")
+    services_rsvp.rsvp_set(session=session, user=kring.anna, response="yes")
+    services_rsvp.rsvp_set(session=session, user=kring.bram, response="maybe")
+    services_rsvp.rsvp_set(session=session, user=kring.guest, response="no")
     return session
 
 
@@ -79,9 +86,9 @@ def test_waitlisted_and_former_members_get_no_reminder(kring, make_session):
     """Someone waiting for a place, or who left the community, gets no reminder."""
     session = make_session(starts_at=timezone.now() + timedelta(hours=3), capacity=1)
     planner_stays_home(session, kring)
-    services.rsvp_set(session=session, user=kring.anna, response="yes")
-    services.rsvp_set(session=session, user=kring.bram, response="yes")
-    services.rsvp_set(session=session, user=kring.guest, response="maybe")
+    services_rsvp.rsvp_set(session=session, user=kring.anna, response="yes")
+    services_rsvp.rsvp_set(session=session, user=kring.bram, response="yes")
+    services_rsvp.rsvp_set(session=session, user=kring.guest, response="maybe")
     membership_remove(
         membership=Membership.objects.get(community=kring.community, user=kring.guest),
         by=kring.guest,
@@ -98,7 +105,7 @@ def test_no_reminder_too_early_after_start_or_when_cancelled(kring, make_session
     cancelled = make_session(starts_at=timezone.now() + timedelta(hours=2))
     planner_stays_home(later, kring)
     for session in (later, started, cancelled):
-        services.rsvp_set(session=session, user=kring.anna, response="yes")
+        services_rsvp.rsvp_set(session=session, user=kring.anna, response="yes")
     services.session_cancel(session=cancelled, by=kring.facilitator)
     assert notices.reminders_send() == 0
     assert mail.outbox == []
@@ -112,11 +119,11 @@ def test_waitlist_promotion_email(kring, make_session, django_capture_on_commit_
     nobody else gets that e-mail."""
     session = make_session(capacity=1, title="Volle kring")
     planner_stays_home(session, kring)
-    services.rsvp_set(session=session, user=kring.anna, response="yes")
-    services.rsvp_set(session=session, user=kring.bram, response="yes")
-    services.rsvp_set(session=session, user=kring.guest, response="yes")
+    services_rsvp.rsvp_set(session=session, user=kring.anna, response="yes")
+    services_rsvp.rsvp_set(session=session, user=kring.bram, response="yes")
+    services_rsvp.rsvp_set(session=session, user=kring.guest, response="yes")
     with django_capture_on_commit_callbacks(execute=True):
-        services.rsvp_set(session=session, user=kring.anna, response="no")
+        services_rsvp.rsvp_set(session=session, user=kring.anna, response="no")
     assert [m.to for m in mail.outbox] == [[kring.bram.email]]
     message = mail.outbox[0]
     assert message.subject == "A place opened up for you: Volle kring"
@@ -128,11 +135,11 @@ def test_waitlist_email_skips_people_no_longer_promoted(kring, make_session):
     """An id of someone who changed their answer since, or of a cancelled session, sends nothing."""
     session = make_session(capacity=1)
     planner_stays_home(session, kring)
-    services.rsvp_set(session=session, user=kring.anna, response="yes")
-    rsvp = services.rsvp_set(session=session, user=kring.bram, response="yes")
+    services_rsvp.rsvp_set(session=session, user=kring.anna, response="yes")
+    rsvp = services_rsvp.rsvp_set(session=session, user=kring.bram, response="yes")
     assert rsvp.waitlisted
     assert notices.waitlist_promoted(rsvp_ids=[rsvp.pk]) == 0
-    anna = services.rsvp_set(session=session, user=kring.anna, response="yes")
+    anna = services_rsvp.rsvp_set(session=session, user=kring.anna, response="yes")
     services.session_cancel(session=session, by=kring.facilitator)
     assert notices.waitlist_promoted(rsvp_ids=[anna.pk]) == 0
     assert mail.outbox == []
@@ -140,7 +147,7 @@ def test_waitlist_email_skips_people_no_longer_promoted(kring, make_session):
 
 def _point(kring, *, days: int | None, owner=None, **kw) -> ActionPoint:
     today = timezone.localdate()
-    return services.action_point_create(
+    return services_learning.action_point_create(
         community=kring.community,
         by=kring.facilitator,
         what=kw.pop("what", "Bel de wijkverpleging"),
@@ -160,7 +167,7 @@ def test_action_point_reminders_due_tomorrow_or_overdue_once(kring):
     _point(kring, days=0, owner=kring.guest, what="Vandaag")
     _point(kring, days=0, owner=None, what="Van niemand")
     done = _point(kring, days=0, owner=kring.bram, what="Al gedaan")
-    services.action_point_complete(point=done, by=kring.bram)
+    services_learning.action_point_complete(point=done, by=kring.bram)
     assert notices.reminders_send() == 3
     (anna,) = to(kring.anna)
     assert anna.subject == "Action point due tomorrow: Morgen klaar"
@@ -177,7 +184,7 @@ def test_changed_action_point_is_reminded_again(kring):
     """Changing an action point (a new date) makes it eligible for a new reminder."""
     point = _point(kring, days=1, owner=kring.anna)
     assert notices.reminders_send() == 1
-    services.action_point_update(
+    services_learning.action_point_update(
         point=point,
         by=kring.facilitator,
         what=point.what,
@@ -203,7 +210,7 @@ def test_hostile_title_stays_text_in_the_email(kring, make_session):
     """A title with markup is escaped in the HTML part and plain in the text part."""
     session = make_session(starts_at=timezone.now() + timedelta(hours=2), title="<b>Kring</b> & co")
     planner_stays_home(session, kring)
-    services.rsvp_set(session=session, user=kring.anna, response="yes")
+    services_rsvp.rsvp_set(session=session, user=kring.anna, response="yes")
     notices.reminders_send()
     (message,) = mail.outbox
     assert "<b>Kring</b> & co" in message.subject
@@ -229,12 +236,11 @@ def test_moved_following_sessions_are_reminded_again(kring, make_series):
     series = make_series(first_start=start, rule="FREQ=WEEKLY;COUNT=3")
     first = series.sessions.order_by("starts_at").first()
     planner_stays_home(first, kring)
-    services.rsvp_set(session=first, user=kring.anna, response="yes")
+    services_rsvp.rsvp_set(session=first, user=kring.anna, response="yes")
     assert notices.reminders_send() == 1
-    services.session_update(
+    services_series.session_update_following(
         session=first,
         by=kring.facilitator,
-        scope="following",
         starts_at=first.starts_at + timedelta(hours=1),
     )
     assert notices.reminders_send() == 1

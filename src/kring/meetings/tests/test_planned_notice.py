@@ -14,7 +14,7 @@ from kring.communities.models import Membership
 from kring.communities.services import membership_remove
 from kring.conversations.models import Notification, NotificationKind
 from kring.conversations.services import preference_update
-from kring.meetings import services
+from kring.meetings import services, services_rsvp
 from kring.meetings.models import Rsvp, RsvpResponse
 from kring.meetings.tests.conftest import local
 
@@ -194,7 +194,7 @@ def test_the_planner_is_coming_to_every_occurrence_and_can_change_it(kring, make
     answers = Rsvp.objects.filter(user=kring.facilitator, session__in=sessions)
     assert [a.response for a in answers] == [RsvpResponse.YES] * 4
     assert not any(a.waitlisted for a in answers)
-    services.rsvp_set(session=sessions[1], user=kring.facilitator, response="no")
+    services_rsvp.rsvp_set(session=sessions[1], user=kring.facilitator, response="no")
     assert answers.filter(response=RsvpResponse.YES).count() == 3
 
 
@@ -213,7 +213,7 @@ def test_a_platform_admin_outside_the_community_gets_no_rsvp(
 def test_the_counts_include_the_planner(kring, make_session, make_client):
     """The list and the session page count the planner among the people coming."""
     session = make_session(title="Volgende keer", capacity=3)
-    services.rsvp_set(session=session, user=kring.anna, response="yes")
+    services_rsvp.rsvp_set(session=session, user=kring.anna, response="yes")
     client = make_client(kring.bram)
     listing = client.get(reverse("session-list", kwargs={"slug": kring.community.slug}))
     assert "2 of 3 places taken" in listing.content.decode()

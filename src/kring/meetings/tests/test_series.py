@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from kring.meetings import recurrence, services
+from kring.meetings import recurrence, services, services_rsvp, services_series
 from kring.meetings.models import Rsvp, Series, Session, SessionStatus
 from kring.meetings.tests.conftest import AMSTERDAM, local
 
@@ -56,7 +56,7 @@ def test_move_one_keeps_rsvps_and_identity(kring, make_series):
     """Moving one occurrence keeps its RSVPs and its place in the rule."""
     series = make_series(first_start=local(2030, 1, 8, 19, 30))
     second = series.sessions.order_by("starts_at")[1]
-    services.rsvp_set(session=second, user=kring.anna, response="yes")
+    services_rsvp.rsvp_set(session=second, user=kring.anna, response="yes")
     moved = services.session_update(
         session=second, by=kring.facilitator, starts_at=second.starts_at + timedelta(days=1)
     )
@@ -70,11 +70,10 @@ def test_edit_following_splits_the_series(kring, make_series):
     series = make_series(first_start=local(2030, 1, 8, 19, 30))
     sessions = list(series.sessions.order_by("starts_at"))
     third = sessions[2]
-    services.rsvp_set(session=sessions[4], user=kring.bram, response="yes")
-    services.session_update(
+    services_rsvp.rsvp_set(session=sessions[4], user=kring.bram, response="yes")
+    services_series.session_update_following(
         session=third,
         by=kring.facilitator,
-        scope="following",
         starts_at=third.starts_at + timedelta(hours=1),
     )
     times = [
@@ -128,10 +127,10 @@ def test_waiting_list(kring, make_session):
     """With two places (one the planner's), the second yes waits; when the first says no,
     the second gets the place."""
     session = make_session(capacity=2)
-    first = services.rsvp_set(session=session, user=kring.anna, response="yes")
-    second = services.rsvp_set(session=session, user=kring.bram, response="yes")
+    first = services_rsvp.rsvp_set(session=session, user=kring.anna, response="yes")
+    second = services_rsvp.rsvp_set(session=session, user=kring.bram, response="yes")
     assert not first.waitlisted and second.waitlisted
-    services.rsvp_set(session=session, user=kring.anna, response="no")
+    services_rsvp.rsvp_set(session=session, user=kring.anna, response="no")
     second.refresh_from_db()
     assert not second.waitlisted
 
@@ -140,4 +139,4 @@ def test_outsider_cannot_rsvp(kring, make_session):
     """Someone outside the community can't answer."""
     session = make_session()
     with pytest.raises(PermissionDenied):
-        services.rsvp_set(session=session, user=kring.outsider, response="yes")
+        services_rsvp.rsvp_set(session=session, user=kring.outsider, response="yes")

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from kring.meetings import services
+from kring.meetings import services, services_learning, services_rsvp
 from kring.meetings.models import Session, SessionStatus
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +116,7 @@ def test_a_full_session_says_it_is_full(kring, make_session, make_client):
     """No "0 places left": full, and you can join the waiting list; the one with a place
     just reads "Full"."""
     session = make_session(capacity=2)
-    services.rsvp_set(session=session, user=kring.anna, response="yes")
+    services_rsvp.rsvp_set(session=session, user=kring.anna, response="yes")
     bram_page = make_client(kring.bram).get(session.get_absolute_url()).content.decode()
     assert "Full — you can join the waiting list" in bram_page
     assert "0 places left" not in bram_page
@@ -136,14 +136,14 @@ def test_places_left_in_singular_and_plural(capacity, text, kring, make_session,
 def test_mark_done_is_the_primary_action_on_action_point_pages(page, kring, make_client):
     """The first open point's "mark as done" is the page's one primary action; a done point
     never is."""
-    done = services.action_point_create(
+    done = services_learning.action_point_create(
         community=kring.community, by=kring.anna, what="Klaar", owner=kring.anna
     )
-    services.action_point_complete(point=done, by=kring.anna)
-    services.action_point_create(
+    services_learning.action_point_complete(point=done, by=kring.anna)
+    services_learning.action_point_create(
         community=kring.community, by=kring.anna, what="Bellen", owner=kring.anna
     )
-    services.action_point_create(
+    services_learning.action_point_create(
         community=kring.community, by=kring.anna, what="Mailen", owner=kring.anna
     )
     target = (

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from kring.meetings import services
+from kring.meetings import services, services_rsvp
 
 
 def _queries(client, target) -> int:
@@ -29,7 +29,7 @@ def crowd(kring, make_member):
 
 def _answer(session, people, kring) -> None:
     for n, person in enumerate(people):
-        services.rsvp_set(
+        services_rsvp.rsvp_set(
             session=session, user=person, response=("yes", "maybe", "no")[n % 3], note=f"Note {n}"
         )
         services.attendance_set(
@@ -83,7 +83,7 @@ def test_going_count_is_not_multiplied_by_attendance(kring, crowd, make_session,
     """Two people coming (and the planner) and three registered: 3 coming, not 9."""
     session = make_session(capacity=10)
     for person in crowd[:2]:
-        services.rsvp_set(session=session, user=person, response="yes")
+        services_rsvp.rsvp_set(session=session, user=person, response="yes")
     for person in crowd[:3]:
         services.attendance_set(
             session=session, by=kring.facilitator, user=person, status="attended"

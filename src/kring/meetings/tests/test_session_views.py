@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from kring.meetings import services
+from kring.meetings import services, services_rsvp
 from kring.meetings.models import Attendance, Rsvp, Series, Session, SessionStatus
 from kring.meetings.tests.conftest import AMSTERDAM
 
@@ -351,7 +351,7 @@ def test_move_only_this_session_keeps_its_rsvps(series, kring, make_client):
     """'Only this session': one session moves (marked as moved), the others stay, RSVPs stay."""
     sessions = _sessions(series)
     target = sessions[2]
-    services.rsvp_set(session=target, user=kring.anna, response="yes")
+    services_rsvp.rsvp_set(session=target, user=kring.anna, response="yes")
     client = make_client(kring.facilitator)
     response = client.post(
         url("session-update", target), update_data(target, start_time="20:00", end_time="22:00")
@@ -422,8 +422,8 @@ def test_raising_the_places_admits_the_waiting_list(make_session, kring, make_cl
     """More places through the edit form give the first person waiting a place."""
     # Two places: Fenna, who planned it, holds one.
     session = make_session(capacity=2)
-    services.rsvp_set(session=session, user=kring.anna, response="yes")
-    services.rsvp_set(session=session, user=kring.bram, response="yes")
+    services_rsvp.rsvp_set(session=session, user=kring.anna, response="yes")
+    services_rsvp.rsvp_set(session=session, user=kring.bram, response="yes")
     assert Rsvp.objects.get(session=session, user=kring.bram).waitlisted
     client = make_client(kring.facilitator)
     response = client.post(url("session-update", session), update_data(session, capacity="3"))
@@ -561,7 +561,7 @@ def past_session(make_session):
 def test_attendance_checklist_lists_members_with_their_answer(make_session, kring, make_client):
     """The checklist shows every member and what they answered."""
     session = make_session()
-    services.rsvp_set(session=session, user=kring.anna, response="maybe")
+    services_rsvp.rsvp_set(session=session, user=kring.anna, response="maybe")
     # The session has taken place since.
     Session.objects.filter(pk=session.pk).update(
         starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
@@ -658,7 +658,7 @@ def test_hostile_input_is_shown_as_text(make_session, kring, make_client):
     """Script in a title, address, agenda, note or cancel reason is escaped or stripped."""
     evil = "<script>alert('x')</script>"
     session = make_session(title=evil, location=evil, agenda=f"Hallo {evil} **vet**")
-    services.rsvp_set(session=session, user=kring.anna, response="yes", note=evil)
+    services_rsvp.rsvp_set(session=session, user=kring.anna, response="yes", note=evil)
     pages = [
         make_client(kring.bram).get(session.get_absolute_url()).content.decode(),
         make_client(kring.bram)
@@ -680,8 +680,8 @@ def test_session_page_shows_who_is_coming_and_materials(
     perspective, item = make_perspective_item(kring)
     kring.anna.perspectives.add(perspective)
     session = make_session(capacity=5)
-    services.rsvp_set(session=session, user=kring.anna, response="yes")
-    services.rsvp_set(session=session, user=kring.bram, response="maybe")
+    services_rsvp.rsvp_set(session=session, user=kring.anna, response="yes")
+    services_rsvp.rsvp_set(session=session, user=kring.bram, response="maybe")
     client = make_client(kring.facilitator)
     response = client.post(url("session-materials", session), {"items": [item.pk]})
     assert response.status_code == 302
@@ -718,7 +718,7 @@ def test_list_shows_upcoming_and_past_with_my_answer(make_session, kring, make_c
     """Upcoming and past tabs; my own answer, the going count and places are shown."""
     coming = make_session(title="Volgende keer", capacity=10)
     make_session(title="Vorige keer", starts_at=timezone.now() - timedelta(days=10))
-    services.rsvp_set(session=coming, user=kring.anna, response="yes")
+    services_rsvp.rsvp_set(session=coming, user=kring.anna, response="yes")
     client = make_client(kring.anna)
     base = url("session-list", slug=kring.community.slug)
     upcoming = client.get(base)

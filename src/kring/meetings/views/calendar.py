@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kring.meetings import ical, selectors, services
+from kring.meetings import ical, selectors, services_calendar
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
@@ -28,8 +28,7 @@ def _calendar_response(content: bytes, filename: str, *, attachment: bool) -> Ht
 @require_GET
 def session_ics_view(request, slug: str, pk: int):
     """One session as a download, for the people inside its community."""
-    community = selectors.community_for(user=request.user, slug=slug)
-    session = selectors.session_get(user=request.user, community=community, pk=pk)
+    session = selectors.session_get_inside(slug=slug, pk=pk, user=request.user)
     if not ical.showable(session):
         # A row with an impossible date (stored before dates were checked) has no calendar.
         raise Http404
@@ -40,7 +39,7 @@ def session_ics_view(request, slug: str, pk: int):
 @require_GET
 def calendar_feed_view(request, secret: str):
     """The personal feed: no login (calendar apps can't log in), the secret is the key."""
-    user = services.calendar_feed_lookup(secret=secret)
+    user = services_calendar.calendar_feed_lookup(secret=secret)
     if user is None:
         raise Http404
     return _calendar_response(ical.feed_calendar(user), "kring.ics", attachment=False)
@@ -60,12 +59,12 @@ def calendar_settings_view(request):
         action = request.POST.get("action")
         if action == "rotate":
             had_feed = selectors.calendar_feed_of(user=request.user) is not None
-            secret = services.calendar_feed_rotate(user=request.user)
+            secret = services_calendar.calendar_feed_rotate(user=request.user)
             feed_url = _feed_url(request, secret)
             if had_feed:
                 messages.success(request, _("You have a new feed address; the old one stopped."))
         elif action == "revoke":
-            services.calendar_feed_revoke(user=request.user)
+            services_calendar.calendar_feed_revoke(user=request.user)
             messages.success(request, _("Your calendar feed is switched off."))
             return redirect("calendar-settings")
         else:

@@ -19,11 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kring.accounts.models import User
 from kring.communities.header import header_context
+from kring.communities.selectors import community_get_inside, members_of
 from kring.core.dates import long_date
 from kring.core.forms import apply_service_errors
-from kring.meetings import permissions, selectors, services
+from kring.meetings import permissions, selectors, services_learning
 from kring.meetings.forms_learning import ActionPointForm, ReflectionForm
-from kring.meetings.services import REFLECTION_FIELDS
+from kring.meetings.models import LEARNING_LEVELS
+from kring.meetings.services_learning import REFLECTION_FIELDS
 
 DONE_PAGE_SIZE = 25
 # Gunicorn refuses request lines over 4094 bytes: the prefilled library link stays well below.
@@ -33,16 +35,6 @@ SHARE_BODY_MAX_ENCODED = 2500
 def _frame(request, community, tab: str = "action-points") -> dict:
     """What the community header needs on every page here."""
     return header_context(request, community, tab)
-
-
-def _session(request, slug: str, pk: int):
-    community = selectors.community_for(user=request.user, slug=slug)
-    return selectors.session_get(user=request.user, community=community, pk=pk)
-
-
-def _point(request, slug: str, pk: int):
-    community = selectors.community_for(user=request.user, slug=slug)
-    return selectors.action_point_get(user=request.user, community=community, pk=pk)
 
 
 def _next_or(request, fallback: str) -> str:
@@ -59,8 +51,6 @@ def _list_url(community) -> str:
 
 
 def _part_labels() -> dict[str, str]:
-    from kring.meetings.models import LEARNING_LEVELS
-
     return {
         "did": _("What we did"),
         "noticed": _("What we noticed"),
@@ -147,14 +137,14 @@ def learning_context(request, session) -> dict:
 
 @login_required
 def reflection_create_view(request, slug: str, pk: int):
-    session = _session(request, slug, pk)
+    session = selectors.session_get_inside(slug=slug, pk=pk, user=request.user)
     permissions.check_reflect(request.user, session)
     existing = selectors.reflection_of(session=session, user=request.user)
     initial = {name: getattr(existing, name) for name in REFLECTION_FIELDS} if existing else {}
     form = ReflectionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.reflection_save(session=session, by=request.user, **form.cleaned_data)
+            services_learning.reflection_save(session=session, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -180,10 +170,12 @@ def reflection_create_view(request, slug: str, pk: int):
 @login_required
 @require_POST
 def reflection_highlight_view(request, slug: str, pk: int, reflection_pk: int):
-    session = _session(request, slug, pk)
+    session = selectors.session_get_inside(slug=slug, pk=pk, user=request.user)
     reflection = selectors.reflection_get(user=request.user, session=session, pk=reflection_pk)
     highlighted = request.POST.get("highlighted", "1") != "0"
-    services.reflection_highlight(reflection=reflection, by=request.user, highlighted=highlighted)
+    services_learning.reflection_highlight(
+        reflection=reflection, by=request.user, highlighted=highlighted
+    )
     if highlighted:
         messages.success(request, _("Marked as worth carrying to the library."))
     else:
@@ -196,7 +188,7 @@ def reflection_highlight_view(request, slug: str, pk: int, reflection_pk: int):
 
 @login_required
 def action_point_create_view(request, slug: str):
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user)
     permissions.check_create_action_point(request.user, community)
     raw_session = request.POST.get("session") or request.GET.get("session") or ""
     session = None
@@ -208,7 +200,7 @@ def action_point_create_view(request, slug: str):
     form = ActionPointForm(request.POST or None, community=community, initial=initial, prefix="ap")
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_point_create(
+            services_learning.action_point_create(
                 community=community,
                 by=request.user,
                 session=session,
@@ -237,7 +229,7 @@ def action_point_create_view(request, slug: str):
 
 @login_required
 def action_point_update_view(request, slug: str, pk: int):
-    point = _point(request, slug, pk)
+    point = selectors.action_point_get_inside(slug=slug, pk=pk, user=request.user)
     permissions.check_update_action_point(request.user, point)
     form = ActionPointForm(
         request.POST or None,
@@ -248,7 +240,7 @@ def action_point_update_view(request, slug: str, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_point_update(point=point, by=request.user, **form.cleaned_data)
+            services_learning.action_point_update(point=point, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -271,9 +263,9 @@ def action_point_update_view(request, slug: str, pk: int):
 @login_required
 @require_POST
 def action_point_done_view(request, slug: str, pk: int):
-    point = _point(request, slug, pk)
+    point = selectors.action_point_get_inside(slug=slug, pk=pk, user=request.user)
     done = request.POST.get("done", "") in ("1", "on", "true")
-    services.action_point_complete(point=point, by=request.user, done=done)
+    services_learning.action_point_complete(point=point, by=request.user, done=done)
     if request.htmx:
         mine = request.POST.get("show_community") == "1"
         _mark([point], request.user, timezone.localdate())
@@ -299,7 +291,7 @@ def action_point_done_view(request, slug: str, pk: int):
 @require_http_methods(["GET", "POST"])
 def action_point_delete_view(request, slug: str, pk: int):
     """Removing asks first: a GET, or a POST without confirm=yes, shows the question."""
-    point = _point(request, slug, pk)
+    point = selectors.action_point_get_inside(slug=slug, pk=pk, user=request.user)
     community = point.community
     if request.method == "GET" or request.POST.get("confirm") != "yes":
         permissions.check_update_action_point(request.user, point)
@@ -312,7 +304,7 @@ def action_point_delete_view(request, slug: str, pk: int):
                 "next": _next_or(request, _list_url(community)),
             },
         )
-    services.action_point_delete(point=point, by=request.user)
+    services_learning.action_point_delete(point=point, by=request.user)
     messages.success(request, _("The action point has been removed."))
     return redirect(_next_or(request, _list_url(community)))
 
@@ -326,12 +318,8 @@ def _owner_filter(request, members: list[User]) -> User | None:
 
 @login_required
 def action_point_list_view(request, slug: str):
-    community = selectors.community_for(user=request.user, slug=slug)
-    members = list(
-        User.objects.filter(memberships__community=community, is_active=True)
-        .order_by("full_name")
-        .only("pk", "full_name")
-    )
+    community = community_get_inside(slug=slug, user=request.user)
+    members = list(members_of(community=community).order_by("full_name").only("pk", "full_name"))
     owner = _owner_filter(request, members)
     today = timezone.localdate()
     open_points = _mark(

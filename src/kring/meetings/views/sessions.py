@@ -1,6 +1,6 @@
 """Sessions: the list with the rhythm and attendance charts, one session's page, planning a
 series or a single session, changing and cancelling (this one or the following), RSVPs with a
-waiting list, the facilitator's attendance checklist and the session's materials.
+waiting list and the session's materials (the attendance checklist is in `attendance`).
 Views parse input, call one service or selector, and render."""
 
 from datetime import timedelta
@@ -9,9 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Q
-from django.http import Http404
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -20,11 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from kring.accounts.models import User
 from kring.communities.header import header_context
+from kring.communities.selectors import community_get_inside, members_of
 from kring.core.forms import apply_service_errors
-from kring.knowledge.models import KnowledgeItem
-from kring.meetings import charts, permissions, selectors, services
+from kring.meetings import charts, permissions, selectors, services, services_rsvp, services_series
 from kring.meetings.forms import (
     CancelForm,
     MaterialsForm,
@@ -32,16 +29,14 @@ from kring.meetings.forms import (
     SeriesForm,
     SessionForm,
     SessionUpdateForm,
-    attendance_value,
 )
-from kring.meetings.models import AttendanceStatus, Rsvp, RsvpResponse
+from kring.meetings.models import RsvpResponse
 from kring.meetings.views.learning import learning_context
 
 PAGE_SIZE = 20
 # How far the rhythm looks back and ahead.
 RHYTHM_PAST_DAYS = 365
 RHYTHM_AHEAD_DAYS = 2 * 365
-MATERIAL_CHOICES = 300
 # Errors the services report under their own names, shown next to these form fields.
 ERROR_FIELDS = {
     "starts_at": "start_time",
@@ -53,21 +48,17 @@ ERROR_FIELDS = {
 }
 
 
-def _frame(request, community) -> dict:
-    """What the community header needs on every sessions page."""
+def sessions_frame(request, community) -> dict:
+    """What the community header needs on every sessions page (attendance's too)."""
     return {
         **header_context(request, community, "sessions"),
         "can_plan": permissions.can_plan(request.user, community),
     }
 
 
-def _session(request, slug: str, pk: int):
-    community = selectors.community_for(user=request.user, slug=slug)
-    return selectors.session_get(user=request.user, community=community, pk=pk)
-
-
 def _members(community):
-    return User.objects.filter(memberships__community=community).order_by("full_name")
+    # Everyone in the community, also who can no longer sign in (an earlier facilitator).
+    return members_of(community=community, active_only=False).order_by("full_name")
 
 
 def _ics_url(session) -> str | None:
@@ -83,32 +74,27 @@ def _ics_url(session) -> str | None:
 
 @login_required
 def session_list_view(request, slug: str):
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user)
     when = request.GET.get("when", "upcoming")
     if when not in ("upcoming", "past"):
         when = "upcoming"
     sessions = selectors.sessions_for_community(community=community, user=request.user, when=when)
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
-    mine = {
-        session_id: (response, waitlisted)
-        for session_id, response, waitlisted in Rsvp.objects.filter(
-            user=request.user, session__in=[s.pk for s in page]
-        ).values_list("session_id", "response", "waitlisted")
-    }
+    mine = selectors.rsvps_of_user(user=request.user, sessions=page)
     now = timezone.now()
     rows = [
         {
             "session": s,
             "when": charts.session_when(s),
             "state": charts.session_state(s, now),
-            "mine": mine.get(s.pk, (None, False))[0],
-            "waiting": mine.get(s.pk, (None, False))[1],
+            "mine": mine[s.pk].response if s.pk in mine else None,
+            "waiting": mine[s.pk].waitlisted if s.pk in mine else False,
             "moved_from": _moved_from(s),
         }
         for s in page
     ]
     context = {
-        **_frame(request, community),
+        **sessions_frame(request, community),
         "page": page,
         "rows": rows,
         "when": when,
@@ -146,7 +132,7 @@ def _moved_from(session) -> str | None:
 
 @login_required
 def series_create_view(request, slug: str):
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user)
     permissions.check_plan(request.user, community)
     form = SeriesForm(request.POST or None, members=_members(community), community=community)
     preview = None
@@ -164,7 +150,7 @@ def series_create_view(request, slug: str):
             }
         else:
             try:
-                series = services.series_create(
+                series = services_series.series_create(
                     community=community,
                     by=request.user,
                     first_start=data["starts_at"],
@@ -193,13 +179,13 @@ def series_create_view(request, slug: str):
     return render(
         request,
         "meetings/series_form.html",
-        {**_frame(request, community), "form": form, "preview": preview},
+        {**sessions_frame(request, community), "form": form, "preview": preview},
     )
 
 
 @login_required
 def session_create_view(request, slug: str):
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user)
     permissions.check_plan(request.user, community)
     form = SessionForm(request.POST or None, members=_members(community), community=community)
     if request.method == "POST" and form.is_valid():
@@ -219,16 +205,12 @@ def session_create_view(request, slug: str):
         else:
             messages.success(request, _("The session is planned."))
             return redirect(session)
-    return render(
-        request,
-        "meetings/session_form.html",
-        {**_frame(request, community), "form": form, "creating": True},
-    )
+    return _session_form_page(request, community, form, creating=True)
 
 
 @login_required
 def session_update_view(request, slug: str, pk: int):
-    session = _session(request, slug, pk)
+    session = selectors.session_get_inside(slug=slug, pk=pk, user=request.user)
     permissions.check_plan(request.user, session.community)
     form = SessionUpdateForm(
         request.POST or None, session=session, members=_members(session.community)
@@ -239,23 +221,33 @@ def session_update_view(request, slug: str, pk: int):
         if not changes:
             messages.info(request, _("Nothing was changed."))
             return redirect(session)
+        update = (
+            services_series.session_update_following
+            if scope == "following"
+            else services.session_update
+        )
         try:
-            services.session_update(session=session, by=request.user, scope=scope, **changes)
+            update(session=session, by=request.user, **changes)
         except ValidationError as exc:
             apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
             messages.success(request, _("Your changes have been saved."))
             return redirect(session)
+    return _session_form_page(request, session.community, form, session=session)
+
+
+def _session_form_page(request, community, form, **extra) -> HttpResponse:
+    """The form for planning one session or changing one, with what the services refused."""
     return render(
         request,
         "meetings/session_form.html",
-        {**_frame(request, session.community), "form": form, "session": session},
+        {**sessions_frame(request, community), "form": form, **extra},
     )
 
 
 @login_required
 def session_cancel_view(request, slug: str, pk: int):
-    session = _session(request, slug, pk)
+    session = selectors.session_get_inside(slug=slug, pk=pk, user=request.user)
     permissions.check_plan(request.user, session.community)
     if permissions.has_started(session):
         messages.error(request, services.CANCEL_STARTED)
@@ -286,7 +278,7 @@ def session_cancel_view(request, slug: str, pk: int):
         request,
         "meetings/session_cancel.html",
         {
-            **_frame(request, session.community),
+            **sessions_frame(request, session.community),
             "form": form,
             "session": session,
             "when": charts.session_when(session),
@@ -297,7 +289,7 @@ def session_cancel_view(request, slug: str, pk: int):
 @login_required
 @require_POST
 def session_restore_view(request, slug: str, pk: int):
-    session = _session(request, slug, pk)
+    session = selectors.session_get_inside(slug=slug, pk=pk, user=request.user)
     services.session_restore(session=session, by=request.user)
     messages.success(request, _("The session takes place again."))
     return redirect(session)
@@ -335,7 +327,7 @@ def _rsvp_context(request, session, groups, form=None) -> dict:
 
 @login_required
 def session_detail_view(request, slug: str, pk: int):
-    session = _session(request, slug, pk)
+    session = selectors.session_get_inside(slug=slug, pk=pk, user=request.user)
     community = session.community
     groups = selectors.session_rsvps(session=session)
     can_plan = permissions.can_plan(request.user, community)
@@ -343,7 +335,7 @@ def session_detail_view(request, slug: str, pk: int):
     is_over = session.ends_at <= timezone.now()
     context = {
         **learning,
-        **_frame(request, community),
+        **sessions_frame(request, community),
         **_rsvp_context(request, session, groups),
         "groups": groups,
         "when": charts.session_when(session),
@@ -368,26 +360,18 @@ def session_detail_view(request, slug: str, pk: int):
     }
     if can_plan:
         context["materials_form"] = MaterialsForm(
-            items=_material_choices(session),
+            items=selectors.material_choices(session=session),
             initial={"items": [m.pk for m in context["materials"]]},
         )
     return render(request, "meetings/session_detail.html", context)
 
 
-def _material_choices(session):
-    """The community's latest library items, and whatever is linked already."""
-    items = KnowledgeItem.objects.filter(community=session.community)
-    recent = list(items.order_by("-created_at").values_list("pk", flat=True)[:MATERIAL_CHOICES])
-    linked = session.materials.values("pk")
-    return items.filter(Q(pk__in=recent) | Q(pk__in=linked)).order_by("title")
-
-
 @login_required
 @require_POST
 def session_materials_view(request, slug: str, pk: int):
-    session = _session(request, slug, pk)
+    session = selectors.session_get_inside(slug=slug, pk=pk, user=request.user)
     permissions.check_plan(request.user, session.community)
-    form = MaterialsForm(request.POST, items=_material_choices(session))
+    form = MaterialsForm(request.POST, items=selectors.material_choices(session=session))
     if form.is_valid():
         try:
             services.session_materials_set(
@@ -405,11 +389,11 @@ def session_materials_view(request, slug: str, pk: int):
 @login_required
 @require_POST
 def session_rsvp_view(request, slug: str, pk: int):
-    session = _session(request, slug, pk)
+    session = selectors.session_get_inside(slug=slug, pk=pk, user=request.user)
     form = RsvpForm(request.POST)
     if form.is_valid():
         try:
-            services.rsvp_set(
+            services_rsvp.rsvp_set(
                 session=session,
                 user=request.user,
                 response=form.cleaned_data["response"],
@@ -435,92 +419,10 @@ def session_rsvp_view(request, slug: str, pk: int):
     return render(
         request,
         "meetings/session_rsvp.html",
-        {**_frame(request, session.community), **context, "when": charts.session_when(session)},
+        {
+            **sessions_frame(request, session.community),
+            **context,
+            "when": charts.session_when(session),
+        },
         status=status,
     )
-
-
-# --- Attendance -----------------------------------------------------------------------------
-
-
-def _attendance_rows(request, session) -> list[dict]:
-    return selectors.attendance_sheet(session=session, user=request.user)
-
-
-@login_required
-def session_attendance_view(request, slug: str, pk: int):
-    session = _session(request, slug, pk)
-    permissions.check_record_attendance(request.user, session)
-    if request.method == "POST" and "user" in request.POST:
-        return _attendance_one(request, session)
-    errors = []
-    if request.method == "POST":
-        rows = _attendance_rows(request, session)
-        wanted = {}
-        for row in rows:
-            person = row["user"]
-            try:
-                wanted[person] = attendance_value(request.POST.get(f"status-{person.pk}"))
-            except ValueError:
-                errors.append(person.full_name)
-        if not errors:
-            with transaction.atomic():
-                for row in rows:
-                    person = row["user"]
-                    if wanted[person] != row["status"]:
-                        services.attendance_set(
-                            session=session, by=request.user, user=person, status=wanted[person]
-                        )
-            messages.success(request, _("The attendance is saved."))
-            return redirect("session-attendance", slug=session.community.slug, pk=session.pk)
-    rows = _attendance_rows(request, session)
-    return render(
-        request,
-        "meetings/session_attendance.html",
-        {
-            **_frame(request, session.community),
-            "session": session,
-            "when": charts.session_when(session),
-            "rows": rows,
-            "choices": AttendanceStatus.choices,
-            "errors": errors,
-        },
-        status=400 if errors else 200,
-    )
-
-
-def _attendance_one(request, session):
-    """One row, saved by htmx (or a single-row form); answers with the row again."""
-    raw = request.POST.get("user", "")
-    person = (
-        _members(session.community).filter(pk=int(raw)).first()
-        if raw.isdigit() and len(raw) < 10
-        else None
-    )
-    if person is None:
-        raise Http404
-    error = None
-    try:
-        status = attendance_value(request.POST.get(f"status-{person.pk}"))
-    except ValueError:
-        error = _("Choose attended, absent or excused.")
-    else:
-        services.attendance_set(session=session, by=request.user, user=person, status=status)
-    row = next(r for r in _attendance_rows(request, session) if r["user"].pk == person.pk)
-    context = {
-        "session": session,
-        "community": session.community,
-        "row": row,
-        "choices": AttendanceStatus.choices,
-        "error": error,
-        "saved": error is None,
-    }
-    if request.htmx:
-        return render(
-            request, "meetings/_attendance_row.html", context, status=400 if error else 200
-        )
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, _("The attendance is saved."))
-    return redirect("session-attendance", slug=session.community.slug, pk=session.pk)

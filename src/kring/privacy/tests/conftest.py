@@ -28,13 +28,9 @@ def world(make_community, make_member, make_user, make_image):
     from kring.conversations.services import message_send, reply_create, thread_create
     from kring.knowledge.services import attachment_add, item_create
     from kring.meetings.models import Session
-    from kring.meetings.services import (
-        action_point_create,
-        attendance_set,
-        reflection_save,
-        rsvp_set,
-        session_create,
-    )
+    from kring.meetings.services import attendance_set, session_create
+    from kring.meetings.services_learning import action_point_create, reflection_save
+    from kring.meetings.services_rsvp import rsvp_set
 
     fenna = make_user(full_name="Fenna Facilitator", language="en")
     community = make_community(by=fenna, name="Zorg thuis")

@@ -30,12 +30,9 @@ from kring.core.models import ActivityEvent, SearchDocument
 from kring.knowledge.models import Attachment, Comment, ItemAuthor, KnowledgeItem, Revision
 from kring.knowledge.services import attachment_add, comment_create, item_create, item_update
 from kring.meetings.models import Attendance, Reflection, Rsvp
-from kring.meetings.services import (
-    attendance_set,
-    reflection_save,
-    rsvp_set,
-    session_create,
-)
+from kring.meetings.services import attendance_set, session_create
+from kring.meetings.services_learning import reflection_save
+from kring.meetings.services_rsvp import rsvp_set
 from kring.privacy.erasure import account_erase
 from kring.privacy.erasure_policy import POLICY, Policy, policy_for, user_relations
 

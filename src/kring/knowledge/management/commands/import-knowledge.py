@@ -21,7 +21,8 @@ from kring.accounts.selectors import person_get_active_by_email
 from kring.communities.models import Community, Membership, Role
 from kring.communities.selectors import first_facilitator
 from kring.knowledge.models import Kind
-from kring.knowledge.services import MAX_BODY, MAX_TITLE, imported_keys, items_bulk_create
+from kring.knowledge.services import MAX_BODY, MAX_TITLE
+from kring.knowledge.services_import import imported_keys, items_bulk_create
 
 EXTENSIONS = {".txt": "text", ".md": "markdown", ".pdf": "pdf"}
 # A text can hold at most MAX_BODY characters; a file much larger than that cannot fit,
@@ -265,44 +266,10 @@ class Command(BaseCommand):
         total = sum(1 for _path in walk(paths))
         bar = self._progress_bar(total, disable=no_progress)
 
-        already = imported_keys(community)
-        first_with: dict[str, Path] = {}
-        counts = {"already": 0}
-
-        def documents() -> Iterator[dict]:
-            seen: set[Path] = set()
-            for path, refused in walk(paths):
-                resolved = path.resolve()
-                if resolved in seen:
-                    bar.update(1)
-                    continue
-                seen.add(resolved)
-                key = ""
-                if refused is None:
-                    try:
-                        key = import_key(path)
-                        if key in already:
-                            counts["already"] += 1
-                            bar.update(1)
-                            continue
-                        if key in first_with:
-                            raise Unreadable(f"the same content as {first_with[key]}")
-                        first_with[key] = path
-                        title, body = read_document(path)
-                    except Unreadable as exc:
-                        refused = str(exc)
-                if refused is not None:
-                    skipped.append((str(path), refused))
-                    bar.update(1)
-                    continue
-                yield {
-                    "kind": kind,
-                    "title": title,
-                    "body": body,
-                    "tags": tag,
-                    "source": str(path),
-                    "import_key": key,
-                }
+        reader = _Reader(
+            already=imported_keys(community), bar=bar, skipped=skipped, kind=kind, tags=tag
+        )
+        counts = reader.counts
 
         try:
             with _pypdf_quiet(), transaction.atomic() if dry_run else nullcontext():
@@ -310,7 +277,7 @@ class Command(BaseCommand):
                     community=community,
                     by=by,
                     authors=[by],
-                    documents=documents(),
+                    documents=reader.documents(paths),
                     batch=BATCH,
                     progress=bar.update,
                 )
@@ -369,3 +336,57 @@ class Command(BaseCommand):
             self.stdout.write(f"Skipped {len(skipped)}:")
             for source, reason in skipped:
                 self.stdout.write(f"  {source}: {reason}")
+
+
+class _Reader:
+    """Turns the files into documents for `items_bulk_create`, passing over copies and
+    files imported before, and noting each file it refuses with the reason."""
+
+    def __init__(self, *, already: set[str], bar: tqdm, skipped: list, kind: str, tags: list):
+        self.already = already
+        self.bar = bar
+        self.skipped = skipped
+        self.kind = kind
+        self.tags = tags
+        self.first_with: dict[str, Path] = {}
+        self.counts = {"already": 0}
+
+    def documents(self, paths: list[str]) -> Iterator[dict]:
+        seen: set[Path] = set()
+        for path, refused in walk(paths):
+            resolved = path.resolve()
+            if resolved in seen:
+                self.bar.update(1)
+                continue
+            seen.add(resolved)
+            document = self._document(path, refused)
+            if document is not None:
+                yield document
+
+    def _document(self, path: Path, refused: str | None) -> dict | None:
+        key = ""
+        if refused is None:
+            try:
+                key = import_key(path)
+                if key in self.already:
+                    self.counts["already"] += 1
+                    self.bar.update(1)
+                    return None
+                if key in self.first_with:
+                    raise Unreadable(f"the same content as {self.first_with[key]}")
+                self.first_with[key] = path
+                title, body = read_document(path)
+            except Unreadable as exc:
+                refused = str(exc)
+        if refused is not None:
+            self.skipped.append((str(path), refused))
+            self.bar.update(1)
+            return None
+        return {
+            "kind": self.kind,
+            "title": title,
+            "body": body,
+            "tags": self.tags,
+            "source": str(path),
+            "import_key": key,
+        }

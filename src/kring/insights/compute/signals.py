@@ -1,0 +1,109 @@
+"""The signals per member: drifting away (or, for the core group, gone quiet) by pace or by
+missed sessions, rising, not yet connected (newcomers) and reading along (docs/insights.md)."""
+
+from collections import defaultdict
+from datetime import datetime
+
+from kring.communities.models import Role
+from kring.insights.compute.base import Thresholds, iso_day
+
+NEWCOMER_MAX_DAYS = 120
+NO_PACE = {"recent": 0, "baseline": 0, "last": None}
+
+
+def signals(
+    members: list[dict],
+    pace: dict[int, dict],
+    contributions: dict[int, int],
+    attendance: dict,
+    graph_data: dict,
+    as_of: datetime,
+    limits: Thresholds,
+) -> dict[int, list[dict]]:
+    """Per member id with any, their signals in a fixed order: a drift (by pace, else by
+    sessions) or else rising; then not connected; then reading along."""
+    found: dict[int, list[dict]] = defaultdict(list)
+    for i, m in enumerate(members):
+        uid = m["id"]
+        p = pace.get(uid, NO_PACE)
+        member_days = (as_of - m["joined"]).days
+        drift = _pace_drift(m, p, limits) or _sessions_drift(m, attendance, limits)
+        if drift is not None:
+            found[uid].append(drift)
+        elif _is_rising(p, member_days, limits):
+            found[uid].append(_signal("rising", "pace", None, _pace_params(p, limits)))
+        # The newcomers among the network's not connected (no direct tie in the period).
+        if (
+            limits.newcomer_days <= member_days <= NEWCOMER_MAX_DAYS
+            and graph_data["strong_degree"][i] == 0
+        ):
+            found[uid].append(
+                _signal("unconnected", "ties", iso_day(m["joined"]), {"weeks": member_days // 7})
+            )
+        if contributions.get(uid, 0) == 0 and member_days >= limits.newcomer_days:
+            weeks = {"weeks": member_days // 7}
+            found[uid].append(_signal("lurker", "contributions", iso_day(m["joined"]), weeks))
+    return dict(found)
+
+
+def _signal(kind: str, rule: str, since: str | None, params: dict) -> dict:
+    return {"kind": kind, "rule": rule, "since": since, "params": params}
+
+
+def _drift_kind(member: dict) -> str:
+    return "core_silent" if member["role"] in (Role.FACILITATOR, Role.CORE) else "drifting"
+
+
+def _rates(p: dict, limits: Thresholds) -> tuple[float, float]:
+    """Active events a week in the recent window and in the baseline before it."""
+    return p["recent"] / (limits.window_days / 7), p["baseline"] / (limits.baseline_days / 7)
+
+
+def _pace_params(p: dict, limits: Thresholds) -> dict:
+    return {
+        "recent": p["recent"],
+        "baseline": p["baseline"],
+        "window_weeks": round(limits.window_days / 7),
+        "baseline_weeks": round(limits.baseline_days / 7),
+    }
+
+
+def _pace_drift(member: dict, p: dict, limits: Thresholds) -> dict | None:
+    """Much less active than their own usual pace."""
+    recent_rate, base_rate = _rates(p, limits)
+    if p["baseline"] >= limits.min_baseline and recent_rate < limits.drift_ratio * base_rate:
+        params = {**_pace_params(p, limits), "last_active": iso_day(p["last"])}
+        return _signal(_drift_kind(member), "pace", iso_day(p["last"]), params)
+    return None
+
+
+def _sessions_drift(member: dict, attendance: dict, limits: Thresholds) -> dict | None:
+    """Missed the latest N sessions in a row after coming to most of the ones before."""
+    sessions = attendance["sessions"]
+    k = limits.missed_sessions
+    if len(sessions) < k + 2:
+        return None
+    uid = member["id"]
+    latest = [pk for pk, _start in sessions[:k]]
+    before = [pk for pk, _start in sessions[k:]]
+    went = attendance["attended"].get(uid, set())
+    joined_before = all(start >= member["joined"] for _pk, start in sessions[k:])
+    regular = sum(pk in went for pk in before) >= max(2, (len(before) * 2 + 2) // 3)
+    missed = not any(pk in went or pk in attendance["excused"].get(uid, set()) for pk in latest)
+    if not (joined_before and regular and missed):
+        return None
+    params = {
+        "missed": k,
+        "attended_before": sum(pk in went for pk in before),
+        "before": len(before),
+    }
+    return _signal(_drift_kind(member), "sessions", iso_day(sessions[k - 1][1]), params)
+
+
+def _is_rising(p: dict, member_days: int, limits: Thresholds) -> bool:
+    """Clearly more active than usual, or active from the start after the first window."""
+    recent_rate, base_rate = _rates(p, limits)
+    if p["recent"] < 3:
+        return False
+    faster = p["baseline"] >= limits.min_baseline and recent_rate >= limits.rising_ratio * base_rate
+    return faster or (p["baseline"] == 0 and member_days > limits.window_days)
