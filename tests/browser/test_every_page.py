@@ -239,7 +239,7 @@ def places(demo):
     from django.utils import timezone
 
     from kring.accounts.models import User
-    from kring.communities import services as community_services
+    from kring.communities import services_invitations as community_invitations
     from kring.communities.models import Community
     from kring.conversations.models import Thread, ThreadKind
     from kring.conversations.services import direct_messages as message_services
@@ -265,7 +265,7 @@ def places(demo):
         due_date=timezone.localdate() + timedelta(days=10),
     )
     open_pulse = pulse.pulse_start(community=community, by=facilitator)
-    _invitation, secret = community_services.invitation_create(
+    _invitation, secret = community_invitations.invitation_create(
         community=community, by=facilitator, send=False
     )
     now = timezone.now()

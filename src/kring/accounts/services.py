@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,16 +26,34 @@ MAX_IMAGE_PIXELS = 40_000_000
 PROFILE_FIELDS = ("full_name", "organisation", "job_title", "bio", "language")
 
 
-def photo_prepare(*, upload) -> ContentFile:
+def person_placeholder_get_or_create(*, email: str, full_name: str) -> User:
+    """The account of this address, or a new one for a person known so far only from
+    imported history: a real account that cannot sign in (no usable password, not active)
+    and gets no e-mail. An invitation to the address completes it and makes it active."""
+    existing = User.objects.filter(email__iexact=email.strip()).first()
+    if existing is not None:
+        return existing
+    return User.objects.create_user(
+        email=email, password=None, full_name=full_name, is_active=False
+    )
+
+
+def person_language_set(*, user: User, language: str) -> None:
+    """Keep the chosen interface language on the account (no other field is touched)."""
+    User.objects.filter(pk=user.pk).update(language=language)
+
+
+def photo_prepare(*, upload: UploadedFile) -> ContentFile:
     """Validate an uploaded image and return a square JPEG of the configured size.
 
     Raises ValidationError with a message a person understands; nothing is stored.
     """
-    if upload.size > settings.KRING_PHOTO_MAX_BYTES:
+    size = upload.size or 0
+    if size > settings.KRING_PHOTO_MAX_BYTES:
         raise ValidationError(
             _("The photo is too large (%(size)s MB). The maximum is %(max)s MB.")
             % {
-                "size": round(upload.size / 1024 / 1024, 1),
+                "size": round(size / 1024 / 1024, 1),
                 "max": round(settings.KRING_PHOTO_MAX_BYTES / 1024 / 1024, 1),
             },
             code="photo_too_large",
@@ -49,7 +68,7 @@ def photo_prepare(*, upload) -> ContentFile:
             raise ValidationError(_("The image has too many pixels."), code="photo_pixels")
         probe.verify()
         upload.seek(0)
-        image = Image.open(upload)
+        image: Image.Image = Image.open(upload)
         image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise ValidationError(

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,10 +19,11 @@ from kring.accounts.forms import (
     TokenForm,
     device_cookie_value,
 )
-from kring.accounts.models import ApiToken, User
+from kring.accounts.selectors import api_token_get_own, api_tokens_active
 from kring.accounts.services import (
     api_token_create,
     api_token_revoke,
+    person_language_set,
     photo_prepare,
     profile_update,
 )
@@ -127,7 +128,7 @@ def token_list_view(request):
             user=request.user, scope=form.cleaned_data["scope"], name=form.cleaned_data["name"]
         )
         form = TokenForm()
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    tokens = api_tokens_active(user=request.user)
     return render(
         request,
         "accounts/token_list.html",
@@ -138,7 +139,7 @@ def token_list_view(request):
 @login_required
 @require_POST
 def token_revoke_view(request, pk: int):
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = api_token_get_own(user=request.user, pk=pk)
     api_token_revoke(token=token, by=request.user)
     messages.success(request, _("The token has been revoked; it no longer works."))
     return redirect("token-list")
@@ -150,6 +151,5 @@ def language_set_view(request):
     response = set_language(request)
     language = request.POST.get("language")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        # request.user is a lazy wrapper, so the model is named rather than taken from type().
-        User.objects.filter(pk=request.user.pk).update(language=language)
+        person_language_set(user=request.user, language=language)
     return response

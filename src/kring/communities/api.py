@@ -1,20 +1,25 @@
 """Communities and their members over HTTP. Same rules as the web pages: see permissions.py."""
 
+from typing import Any
+
 from django.conf import settings
-from django.db import transaction
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from kring.communities import permissions, selectors, services
+from kring.accounts.models import User
+from kring.communities import permissions, selectors, services, services_invitations
 from kring.communities.models import Community, Membership
 from kring.communities.schemas import CommunityIn, CommunityOut, MemberAdded, MemberIn, MemberOut
+from kring.core.api_kit import LazyPage
 from kring.core.api_types import PageNumberPagination
 
 router = Router(tags=["communities"])
 
 
-def _community_out(community: Community, user) -> dict:
+def _community_out(community: Community, user: User | AnonymousUser) -> dict[str, Any]:
     membership = permissions.membership_of(user, community)
     count = getattr(community, "member_count", None)
     if count is None:
@@ -37,7 +42,7 @@ def _community_out(community: Community, user) -> dict:
     }
 
 
-def _member_out(membership: Membership) -> dict:
+def _member_out(membership: Membership) -> dict[str, Any]:
     user = membership.user
     return {
         "id": user.pk,
@@ -57,31 +62,20 @@ def _member_out(membership: Membership) -> dict:
 
 @router.get("", response=list[CommunityOut], summary="Communities you may see")
 @paginate(PageNumberPagination, page_size=50)
-def community_list(request, **kwargs):
+def community_list(request: HttpRequest, **kwargs: Any) -> list[dict[str, Any]]:
     user = request.user
-    communities = list(selectors.communities_visible(user=user).prefetch_related("ground_rules"))
-    mine = {
-        m.community_id: m for m in Membership.objects.filter(user=user, community__in=communities)
-    }
-    cache = user.__dict__.setdefault("_kring_memberships", {})
-    for community in communities:
-        cache.setdefault(community.pk, mine.get(community.pk))
+    communities = selectors.communities_visible_listed(user=user)
     return [_community_out(c, user) for c in communities]
 
 
 @router.post("", response={201: CommunityOut}, summary="Create a community")
-def community_create(request, payload: CommunityIn):
-    data = payload.dict()
-    rules = data.pop("ground_rules")
-    with transaction.atomic():
-        community = services.community_create(by=request.user, **data)
-        if rules:
-            services.ground_rules_set(community=community, by=request.user, rules=rules)
+def community_create(request: HttpRequest, payload: CommunityIn) -> Status:
+    community = services.community_create_with_rules(by=request.user, **payload.dict())
     return Status(201, _community_out(community, request.user))
 
 
 @router.get("/{slug}", response=CommunityOut, summary="One community")
-def community_detail(request, slug: str):
+def community_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     community = selectors.community_get_visible(slug=slug, user=request.user)
     return _community_out(community, request.user)
 
@@ -89,15 +83,15 @@ def community_detail(request, slug: str):
 @router.get("/{slug}/members", response=list[MemberOut], summary="Members of a community")
 @paginate(PageNumberPagination, page_size=50)
 def member_list(
-    request,
+    request: HttpRequest,
     slug: str,
     perspective: str = "",
     organisation: str = "",
     tag: str = "",
     role: str = "",
     q: str = "",
-    **kwargs,
-):
+    **kwargs: Any,
+) -> LazyPage:
     community = selectors.community_get_inside(slug=slug, user=request.user)
     memberships = selectors.members_directory(
         community=community,
@@ -108,29 +102,13 @@ def member_list(
         role=role,
         q=q,
     )
-    return _LazyMembers(memberships)
-
-
-class _LazyMembers:
-    """Lets the paginator slice the queryset before members are turned into dicts."""
-
-    def __init__(self, queryset):
-        self.queryset = queryset
-
-    def __len__(self):
-        return self.queryset.count()
-
-    def count(self):
-        return self.queryset.count()
-
-    def __getitem__(self, item):
-        return [_member_out(m) for m in self.queryset[item]]
+    return LazyPage(memberships, row=_member_out)
 
 
 @router.post("/{slug}/members", response={201: MemberAdded}, summary="Add a person by e-mail")
-def member_add(request, slug: str, payload: MemberIn):
+def member_add(request: HttpRequest, slug: str, payload: MemberIn) -> Status:
     community = selectors.community_get_inside(slug=slug, user=request.user)
-    membership, invited = services.member_add_by_email(
+    membership, invited = services_invitations.member_add_by_email(
         community=community,
         by=request.user,
         email=payload.email,

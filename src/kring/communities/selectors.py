@@ -1,5 +1,8 @@
 """Reads about communities and their people. Every selector takes the viewer."""
 
+from collections.abc import Sequence
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -16,7 +19,7 @@ from kring.communities.models import (
 from kring.core.models import Tag
 
 
-def community_get_visible(*, slug: str, user) -> Community:
+def community_get_visible(*, slug: str, user: User | AnonymousUser) -> Community:
     """The community if the user may see its landing page; 404 otherwise (no existence leak)."""
     community = Community.objects.filter(slug=slug).first()
     if community is None or not permissions.can_view_landing(user, community):
@@ -24,7 +27,7 @@ def community_get_visible(*, slug: str, user) -> Community:
     return community
 
 
-def community_get_inside(*, slug: str, user) -> Community:
+def community_get_inside(*, slug: str, user: User | AnonymousUser) -> Community:
     """The community if the user may see inside it. Non-members get 404 for a private
     community and 403 for a public one (its existence is public anyway)."""
     community = community_get_visible(slug=slug, user=user)
@@ -32,13 +35,71 @@ def community_get_inside(*, slug: str, user) -> Community:
     return community
 
 
-def communities_visible(*, user) -> QuerySet:
+def communities_visible(*, user: User | AnonymousUser) -> QuerySet:
     return Community.objects.visible_to(user).annotate(
         member_count=Count("memberships", distinct=True)
     )
 
 
-def memberships_of_user(*, user) -> QuerySet:
+def communities_visible_listed(*, user: User | AnonymousUser) -> list[Community]:
+    """The communities the user may see, with their ground rules, and the user's own
+    memberships of them remembered for the permission checks (one query, not one each)."""
+    communities = list(communities_visible(user=user).prefetch_related("ground_rules"))
+    if user.is_authenticated:
+        mine = {
+            m.community_id: m
+            for m in Membership.objects.filter(user=user, community__in=communities)
+        }
+    else:
+        mine = {}
+    permissions.remember_memberships(user, {c.pk: mine.get(c.pk) for c in communities})
+    return communities
+
+
+def community_ids_of_user(*, user: User | AnonymousUser) -> set[int]:
+    """The ids of the communities the user is a member of (none for a visitor)."""
+    if not user.is_authenticated:
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("community_id", flat=True))
+
+
+def members_newest(
+    *, community: Community, viewer: User | AnonymousUser, limit: int = 8
+) -> QuerySet[Membership]:
+    """The latest people to join, for the community's page (members see them)."""
+    permissions.check_view_inside(viewer, community)
+    return (
+        Membership.objects.filter(community=community)
+        .select_related("user")
+        .order_by("-joined_at")[:limit]
+    )
+
+
+def membership_get_inside(*, slug: str, user_pk: int, viewer: User | AnonymousUser) -> Membership:
+    """A person's membership of a community the viewer sees inside; 404 if there is none."""
+    community = community_get_inside(slug=slug, user=viewer)
+    membership = (
+        Membership.objects.select_related("user", "community")
+        .filter(community=community, user_id=user_pk)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def invitation_get(*, community: Community, pk: int, viewer: User | AnonymousUser) -> Invitation:
+    """One of the community's invitations, for those who manage it; 404 for another's."""
+    permissions.check_manage(viewer, community)
+    invitation = (
+        Invitation.objects.filter(community=community, pk=pk).select_related("created_by").first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def memberships_of_user(*, user: User) -> QuerySet:
     """A person's communities for their home page, with member counts, in one query."""
     return (
         Membership.objects.filter(user=user)
@@ -74,6 +135,25 @@ def facilitators_of(*, community: Community) -> list[User]:
     ]
 
 
+def first_facilitator(*, community: Community, active_only: bool = True) -> User | None:
+    """The community's longest-serving facilitator: who acts for it when no one is named
+    (imports), or None when it has none."""
+    facilitators = Membership.objects.filter(community=community, role=Role.FACILITATOR)
+    if active_only:
+        facilitators = facilitators.filter(user__is_active=True)
+    first = facilitators.select_related("user").order_by("joined_at", "pk").first()
+    return first.user if first is not None else None
+
+
+def emails_to_add(*, community: Community, people: dict[str, User | None]) -> list[str]:
+    """The addresses (keys of `people`, in order) of people to add to the community: those
+    without an account (None) and those not yet a member."""
+    member_ids = set(
+        Membership.objects.filter(community=community).values_list("user_id", flat=True)
+    )
+    return [email for email, user in people.items() if user is None or user.pk not in member_ids]
+
+
 def is_facilitator_anywhere(user: User) -> bool:
     """Whether the person facilitates any community (the sign-in policy asks this)."""
     return Membership.objects.filter(user=user, role=Role.FACILITATOR).exists()
@@ -82,7 +162,7 @@ def is_facilitator_anywhere(user: User) -> bool:
 def members_directory(
     *,
     community: Community,
-    viewer,
+    viewer: User | AnonymousUser,
     perspective: str = "",
     organisation: str = "",
     tag: str = "",
@@ -170,7 +250,7 @@ def perspective_mix(*, community: Community) -> list[dict]:
     return rows
 
 
-def person_get_visible(*, pk: int, viewer) -> User:
+def person_get_visible(*, pk: int, viewer: User | AnonymousUser) -> User:
     """A person's profile: visible to themselves, to people sharing a community, and admins."""
     if not viewer.is_authenticated:
         raise Http404
@@ -184,7 +264,7 @@ def person_get_visible(*, pk: int, viewer) -> User:
     return person
 
 
-def person_photo_owner(*, pk: int, viewer) -> User:
+def person_photo_owner(*, pk: int, viewer: User | AnonymousUser) -> User:
     """The person whose photo the viewer may see: anyone's whose profile they may see, and
     the facilitators of public communities (their photos are on public landing pages)."""
     person = User.objects.filter(pk=pk, is_active=True).first()
@@ -193,7 +273,7 @@ def person_photo_owner(*, pk: int, viewer) -> User:
     return person_get_visible(pk=pk, viewer=viewer)
 
 
-def shared_memberships(*, person: User, viewer) -> QuerySet:
+def shared_memberships(*, person: User, viewer: User) -> QuerySet:
     """The communities of a person that the viewer may see inside."""
     qs = Membership.objects.filter(user=person).select_related("community")
     if not permissions.is_platform_admin(viewer):
@@ -201,12 +281,12 @@ def shared_memberships(*, person: User, viewer) -> QuerySet:
     return qs.order_by("community__name")
 
 
-def invitations_open(*, community: Community, viewer) -> QuerySet:
+def invitations_open(*, community: Community, viewer: User | AnonymousUser) -> QuerySet:
     permissions.check_manage(viewer, community)
     return Invitation.objects.filter(community=community).open().select_related("created_by")
 
 
-def join_requests_open(*, community: Community, viewer) -> QuerySet:
+def join_requests_open(*, community: Community, viewer: User | AnonymousUser) -> QuerySet:
     """Open requests to join, newest first, for the facilitators who answer them."""
     permissions.check_manage(viewer, community)
     return JoinRequest.objects.filter(
@@ -214,14 +294,14 @@ def join_requests_open(*, community: Community, viewer) -> QuerySet:
     ).select_related("user")
 
 
-def join_requests_open_count(*, community: Community, viewer) -> int:
+def join_requests_open_count(*, community: Community, viewer: User | AnonymousUser) -> int:
     """How many requests wait for an answer; 0 for anyone who can't answer them."""
     if not permissions.can_manage(viewer, community):
         return 0
     return JoinRequest.objects.filter(community=community, status=JoinRequestStatus.OPEN).count()
 
 
-def join_request_pending(*, community: Community, user) -> bool:
+def join_request_pending(*, community: Community, user: User | AnonymousUser) -> bool:
     """Whether a signed-in outsider has asked to join and is still waiting for an answer."""
     if user is None or not user.is_authenticated:
         return False
@@ -230,7 +310,9 @@ def join_request_pending(*, community: Community, user) -> bool:
     ).exists()
 
 
-def join_request_get_open(*, community: Community, pk: int, viewer) -> JoinRequest:
+def join_request_get_open(
+    *, community: Community, pk: int, viewer: User | AnonymousUser
+) -> JoinRequest:
     permissions.check_manage(viewer, community)
     join_request = JoinRequest.objects.filter(
         community=community, pk=pk, status=JoinRequestStatus.OPEN
@@ -240,7 +322,7 @@ def join_request_get_open(*, community: Community, pk: int, viewer) -> JoinReque
     return join_request
 
 
-def non_members(*, community: Community, people) -> list[User]:
+def non_members(*, community: Community, people: Sequence[User]) -> list[User]:
     """Those of `people` who are not members of the community, in the order given."""
     member_ids = set(
         Membership.objects.filter(community=community, user__in=people).values_list(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kring.communities import views
+from kring.communities import views, views_invitations
 
 urlpatterns = [
     path("communities/", views.community_list_view, name="community-list"),
@@ -26,28 +26,36 @@ urlpatterns = [
     ),
     path(
         "communities/<slug:slug>/invitations/",
-        views.invitation_list_view,
+        views_invitations.invitation_list_view,
         name="invitation-list",
     ),
     path(
         "communities/<slug:slug>/invitations/<int:pk>/revoke/",
-        views.invitation_revoke_view,
+        views_invitations.invitation_revoke_view,
         name="invitation-revoke",
     ),
-    path("communities/<slug:slug>/join/", views.join_request_create_view, name="join-request"),
+    path(
+        "communities/<slug:slug>/join/",
+        views_invitations.join_request_create_view,
+        name="join-request",
+    ),
     path(
         "communities/<slug:slug>/join-requests/<int:pk>/invite/",
-        views.join_request_answer_view,
+        views_invitations.join_request_answer_view,
         {"answer": "invite"},
         name="join-request-invite",
     ),
     path(
         "communities/<slug:slug>/join-requests/<int:pk>/decline/",
-        views.join_request_answer_view,
+        views_invitations.join_request_answer_view,
         {"answer": "decline"},
         name="join-request-decline",
     ),
-    path("invitations/<str:secret>/", views.invitation_accept_view, name="invitation-accept"),
+    path(
+        "invitations/<str:secret>/",
+        views_invitations.invitation_accept_view,
+        name="invitation-accept",
+    ),
     path("people/<int:pk>/", views.person_detail_view, name="person-detail"),
     path("people/<int:pk>/photo/", views.person_photo_view, name="person-photo"),
 ]

@@ -6,7 +6,9 @@ posts: the page shows a few of each and links to the full lists."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
@@ -16,6 +18,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -48,14 +51,16 @@ ACTIVE_DAYS = 30
 COMMUNITIES_PAGE_SIZE = 25
 
 
-def _my_community_ids(user):
+def _my_community_ids(user: User) -> QuerySet[Membership, Any]:
     return Membership.objects.filter(user=user).values("community_id")
 
 
 # --- The member's week ------------------------------------------------------------------
 
 
-def week_sessions(*, user, limit: int = SESSIONS_SHOWN, pk: int | None = None) -> list[Session]:
+def week_sessions(
+    *, user: User, limit: int = SESSIONS_SHOWN, pk: int | None = None
+) -> list[Session]:
     """The next scheduled sessions of the viewer's communities, soonest first, each with
     `going_count` and the viewer's own answer (`my_response`, `my_waitlisted`, `my_note`;
     None when they have not answered). With `pk`, only that session (or none)."""
@@ -89,7 +94,7 @@ def week_sessions(*, user, limit: int = SESSIONS_SHOWN, pk: int | None = None) -
     return sessions
 
 
-def week_session_get(*, user, pk: int) -> Session:
+def week_session_get(*, user: User, pk: int) -> Session:
     """One upcoming session of the viewer's communities, as on their week; 404 otherwise."""
     sessions = week_sessions(user=user, limit=1, pk=pk)
     if not sessions:
@@ -106,11 +111,11 @@ class WaitingQuestion:
     waiting_days: int = 0
 
 
-def help_tags_of(*, user) -> list:
+def help_tags_of(*, user: User) -> list:
     return list(user.help_tags.order_by("name")[:HELP_TAGS_USED])
 
 
-def waiting_questions(*, user, help_tags: list, limit: int = QUESTIONS_SHOWN) -> list:
+def waiting_questions(*, user: User, help_tags: list, limit: int = QUESTIONS_SHOWN) -> list:
     """Questions in the viewer's communities that nobody has answered yet, not their own:
     first those about what the viewer can help with (a help tag on the question, or in its
     title), then the ones that have waited longest."""
@@ -126,7 +131,7 @@ def waiting_questions(*, user, help_tags: list, limit: int = QUESTIONS_SHOWN) ->
         about |= Q(title__icontains=tag.name)
     if help_tags:
         matching = waiting.filter(about).values("pk")
-        rank = Case(When(pk__in=matching, then=Value(1)), default=Value(0))
+        rank: Case | Value = Case(When(pk__in=matching, then=Value(1)), default=Value(0))
     else:
         rank = Value(0)
     threads = list(
@@ -150,7 +155,7 @@ def waiting_questions(*, user, help_tags: list, limit: int = QUESTIONS_SHOWN) ->
     return shown
 
 
-def new_stories(*, user, limit: int = STORIES_SHOWN, days: int = STORY_DAYS) -> list:
+def new_stories(*, user: User, limit: int = STORIES_SHOWN, days: int = STORY_DAYS) -> list:
     """Practice stories and lessons learned shared in the viewer's communities lately."""
     if not user.is_authenticated:
         return []
@@ -170,7 +175,7 @@ def new_stories(*, user, limit: int = STORIES_SHOWN, days: int = STORY_DAYS) -> 
     )
 
 
-def open_action_points(*, user, limit: int = POINTS_SHOWN) -> dict:
+def open_action_points(*, user: User, limit: int = POINTS_SHOWN) -> dict:
     """The viewer's own open action points (earliest date first), how many there are and
     how many are past their date."""
     today = timezone.localdate()
@@ -181,12 +186,13 @@ def open_action_points(*, user, limit: int = POINTS_SHOWN) -> dict:
     points = list(qs[:limit])
     for point in points:
         # Only the viewer's own points in their own communities: they may tick each one.
-        point.can_update = True
-        point.is_overdue = point.due_date is not None and point.due_date < today
+        # Attributes for the template only (not model fields): the stubs do not know them.
+        point.can_update = True  # type: ignore[attr-defined]
+        point.is_overdue = point.due_date is not None and point.due_date < today  # type: ignore[attr-defined]
     return {"points": points, "total": counts["total"], "overdue": counts["overdue"]}
 
 
-def inbox(*, user, limit: int = LATEST_SHOWN) -> dict:
+def inbox(*, user: User, limit: int = LATEST_SHOWN) -> dict:
     """Unread messages and notifications: how many, and the latest few of each (who sent a
     message and when, never what it says)."""
     messages = list(
@@ -205,11 +211,11 @@ def inbox(*, user, limit: int = LATEST_SHOWN) -> dict:
     }
 
 
-def has_posted(*, user) -> bool:
+def has_posted(*, user: User) -> bool:
     """Whether the viewer has started a conversation or replied in one of their communities."""
     mine = _my_community_ids(user)
     row = (
-        User.objects.filter(pk=user.pk)
+        User.objects.filter(pk=user.id)
         .annotate(
             has_thread=Exists(Thread.objects.filter(author=OuterRef("pk"), community__in=mine)),
             has_reply=Exists(
@@ -229,7 +235,7 @@ class FirstStep:
     url: str = ""
 
 
-def my_week(*, user) -> dict:
+def my_week(*, user: User) -> dict:
     """Everything on the member's home, read for the viewer only."""
     memberships = list(community_selectors.memberships_of_user(user=user))
     sessions = week_sessions(user=user)
@@ -285,7 +291,7 @@ def activity_by_week(*, weeks: int = ACTIVITY_WEEKS, today: date | None = None) 
     return result
 
 
-def platform_overview(*, viewer, page: str | None = None) -> dict:
+def platform_overview(*, viewer: User | AnonymousUser, page: str | None = None) -> dict:
     """Communities (by stage, each with members and last activity), people and activity
     across the whole platform."""
     permissions.check_view_platform_overview(viewer)

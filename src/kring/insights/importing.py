@@ -22,24 +22,19 @@ from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from kring.accounts.models import User
-from kring.communities.models import Community, Membership
+from kring.accounts.selectors import people_by_email
+from kring.accounts.services import person_placeholder_get_or_create
+from kring.communities.models import Community
+from kring.communities.selectors import emails_to_add
 from kring.communities.services import membership_add
 from kring.conversations.verbs import ConversationVerb
 from kring.core import daterange
-from kring.core.csvimport import (
-    ImportProblem,
-    RowError,
-    delimiter,
-    name_from_email,
-    records,
-)
+from kring.core.csvimport import RowError, email_problem, name_from_email, table
 from kring.core.models import ActivityEvent
 from kring.insights.tasks import snapshot_refresh
 from kring.knowledge.verbs import KnowledgeVerb
@@ -86,7 +81,7 @@ class _Checker:
     """Row checks with the answers for e-mail addresses remembered: a file has many rows but
     few people."""
 
-    def __init__(self, now: datetime):
+    def __init__(self, now: datetime) -> None:
         self.now = now
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self.emails: dict[str, str | None] = {}
@@ -94,13 +89,7 @@ class _Checker:
     def email(self, value: str) -> str | None:
         """None when fine, else the problem."""
         if value not in self.emails:
-            try:
-                if len(value) > 254:
-                    raise ValidationError("too long")
-                validate_email(value)
-                self.emails[value] = None
-            except ValidationError:
-                self.emails[value] = f"{value!r} is not a valid e-mail address"
+            self.emails[value] = email_problem(value)
         return self.emails[value]
 
     def moment(self, value: str) -> tuple[datetime | None, str | None]:
@@ -127,28 +116,13 @@ class _Checker:
 def read_rows(text: str, *, now: datetime | None = None) -> tuple[list[Row], list[RowError]]:
     """Every line checked: (good rows, bad lines). The header row names the columns, in any
     order (other columns are ignored); raises ImportProblem when it lacks one."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    first_line = next((line for line in text.split("\n", 50) if line.strip()), "")
-    if not first_line:
-        raise ImportProblem("The file is empty.")
+    header, lines = table(text, required=COLUMNS, columns_named=",".join(COLUMNS))
     check = _Checker(now or timezone.now())
-    header: list[str] | None = None
+    positions = [header.index(c) for c in COLUMNS]
+    width = max(positions) + 1
     rows: list[Row] = []
     errors: list[RowError] = []
-    for line, values in records(text, delimiter(first_line)):
-        if not any(v.strip() for v in values):
-            continue
-        if header is None:
-            header = [v.strip().lower() for v in values]
-            missing = [c for c in COLUMNS if c not in header]
-            if missing:
-                raise ImportProblem(
-                    "The first row must name the columns: "
-                    f"{','.join(COLUMNS)}; missing: {', '.join(missing)}."
-                )
-            positions = [header.index(c) for c in COLUMNS]
-            width = max(positions) + 1
-            continue
+    for line, values in lines:
         if len(values) < width:
             absent = [c for c, i in zip(COLUMNS, positions, strict=True) if i >= len(values)]
             errors.append(RowError(line, f"missing column {', '.join(absent)}"))
@@ -159,8 +133,6 @@ def read_rows(text: str, *, now: datetime | None = None) -> tuple[list[Row], lis
             errors.append(RowError(line, problem))
         else:
             rows.append(row)
-    if header is None:
-        raise ImportProblem("The file is empty.")
     return rows, errors
 
 
@@ -216,24 +188,8 @@ def plan_import(*, community: Community, rows: list[Row], errors: list[RowError]
     """What importing these rows would do; reads only."""
     plan = Plan(community=community, rows=rows, errors=errors)
     emails = list(dict.fromkeys(e for row in rows for e in (row.actor, row.target) if e))
-    found: dict[str, User] = {}
-    for start in range(0, len(emails), 500):
-        chunk = emails[start : start + 500]
-        found.update({u.email.lower(): u for u in User.objects.filter(email__in=chunk)})
-    # Addresses differing only in case from a stored one (stored before lower-casing).
-    for email in set(emails) - set(found):
-        user = User.objects.filter(email__iexact=email).first()
-        if user is not None:
-            found[email] = user
-    plan.users = {email: found.get(email) for email in emails}
-    member_ids = set(
-        Membership.objects.filter(community=community).values_list("user_id", flat=True)
-    )
-    plan.joining = [
-        email
-        for email in emails
-        if plan.users[email] is None or plan.users[email].pk not in member_ids
-    ]
+    plan.users = people_by_email(emails=emails)
+    plan.joining = emails_to_add(community=community, people=plan.users)
     existing = _existing_keys(community, rows, plan.users)
     seen: set[tuple] = set()
     by_verb: dict[str, int] = {}
@@ -253,7 +209,9 @@ def plan_import(*, community: Community, rows: list[Row], errors: list[RowError]
     return plan
 
 
-def _existing_keys(community: Community, rows: list[Row], users: dict) -> set[tuple]:
+def _existing_keys(
+    community: Community, rows: list[Row], users: dict[str, User | None]
+) -> set[tuple]:
     """(actor id, other id, verb, moment) of the events already stored that rows could repeat."""
     actor_ids = {users[row.actor].pk for row in rows if users[row.actor] is not None}
     if not actor_ids:
@@ -292,10 +250,8 @@ def apply_import(*, plan: Plan, progress: Callable[[int], object] | None = None)
                 first_seen[email] = row.at
     for email in plan.joining:
         if users[email] is None:
-            # A real account that cannot log in yet: an invitation to this address completes
-            # it (and makes it active).
-            users[email] = User.objects.create_user(
-                email=email, password=None, full_name=name_from_email(email), is_active=False
+            users[email] = person_placeholder_get_or_create(
+                email=email, full_name=name_from_email(email)
             )
         # History: a member since the first moment they appear in the file.
         membership_add(
@@ -311,7 +267,9 @@ def apply_import(*, plan: Plan, progress: Callable[[int], object] | None = None)
     return plan
 
 
-def _events_insert(plan: Plan, ids: dict[str, int], progress) -> None:
+def _events_insert(
+    plan: Plan, ids: dict[str, int], progress: Callable[[int], object] | None
+) -> None:
     """The events, BATCH_SIZE rows per executemany. Not bulk_create: making 100,000 model
     instances and SQLite's limit of 999 parameters per statement made it three times slower;
     the values are prepared by the fields themselves, so every database gets what it expects."""

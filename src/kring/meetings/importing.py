@@ -15,24 +15,20 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
-from kring.communities.models import Community, Membership, Role
+from kring.accounts.selectors import people_by_email, person_get_active_by_email
+from kring.accounts.services import person_placeholder_get_or_create
+from kring.communities.models import Community, Membership
+from kring.communities.selectors import emails_to_add, first_facilitator
 from kring.communities.services import membership_add
 from kring.core import daterange
-from kring.core.csvimport import (
-    ImportProblem,
-    RowError,
-    delimiter,
-    name_from_email,
-    records,
-)
+from kring.core.csvimport import ImportProblem, RowError, email_problem, name_from_email, table
 from kring.meetings import permissions, recurrence, services
 from kring.meetings.models import (
     DEFAULT_TIMEZONE,
@@ -62,33 +58,20 @@ class Row:
 def read_rows(text: str) -> tuple[list[Row], list[RowError]]:
     """Every line checked: (good rows, bad lines). The header row names the columns, in any
     order; raises ImportProblem when it lacks a required column."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    first_line = next((line for line in text.split("\n") if line.strip()), "")
-    if not first_line:
-        raise ImportProblem("The file is empty.")
-    header: list[str] | None = None
+    header, lines = table(
+        text, required=REQUIRED_COLUMNS, columns_named="member_email,session_date[,status]"
+    )
+    unknown = [c for c in header if c not in COLUMNS]
+    if unknown:
+        raise ImportProblem(
+            f"Unknown column {', '.join(repr(c) for c in unknown)}: "
+            f"the columns are {', '.join(COLUMNS)}."
+        )
     rows: list[Row] = []
     errors: list[RowError] = []
     seen: dict[tuple[str, date], int] = {}
     today = timezone.localdate(timezone=recurrence.zone(DEFAULT_TIMEZONE))
-    for line, values in records(text, delimiter(first_line)):
-        if not any(v.strip() for v in values):
-            continue
-        if header is None:
-            header = [v.strip().lower() for v in values]
-            missing = [c for c in REQUIRED_COLUMNS if c not in header]
-            if missing:
-                raise ImportProblem(
-                    "The first row must name the columns: member_email,session_date[,status]; "
-                    f"missing: {', '.join(missing)}."
-                )
-            unknown = [c for c in header if c not in COLUMNS]
-            if unknown:
-                raise ImportProblem(
-                    f"Unknown column {', '.join(repr(c) for c in unknown)}: "
-                    f"the columns are {', '.join(COLUMNS)}."
-                )
-            continue
+    for line, values in lines:
         row, problem = _read_row(header, values, line, today)
         if problem:
             errors.append(RowError(line, problem))
@@ -101,8 +84,6 @@ def read_rows(text: str) -> tuple[list[Row], list[RowError]]:
             continue
         seen[key] = line
         rows.append(row)
-    if header is None:
-        raise ImportProblem("The file is empty.")
     return rows, errors
 
 
@@ -121,13 +102,8 @@ def _read_row(
     problems = []
     if not email:
         problems.append("no e-mail address")
-    else:
-        try:
-            if len(email) > 254:
-                raise ValidationError("too long")
-            validate_email(email)
-        except ValidationError:
-            problems.append(f"{email!r} is not a valid e-mail address")
+    elif problem := email_problem(email):
+        problems.append(problem)
     raw_day = given.get("session_date", "")
     day = None
     if not raw_day:
@@ -158,7 +134,7 @@ def import_actor(community: Community, email: str | None) -> User:
     """Who registers the attendance: a facilitator (or platform admin) given by e-mail, or the
     community's first facilitator."""
     if email:
-        user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+        user = person_get_active_by_email(email=email)
         if user is None:
             raise ImportProblem(f"No active person with e-mail address {email!r}.")
         if not permissions.can_plan(user, community):
@@ -167,18 +143,13 @@ def import_actor(community: Community, email: str | None) -> User:
                 "register attendance."
             )
         return user
-    first = (
-        Membership.objects.filter(community=community, role=Role.FACILITATOR, user__is_active=True)
-        .select_related("user")
-        .order_by("joined_at", "pk")
-        .first()
-    )
+    first = first_facilitator(community=community)
     if first is None:
         raise ImportProblem(f"{community.slug!r} has no facilitator: name one with --by.")
-    return first.user
+    return first
 
 
-def _day_bounds(day: date, tz) -> tuple[datetime, datetime]:
+def _day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     start = recurrence._aware(datetime.combine(day, time(0, 0)), tz)
     end = recurrence._aware(datetime.combine(day + timedelta(days=1), time(0, 0)), tz)
     return start, end
@@ -227,28 +198,14 @@ def plan_import(*, community: Community, rows: list[Row], errors: list[RowError]
     for day in sorted({row.day for row in rows}):
         plan.sessions[day] = session_on(community, day)
     emails = list(dict.fromkeys(row.email for row in rows))
-    found = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
-    # Addresses differing only in case from a stored one (stored before lower-casing).
-    for email in set(emails) - set(found):
-        user = User.objects.filter(email__iexact=email).first()
-        if user is not None:
-            found[email] = user
-    plan.users = {email: found.get(email) for email in emails}
-    member_ids = set(
-        Membership.objects.filter(community=community, user__in=list(found.values())).values_list(
-            "user_id", flat=True
-        )
-    )
-    plan.joining = [
-        email
-        for email in emails
-        if plan.users[email] is None or plan.users[email].pk not in member_ids
-    ]
+    plan.users = people_by_email(emails=emails)
+    plan.joining = emails_to_add(community=community, people=plan.users)
+    found = [user for user in plan.users.values() if user is not None]
     known_sessions = [s for s in plan.sessions.values() if s is not None]
     existing = {
         (user_id, session_id): status
         for user_id, session_id, status in Attendance.objects.filter(
-            session__in=known_sessions, user__in=list(found.values())
+            session__in=known_sessions, user__in=found
         ).values_list("user_id", "session_id", "status")
     }
     for row in rows:
@@ -268,13 +225,7 @@ def _leader(community: Community, by: User) -> User:
     community) the community's first facilitator, since a session's leaders are members."""
     if Membership.objects.filter(community=community, user=by).exists():
         return by
-    first = (
-        Membership.objects.filter(community=community, role=Role.FACILITATOR)
-        .select_related("user")
-        .order_by("joined_at", "pk")
-        .first()
-    )
-    return first.user if first is not None else by
+    return first_facilitator(community=community, active_only=False) or by
 
 
 def _new_session(community: Community, day: date, by: User) -> Session:
@@ -311,10 +262,8 @@ def apply_import(*, plan: Plan, by: User, progress: Callable[[int], object] | No
         first_day[row.email] = min(first_day.get(row.email, row.day), row.day)
     for email in plan.joining:
         if users[email] is None:
-            # A real account that cannot log in yet (and gets no e-mail): an invitation to
-            # this address completes it and makes it active, as the activity import does.
-            users[email] = User.objects.create_user(
-                email=email, password=None, full_name=name_from_email(email), is_active=False
+            users[email] = person_placeholder_get_or_create(
+                email=email, full_name=name_from_email(email)
             )
         # History: a member since the first session they appear at.
         membership_add(

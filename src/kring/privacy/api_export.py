@@ -16,6 +16,7 @@ from ninja.openapi.schema import REF_TEMPLATE
 
 from kring.privacy import export as services
 from kring.privacy import selectors
+from kring.privacy import services as privacy_services
 from kring.privacy.models import DataExport
 
 router = Router(tags=["me"])
@@ -66,7 +67,7 @@ def _out(request, export: DataExport | None) -> dict:
 def data_export_request(request):
     """Starts making a ZIP of everything Kring keeps about you; you also get an e-mail when it
     is ready. Asking again while one is being made answers that one."""
-    export, _created = services.data_export_request(user=request.user)
+    export, _created = privacy_services.data_export_request(user=request.user)
     return Status(202, _out(request, export))
 
 

@@ -4,7 +4,7 @@ address typed again, so nobody erases an account by one click or by mistake."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kring.privacy.erasure import Contributions
+from kring.privacy.erasure_policy import Contributions
 
 
 class EraseForm(forms.Form):

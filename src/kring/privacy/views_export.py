@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kring.privacy import export as services
 from kring.privacy import selectors
+from kring.privacy import services as privacy_services
 
 
 def section_context(request) -> dict:
@@ -23,7 +24,7 @@ def section_context(request) -> dict:
 @require_POST
 def export_request_view(request):
     """Ask for a copy (a plain form POST; with htmx the section is swapped in place)."""
-    services.data_export_request(user=request.user)
+    privacy_services.data_export_request(user=request.user)
     if request.htmx:
         return render(request, "privacy/_export_section.html", section_context(request))
     return redirect("my-data")

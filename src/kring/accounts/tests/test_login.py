@@ -188,7 +188,7 @@ def test_password_reset_unknown_address(client, make_user):
 def test_password_reset_not_for_pending_accounts(client, make_community):
     """Someone invited who never set a password gets no reset e-mail: the invitation is
     their way in."""
-    from kring.communities.services import member_add_by_email
+    from kring.communities.services_invitations import member_add_by_email
 
     community = make_community()
     member_add_by_email(

@@ -250,7 +250,7 @@ def test_first_login_counts_as_joining(make_user):
 
 def test_person_joined_through_sso_gets_no_new_invitation(make_user, make_community):
     """Adding someone who joined through the organisation (no password) sends no invitation."""
-    from kring.communities.services import member_add_by_email
+    from kring.communities.services_invitations import member_add_by_email
 
     community = make_community()
     facilitator = community.memberships.get().user

@@ -538,7 +538,7 @@ def test_must_enrol_person_can_log_out(make_client, make_admin):
 
 def test_invited_facilitator_sets_up_the_app_right_after_signing_up(make_client, make_community):
     """Someone who joins by invitation as facilitator, with the policy on, enrols first."""
-    from kring.communities.services import invitation_create
+    from kring.communities.services_invitations import invitation_create
 
     community = make_community()
     _invitation, secret = invitation_create(

@@ -15,22 +15,13 @@ from kring.communities.services import ground_rules_set
 from kring.communities.tests.access import by_visibility, table
 from kring.communities.verbs import CommunityVerb
 from kring.core.models import ActivityEvent
+from kring.core.testing import assert_error
 
 BASE = "/api/v1/communities"
 
 
 def post_json(client, url, data, **headers):
     return client.post(url, json.dumps(data), content_type="application/json", **headers)
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    """Every error answer has the same shape: a sentence for people, a code for programs."""
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["code"] == code
-    assert isinstance(body["detail"], str)
-    assert body["detail"]
-    return body
 
 
 @pytest.fixture

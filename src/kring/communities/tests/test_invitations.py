@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from kring.accounts.models import User
 from kring.communities.models import Invitation, Membership, Role
-from kring.communities.services import (
+from kring.communities.services_invitations import (
     InvitationError,
     invitation_accept,
     invitation_create,

@@ -15,7 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from kring.accounts import oidc, two_factor
 from kring.accounts.models import User
 from kring.communities.models import Membership
-from kring.communities.services import invitation_create, invitation_signup
+from kring.communities.services_invitations import invitation_create, invitation_signup
 
 ISSUER = "https://login.org.example/realms/org"
 NEW_PASSWORD = "tulips-and-canals-42"

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from kring.accounts.services import photo_prepare, profile_update
-from kring.communities import services
+from kring.communities import services_join_requests as services
 from kring.communities.models import Invitation, JoinRequest, JoinRequestStatus, Membership, Role
 from kring.communities.tests.access import DONE, LOGIN, assert_outcome, table
 

@@ -5,7 +5,7 @@ import pytest
 
 from kring.accounts.services import api_token_create, photo_prepare, profile_update
 from kring.communities.models import Invitation, Membership, Role
-from kring.communities.services import invitation_create
+from kring.communities.services_invitations import invitation_create
 from kring.communities.tests.access import DONE, LOGIN, assert_outcome, by_visibility, table
 
 

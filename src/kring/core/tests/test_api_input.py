@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from kring.conversations.services import threads as thread_services
+from kring.core.testing import assert_error
 from kring.meetings import services as meetings
 
 pytestmark = pytest.mark.django_db
@@ -52,15 +53,6 @@ def send(client, world, method, path, data=None):
     return getattr(client, method)(
         url, json.dumps(data), content_type="application/json", **world["headers"]
     )
-
-
-def assert_error(response, status, code) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert body["code"] == code
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 def _start(days=30) -> str:

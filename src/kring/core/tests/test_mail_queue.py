@@ -95,7 +95,7 @@ def test_invitation_email_goes_through_the_queue(
     queued, make_community, django_capture_on_commit_callbacks
 ):
     """An invitation (communities' send_mail) is delivered by the task after the commit."""
-    from kring.communities.services import invitation_create
+    from kring.communities.services_invitations import invitation_create
 
     community = make_community(name="Zorg thuis")
     with django_capture_on_commit_callbacks(execute=True):

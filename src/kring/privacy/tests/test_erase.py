@@ -34,7 +34,8 @@ from kring.meetings.models import Attendance, Reflection, Rsvp
 from kring.meetings.services import attendance_set, session_create
 from kring.meetings.services_learning import reflection_save
 from kring.meetings.services_rsvp import rsvp_set
-from kring.privacy.erasure import POLICY, Policy, account_erase, policy_for, user_relations
+from kring.privacy.erasure import account_erase
+from kring.privacy.erasure_policy import POLICY, Policy, policy_for, user_relations
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -296,7 +297,7 @@ def test_policy_covers_every_relation_to_user():
     keys = [key for key, _field in user_relations()]
     assert len(keys) > 40
     missing = [key for key in keys if policy_for(key) is None]
-    assert missing == [], f"add these to kring.privacy.erasure.POLICY: {missing}"
+    assert missing == [], f"add these to kring.privacy.erasure_policy.POLICY: {missing}"
     assert set(POLICY) <= set(keys), set(POLICY) - set(keys)
     assert all(isinstance(policy, Policy) and why for policy, why in POLICY.values())
 
@@ -563,8 +564,9 @@ def test_erase_deletes_the_persons_data_exports_and_their_files(
     world, django_capture_on_commit_callbacks
 ):
     """A copy of Eva's data made before she left goes with her: the row and the ZIP on disk."""
-    from kring.privacy.export import data_export_build, data_export_request, export_path
+    from kring.privacy.export import data_export_build, export_path
     from kring.privacy.models import DataExport
+    from kring.privacy.services import data_export_request
 
     w = world
     with django_capture_on_commit_callbacks(execute=True):

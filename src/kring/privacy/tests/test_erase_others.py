@@ -17,7 +17,9 @@ from kring.knowledge.services import (
     item_mark_useful,
     item_update,
 )
-from kring.privacy.erasure import _removed_text, account_erase, user_relations
+from kring.privacy.erasure import account_erase
+from kring.privacy.erasure_content import removed_text
+from kring.privacy.erasure_policy import user_relations
 from kring.privacy.tests import test_erase
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -140,13 +142,13 @@ def test_items_others_worked_on_stay_emptied(rich, make_client):
     assert not KnowledgeItem.objects.filter(pk__in=[w.solo.pk, w.liked.pk]).exists()
     for item in (w.commented, w.edited, w.filed):
         item.refresh_from_db()
-        assert (item.title, item.body) == _removed_text()
+        assert (item.title, item.body) == removed_text()
         assert item.author_list == [tombstone]
     assert Comment.objects.filter(item=w.commented, author=w.anna).exists()
     assert Useful.objects.filter(item=w.commented, user=w.bram).exists()
     # Fenna's version stays; Eva's versions (her text) go; the emptied text is the newest.
     assert list(Revision.objects.filter(item=w.edited).values_list("edited_by", "body")) == [
-        (tombstone.pk, _removed_text()[1]),
+        (tombstone.pk, removed_text()[1]),
         (w.fac.pk, "Fenna improves it"),
     ]
     assert list(Attachment.objects.filter(item=w.filed)) == [w.fac_file]
@@ -166,7 +168,7 @@ def test_flagged_or_moderated_posts_stay_emptied(rich):
     w = rich
     tombstone = account_erase(user=w.eva, contributions="remove", by=w.eva)
 
-    title, body = _removed_text()
+    title, body = removed_text()
     for thread in (w.flagged, w.hidden):
         thread.refresh_from_db()
         assert (thread.title, thread.body, thread.author) == (title, body, tombstone)

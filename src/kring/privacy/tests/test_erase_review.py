@@ -19,7 +19,7 @@ from kring.insights.compute import compute
 from kring.insights.models import Suggestion, SuggestionStatus
 from kring.insights.services import suggestion_decide
 from kring.meetings.services import attendance_set
-from kring.privacy import erasure
+from kring.privacy import erasure, erasure_content
 from kring.privacy.erasure import account_erase
 from kring.privacy.tests import test_erase
 from kring.privacy.tests.test_erase import _media
@@ -126,7 +126,7 @@ def test_failure_half_way_leaves_everything(world, monkeypatch, django_capture_o
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(erasure, "_insights", broken)  # after posts, items and meetings
+    monkeypatch.setattr(erasure_content, "insights", broken)  # after posts, items and meetings
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(RuntimeError),

@@ -10,13 +10,15 @@ from django.core import mail
 from django.utils import timezone
 
 from kring.privacy import export as services
+from kring.privacy import export_zip
+from kring.privacy import services as privacy_services
 from kring.privacy.models import DataExport, ExportState
 from kring.privacy.tests.conftest import PDF, read_zip
 
 
 def build(user, capture) -> DataExport:
     with capture(execute=True):
-        export, created = services.data_export_request(user=user)
+        export, created = privacy_services.data_export_request(user=user)
     assert created
     export.refresh_from_db()
     return export
@@ -34,7 +36,7 @@ def test_zip_holds_each_section_with_your_rows(world, anna_export):
     data = services.export_path(anna_export).read_bytes()
     zf, s = read_zip(data)
     names = set(zf.namelist())
-    assert {"README.txt", *services.SECTIONS} <= names
+    assert {"README.txt", *export_zip.SECTIONS} <= names
     readme = zf.read("README.txt").decode()
     assert "NEDERLANDS" in readme and "ENGLISH" in readme and "messages.json" in readme
 
@@ -142,10 +144,10 @@ def test_asking_again_while_pending_returns_the_pending_one(
 ):
     """A second request while one is being made starts no second build."""
     with django_capture_on_commit_callbacks() as callbacks:
-        first, created = services.data_export_request(user=world.anna)
+        first, created = privacy_services.data_export_request(user=world.anna)
     assert created and len(callbacks) == 1
     with django_capture_on_commit_callbacks() as callbacks:
-        second, created = services.data_export_request(user=world.anna)
+        second, created = privacy_services.data_export_request(user=world.anna)
     assert not created and second.pk == first.pk and callbacks == []
     assert DataExport.objects.filter(user=world.anna).count() == 1
 
@@ -155,7 +157,7 @@ def test_a_stale_pending_export_does_not_block_a_new_one(world):
     old = DataExport.objects.create(
         user=world.anna, requested_at=timezone.now() - services.STALE_AFTER - timedelta(1)
     )
-    new, created = services.data_export_request(user=world.anna)
+    new, created = privacy_services.data_export_request(user=world.anna)
     assert created and new.pk != old.pk
     old.refresh_from_db()
     assert old.state == ExportState.FAILED

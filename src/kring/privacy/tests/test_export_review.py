@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kring.knowledge.services import attachment_add, item_create
 from kring.privacy import export as services
+from kring.privacy import export_rows
 from kring.privacy.models import ExportState
 from kring.privacy.tests.conftest import PDF, read_zip
 from kring.privacy.tests.test_export import build
@@ -41,7 +42,7 @@ def test_file_named_without_a_letter_does_not_stop_the_export(
 @pytest.mark.parametrize("name", ["photos/💾", "photos/!!!"])
 def test_photo_named_without_a_letter_gets_a_plain_name(world, name):
     world.anna.photo.name = name
-    assert services._photo_file(world.anna) == "files/photo/photo"
+    assert export_rows.photo_file(world.anna) == "files/photo/photo"
 
 
 def test_join_requests_are_only_the_ones_she_made_signed_in(

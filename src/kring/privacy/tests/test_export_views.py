@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kring.privacy import export as services
+from kring.privacy import services as privacy_services
 from kring.privacy.models import DataExport, ExportState
 from kring.privacy.tests.conftest import read_zip
 
@@ -18,7 +18,7 @@ API = "/api/v1/me/export"
 @pytest.fixture
 def ready(world, django_capture_on_commit_callbacks) -> DataExport:
     with django_capture_on_commit_callbacks(execute=True):
-        export, _ = services.data_export_request(user=world.anna)
+        export, _ = privacy_services.data_export_request(user=world.anna)
     export.refresh_from_db()
     assert export.state == ExportState.READY
     return export

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from kring.core.backup import BackupError, backup_restore, kring_version
+from kring.core.backup import BackupError, kring_version
+from kring.core.backup_restore import backup_restore
 
 
 class Command(BaseCommand):

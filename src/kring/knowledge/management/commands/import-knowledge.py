@@ -8,7 +8,7 @@ import logging
 import os
 import re
 from collections.abc import Iterator
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +17,9 @@ from django.db import transaction
 from tqdm import tqdm
 
 from kring.accounts.models import User
+from kring.accounts.selectors import person_get_active_by_email
 from kring.communities.models import Community, Membership, Role
+from kring.communities.selectors import first_facilitator
 from kring.knowledge.models import Kind
 from kring.knowledge.services import MAX_BODY, MAX_TITLE
 from kring.knowledge.services_import import imported_keys, items_bulk_create
@@ -215,6 +217,18 @@ def walk(paths: list[str]) -> Iterator[tuple[Path, str | None]]:
             yield path, "no such file or directory"
 
 
+@contextmanager
+def _pypdf_quiet() -> Iterator[None]:
+    """pypdf logs every oddity of a damaged file; the summary gives the reason once."""
+    pypdf_log = logging.getLogger("pypdf")
+    pypdf_level = pypdf_log.level
+    pypdf_log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        pypdf_log.setLevel(pypdf_level)
+
+
 class Command(BaseCommand):
     help = (
         "Import .txt, .md and .pdf files (or folders of them) as library items of a "
@@ -250,25 +264,15 @@ class Command(BaseCommand):
         by = self._author(community, author)
         skipped: list[tuple[str, str]] = []
         total = sum(1 for _path in walk(paths))
-        bar = tqdm(
-            total=total,
-            unit="file",
-            desc="Importing",
-            file=self.stderr._out,
-            disable=no_progress,
-        )
+        bar = self._progress_bar(total, disable=no_progress)
 
         reader = _Reader(
             already=imported_keys(community), bar=bar, skipped=skipped, kind=kind, tags=tag
         )
         counts = reader.counts
 
-        # pypdf logs every oddity of a damaged file; the summary gives the reason once.
-        pypdf_log = logging.getLogger("pypdf")
-        pypdf_level = pypdf_log.level
-        pypdf_log.setLevel(logging.CRITICAL)
         try:
-            with transaction.atomic() if dry_run else nullcontext():
+            with _pypdf_quiet(), transaction.atomic() if dry_run else nullcontext():
                 created, problems = items_bulk_create(
                     community=community,
                     by=by,
@@ -287,8 +291,6 @@ class Command(BaseCommand):
             raise CommandError(
                 " ".join(messages) or f"{by.email} may not add items to {slug!r}."
             ) from None
-        finally:
-            pypdf_log.setLevel(pypdf_level)
         bar.update(len(problems))
         bar.close()
         for problem in problems:
@@ -298,9 +300,14 @@ class Command(BaseCommand):
         if not created and not counts["already"]:
             raise CommandError("Nothing was imported." if total else "No files found.")
 
+    def _progress_bar(self, total: int, *, disable: bool) -> tqdm:
+        return tqdm(
+            total=total, unit="file", desc="Importing", file=self.stderr._out, disable=disable
+        )
+
     def _author(self, community: Community, email: str | None) -> User:
         if email:
-            user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+            user = person_get_active_by_email(email=email)
             if user is None:
                 raise CommandError(f"No active person with e-mail address {email!r}.")
             membership = Membership.objects.filter(community=community, user=user).first()
@@ -309,17 +316,10 @@ class Command(BaseCommand):
             if membership.role == Role.GUEST:
                 raise CommandError(f"{user.email} is a guest in {community.slug!r}: guests read.")
             return user
-        first = (
-            Membership.objects.filter(
-                community=community, role=Role.FACILITATOR, user__is_active=True
-            )
-            .select_related("user")
-            .order_by("joined_at", "pk")
-            .first()
-        )
+        first = first_facilitator(community=community)
         if first is None:
             raise CommandError(f"{community.slug!r} has no facilitator: name one with --author.")
-        return first.user
+        return first
 
     def _summary(self, community, by, kind, created, already, skipped, dry_run) -> None:
         verb = "Would import" if dry_run else "Imported"

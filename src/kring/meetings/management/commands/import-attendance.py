@@ -4,17 +4,18 @@ Columns member_email,session_date[,status]; see docs/import.md. The checking and
 kring.meetings.importing; this command reads the file, shows progress and the summary.
 """
 
-from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError, CommandParser
 from django.utils.module_loading import import_string
-from tqdm import tqdm
 
+from kring.accounts.models import User
 from kring.communities.models import Community
-from kring.core.csvimport import ImportProblem, decode
+from kring.core.csvimport import CsvImportCommand, ImportProblem, plural
 from kring.meetings.importing import (
     MAX_FILE_BYTES,
+    Plan,
     apply_import,
     import_actor,
     plan_import,
@@ -22,64 +23,44 @@ from kring.meetings.importing import (
 )
 
 
-class Command(BaseCommand):
+class Command(CsvImportCommand):
     help = (
         "Import attendance from a CSV file with the columns member_email,session_date[,status]. "
         "Sessions are made for dates without one; people not yet in the community are added."
     )
+    max_bytes = MAX_FILE_BYTES
 
-    def add_arguments(self, parser):
-        parser.add_argument("slug", help="the community's short name")
-        parser.add_argument("file", metavar="FILE.csv", help="the CSV file, with a header row")
+    def add_options(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--by",
             metavar="EMAIL",
             help="the facilitator who registers it (default: the community's first facilitator)",
         )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="check everything and say what would happen"
-        )
-        parser.add_argument(
-            "--skip-invalid",
-            action="store_true",
-            help="import the good rows, list the bad ones (default: nothing if any row is bad)",
-        )
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    def handle(self, *args, slug, file, by, dry_run, skip_invalid, no_progress, **options):
+    def handle(
+        self,
+        *args: Any,
+        slug: str,
+        file: str,
+        by: str | None,
+        dry_run: bool,
+        skip_invalid: bool,
+        no_progress: bool,
+        **options: Any,
+    ) -> None:
         community = Community.objects.filter(slug=slug).first()
         if community is None:
             raise CommandError(f"No community with short name {slug!r}.")
-        path = Path(file)
         try:
             actor = import_actor(community, by)
-            if not path.is_file():
-                raise ImportProblem(f"No such file: {file}")
-            rows, errors = read_rows(decode(path.read_bytes(), max_bytes=MAX_FILE_BYTES))
         except ImportProblem as exc:
             raise CommandError(str(exc)) from None
-        except OSError as exc:
-            raise CommandError(f"{file} cannot be read ({exc.strerror or exc}).") from None
-
-        if errors and not skip_invalid:
-            self._errors(errors, "Not valid")
-            raise CommandError(
-                f"{len(errors)} row{'s are' if len(errors) != 1 else ' is'} not valid; nothing "
-                "was imported. Correct the file, or use --skip-invalid to import the other rows."
-            )
-        if not rows:
-            self._errors(errors, "Skipped")
-            raise CommandError("No rows to import.")
+        rows, errors = self.read_file(file, read_rows)
+        self.check_rows(rows, errors, skip_invalid=skip_invalid)
 
         plan = plan_import(community=community, rows=rows, errors=errors)
         if not dry_run:
-            bar = tqdm(
-                total=len(rows),
-                unit="row",
-                desc="Importing",
-                file=self.stderr._out,
-                disable=no_progress,
-            )
+            bar = self.progress_bar(total=len(rows), unit="row", disable=no_progress)
             try:
                 apply_import(plan=plan, by=actor, progress=bar.update)
             except (PermissionDenied, ValidationError) as exc:
@@ -95,36 +76,18 @@ class Command(BaseCommand):
             )
         self._summary(plan, actor, dry_run)
 
-    def _errors(self, errors, heading: str) -> None:
-        if errors:
-            self.stderr.write(f"{heading} ({len(errors)}):")
-            for error in errors:
-                self.stderr.write(f"  {error}")
-
-    def _summary(self, plan, actor, dry_run: bool) -> None:
+    def _summary(self, plan: Plan, actor: User, dry_run: bool) -> None:
         out = self.stdout.write
-        rows = len(plan.rows)
         out(
-            f"{'Would import' if dry_run else 'Imported'} {rows} row{'s' if rows != 1 else ''} "
+            f"{'Would import' if dry_run else 'Imported'} {plural(len(plan.rows), 'row')} "
             f"into {plan.community.slug!r} as {actor.full_name} <{actor.email}>: "
             f"{plan.new} new, {plan.changed} changed, {plan.unchanged} unchanged."
         )
         days = plan.new_session_days
         if days:
             out(
-                f"{'Would create' if dry_run else 'Created'} {len(days)} "
-                f"session{'s' if len(days) != 1 else ''} on: "
+                f"{'Would create' if dry_run else 'Created'} {plural(len(days), 'session')} on: "
                 + ", ".join(day.isoformat() for day in days)
             )
-        if plan.joining:
-            new_accounts = set(plan.new_accounts)
-            out(f"{'Would add' if dry_run else 'Added'} as members ({len(plan.joining)}):")
-            for email in plan.joining:
-                out(
-                    f"  {email}"
-                    + (" (new account, not active until invited)" if email in new_accounts else "")
-                )
-        if plan.errors:
-            out(f"Skipped {len(plan.errors)} row{'s' if len(plan.errors) != 1 else ''}:")
-            for error in plan.errors:
-                out(f"  {error}")
+        self.write_people(plan, dry_run=dry_run)
+        self.write_skipped(plan)
