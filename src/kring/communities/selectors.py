@@ -27,10 +27,18 @@ def community_get_visible(*, slug: str, user: User | AnonymousUser) -> Community
     return community
 
 
-def community_get_inside(*, slug: str, user: User | AnonymousUser) -> Community:
-    """The community if the user may see inside it. Non-members get 404 for a private
-    community and 403 for a public one (its existence is public anyway)."""
+def community_get_inside(
+    *, slug: str, user: User | AnonymousUser, hidden_from_outsiders: bool = False
+) -> Community:
+    """The community if the user may see inside it: the one way views, API endpoints and
+    selectors open a community. Non-members get 404 for a private community and 403 for a
+    public one (its existence is public anyway).
+
+    `hidden_from_outsiders=True` answers 404 for a public community too: for the parts whose
+    very existence the landing page does not show (conversations, sessions, insights)."""
     community = community_get_visible(slug=slug, user=user)
+    if hidden_from_outsiders and not permissions.can_view_inside(user, community):
+        raise Http404
     permissions.check_view_inside(user, community)
     return community
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
+from kring.communities.selectors import community_get_inside
 from kring.conversations import permissions, selectors
 from kring.conversations.models import Notification, Reply, Thread
 from kring.conversations.schemas import (
@@ -105,7 +106,7 @@ def _fresh(request, thread: Thread) -> dict:
 
 
 def _thread(request, slug: str, thread_id: int) -> Thread:
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     return selectors.thread_get(user=request.user, community=community, pk=thread_id)
 
 
@@ -127,7 +128,7 @@ def thread_list(request, slug: str, filter: str = "all", tag: str = "", **kwargs
                 % {"filters": ", ".join(selectors.THREAD_FILTERS)}
             }
         )
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     threads = selectors.threads_for_community(
         community=community, user=request.user, filter=filter, tag=tag[:60]
     )
@@ -136,7 +137,7 @@ def thread_list(request, slug: str, filter: str = "all", tag: str = "", **kwargs
 
 @router.post("/{slug}/threads", response={201: ThreadOut}, summary="Ask or start a discussion")
 def thread_create(request, slug: str, payload: ThreadIn):
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     thread = thread_services.thread_create(
         community=community,
         by=request.user,

@@ -4,7 +4,6 @@ a guessed id gives Http404, never someone else's data."""
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
 from kring.communities.models import Community, GroundRule, Membership, Role
-from kring.communities.selectors import community_get_inside, members_of
+from kring.communities.selectors import members_of
 from kring.conversations import permissions
 from kring.conversations.models import (
     Block,
@@ -39,15 +38,6 @@ from kring.core.models import Tag
 THREAD_FILTERS = ("all", "questions", "discussions", "waiting", "answered", "mine")
 QUEUE_LIMIT = 200
 LOG_LIMIT = 20
-
-
-def community_for(*, user: Viewer, slug: str) -> Community:
-    """The community whose conversations the user may read. Anyone outside gets 404, also for
-    a public community: its landing page does not open its conversations."""
-    try:
-        return community_get_inside(slug=slug, user=user)
-    except PermissionDenied:
-        raise Http404 from None
 
 
 def threads_for_community(

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -38,19 +37,10 @@ SUGGESTION_LOG_SIZE = 10
 # Opening a community -----------------------------------------------------------------------
 
 
-def _community_inside(*, slug: str, user: User | AnonymousUser) -> Community:
-    """The community through `community_get_inside`, the one way in; but people outside it
-    get 404 also for a public community: insights do not tell outsiders what is there."""
-    try:
-        return community_get_inside(slug=slug, user=user)
-    except PermissionDenied:
-        raise Http404 from None
-
-
 def community_for_facilitator(*, user: User | AnonymousUser, slug: str) -> Community:
     """The community whose insights the user may read: 404 for people outside it (so its
     existence does not leak), 403 for members who do not facilitate."""
-    community = _community_inside(slug=slug, user=user)
+    community = community_get_inside(slug=slug, user=user, hidden_from_outsiders=True)
     permissions.check_facilitate(user, community)
     return community
 
@@ -58,7 +48,7 @@ def community_for_facilitator(*, user: User | AnonymousUser, slug: str) -> Commu
 def community_for_pulses(*, user: User | AnonymousUser, slug: str) -> Community:
     """The community whose climate pulses the user may see (members and facilitators);
     404 for everyone else."""
-    community = _community_inside(slug=slug, user=user)
+    community = community_get_inside(slug=slug, user=user, hidden_from_outsiders=True)
     if not permissions.can_view_pulses(user, community):
         raise Http404
     return community
@@ -67,7 +57,7 @@ def community_for_pulses(*, user: User | AnonymousUser, slug: str) -> Community:
 def community_for_own_insights(*, user: User | AnonymousUser, slug: str) -> Community:
     """The community in which the user may see what Kring sees about them (members only);
     404 for everyone else, platform admins included."""
-    community = _community_inside(slug=slug, user=user)
+    community = community_get_inside(slug=slug, user=user, hidden_from_outsiders=True)
     if not permissions.can_see_own(user, community):
         raise Http404
     return community

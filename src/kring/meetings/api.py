@@ -163,7 +163,7 @@ def session_list(request, slug: str, when: str = "upcoming", **kwargs):
     """`when=upcoming` (soonest first, the default), `past` (latest first) or `all`."""
     if when not in WHEN:
         raise ValidationError({"when": _("Choose when: %(values)s.") % {"values": ", ".join(WHEN)}})
-    community = community_get_inside(slug=slug, user=request.user)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     sessions = (
         selectors.sessions_for_community(community=community, user=request.user, when=when)
         .select_related("community")
@@ -174,7 +174,7 @@ def session_list(request, slug: str, when: str = "upcoming", **kwargs):
 
 @router.post("/{slug}/sessions", response={201: SessionOut}, summary="Plan one session")
 def session_create(request, slug: str, payload: SessionIn):
-    community = community_get_inside(slug=slug, user=request.user)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     permissions.check_plan(request.user, community)
     tz = payload.timezone
     session = services.session_create(
@@ -217,7 +217,7 @@ def _series_rule(payload: SeriesIn, first_start: datetime) -> str | None:
 @router.post("/{slug}/series", response={201: SeriesOut}, summary="Plan a series of sessions")
 def series_create(request, slug: str, payload: SeriesIn):
     """Without a rhythm: every six weeks for eighteen months, as the method recommends."""
-    community = community_get_inside(slug=slug, user=request.user)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     permissions.check_plan(request.user, community)
     first_start = _aware(payload.first_start, payload.timezone)
     series = services_series.series_create(

@@ -72,7 +72,7 @@ def _fresh_point(request, point: ActionPoint) -> ActionPoint:
 def action_point_list(request, slug: str, state: str = "open", owner: str = "", **kwargs):
     """`state=open` (soonest due first, the default), `done` (latest first) or `all`;
     `owner` a member's id, or `me`."""
-    community = community_get_inside(slug=slug, user=request.user)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     errors = {}
     if state not in STATES:
         errors["state"] = _("Choose a state: %(values)s.") % {"values": ", ".join(STATES)}
@@ -103,7 +103,7 @@ def action_point_list(request, slug: str, state: str = "open", owner: str = "", 
 def action_point_create(request, slug: str, payload: ActionPointIn):
     """Who (`owner_id`, a member) does what before when (`due_date`), optionally made at a
     session (`session_id`); it shows on the next sessions' agenda until done."""
-    community = community_get_inside(slug=slug, user=request.user)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     permissions.check_create_action_point(request.user, community)
     session = None
     if payload.session_id is not None:

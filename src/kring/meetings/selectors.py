@@ -93,7 +93,7 @@ def session_get(*, user: Viewer, community: Community, pk: int) -> Session:
 def session_get_inside(*, slug: str, pk: int, user: Viewer) -> Session:
     """A session, opened through its community's address: 404 or 403 as
     `community_get_inside`, and 404 for the id of a session of another community."""
-    community = community_get_inside(slug=slug, user=user)
+    community = community_get_inside(slug=slug, user=user, hidden_from_outsiders=True)
     return session_get(user=user, community=community, pk=pk)
 
 
@@ -280,7 +280,7 @@ def material_choices(*, session: Session) -> QuerySet[KnowledgeItem]:
 
 def action_point_get_inside(*, slug: str, pk: int, user: Viewer) -> ActionPoint:
     """An action point, opened through its community's address (as `session_get_inside`)."""
-    community = community_get_inside(slug=slug, user=user)
+    community = community_get_inside(slug=slug, user=user, hidden_from_outsiders=True)
     return action_point_get(user=user, community=community, pk=pk)
 
 

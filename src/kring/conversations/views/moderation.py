@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kring.communities.header import header_context
+from kring.communities.selectors import community_get_inside
 from kring.conversations import permissions, selectors
 from kring.conversations.forms_moderation import (
     FlagForm,
@@ -49,7 +50,7 @@ def _post_url(thread, reply) -> str:
 @login_required
 def post_flag_view(request, slug: str, pk: int):
     """Anyone inside reports someone else's post, pointing at a ground rule if one applies."""
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     thread = selectors.thread_get(user=request.user, community=community, pk=pk)
     reply_pk = _reply_pk(request)
     reply = selectors.reply_get(user=request.user, thread=thread, pk=reply_pk) if reply_pk else None
@@ -117,7 +118,7 @@ def _queue(request, community, *, dismiss_flag=None, dismiss_form=None):
 @login_required
 def moderation_queue_view(request, slug: str):
     """Facilitators: open flags grouped per post, and the recent moderation log."""
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     permissions.check_moderate(request.user, community)
     return _queue(request, community)
 
@@ -125,7 +126,7 @@ def moderation_queue_view(request, slug: str):
 @login_required
 @require_POST
 def flag_dismiss_view(request, slug: str, flag_pk: int):
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     flag = selectors.flag_get(user=request.user, community=community, pk=flag_pk)
     rules = selectors.ground_rules(community=community)
     form = ModerationActionForm(request.POST, rules=rules, auto_id=f"id_dismiss{flag.pk}_%s")
@@ -186,7 +187,7 @@ def _post_page(request, community, thread, reply, bound: dict | None = None):
 
 
 def _moderation_post(request, slug: str, thread_pk: int):
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     thread, reply = selectors.moderation_post_get(
         user=request.user, community=community, thread_pk=thread_pk, reply_pk=_reply_pk(request)
     )

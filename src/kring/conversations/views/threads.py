@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kring.communities.header import header_context
+from kring.communities.selectors import community_get_inside
 from kring.conversations import permissions, selectors
 from kring.conversations.forms import ReplyForm, ReplyUpdateForm, ThreadForm, ThreadUpdateForm
 from kring.conversations.models import ThreadKind
@@ -33,7 +34,7 @@ def _frame(request, community) -> dict:
 
 
 def _thread(request, slug: str, pk: int):
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     return selectors.thread_get(user=request.user, community=community, pk=pk)
 
 
@@ -61,7 +62,7 @@ FILTER_LABELS = {
 
 @login_required
 def thread_list_view(request, slug: str):
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     current = request.GET.get("filter", "all")
     if current not in selectors.THREAD_FILTERS:
         current = "all"
@@ -95,7 +96,7 @@ def thread_list_view(request, slug: str):
 
 @login_required
 def thread_create_view(request, slug: str):
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     permissions.check_start_thread(request.user, community)
     kind = request.GET.get("kind", "")
     form = ThreadForm(
@@ -407,7 +408,7 @@ def _mention_name(name: str) -> str:
 @login_required
 @require_GET
 def mention_search_view(request, slug: str):
-    community = selectors.community_for(user=request.user, slug=slug)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     people = selectors.mention_candidates(
         community=community, user=request.user, q=request.GET.get("q", "")
     )

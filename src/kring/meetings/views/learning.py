@@ -188,7 +188,7 @@ def reflection_highlight_view(request, slug: str, pk: int, reflection_pk: int):
 
 @login_required
 def action_point_create_view(request, slug: str):
-    community = community_get_inside(slug=slug, user=request.user)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     permissions.check_create_action_point(request.user, community)
     raw_session = request.POST.get("session") or request.GET.get("session") or ""
     session = None
@@ -318,7 +318,7 @@ def _owner_filter(request, members: list[User]) -> User | None:
 
 @login_required
 def action_point_list_view(request, slug: str):
-    community = community_get_inside(slug=slug, user=request.user)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     members = list(members_of(community=community).order_by("full_name").only("pk", "full_name"))
     owner = _owner_filter(request, members)
     today = timezone.localdate()

@@ -74,7 +74,7 @@ def _ics_url(session) -> str | None:
 
 @login_required
 def session_list_view(request, slug: str):
-    community = community_get_inside(slug=slug, user=request.user)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     when = request.GET.get("when", "upcoming")
     if when not in ("upcoming", "past"):
         when = "upcoming"
@@ -132,7 +132,7 @@ def _moved_from(session) -> str | None:
 
 @login_required
 def series_create_view(request, slug: str):
-    community = community_get_inside(slug=slug, user=request.user)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     permissions.check_plan(request.user, community)
     form = SeriesForm(request.POST or None, members=_members(community), community=community)
     preview = None
@@ -185,7 +185,7 @@ def series_create_view(request, slug: str):
 
 @login_required
 def session_create_view(request, slug: str):
-    community = community_get_inside(slug=slug, user=request.user)
+    community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
     permissions.check_plan(request.user, community)
     form = SessionForm(request.POST or None, members=_members(community), community=community)
     if request.method == "POST" and form.is_valid():

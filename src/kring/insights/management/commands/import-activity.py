@@ -6,9 +6,7 @@ are in kring.insights.importing; this command reads the file, shows progress and
 
 from typing import Any
 
-from django.core.management.base import CommandError
-
-from kring.communities.models import Community
+from kring.communities.commands import community_from_argument
 from kring.core.csvimport import CsvImportCommand, plural
 from kring.insights.importing import (
     MAX_FILE_BYTES,
@@ -37,9 +35,7 @@ class Command(CsvImportCommand):
         no_progress: bool,
         **options: Any,
     ) -> None:
-        community = Community.objects.filter(slug=slug).first()
-        if community is None:
-            raise CommandError(f"No community with short name {slug!r}.")
+        community = community_from_argument(slug)
         rows, errors = self.read_file(file, read_rows)
         self.check_rows(rows, errors, skip_invalid=skip_invalid)
 

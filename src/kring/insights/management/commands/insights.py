@@ -12,7 +12,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone, translation
 
-from kring.communities.models import Community
+from kring.communities.commands import community_from_argument
 from kring.core import daterange
 from kring.insights.compute import compute
 from kring.insights.document import day_end, render
@@ -57,9 +57,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, slug, as_of, period_days, json, language, **options):
-        community = Community.objects.filter(slug=slug).first()
-        if community is None:
-            raise CommandError(f"No community with short name {slug!r}.")
+        community = community_from_argument(slug)
         moment = None
         if as_of:
             day = _day(as_of)

@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from kring.accounts.models import User
 from kring.accounts.selectors import person_get_active_by_email
+from kring.communities.commands import community_from_argument
 from kring.communities.models import Community, Membership, Role
 from kring.communities.selectors import first_facilitator
 from kring.knowledge.models import Kind
@@ -258,9 +259,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, slug, paths, author, kind, tag, dry_run, no_progress, **options):
-        community = Community.objects.filter(slug=slug).first()
-        if community is None:
-            raise CommandError(f"No community with short name {slug!r}.")
+        community = community_from_argument(slug)
         by = self._author(community, author)
         skipped: list[tuple[str, str]] = []
         total = sum(1 for _path in walk(paths))

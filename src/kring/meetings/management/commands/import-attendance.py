@@ -11,7 +11,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.module_loading import import_string
 
 from kring.accounts.models import User
-from kring.communities.models import Community
+from kring.communities.commands import community_from_argument
 from kring.core.csvimport import CsvImportCommand, ImportProblem, plural
 from kring.meetings.importing import (
     MAX_FILE_BYTES,
@@ -48,9 +48,7 @@ class Command(CsvImportCommand):
         no_progress: bool,
         **options: Any,
     ) -> None:
-        community = Community.objects.filter(slug=slug).first()
-        if community is None:
-            raise CommandError(f"No community with short name {slug!r}.")
+        community = community_from_argument(slug)
         try:
             actor = import_actor(community, by)
         except ImportProblem as exc:
