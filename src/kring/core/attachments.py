@@ -132,27 +132,33 @@ def attachments_save(
     by: AbstractBaseUser | None,
 ) -> list[A]:
     """Check and store uploaded files for one owner (`owner` holds the model's owner fields,
-    e.g. `{"item": item}`). Call it inside the service's transaction: a refused file raises
-    ValidationError under "file" before anything of it is stored."""
+    e.g. `{"item": item}`). Call it inside the service's transaction. Every file is checked
+    before any is stored: a refused one raises ValidationError under "file" and stores
+    nothing; if storing fails halfway, the files already stored are removed again."""
     files = [u for u in (uploads or []) if u]
     if not files:
         return []
     existing = model._default_manager.filter(**owner).count()
     if existing + len(files) > model.max_per_owner:
         raise ValidationError({"file": model.too_many()})
-    saved = []
-    for upload in files:
-        mime = sniff_attachment(upload)
-        attachment = model(
-            **owner,
-            original_name=original_name(upload),
-            content_type=mime,
-            size=upload.size,
-            uploaded_by=by,
-        )
-        attachment.file.save(stored_name(mime), upload, save=False)
-        attachment.save()
-        saved.append(attachment)
+    checked = [(upload, sniff_attachment(upload)) for upload in files]
+    saved: list[A] = []
+    try:
+        for upload, mime in checked:
+            attachment = model(
+                **owner,
+                original_name=original_name(upload),
+                content_type=mime,
+                size=upload.size,
+                uploaded_by=by,
+            )
+            attachment.file.save(stored_name(mime), upload, save=False)
+            saved.append(attachment)
+            attachment.save()
+    except BaseException:
+        for attachment in saved:
+            attachment.file.delete(save=False)
+        raise
     return saved
 
 

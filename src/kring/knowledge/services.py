@@ -370,8 +370,10 @@ def comment_create(*, item: KnowledgeItem, by: User, body: str) -> Comment:
 @transaction.atomic
 def attachment_add(*, item: KnowledgeItem, by: User, upload: UploadedFile) -> Attachment:
     permissions.check_edit(by, item)
-    [attachment] = attachments_save(model=Attachment, owner={"item": item}, uploads=[upload], by=by)
-    return attachment
+    saved = attachments_save(model=Attachment, owner={"item": item}, uploads=[upload], by=by)
+    if not saved:
+        raise ValidationError({"file": _("Choose a file to attach.")})
+    return saved[0]
 
 
 @transaction.atomic

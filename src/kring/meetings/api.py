@@ -1,6 +1,6 @@
 """Sessions (single and series), RSVPs and attendance over HTTP, with the same rules as the web
 pages (see permissions.py): only people inside a community see its sessions (anyone else gets
-404, or 403 for a public community); facilitators plan, change, cancel and register
+404, for a public community too); facilitators plan, change, cancel and register
 attendance; members and guests RSVP. Action points are in `api_learning`, under this router.
 
 See docs/sessions-api.md.

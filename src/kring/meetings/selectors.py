@@ -91,8 +91,8 @@ def session_get(*, user: Viewer, community: Community, pk: int) -> Session:
 
 
 def session_get_inside(*, slug: str, pk: int, user: Viewer) -> Session:
-    """A session, opened through its community's address: 404 or 403 as
-    `community_get_inside`, and 404 for the id of a session of another community."""
+    """A session, opened through its community's address: 404 for anyone outside the
+    community (a public one too), and for the id of a session of another community."""
     community = community_get_inside(slug=slug, user=user, hidden_from_outsiders=True)
     return session_get(user=user, community=community, pk=pk)
 

@@ -428,3 +428,25 @@ def test_only_editors_delete_an_attachment(client, attached, who, status, kept):
 
     assert response.status_code == status
     assert Attachment.objects.filter(pk=attached["attachment"].pk).exists() is kept
+
+
+def test_a_refused_file_among_good_ones_stores_none_of_them(shelf, settings):
+    """Every file is checked before any is stored: the good first file is not left behind."""
+    from kring.core.attachments import attachments_save
+
+    with pytest.raises(ValidationError):
+        attachments_save(
+            model=Attachment,
+            owner={"item": shelf["item"]},
+            uploads=[upload("goed.pdf", pdf_bytes()), upload("fout.pdf", b"no pdf at all")],
+            by=shelf["author"],
+        )
+    assert not Attachment.objects.exists()
+    assert stored_files(settings) == []
+
+
+def test_adding_an_empty_upload_is_a_clear_refusal(shelf):
+    """No file at all is a message under "file", not a crash."""
+    with pytest.raises(ValidationError) as refused:
+        services.attachment_add(item=shelf["item"], by=shelf["author"], upload=None)
+    assert refused.value.message_dict == {"file": ["Choose a file to attach."]}
