@@ -36,6 +36,11 @@ def _clean_slate(settings, tmp_path):
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": django_settings.THROTTLE_CACHE_TABLE,
         },
+        "locks": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": django_settings.THROTTLE_CACHE_TABLE,
+            "KEY_PREFIX": "kring-locks",
+        },
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Background tasks run at once, in-process; tests that need the real queue and worker

@@ -158,18 +158,21 @@ if env("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The login throttle's counters must be seen by every worker process: in Redis when it is
-# configured, otherwise in the database (the table is created by core's migrations).
+# The login throttle's counters and the background tasks' locks (kring.core.locks) must be
+# seen by every process, on every machine: in Redis when it is configured, otherwise in the
+# database (the table is created by core's migrations).
 THROTTLE_CACHE_TABLE = "kring_throttle_cache"
-if env("REDIS_URL"):
-    CACHES["throttle"] = {**CACHES["default"], "KEY_PREFIX": "kring-throttle"}
-else:
-    CACHES["throttle"] = {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": THROTTLE_CACHE_TABLE,
-        # Culling drops counters; keep many so an attacker cannot flush them with junk keys.
-        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
-    }
+for _alias in ("throttle", "locks"):
+    if env("REDIS_URL"):
+        CACHES[_alias] = {**CACHES["default"], "KEY_PREFIX": f"kring-{_alias}"}
+    else:
+        CACHES[_alias] = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": THROTTLE_CACHE_TABLE,
+            "KEY_PREFIX": "" if _alias == "throttle" else f"kring-{_alias}",
+            # Culling drops entries; keep many so an attacker cannot flush them with junk keys.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
 
 AUTH_USER_MODEL = "accounts.User"
 # The community that activity events and search documents belong to. Core names it only

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
 from kring.communities.models import Community
+from kring.core import locks
 from kring.insights import dashboard_doc, permissions
 from kring.insights.compute import compute
 from kring.insights.models import (
@@ -71,6 +72,52 @@ def snapshot_create(
         ]
         Snapshot.objects.filter(pk__in=list(old.values_list("pk", flat=True))).delete()
     return snapshot
+
+
+# One process computes a community's insights at a time. The lock expires after this long, in
+# case the worker holding it dies (a computation at 10,000 members takes seconds, not minutes).
+REFRESH_LOCK_SECONDS = 30 * 60
+
+
+class SnapshotBusy(Exception):
+    """Another process is computing this community's insights, but began before the refresh
+    was asked for: its snapshot will not cover the request; try again when it is done."""
+
+
+def _refresh_lock(community_id: int) -> str:
+    return f"insights-refresh:{community_id}"
+
+
+def snapshot_refresh_running(*, community_id: int) -> bool:
+    """Whether some process (on any machine) is computing this community's insights now."""
+    return locks.held_since(_refresh_lock(community_id)) is not None
+
+
+def snapshot_refresh(*, community: Community, requested_at: datetime) -> Snapshot | None:
+    """A snapshot that covers everything up to `requested_at` (when the refresh was asked
+    for), computed by at most one process at a time per community: two workers that get the
+    same request (both workers' periodic runs, a facilitator's click on two web servers) do
+    the work once.
+
+    Returns the new snapshot, or the latest one when it was begun at or after `requested_at`
+    (it covers the request already), or None when another process is computing one that
+    will cover it. Raises SnapshotBusy when another process is computing one that began
+    before the request."""
+    name = _refresh_lock(community.pk)
+    with locks.hold(name, timeout=REFRESH_LOCK_SECONDS) as token:
+        if token is None:
+            since = locks.held_since(name)
+            if since is not None and since < requested_at.timestamp():
+                raise SnapshotBusy(community.pk)
+            return None
+        covering = (
+            Snapshot.objects.filter(community=community, as_of__gte=requested_at)
+            .order_by("-computed_at", "-id")
+            .first()
+        )
+        if covering is not None:
+            return covering
+        return snapshot_create(community=community)
 
 
 def _suggestions_sync(community: Community, raw: dict) -> None:

@@ -118,11 +118,16 @@ def test_healthz(client, db):
     assert response.content == b"ok"
 
 
-def test_throttle_cache_is_shared_by_configuration(load_settings):
-    """Without REDIS_URL the throttle counts in the database; with it, in Redis."""
+def test_throttle_and_lock_caches_are_shared_by_configuration(load_settings):
+    """Without REDIS_URL the throttle counts and the locks are kept in the database; with it,
+    in Redis, apart from each other by their key prefix."""
     database = load_settings()["CACHES"]
-    assert database["throttle"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    for alias in ("throttle", "locks"):
+        assert database[alias]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert database["throttle"]["KEY_PREFIX"] != database["locks"]["KEY_PREFIX"]
     assert database["default"]["BACKEND"].endswith("LocMemCache")
     redis = load_settings(REDIS_URL="redis://127.0.0.1:6379/0")["CACHES"]
-    assert redis["throttle"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-    assert redis["throttle"]["LOCATION"] == "redis://127.0.0.1:6379/0"
+    for alias in ("throttle", "locks"):
+        assert redis[alias]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+        assert redis[alias]["LOCATION"] == "redis://127.0.0.1:6379/0"
+    assert redis["throttle"]["KEY_PREFIX"] != redis["locks"]["KEY_PREFIX"]
