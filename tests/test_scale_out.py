@@ -77,6 +77,8 @@ def _redis():
     try:
         client.ping()
     except redis.RedisError as exc:
+        if os.environ.get("KRING_TEST_SCALE_OUT_REQUIRED"):
+            pytest.fail(f"Redis at {REDIS_URL} is required here but unreachable: {exc}")
         pytest.skip(f"needs Redis at {REDIS_URL} (KRING_TEST_REDIS_URL): {exc}")
     return client
 
