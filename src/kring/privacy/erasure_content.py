@@ -340,10 +340,14 @@ def insights(user: User, work: Work) -> None:
     mentioning = Q()
     for needle in json_needles(user.email):
         mentioning |= Q(data_text__icontains=needle) | Q(dashboard_text__icontains=needle)
+    # A snapshot in parts (format 2) has a row of the person's own (their e-mail address is
+    # in it, and their id in the ties of others).
+    mentioning |= Q(member_parts__user=user)
     left = list(
         Snapshot.objects.annotate(data_text=data, dashboard_text=dashboard)
         .filter(mentioning)
         .values_list("pk", "community_id")
+        .distinct()
     )
     Snapshot.objects.filter(
         Q(community_id__in=work.communities) | Q(pk__in=[pk for pk, _c in left])
