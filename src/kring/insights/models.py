@@ -94,6 +94,10 @@ class SnapshotMember(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     # The member's place in the document (joining order).
     position = models.PositiveIntegerField()
+    # As the snapshot recorded them (also in `data`): the other ends of someone's ties are
+    # named from these columns, without decoding their parts.
+    email = models.EmailField()
+    name = models.CharField(max_length=200)
     data = models.JSONField(default=dict)
 
     class Meta:

@@ -136,7 +136,7 @@ def member_names(*, snapshot: Snapshot, user_ids: Iterable[int]) -> dict[int, tu
         user_id: (email, name)
         for user_id, email, name in SnapshotMember.objects.filter(
             snapshot=snapshot, user_id__in=list(user_ids)
-        ).values_list("user_id", "data__email", "data__name")
+        ).values_list("user_id", "email", "name")
     }
 
 

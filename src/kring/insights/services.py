@@ -72,7 +72,14 @@ def snapshot_create(
         )
         SnapshotMember.objects.bulk_create(
             (
-                SnapshotMember(snapshot=snapshot, user_id=part["id"], position=i, data=part)
+                SnapshotMember(
+                    snapshot=snapshot,
+                    user_id=part["id"],
+                    position=i,
+                    email=part["email"],
+                    name=part["name"][:200],
+                    data=part,
+                )
                 for i, part in enumerate(parts)
             ),
             batch_size=PARTS_BATCH,

@@ -32,7 +32,14 @@ def forwards(apps, schema_editor):
         )
         SnapshotMember.objects.bulk_create(
             (
-                SnapshotMember(snapshot_id=pk, user_id=p["id"], position=i, data=p)
+                SnapshotMember(
+                    snapshot_id=pk,
+                    user_id=p["id"],
+                    position=i,
+                    email=p["email"],
+                    name=p["name"][:200],
+                    data=p,
+                )
                 for i, p in enumerate(parts)
                 if p["id"] in existing
             ),
