@@ -342,3 +342,18 @@ def test_as_of_before_1937_is_valid_rfc3339(kring, make_client):
     assert response.status_code == 200, response.content
     # Summer time then: +01:19:32.
     assert response.json()["as_of"] == "1920-06-30T22:40:27.999999+00:00"
+
+
+def test_openapi_lists_the_parts(client):
+    """The API's schema documents the summary and both paged parts."""
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for part in ("", "/members", "/ties"):
+        operation = paths[f"/api/v1/communities/{{slug}}/insights{part}"]["get"]
+        assert "facilitators" in operation["summary"]
+    assert {
+        p["name"] for p in paths["/api/v1/communities/{slug}/insights/ties"]["get"]["parameters"]
+    } >= {
+        "page",
+        "as_of",
+        "period_days",
+    }
