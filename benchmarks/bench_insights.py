@@ -14,6 +14,8 @@ already holds it), then
    detection (Louvain / multilevel) and modularity; ratios per run, medians reported;
 3. the dashboard served from a snapshot: GET of the 'insights-dashboard' page (when that view
    exists) as the facilitator, and the snapshot read + document.render() on their own;
+   with --pages instead, only the pages that read a snapshot (dashboard, "what Kring sees
+   about me" and its ties, the API insights summary, members and ties);
 4. with --check COMMIT: the document of compute() at COMMIT (read with `git show`) compared
    with the current one on the same data (must be identical; exits 1 when not).
 
@@ -287,7 +289,10 @@ def dashboard(community, as_of, runs: int) -> dict:
 
     def read_and_render():
         snap = Snapshot.objects.filter(pk=snapshot.pk).first()
-        return document.render(snap.data, community=community)
+        if "members" in snap.data:  # the whole document (before the split)
+            return document.render(snap.data, community=community)
+        # The summary, what GET .../insights serves since the split.
+        return document.render_summary(snap.data, community=community)
 
     times = []
     for _ in range(runs + 2):
@@ -381,12 +386,13 @@ def pages(community, as_of, runs: int, fresh: bool = True) -> dict:
         with contextlib.suppress(NoReverseMatch):
             urls[name] = reverse(view, kwargs={"slug": community.slug})
     for name, url in urls.items():
-        times, status, size, queries = [], None, 0, 0
+        times, cpu, status, size, queries = [], [], None, 0, 0
         for _ in range(runs + 2):
             with CaptureQueriesContext(connection) as captured:
-                began = time.perf_counter()
+                began, began_cpu = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 times.append((time.perf_counter() - began) * 1000)
+                cpu.append((time.process_time() - began_cpu) * 1000)
             status, size, queries = response.status_code, len(response.content), len(captured)
         if status == 404:
             continue
@@ -397,6 +403,9 @@ def pages(community, as_of, runs: int, fresh: bool = True) -> dict:
             "queries": queries,
             "ms_median": round(statistics.median(times[2:]), 1),
             "ms_max": round(max(times[2:]), 1),
+            # CPU time of this process (SQLite runs in it too): steadier than wall time on a
+            # machine shared with other work.
+            "cpu_ms_median": round(statistics.median(cpu[2:]), 1),
         }
         print(f"{name}: {out[name]}", flush=True)
     return out
