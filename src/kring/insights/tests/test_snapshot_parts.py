@@ -232,3 +232,28 @@ def test_export_holds_every_tie(make_community, make_user):
     assert {t["person"]["id"] for t in entry["ties"]} == {p.pk for p in people}
     assert {t["person"]["name"] for t in entry["ties"]} == {p.full_name for p in people}
     assert "email" not in entry and entry["role"] == Role.FACILITATOR
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "99999", "1e9", "<script>"])
+def test_ties_page_takes_any_page_number(make_community, make_user, make_client, page):
+    """A page number that is not one gives the first or the last page, never an error."""
+    community, facilitator, _people = _circle(make_community, make_user, 3)
+    snapshot_create(community=community)
+    response = make_client(facilitator).get(
+        reverse("insights-me-ties", args=[community.slug]), {"page": page}
+    )
+    assert response.status_code == 200
+    assert response.content.decode().count('class="person"') == 3
+
+
+@pytest.mark.parametrize("part", ["/members", "/ties"])
+@pytest.mark.parametrize("page", ["0", "-1", "abc"])
+def test_api_pages_refuse_a_bad_page(make_community, make_user, make_client, part, page):
+    """The API's pages answer a bad page number with 422, as every paged endpoint does."""
+    community, facilitator, _people = _circle(make_community, make_user, 2)
+    snapshot_create(community=community)
+    response = make_client(facilitator).get(
+        f"/api/v1/communities/{community.slug}/insights{part}", {"page": page}
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
