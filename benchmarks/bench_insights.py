@@ -14,6 +14,8 @@ already holds it), then
    detection (Louvain / multilevel) and modularity; ratios per run, medians reported;
 3. the dashboard served from a snapshot: GET of the 'insights-dashboard' page (when that view
    exists) as the facilitator, and the snapshot read + document.render() on their own;
+   with --pages instead, only the pages that read a snapshot (dashboard, "what Kring sees
+   about me" and its ties, the API insights summary, members and ties);
 4. with --check COMMIT: the document of compute() at COMMIT (read with `git show`) compared
    with the current one on the same data (must be identical; exits 1 when not).
 
@@ -287,7 +289,10 @@ def dashboard(community, as_of, runs: int) -> dict:
 
     def read_and_render():
         snap = Snapshot.objects.filter(pk=snapshot.pk).first()
-        return document.render(snap.data, community=community)
+        if "members" in snap.data:  # the whole document (before the split)
+            return document.render(snap.data, community=community)
+        # The summary, what GET .../insights serves since the split.
+        return document.render_summary(snap.data, community=community)
 
     times = []
     for _ in range(runs + 2):
@@ -323,6 +328,86 @@ def dashboard(community, as_of, runs: int) -> dict:
     out["dashboard_kb"] = round(size / 1024, 1)
     out["dashboard_ms_median"] = round(statistics.median(times[2:]), 1)
     out["dashboard_ms_max"] = round(max(times[2:]), 1)
+    return out
+
+
+# 3b. the pages that read a snapshot ----------------------------------------------------------
+
+
+def pages(community, as_of, runs: int, fresh: bool = True) -> dict:
+    """GET, as the first facilitator, through Django's test client (no HTTP server): the
+    dashboard, "what Kring sees about me", and the API insights (the whole document before
+    it was split; the summary and the first page of members and of ties after). With `fresh`,
+    a snapshot is made first (as_of the corpus's moment) and marked as made now, so the API
+    serves it instead of computing. Medians of `runs` after 2 warm-ups; SQL queries per GET."""
+    from django.conf import settings
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
+
+    from kring.communities.models import Membership
+    from kring.insights.models import Snapshot
+    from kring.insights.services import snapshot_create
+
+    out: dict = {}
+    if fresh:
+        began = time.perf_counter()
+        snapshot = snapshot_create(community=community, as_of=as_of)
+        out["snapshot_create_seconds"] = round(time.perf_counter() - began, 3)
+    else:
+        snapshot = Snapshot.objects.filter(community=community).order_by("-computed_at").first()
+    now = timezone.now()
+    Snapshot.objects.filter(pk=snapshot.pk).update(computed_at=now, as_of=now)
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    # The busiest facilitator: the most ties on "what Kring sees about me".
+    facilitator = (
+        Membership.objects.filter(community=community, role="facilitator")
+        .annotate(events=Count("user__activity_events"))
+        .order_by("-events", "joined_at")
+        .first()
+        .user
+    )
+    client = Client()
+    client.force_login(facilitator)
+    api = f"/api/v1/communities/{community.slug}/insights"
+    urls = {
+        "api insights": api,
+        "api insights/members": api + "/members",
+        "api insights/ties": api + "/ties",
+    }
+    for name, view in (
+        ("dashboard", "insights-dashboard"),
+        ("about me", "insights-me"),
+        ("about me: all ties, page 1", "insights-me-ties"),
+    ):
+        with contextlib.suppress(NoReverseMatch):
+            urls[name] = reverse(view, kwargs={"slug": community.slug})
+    for name, url in urls.items():
+        times, cpu, status, size, queries = [], [], None, 0, 0
+        for _ in range(runs + 2):
+            with CaptureQueriesContext(connection) as captured:
+                began, began_cpu = time.perf_counter(), time.process_time()
+                response = client.get(url)
+                times.append((time.perf_counter() - began) * 1000)
+                cpu.append((time.process_time() - began_cpu) * 1000)
+            status, size, queries = response.status_code, len(response.content), len(captured)
+        if status == 404:
+            continue
+        out[name] = {
+            "url": url,
+            "status": status,
+            "kb": round(size / 1024, 1),
+            "queries": queries,
+            "ms_median": round(statistics.median(times[2:]), 1),
+            "ms_max": round(max(times[2:]), 1),
+            # CPU time of this process (SQLite runs in it too): steadier than wall time on a
+            # machine shared with other work.
+            "cpu_ms_median": round(statistics.median(cpu[2:]), 1),
+        }
+        print(f"{name}: {out[name]}", flush=True)
     return out
 
 
@@ -443,6 +528,16 @@ def main() -> None:
         action="store_true",
         help="measure only the dashboard; replace that part of an existing results file",
     )
+    parser.add_argument(
+        "--pages",
+        action="store_true",
+        help="only the pages that read a snapshot (dashboard, about me, API insights)",
+    )
+    parser.add_argument(
+        "--pages-existing",
+        action="store_true",
+        help="with --pages: use the latest snapshot instead of making one",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
@@ -462,6 +557,11 @@ def main() -> None:
     build_seconds = time.perf_counter() - began
     print(f"community ready in {build_seconds:.1f} s")
     if args.build_only:
+        return
+    if args.pages:
+        community, as_of = community_and_as_of(args)
+        result = pages(community, as_of, args.dashboard_runs, fresh=not args.pages_existing)
+        print(json.dumps(result, indent=2))
         return
     if args.dashboard_only:
         out = args.out or HERE / "results" / f"insights-{backend}-{args.members}-{args.events}.json"

@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 
 from kring.core.dates import short_date
 
-MAX_NODES = 400
+MAX_NODES = 200
 LAYOUT_SEED = 20240601
 LAYOUT_ITERATIONS = 500
 LAYOUT_CACHE_SECONDS = 7 * 24 * 3600

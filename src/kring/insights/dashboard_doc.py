@@ -27,7 +27,7 @@ SUGGESTIONS_KEPT = 100
 SUGGESTIONS_SHOWN = 30
 GROUPS_SHOWN = 20
 GROUP_NAMES_SHOWN = 12
-TIES_DRAWN = 1500
+TIES_DRAWN = 800
 # role, strong_degree and group: the network's labels, shapes and list (network_section).
 PERSON_KEYS = (
     "id",

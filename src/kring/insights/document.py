@@ -147,43 +147,48 @@ def gap_reason(gap: dict, perspectives: dict[str, str]) -> str:
     }
 
 
-def render(raw: dict, *, community=None) -> dict:
-    """The public document (docs/insights.md): raw facts plus reasons. Suggestions a
-    facilitator marked done or dismissed are left out (they are logged in Kring)."""
-    names = {m["email"]: m["name"] for m in raw["members"]}
-    # Perspective names in the reader's language (a snapshot was made in the worker's).
-    perspectives = dict(raw["coverage"].get("names", {}))
+def _perspective_names(coverage: dict) -> dict[str, str]:
+    """Perspective names in the reader's language (a snapshot was made in the worker's)."""
+    perspectives = dict(coverage.get("names", {}))
     for perspective in Perspective.objects.filter(key__in=list(perspectives)):
         perspectives[perspective.key] = str(perspective.name)
-    decided = set()
-    if community is not None:
-        decided = set(
-            Suggestion.objects.filter(community=community)
-            .exclude(status=SuggestionStatus.OPEN)
-            .values_list("key", flat=True)
-        )
-    members = []
-    for m in raw["members"]:
-        members.append(
+    return perspectives
+
+
+def _decided_keys(community) -> set[str]:
+    if community is None:
+        return set()
+    return set(
+        Suggestion.objects.filter(community=community)
+        .exclude(status=SuggestionStatus.OPEN)
+        .values_list("key", flat=True)
+    )
+
+
+def render_member(m: dict) -> dict:
+    """One member of the document with the reasons of their signals."""
+    return {
+        **{k: v for k, v in m.items() if k != "signals"},
+        "signals": [
             {
-                **{k: v for k, v in m.items() if k != "signals"},
-                "signals": [
-                    {
-                        "kind": s["kind"],
-                        "reason": signal_reason(s),
-                        "since": s.get("since"),
-                        "rule": s.get("rule"),
-                        "params": s.get("params", {}),
-                    }
-                    for s in m["signals"]
-                ],
+                "kind": s["kind"],
+                "reason": signal_reason(s),
+                "since": s.get("since"),
+                "rule": s.get("rule"),
+                "params": s.get("params", {}),
             }
-        )
+            for s in m["signals"]
+        ],
+    }
+
+
+def _render_rest(raw: dict, names: dict[str, str], community) -> dict:
+    """Coverage and suggestions with their reasons; decided suggestions left out."""
+    perspectives = _perspective_names(raw["coverage"])
+    decided = _decided_keys(community)
     coverage = {**raw["coverage"], "names": perspectives}
     coverage["gaps"] = [{**g, "reason": gap_reason(g, perspectives)} for g in coverage["gaps"]]
     return {
-        **raw,
-        "members": members,
         "coverage": coverage,
         "suggestions": [
             {
@@ -198,3 +203,22 @@ def render(raw: dict, *, community=None) -> dict:
             if s["key"] not in decided
         ],
     }
+
+
+def render(raw: dict, *, community=None) -> dict:
+    """The whole public document (docs/insights.md, what `kring insights --json` prints): raw
+    facts plus reasons. Suggestions a facilitator marked done or dismissed are left out (they
+    are logged in Kring)."""
+    names = {m["email"]: m["name"] for m in raw["members"]}
+    return {
+        **raw,
+        "members": [render_member(m) for m in raw["members"]],
+        **_render_rest(raw, names, community),
+    }
+
+
+def render_summary(summary: dict, *, community=None) -> dict:
+    """The summary of a document (snapshot_split) as the API serves it: everything but the
+    members and their ties, with reasons."""
+    out = {k: v for k, v in summary.items() if k not in ("format", "people")}
+    return {**out, **_render_rest(summary, summary.get("people", {}), community)}

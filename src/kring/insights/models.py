@@ -67,9 +67,12 @@ class Snapshot(models.Model):
     period_days = models.PositiveIntegerField()
     computed_at = models.DateTimeField(default=timezone.now)
     duration_ms = models.PositiveIntegerField(default=0)
+    # Format 2 (snapshot_split): the summary of the document; each member's part is a
+    # SnapshotMember row. Format 1 (made before the split): the whole document.
     data = models.JSONField(default=dict)
-    # The part of `data` the dashboard shows (people with signals, the drawn network, ...):
-    # small enough to read on every page view even when `data` is many megabytes.
+    format = models.PositiveSmallIntegerField(default=1)
+    # What the dashboard shows (people with signals, the drawn network, ...), cut from the
+    # document when the snapshot is made (dashboard_doc).
     dashboard = models.JSONField(default=dict)
 
     class Meta:
@@ -80,6 +83,34 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return f"insights of {self.community_id} at {self.as_of:%Y-%m-%d}"
+
+
+class SnapshotMember(models.Model):
+    """One member's part of a snapshot (snapshot_split): their facts, signals, place in the
+    network, ties and the suggestions that name them. "What Kring sees about me" reads one
+    row; the API pages through them."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="member_parts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The member's place in the document (joining order).
+    position = models.PositiveIntegerField()
+    # As the snapshot recorded them (also in `data`): the other ends of someone's ties are
+    # named from these columns, without decoding their parts.
+    email = models.EmailField()
+    name = models.CharField(max_length=200)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["snapshot", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "user"], name="snapshot_member_unique"),
+            models.UniqueConstraint(
+                fields=["snapshot", "position"], name="snapshot_member_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in snapshot {self.snapshot_id}"
 
 
 class SuggestionStatus(models.TextChoices):

@@ -1,6 +1,6 @@
-"""The insights document over HTTP (docs/insights.md). The fields the contract promises are
-typed here; the document carries more (the data behind each reason, thresholds, the network's
-edges), which pass through as they are."""
+"""The insights document over HTTP, in parts (docs/insights.md). The fields the contract
+promises are typed here; the document carries more (the data behind each reason, thresholds),
+which pass through as they are."""
 
 from pydantic import BaseModel, ConfigDict
 
@@ -26,6 +26,19 @@ class InsightsMemberOut(_Open):
     degree: int
     betweenness: float
     group: int | None
+    broker: bool
+    isolate: bool
+
+
+class InsightsTieOut(BaseModel):
+    email: str
+    weight: float
+    strong: bool
+
+
+class InsightsTiesOut(BaseModel):
+    email: str
+    ties: list[InsightsTieOut]
 
 
 class InsightsSuggestionOut(_Open):
@@ -34,12 +47,21 @@ class InsightsSuggestionOut(_Open):
     reason: str
 
 
+class InsightsNetworkOut(_Open):
+    density: float
+    tie_count: int
+    isolate_count: int
+    brokers: list[str]
+
+
 class InsightsOut(_Open):
     community: str
     as_of: str
-    members: list[InsightsMemberOut]
-    groups: list[list[str]]
+    member_count: int
+    group_count: int
+    group_sizes: list[int]
     modularity: float
+    network: InsightsNetworkOut
     coverage: dict
     suggestions: list[InsightsSuggestionOut]
     trends: dict

@@ -5,6 +5,7 @@ fetches the people it links to in one query (selectors_dashboard); what a member
 themselves is selectors_people."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
@@ -15,7 +16,7 @@ from django.utils import timezone
 from kring.accounts.models import Perspective, User
 from kring.communities.models import Community
 from kring.communities.selectors import community_get_inside, members_of
-from kring.insights import permissions
+from kring.insights import permissions, snapshot_split
 from kring.insights.compute import compute
 from kring.insights.models import (
     PULSE_ITEMS,
@@ -26,6 +27,7 @@ from kring.insights.models import (
     PulseParticipation,
     PulseResponse,
     Snapshot,
+    SnapshotMember,
     Suggestion,
     SuggestionStatus,
 )
@@ -64,12 +66,19 @@ def community_for_own_insights(*, user: User | AnonymousUser, slug: str) -> Comm
 
 
 def snapshot_latest(*, community: Community) -> Snapshot | None:
-    return Snapshot.objects.filter(community=community).order_by("-computed_at", "-id").first()
+    """The latest snapshot without its documents (`data`, `dashboard`): read the part you
+    show with snapshot_member, snapshot_data or the dashboard selectors."""
+    return (
+        Snapshot.objects.filter(community=community)
+        .defer("data", "dashboard")
+        .order_by("-computed_at", "-id")
+        .first()
+    )
 
 
 def snapshot_latest_dashboard(*, community: Community) -> Snapshot | None:
-    """The latest snapshot without its full document (`data`: megabytes at 10,000 members);
-    the dashboard reads its `dashboard` part."""
+    """The latest snapshot without its document (`data`); the dashboard reads its
+    `dashboard` part."""
     return (
         Snapshot.objects.filter(community=community)
         .defer("data")
@@ -79,21 +88,106 @@ def snapshot_latest_dashboard(*, community: Community) -> Snapshot | None:
 
 
 def snapshot_data(*, snapshot: Snapshot) -> dict:
-    """The full document of a snapshot read without it (an older snapshot with no dashboard
-    part)."""
+    """The document of a snapshot read without it: the summary (format 2), or the whole
+    document of a snapshot made before the split (format 1)."""
     return Snapshot.objects.filter(pk=snapshot.pk).values_list("data", flat=True).first() or {}
+
+
+def snapshot_member(*, snapshot: Snapshot, user_id: int) -> dict | None:
+    """One member's part of a snapshot (snapshot_split), or None when they are not in it.
+    One small read for a split snapshot; a snapshot made before the split is read whole."""
+    if snapshot.format < snapshot_split.FORMAT:
+        _summary, parts = snapshot_split.split(snapshot_data(snapshot=snapshot))
+        return next((p for p in parts if p["id"] == user_id), None)
+    return (
+        SnapshotMember.objects.filter(snapshot=snapshot, user_id=user_id)
+        .values_list("data", flat=True)
+        .first()
+    )
+
+
+def snapshot_facts(*, snapshot: Snapshot) -> dict:
+    """The few summary facts a member's page needs (thresholds, perspective names, number of
+    groups), read without the rest of the document."""
+    if snapshot.format < snapshot_split.FORMAT:
+        summary, _parts = snapshot_split.split(snapshot_data(snapshot=snapshot))
+        return {
+            "thresholds": summary.get("thresholds") or {},
+            "names": summary.get("coverage", {}).get("names") or {},
+            "group_count": summary.get("group_count") or 0,
+        }
+    row = (
+        Snapshot.objects.filter(pk=snapshot.pk)
+        .values_list("data__thresholds", "data__coverage__names", "data__group_count")
+        .first()
+    )
+    thresholds, names, group_count = row or (None, None, None)
+    return {"thresholds": thresholds or {}, "names": names or {}, "group_count": group_count or 0}
+
+
+def member_names(*, snapshot: Snapshot, user_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """id -> (e-mail, name) as the snapshot recorded them, for the members among `user_ids`
+    (the other ends of someone's ties). One query."""
+    if snapshot.format < snapshot_split.FORMAT:
+        _summary, parts = snapshot_split.split(snapshot_data(snapshot=snapshot))
+        wanted = set(user_ids)
+        return {p["id"]: (p["email"], p["name"]) for p in parts if p["id"] in wanted}
+    return {
+        user_id: (email, name)
+        for user_id, email, name in SnapshotMember.objects.filter(
+            snapshot=snapshot, user_id__in=list(user_ids)
+        ).values_list("user_id", "email", "name")
+    }
 
 
 # Without as_of, a snapshot younger than this is served instead of computing anew.
 SNAPSHOT_FRESH = timedelta(hours=1)
 
 
-def insights_raw(
+@dataclass
+class InsightsSource:
+    """Where an API answer comes from: a fresh snapshot ("snapshot"), or a document computed
+    for the request ("computed", in `raw`)."""
+
+    source: str
+    community: Community
+    snapshot: Snapshot | None = None
+    raw: dict | None = None
+
+    def _split(self) -> tuple[dict, list[dict]]:
+        if self.raw is not None:
+            return snapshot_split.split(self.raw)
+        assert self.snapshot is not None
+        return snapshot_split.split(snapshot_data(snapshot=self.snapshot))
+
+    def _is_split(self) -> bool:
+        return self.snapshot is not None and self.snapshot.format >= snapshot_split.FORMAT
+
+    def summary(self) -> dict:
+        """The summary of the document (snapshot_split)."""
+        if self._is_split():
+            assert self.snapshot is not None
+            return snapshot_data(snapshot=self.snapshot)
+        return self._split()[0]
+
+    def parts(self) -> QuerySet | list[dict]:
+        """The members' parts in the document's order: rows to page through (each the part
+        as a dict), or a list when the document is computed or made before the split."""
+        if self._is_split():
+            return (
+                SnapshotMember.objects.filter(snapshot=self.snapshot)
+                .order_by("position")
+                .values_list("data", flat=True)
+            )
+        return self._split()[1]
+
+
+def insights_source(
     *, community: Community, as_of: datetime | None = None, period_days: int | None = None
-) -> tuple[dict, str]:
-    """The raw insights document and where it came from: without `as_of`, the latest
-    snapshot when it is less than SNAPSHOT_FRESH old and made for the same period
-    ("snapshot"); otherwise computed now ("computed")."""
+) -> InsightsSource:
+    """Where the insights document comes from: without `as_of`, the latest snapshot when it is
+    less than SNAPSHOT_FRESH old and made for the same period ("snapshot", read in parts);
+    otherwise computed now ("computed")."""
     if as_of is None:
         snapshot = (
             Snapshot.objects.filter(
@@ -101,12 +195,14 @@ def insights_raw(
                 computed_at__gte=timezone.now() - SNAPSHOT_FRESH,
                 as_of__gte=timezone.now() - SNAPSHOT_FRESH,
             )
+            .defer("data", "dashboard")
             .order_by("-computed_at", "-id")
             .first()
         )
         if snapshot is not None and period_days in (None, snapshot.period_days):
-            return snapshot.data, "snapshot"
-    return compute(community=community, as_of=as_of, period_days=period_days), "computed"
+            return InsightsSource("snapshot", community, snapshot=snapshot)
+    raw = compute(community=community, as_of=as_of, period_days=period_days)
+    return InsightsSource("computed", community, raw=raw)
 
 
 def settings_for(*, community: Community) -> InsightSettings:

@@ -3,14 +3,21 @@ exactly what the facilitators see about them (kring.insights.views.people shows 
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
 from kring.communities.models import Community, Role
 from kring.communities.selectors import memberships_of_user
-from kring.insights import document, permissions
+from kring.insights import document, permissions, snapshot_split
 from kring.insights.models import Suggestion, SuggestionStatus
-from kring.insights.selectors import pulse_has_answered, pulse_open, snapshot_latest
+from kring.insights.selectors import (
+    pulse_has_answered,
+    pulse_open,
+    snapshot_facts,
+    snapshot_latest,
+    snapshot_member,
+)
 
 SUGGESTION_KIND_LABELS = {
     "call": lambda: _("Get in touch with you"),
@@ -20,62 +27,73 @@ SUGGESTION_KIND_LABELS = {
 }
 
 
+# The strongest ties shown on the page; the rest are paged on their own page.
+TIES_SHOWN = 12
+TIES_PER_PAGE = 50
+
+
 def own_insights(*, user: User, community: Community) -> dict:
     """What the latest snapshot of `community` says about `user` (a member), in the words the
-    facilitators read. Never about anyone else: other people appear only as the user's ties."""
+    facilitators read. Never about anyone else: other people appear only as the user's ties.
+    Reads the user's own part of the snapshot, never the whole document; the ties shown are
+    the TIES_SHOWN strongest (own_ties pages through all of them)."""
     permissions.check_see_own(user, community)
     out: dict[str, Any] = {"community": community, "snapshot": None, "me": None}
     snapshot = snapshot_latest(community=community)
     if snapshot is None:
         return out
-    raw = snapshot.data
     out["snapshot"] = snapshot
-    mine = next((m for m in raw.get("members", []) if m.get("id") == user.pk), None)
-    if mine is None:
+    part = snapshot_member(snapshot=snapshot, user_id=user.pk)
+    if part is None:
         return out
+    facts = snapshot_facts(snapshot=snapshot)
     # The same rendering the dashboard, the CLI and the API use, for this one member.
-    me = document.render({**raw, "members": [mine], "suggestions": []})["members"][0]
+    me = document.render_member(snapshot_split.member_of(part))
     out["me"] = me
-    out["ties"] = _ties(raw, mine)
-    out["strong_count"] = sum(1 for t in out["ties"] if t["strong"])
-    out["session_count"] = len(out["ties"]) - out["strong_count"]
-    network = raw.get("network", {})
-    groups = raw.get("groups", [])
-    out["group_size"] = len(groups[me["group"] - 1]) if me.get("group") else 0
-    out["group_count"] = len(groups)
-    out["is_broker"] = mine["email"] in network.get("brokers", [])
-    out["is_isolate"] = mine["email"] in network.get("isolates", [])
-    out["suggestions"] = _suggestions(raw, mine, community, user)
-    out["thresholds"] = raw.get("thresholds", {})
+    ties = part.get("ties", [])
+    out["tie_count"] = len(ties)
+    out["strong_count"] = sum(1 for t in ties if t[2])
+    out["session_count"] = len(ties) - out["strong_count"]
+    out["ties"] = _tie_people(ties[:TIES_SHOWN])
+    out["ties_more"] = max(0, len(ties) - TIES_SHOWN)
+    out["group_size"] = part.get("group_size", 0)
+    out["group_count"] = facts["group_count"]
+    out["is_broker"] = bool(part.get("broker"))
+    out["is_isolate"] = bool(part.get("isolate"))
+    out["suggestions"] = _suggestions(part, community, user, facts["names"])
+    out["thresholds"] = facts["thresholds"]
     out["role_label"] = Role(me["role"]).label if me["role"] in Role.values else me["role"]
-    names = raw.get("coverage", {}).get("names", {})
-    out["perspective_names"] = [names.get(p, p) for p in me.get("perspectives", [])]
+    out["perspective_names"] = [facts["names"].get(p, p) for p in me.get("perspectives", [])]
     return out
 
 
-def _ties(raw: dict, mine: dict) -> list[dict]:
-    email = mine["email"]
-    by_email = {m["email"]: m for m in raw.get("members", [])}
-    found = []
-    for edge in raw.get("network", {}).get("edges", []):
-        if email not in (edge["a"], edge["b"]):
-            continue
-        other = by_email.get(edge["b"] if edge["a"] == email else edge["a"])
-        if other is not None:
-            found.append({"id": other["id"], "strong": edge["strong"], "weight": edge["weight"]})
-    people = User.objects.in_bulk([t["id"] for t in found])
-    ties = [{**t, "person": people[t["id"]]} for t in found if t["id"] in people]
-    ties.sort(key=lambda t: (not t["strong"], -t["weight"], t["person"].full_name))
-    return ties
+def own_ties(*, user: User, community: Community, page: int | str = 1) -> dict:
+    """All of the user's ties in the latest snapshot, strongest first, a page at a time
+    (TIES_PER_PAGE, with the people of that page only)."""
+    permissions.check_see_own(user, community)
+    snapshot = snapshot_latest(community=community)
+    part = snapshot_member(snapshot=snapshot, user_id=user.pk) if snapshot else None
+    ties = part.get("ties", []) if part else []
+    page_obj = Paginator(ties, TIES_PER_PAGE).get_page(page)
+    page_obj.object_list = _tie_people(list(page_obj.object_list))
+    return {"community": community, "snapshot": snapshot, "page": page_obj, "count": len(ties)}
 
 
-def _suggestions(raw: dict, mine: dict, community: Community, user: User) -> list[dict]:
+def _tie_people(ties: list[list]) -> list[dict]:
+    """The ties ([other id, weight, strong]) with their people, in one query; people whose
+    account is gone are left out."""
+    people = User.objects.in_bulk([t[0] for t in ties])
+    return [
+        {"id": other, "strong": strong, "weight": weight, "person": people[other]}
+        for other, weight, strong in ties
+        if other in people
+    ]
+
+
+def _suggestions(part: dict, community: Community, user: User, perspectives: dict) -> list[dict]:
     """The suggestions that name the member: open ones as the facilitators read them, and
     decided ones with the decision and the facilitator's note."""
-    email = mine["email"]
-    names = {m["email"]: m["name"] for m in raw.get("members", [])}
-    perspectives = raw.get("coverage", {}).get("names", {})
-    in_snapshot = {s["key"]: s for s in raw.get("suggestions", []) if email in s["members"]}
+    in_snapshot = {s["key"]: s for s in part.get("suggestions", [])}
     decided = {
         s.key: s
         for s in Suggestion.objects.filter(community=community)
@@ -93,7 +111,7 @@ def _suggestions(raw: dict, mine: dict, community: Community, user: User) -> lis
         row = decided.get(key)
         items.append(
             {
-                "reason": document.suggestion_reason(s, names, perspectives),
+                "reason": document.suggestion_reason(s, s.get("names", {}), perspectives),
                 "status": row.status if row else SuggestionStatus.OPEN,
                 "status_label": row.get_status_display() if row else _("Open"),
                 "decided_at": row.decided_at if row else None,

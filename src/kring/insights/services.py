@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from kring.accounts.models import User
 from kring.communities.models import Community
 from kring.core import locks
-from kring.insights import dashboard_doc, permissions
+from kring.insights import dashboard_doc, permissions, snapshot_split
 from kring.insights.compute import compute
 from kring.insights.models import (
     InsightSettings,
@@ -34,12 +34,14 @@ from kring.insights.models import (
     PulseParticipation,
     PulseResponse,
     Snapshot,
+    SnapshotMember,
     Suggestion,
     SuggestionStatus,
 )
 from kring.insights.selectors import ITEM_KEYS, SCALE, pulse_open
 
 KEEP_SNAPSHOTS = 60
+PARTS_BATCH = 1000
 PULSE_DEFAULT_DAYS = 14
 PULSE_MAX_DAYS = 60
 
@@ -49,22 +51,39 @@ _rng = random.SystemRandom()
 def snapshot_create(
     *, community: Community, as_of: datetime | None = None, period_days: int | None = None
 ) -> Snapshot:
-    """Compute the insights and store them; suggestions are synced by their key so decisions
-    made on earlier snapshots stick. The computation reads outside the transaction (its
+    """Compute the insights and store them: a summary and a row per member (snapshot_split).
+    Suggestions are synced by their key so decisions made on earlier snapshots stick. The
+    computation reads outside the transaction (its
     passes over the events run side by side on connections of their own); the writes are
     one transaction."""
     started = time.perf_counter()
     raw = compute(community=community, as_of=as_of, period_days=period_days)
     duration = int((time.perf_counter() - started) * 1000)
     dashboard = dashboard_doc.build(raw)
+    summary, parts = snapshot_split.split(raw)
     with transaction.atomic():
         snapshot = Snapshot.objects.create(
             community=community,
             as_of=datetime.fromisoformat(raw["as_of"]),
             period_days=raw["period_days"],
             duration_ms=duration,
-            data=raw,
+            data=summary,
+            format=snapshot_split.FORMAT,
             dashboard=dashboard,
+        )
+        SnapshotMember.objects.bulk_create(
+            (
+                SnapshotMember(
+                    snapshot=snapshot,
+                    user_id=part["id"],
+                    position=i,
+                    email=part["email"],
+                    name=part["name"][:200],
+                    data=part,
+                )
+                for i, part in enumerate(parts)
+            ),
+            batch_size=PARTS_BATCH,
         )
         _suggestions_sync(community, raw)
         old = Snapshot.objects.filter(community=community).order_by("-computed_at", "-id")[

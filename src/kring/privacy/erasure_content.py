@@ -320,7 +320,7 @@ def json_needles(text: str) -> list[str]:
 
 
 def insights(user: User, work: Work) -> None:
-    from kring.insights.models import Snapshot, Suggestion, SuggestionStatus
+    from kring.insights.models import Snapshot, SnapshotMember, Suggestion, SuggestionStatus
 
     about = Suggestion.objects.filter(members=user)
     # Done ones are the facilitators' follow-ups, a trend of their own: they stay, but their
@@ -340,6 +340,10 @@ def insights(user: User, work: Work) -> None:
     mentioning = Q()
     for needle in json_needles(user.email):
         mentioning |= Q(data_text__icontains=needle) | Q(dashboard_text__icontains=needle)
+    # A snapshot in parts (format 2) has a row of the person's own (their e-mail address is
+    # in it, and their id in the ties of others).
+    # (A subquery, not a join: a join would scan every document once per member row.)
+    mentioning |= Q(pk__in=SnapshotMember.objects.filter(user=user).values("snapshot_id"))
     left = list(
         Snapshot.objects.annotate(data_text=data, dashboard_text=dashboard)
         .filter(mentioning)

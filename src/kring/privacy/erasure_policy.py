@@ -130,6 +130,10 @@ POLICY: dict[str, tuple[Policy, str]] = {
         "trend counts them) on the former member, without their address or the note",
     ),
     "insights.Suggestion.decided_by": (Policy.TOMBSTONE, "bookkeeping"),
+    "insights.SnapshotMember.user": (
+        Policy.CUSTOM,
+        "every snapshot that describes the person is deleted with its rows, and computed again",
+    ),
     "insights.Pulse.started_by": (Policy.TOMBSTONE, "bookkeeping"),
     "insights.PulseParticipation.user": (
         Policy.TOMBSTONE,

@@ -15,8 +15,9 @@ from kring.conversations.models import (
     Notification,
 )
 from kring.core.models import ActivityEvent
-from kring.insights import document
-from kring.insights.models import PulseParticipation, Snapshot, Suggestion
+from kring.insights import document, snapshot_split
+from kring.insights import selectors as insights_selectors
+from kring.insights.models import PulseParticipation, Suggestion
 from kring.meetings.models import ActionPoint, Attendance, Reflection, Rsvp, Session
 from kring.privacy.export_rows import CHUNK, community_ref, iso, person, session_ref
 
@@ -134,47 +135,36 @@ def suggestions(user: User) -> Iterator[dict]:
 
 def signals(user: User) -> Iterator[dict]:
     """What the latest insights snapshot of each of your communities says about you: your
-    entry (signals with their reasons, pace, network position) and your ties, as on your own
-    insights page. One snapshot document at a time: they can be large."""
+    entry (signals with their reasons, pace, network position) and all your ties, as on your
+    own insights page. Reads your own part of each snapshot, not the whole document."""
     communities = Membership.objects.filter(user=user).select_related("community")
     for membership in communities.iterator(chunk_size=CHUNK):
-        latest = (
-            Snapshot.objects.filter(community_id=membership.community_id)
-            .order_by("-computed_at", "-id")
-            .values_list("as_of", "data")
-            .first()
+        snapshot = insights_selectors.snapshot_latest(community=membership.community)
+        if snapshot is None:
+            continue
+        part = insights_selectors.snapshot_member(snapshot=snapshot, user_id=user.pk)
+        if part is None:
+            continue
+        entry = document.render_member(snapshot_split.member_of(part))
+        others = insights_selectors.member_names(
+            snapshot=snapshot, user_ids=[t[0] for t in part.get("ties", [])]
         )
-        if latest is None:
-            continue
-        as_of, raw = latest
-        raw = raw or {}
-        members = raw.get("members", [])
-        mine = next((m for m in members if m.get("id") == user.pk), None)
-        if mine is None:
-            continue
-        entry = document.render({**raw, "members": [mine], "suggestions": []})["members"][0]
-        by_email = {m["email"]: m for m in members}
-        ties = []
-        for edge in raw.get("network", {}).get("edges", []):
-            if mine["email"] not in (edge["a"], edge["b"]):
-                continue
-            other = by_email.get(edge["b"] if edge["a"] == mine["email"] else edge["a"])
-            if other is not None:
-                ties.append(
-                    {
-                        "person": {"id": other["id"], "name": other["name"]},
-                        "strong": edge.get("strong"),
-                        "weight": edge.get("weight"),
-                    }
-                )
-        network = raw.get("network", {})
+        ties = [
+            {
+                "person": {"id": other, "name": others[other][1]},
+                "strong": strong,
+                "weight": weight,
+            }
+            for other, weight, strong in part.get("ties", [])
+            if other in others
+        ]
         yield {
             "community": community_ref(membership.community),
-            "as_of": iso(as_of),
-            **{k: v for k, v in entry.items() if k not in ("id", "email")},
+            "as_of": iso(snapshot.as_of),
+            **{k: v for k, v in entry.items() if k not in ("id", "email", "broker", "isolate")},
             "ties": ties,
-            "is_broker": mine["email"] in network.get("brokers", []),
-            "is_isolate": mine["email"] in network.get("isolates", []),
+            "is_broker": bool(part.get("broker")),
+            "is_isolate": bool(part.get("isolate")),
         }
 
 

@@ -7,6 +7,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kring.communities.models import Role, Visibility
@@ -68,7 +70,7 @@ def test_access(kring, make_client, who, status):
     response = make_client(people[who]).get(url(community, as_of="2026-06-30"))
     assert response.status_code == status, response.content
     if status != 200:
-        assert "members" not in response.json()
+        assert "coverage" not in response.json()
 
 
 def test_anonymous_gets_401(kring, client):
@@ -104,15 +106,32 @@ def test_read_token_may_read(kring, client, bearer):
     assert response.status_code == 403
 
 
+def _all_pages(client, path: str) -> list[dict]:
+    items, page = [], 1
+    while True:
+        response = client.get(path + ("&" if "?" in path else "?") + f"page={page}")
+        assert response.status_code == 200, response.content
+        body = response.json()
+        items += body["items"]
+        if len(items) >= body["count"]:
+            return items
+        page += 1
+
+
 def test_same_document_as_the_cli(kring, make_client):
-    """For the same as_of and period the API returns exactly what `kring insights --json`
-    prints."""
+    """For the same as_of and period, the summary, the members and the ties hold exactly what
+    `kring insights --json` prints at once."""
     community, people = kring
-    response = make_client(people["facilitator"]).get(
-        url(community, as_of="2026-06-30", period_days=120)
-    )
+    client = make_client(people["facilitator"])
+    query = {"as_of": "2026-06-30", "period_days": 120}
+    response = client.get(url(community, **query))
     assert response.status_code == 200
     assert response["X-Kring-Insights"] == "computed"
+    summary = response.json()
+    members = _all_pages(
+        client, url(community, **query).replace("/insights?", "/insights/members?")
+    )
+    ties = _all_pages(client, url(community, **query).replace("/insights?", "/insights/ties?"))
     out = StringIO()
     call_command(
         "insights",
@@ -125,11 +144,124 @@ def test_same_document_as_the_cli(kring, make_client):
         stdout=out,
     )
     from_cli = json.loads(out.getvalue())
-    assert response.json() == from_cli
     assert from_cli["as_of"] == "2026-06-30T23:59:59.999999+02:00"
     assert from_cli["network"]["edges"]
-    anna = next(m for m in from_cli["members"] if m["name"] == "Anna Ånström")
+    for key in ("community", "as_of", "period_days", "thresholds", "modularity", "coverage"):
+        assert summary[key] == from_cli[key], key
+    assert summary["suggestions"] == from_cli["suggestions"]
+    assert summary["trends"] == from_cli["trends"]
+    assert summary["group_sizes"] == [len(g) for g in from_cli["groups"]]
+    assert summary["member_count"] == len(from_cli["members"])
+    network = from_cli["network"]
+    assert summary["network"] == {
+        "density": network["density"],
+        "tie_count": len(network["edges"]),
+        "isolate_count": len(network["isolates"]),
+        "brokers": network["brokers"],
+        "perspective_ties": network["perspective_ties"],
+    }
+    assert [{k: v for k, v in m.items() if k not in ("broker", "isolate")} for m in members] == (
+        from_cli["members"]
+    )
+    assert {m["email"] for m in members if m["isolate"]} == set(network["isolates"])
+    assert {m["email"] for m in members if m["broker"]} == set(network["brokers"])
+    pairs = {
+        (frozenset((t["email"], m["email"])), t["weight"], t["strong"])
+        for m in ties
+        for t in m["ties"]
+    }
+    assert pairs == {
+        (frozenset((e["a"], e["b"])), e["weight"], e["strong"]) for e in network["edges"]
+    }
+    assert sum(len(m["ties"]) for m in ties) == len(network["edges"])
+    anna = next(m for m in members if m["name"] == "Anna Ånström")
     assert [s["kind"] for s in anna["signals"]] == ["drifting"]
+
+
+def test_snapshot_parts_are_the_computed_document(kring, make_client):
+    """Served from a fresh snapshot, the parts are what computing gives for the same moment."""
+    community, people = kring
+    snapshot = snapshot_create(community=community)
+    client = make_client(people["facilitator"])
+    from_snapshot = {
+        "summary": client.get(url(community)).json(),
+        "members": _all_pages(client, url(community).replace("/insights", "/insights/members")),
+        "ties": _all_pages(client, url(community).replace("/insights", "/insights/ties")),
+    }
+    Snapshot.objects.filter(pk=snapshot.pk).update(
+        computed_at=timezone.now() - timedelta(hours=2), as_of=timezone.now() - timedelta(hours=2)
+    )
+    computed = {
+        "summary": client.get(url(community)).json(),
+        "members": _all_pages(client, url(community).replace("/insights", "/insights/members")),
+        "ties": _all_pages(client, url(community).replace("/insights", "/insights/ties")),
+    }
+    for doc in (from_snapshot, computed):
+        doc["summary"].pop("as_of")
+    assert from_snapshot == computed
+    assert len(computed["members"]) == computed["summary"]["member_count"] == 6
+
+
+@pytest.mark.parametrize("part", ["/members", "/ties"])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("facilitator", 200),
+        ("platform admin", 200),
+        ("core", 403),
+        ("member", 403),
+        ("guest", 403),
+        ("outsider", 404),
+    ],
+)
+def test_access_to_the_pages(kring, make_client, part, who, status):
+    """The members and ties pages: the same people as the summary, from the snapshot."""
+    community, people = kring
+    snapshot_create(community=community)
+    response = make_client(people[who]).get(url(community).replace("/insights", "/insights" + part))
+    assert response.status_code == status, response.content
+    if status != 200:
+        assert "items" not in response.json()
+    else:
+        assert response["X-Kring-Insights"] == "snapshot"
+
+
+def _community_of(make_community, make_user, size: int):
+    facilitator = make_user()
+    community = make_community(by=facilitator, visibility=Visibility.PUBLIC)
+    backdate_everyone(community, local(2025, 1, 1))
+    people = [join(community, make_user, at=local(2025, 2, 1)) for _ in range(size)]
+    for i, person in enumerate(people):
+        other = people[(i + 1) % len(people)]
+        act(
+            person,
+            community,
+            timezone.now() - timedelta(days=3),
+            ConversationVerb.ANSWERED,
+            other=other,
+        )
+    snapshot_create(community=community)
+    return community, facilitator
+
+
+@pytest.mark.parametrize("part", ["", "/members", "/ties"])
+def test_queries_do_not_grow_with_the_community(
+    make_community, make_user, make_client, django_assert_num_queries, part
+):
+    """The summary and a page of members or ties take as many queries for 3 members as for
+    120 (more than a page)."""
+    counts = []
+    for size in (3, 120):
+        community, facilitator = _community_of(make_community, make_user, size)
+        client = make_client(facilitator)
+        path = url(community).replace("/insights", "/insights" + part)
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200
+        assert response["X-Kring-Insights"] == "snapshot"
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
 
 
 def test_fresh_snapshot_is_served_without_as_of(kring, make_client):
@@ -163,8 +295,9 @@ def test_reasons_follow_the_reader_language(kring, make_client):
     """The sentences are made for the reader: the snapshot stores facts, not text."""
     community, people = kring
     snapshot_create(community=community)
-    doc = make_client(people["facilitator"]).get(url(community)).json()
-    assert all(isinstance(s["reason"], str) for m in doc["members"] for s in m["signals"])
+    client = make_client(people["facilitator"])
+    doc = client.get(url(community).replace("/insights", "/insights/members")).json()
+    assert all(isinstance(s["reason"], str) for m in doc["items"] for s in m["signals"])
     assert "reason" not in json.dumps(Snapshot.objects.get(community=community).data)
 
 
@@ -209,3 +342,18 @@ def test_as_of_before_1937_is_valid_rfc3339(kring, make_client):
     assert response.status_code == 200, response.content
     # Summer time then: +01:19:32.
     assert response.json()["as_of"] == "1920-06-30T22:40:27.999999+00:00"
+
+
+def test_openapi_lists_the_parts(client):
+    """The API's schema documents the summary and both paged parts."""
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for part in ("", "/members", "/ties"):
+        operation = paths[f"/api/v1/communities/{{slug}}/insights{part}"]["get"]
+        assert "facilitators" in operation["summary"]
+    assert {
+        p["name"] for p in paths["/api/v1/communities/{slug}/insights/ties"]["get"]["parameters"]
+    } >= {
+        "page",
+        "as_of",
+        "period_days",
+    }

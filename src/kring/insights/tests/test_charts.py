@@ -1,5 +1,5 @@
 """The dashboard's SVG: the relations network (deterministic layout, one linked node per
-member, rings and ties, the cap at 400, escaping) and the trend charts."""
+member, rings and ties, the cap at MAX_NODES, escaping) and the trend charts."""
 
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
@@ -221,15 +221,17 @@ def test_hostile_names_are_escaped_in_the_network():
     assert node.find("svg:text", NS).text == hostile
 
 
-def test_large_networks_draw_the_400_best_connected():
-    """Above 400 members only the 400 best connected are drawn, and the description says so."""
-    n = 450
-    edges = [(i, i + 1, True) for i in range(399)]  # the first 400 form a chain
+def test_large_networks_draw_the_best_connected():
+    """Above MAX_NODES members only the MAX_NODES best connected are drawn, and the
+    description says so."""
+    cap = charts.MAX_NODES
+    n = cap + 50
+    edges = [(i, i + 1, True) for i in range(cap - 1)]  # the first `cap` form a chain
     root = _svg(_doc(n, edges=edges))
     nodes = root.findall("svg:a", NS)
-    assert len(nodes) == charts.MAX_NODES
-    assert {a.get("href") for a in nodes} == {f"/people/{i + 1}/" for i in range(400)}
-    assert "Only the 400 best connected of the 450 members" in root.find("svg:desc", NS).text
+    assert len(nodes) == cap
+    assert {a.get("href") for a in nodes} == {f"/people/{i + 1}/" for i in range(cap)}
+    assert f"Only the {cap} best connected of the {n} members" in root.find("svg:desc", NS).text
 
 
 def test_members_who_left_are_not_drawn():

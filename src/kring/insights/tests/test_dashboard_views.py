@@ -15,7 +15,14 @@ from kring.communities.models import Role
 from kring.conversations.verbs import ConversationVerb
 from kring.core.services import activity_record
 from kring.insights import services
-from kring.insights.models import InsightSettings, Snapshot, Suggestion, SuggestionStatus
+from kring.insights.compute import compute
+from kring.insights.models import (
+    InsightSettings,
+    Snapshot,
+    SnapshotMember,
+    Suggestion,
+    SuggestionStatus,
+)
 
 SVG = re.compile(r"<svg xmlns=.*?</svg>", re.S)
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -388,7 +395,12 @@ def test_dashboard_never_reads_the_full_document(circle, make_client):
 def test_older_snapshot_without_dashboard_part_is_built_from_data(circle, make_client):
     """A snapshot made before the dashboard part existed still shows its signals and reasons."""
     snapshot = services.snapshot_create(community=circle["community"])
-    Snapshot.objects.filter(pk=snapshot.pk).update(dashboard={})
+    # Made before the dashboard part, so before the split too: the whole document in `data`.
+    raw = compute(
+        community=snapshot.community, as_of=snapshot.as_of, period_days=snapshot.period_days
+    )
+    SnapshotMember.objects.filter(snapshot=snapshot).delete()
+    Snapshot.objects.filter(pk=snapshot.pk).update(dashboard={}, data=raw, format=1)
     response = make_client(circle["facilitator"]).get(_url(circle["community"]))
     html = response.content.decode()
     assert "0 activities in the last 6 weeks, against 8 in the 18 weeks before" in html

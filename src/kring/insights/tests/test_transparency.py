@@ -13,8 +13,8 @@ from django.utils.html import escape
 from kring.communities.models import Role
 from kring.conversations.verbs import ConversationVerb
 from kring.core.services import activity_record
-from kring.insights import document
-from kring.insights.models import Suggestion
+from kring.insights import document, snapshot_split
+from kring.insights.models import SnapshotMember, Suggestion
 from kring.insights.services import KEEP_SNAPSHOTS, snapshot_create, suggestion_decide
 
 
@@ -68,8 +68,11 @@ def history(make_community, make_member):
 
 
 def _rendered(history) -> dict:
-    doc = document.render(history["snapshot"].data, community=history["community"])
-    return {m["id"]: m for m in doc["members"]}
+    parts = SnapshotMember.objects.filter(snapshot=history["snapshot"]).values_list(
+        "data", flat=True
+    )
+    members = [document.render_member(snapshot_split.member_of(p)) for p in parts]
+    return {m["id"]: m for m in members}
 
 
 def _main(response) -> str:

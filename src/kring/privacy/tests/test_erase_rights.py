@@ -60,12 +60,12 @@ def test_snapshots_of_communities_left_before_forget_the_person(world):
     """Eva left Buurtwerk before she was erased: its older snapshot, which still names her
     with her address, goes too; a snapshot that never had her stays."""
     from kring.communities.models import Membership
-    from kring.insights.models import Snapshot
+    from kring.insights.models import Snapshot, SnapshotMember
     from kring.insights.services import snapshot_create
 
     w = world
     with_her = snapshot_create(community=w.b)
-    assert w.eva.email in str(with_her.data)
+    assert SnapshotMember.objects.filter(snapshot=with_her, user=w.eva).exists()
     Membership.objects.filter(user=w.eva, community=w.b).delete()
     without_her = snapshot_create(community=w.b)
     assert w.eva.email not in str(without_her.data) + str(without_her.dashboard)
@@ -76,3 +76,6 @@ def test_snapshots_of_communities_left_before_forget_the_person(world):
     assert Snapshot.objects.filter(pk=without_her.pk).exists()
     for snapshot in Snapshot.objects.all():
         assert w.eva.email not in str(snapshot.data) + str(snapshot.dashboard)
+    assert not SnapshotMember.objects.filter(user=w.eva).exists()
+    for part in SnapshotMember.objects.values_list("data", flat=True):
+        assert w.eva.email not in str(part)
