@@ -1,6 +1,7 @@
 """Every page and the main API endpoints at M (1,000 members) and L (10,000 members).
 
-    KRING_DATA_DIR=/tmp/kring-bench-pages-sqlite-M .venv/bin/python benchmarks/bench_pages.py --size M
+    KRING_DATA_DIR=/tmp/kring-bench-pages-sqlite-M \\
+        .venv/bin/python benchmarks/bench_pages.py --size M
     psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE kring_bench_pages_m"
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kring_bench_pages_m \\
         .venv/bin/python benchmarks/bench_pages.py --size M --reuse
@@ -81,7 +82,7 @@ THREAD_TITLES = [
     "Vrijwilligers vasthouden na de eerste maanden",
 ]
 REPLY_BODIES = [
-    "Bij ons werkt een vast aanspreekpunt in de wijk goed; mantelzorgers weten dan wie ze kunnen bellen.",
+    "Bij ons werkt een vast aanspreekpunt in de wijk; mantelzorgers weten dan wie ze bellen.",
     "We zijn begonnen met een kleine pilot en hebben na drie maanden geëvalueerd met de gemeente.",
     "Goede vraag. In Zwolle hebben we hier een werkwijze voor uitgeschreven, ik zoek hem op.",
     "Let op de privacy: vraag altijd eerst toestemming voordat je gegevens deelt met partners.",
@@ -776,7 +777,7 @@ def main() -> None:
     result = {
         "backend": backend,
         "size": args.size,
-        **{k: v for k, v in SIZES[args.size].items()},
+        **SIZES[args.size],
         "commit": git_commit(),
         "machine": machine(),
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
