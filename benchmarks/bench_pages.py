@@ -29,7 +29,8 @@ The measured person is the community's most active facilitator: they see every p
 
 Results go to benchmarks/results/pages-<backend>-<size>.json and a Markdown table is printed,
 with the figures over the targets marked (1 client p95 <= 100 ms, 20 clients p95 <= 500 ms).
-With both sizes' results on disk, `--compare` prints the query counts of M against L.
+When the other size's result file is there (M for L, L for M), the table puts its query
+counts beside these and marks a page whose count differs.
 
 `--profile PAGE` runs cProfile in this process on one page (--profile-calls calls) and prints
 where the time goes, without building or serving anything else.
@@ -66,7 +67,7 @@ SIZES = {
     # members, events, library items, threads
     "S": {"members": 200, "events": 20_000, "items": 400, "threads": 40},
     "M": {"members": 1_000, "events": 100_000, "items": 2_000, "threads": 150},
-    "L": {"members": 10_000, "events": 1_000_000, "items": 20_000, "threads": 1_000},
+    "L": {"members": 10_000, "events": 1_000_000, "items": 20_000, "threads": 300},
 }
 BUILT_MARK = "bench-pages-built"  # a tag slug, made last: the build is complete
 TARGET_1 = 100.0  # ms, p95 with one client
@@ -665,6 +666,7 @@ def load(port: int, page: dict, headers: dict, clients: int, seconds: float) -> 
         "p99": round(percentile(times, 99), 1),
         "max": round(max(times), 1) if times else 0.0,
         "bytes": int(statistics.median(sizes)) if sizes else 0,
+        "loadavg_1min_after": round(os.getloadavg()[0], 2),
     }
 
 
@@ -862,6 +864,7 @@ def main() -> None:
                     log(f"!! {exc}")
             result["worker_rss_mb"] = worker_rss_mb(proc)
     result["run_seconds"] = round(time.perf_counter() - run_began, 1)
+    result["machine"]["loadavg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     result["failures"] = failures
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
