@@ -512,12 +512,25 @@ def profile_page(get, page: dict, calls: int, top: int) -> None:
         f"\n{page['name']} ({page['path']}): {seconds * 1000:.1f} ms a call in-process, "
         f"status {response.status_code}, {len(response.content) / 1024:.1f} KB, {calls} calls\n"
     )
-    for order in ("cumulative", "tottime"):
+    # Kring's own functions by cumulative time (where in the app), then everything by own time
+    # (what the time is spent on: SQL, templates, JSON, ...).
+    for title, order, restrict in (
+        ("Kring's code, by cumulative time", "cumulative", ("/kring/",)),
+        ("everything, by own time", "tottime", ()),
+    ):
         out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order)
-        stats.print_stats(top)
-        print(f"--- by {order} ---")
-        print("\n".join(out.getvalue().splitlines()[4:]))
+        stats = pstats.Stats(profiler, stream=out).sort_stats(order)
+        stats.print_stats(*restrict, top)
+        lines = out.getvalue().splitlines()
+        print(f"--- {title} ---")
+        import django
+
+        site = str(Path(contextlib.__file__).parent)  # the standard library
+
+        packages = str(Path(django.__file__).parent.parent)
+        for prefix in (str(SRC), packages, site):
+            lines = [line.replace(prefix + "/", "") for line in lines]
+        print("\n".join(lines[4:]))
 
 
 # Serving and load ----------------------------------------------------------------------------
