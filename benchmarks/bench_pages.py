@@ -802,12 +802,16 @@ def main() -> None:
     }
     run_began = time.perf_counter()
     if not args.profile:
+        # How long the build took, kept beside the database for runs that reuse it.
+        build_file = Path(os.environ["KRING_DATA_DIR"]) / "bench-pages-build.json"
         call_command("migrate", verbosity=0)
         built = is_built()
         if args.no_build and not built:
             sys.exit("--no-build: the database holds no complete build")
         if built and (args.reuse or args.no_build):
             log("reusing the database")
+            if build_file.exists():
+                result.update(json.loads(build_file.read_text()))
         else:
             if built:
                 log("a built database is there: wiping it (use --reuse to keep it)")
@@ -818,6 +822,9 @@ def main() -> None:
             result["build_steps_seconds"] = build(args.size, seed=args.seed)
             result["build_seconds"] = round(time.perf_counter() - began, 1)
             log(f"built in {result['build_seconds']} s: {result['build_steps_seconds']}")
+            build_file.write_text(
+                json.dumps({k: result[k] for k in ("build_seconds", "build_steps_seconds")})
+            )
         if args.build_only:
             return
 
