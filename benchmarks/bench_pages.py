@@ -512,6 +512,17 @@ def profile_page(get, page: dict, calls: int, top: int) -> None:
         f"\n{page['name']} ({page['path']}): {seconds * 1000:.1f} ms a call in-process, "
         f"status {response.status_code}, {len(response.content) / 1024:.1f} KB, {calls} calls\n"
     )
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        get(page)
+    queries = captured.captured_queries
+    total = sum(float(q["time"]) for q in queries)
+    print(f"--- SQL: {len(queries)} queries, {total * 1000:.1f} ms in all; the slowest ---")
+    for q in sorted(queries, key=lambda q: -float(q["time"]))[:5]:
+        print(f"{float(q['time']) * 1000:9.1f} ms  {q['sql'][:400]}")
+    print()
     # Kring's own functions by cumulative time (where in the app), then everything by own time
     # (what the time is spent on: SQL, templates, JSON, ...).
     for title, order, restrict in (
