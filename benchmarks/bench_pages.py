@@ -632,9 +632,13 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
-def load(port: int, page: dict, headers: dict, clients: int, seconds: float) -> dict:
+def load(
+    port: int, page: dict, headers: dict, clients: int, seconds: float, min_requests: int = 5
+) -> dict:
     """`clients` threads, each with its own keep-alive connection, requesting the page until
-    `seconds` have passed (a request under way finishes and counts)."""
+    `seconds` have passed (a request under way finishes and counts) and, together, at least
+    `min_requests` were made (so a page of seconds still gets a p95 of several requests)."""
+    per_client = -(-min_requests // clients)
     times: list[float] = []
     sizes: list[int] = []
     bad: list[str] = []
@@ -646,7 +650,7 @@ def load(port: int, page: dict, headers: dict, clients: int, seconds: float) -> 
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         mine, my_sizes = [], []
         start_gate.wait()
-        while time.perf_counter() < deadline[0]:
+        while time.perf_counter() < deadline[0] or len(mine) < per_client:
             t0 = time.perf_counter()
             try:
                 conn.request("GET", page["path"], headers=headers)
@@ -778,6 +782,9 @@ def main() -> None:
     parser.add_argument("--clients", default="1,20", help="client counts, comma-separated")
     parser.add_argument("--seconds", type=float, default=10.0, help="per page and client count")
     parser.add_argument("--only", nargs="*", default=[], help="pages whose name contains ...")
+    parser.add_argument(
+        "--min-requests", type=int, default=5, help="at least this many per measurement"
+    )
     parser.add_argument("--reuse", action="store_true", help="keep a database already built")
     parser.add_argument("--no-build", action="store_true", help="never build; fail if not built")
     parser.add_argument("--build-only", action="store_true")
@@ -883,7 +890,7 @@ def main() -> None:
                 try:
                     warm_up(port, page, headers)
                     for c in clients:
-                        m = load(port, page, headers, c, args.seconds)
+                        m = load(port, page, headers, c, args.seconds, args.min_requests)
                         result["pages"][page["name"]][str(c)] = m
                         log(
                             f"{page['name']:<42} {c:>2} clients: p50 {m['p50']:>8} "
