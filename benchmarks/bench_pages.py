@@ -659,9 +659,7 @@ def load(
             except (OSError, http.client.HTTPException) as exc:
                 with lock:
                     bad.append(f"{type(exc).__name__}: {exc}")
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-                continue
+                break
             mine.append((time.perf_counter() - t0) * 1000)
             my_sizes.append(len(body))
             if resp.status != 200:
