@@ -134,6 +134,25 @@ def members_of(
     return people
 
 
+# How many people a name lookup answers with: a short list to choose from, never everyone.
+LOOKUP_LIMIT = 10
+
+
+def members_named(*, community: Community, viewer: User | AnonymousUser, q: str) -> list[User]:
+    """Active members whose name (or a word in it) starts with q, for pickers that search
+    the community's people instead of listing them all; members only, at most LOOKUP_LIMIT."""
+    permissions.check_view_inside(viewer, community)
+    q = " ".join((q or "").split())[:60]
+    if not q:
+        return []
+    return list(
+        members_of(community=community)
+        .filter(Q(full_name__istartswith=q) | Q(full_name__icontains=f" {q}"))
+        .order_by("full_name", "pk")
+        .only("pk", "full_name", "organisation")[:LOOKUP_LIMIT]
+    )
+
+
 def facilitators_of(*, community: Community) -> list[User]:
     return [
         m.user
