@@ -204,7 +204,9 @@ def member_list_view(request, slug: str):
     if request.htmx and request.htmx.target == "directory-results":
         response = render(request, "communities/_directory_results.html", context)
     else:
-        context["facets"] = selectors.directory_facets(community=community)
+        context["facets"] = selectors.directory_facets(
+            community=community, organisation=filters["organisation"]
+        )
         response = render(request, "communities/member_list.html", context)
     # The same URL answers with a fragment for htmx and a page otherwise.
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
