@@ -147,7 +147,11 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["community", "user"], name="membership_unique"),
         ]
-        indexes = [models.Index(fields=["community", "role"], name="membership_role")]
+        indexes = [
+            models.Index(fields=["community", "role"], name="membership_role"),
+            # The newest members on the community's page.
+            models.Index(fields=["community", "-joined_at"], name="membership_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.community} ({self.role})"

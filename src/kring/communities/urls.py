@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     path("communities/<slug:slug>/members/", views.member_list_view, name="member-list"),
     path(
+        "communities/<slug:slug>/members/lookup/",
+        views.member_lookup_view,
+        name="member-lookup",
+    ),
+    path(
         "communities/<slug:slug>/members/<int:user_pk>/role/",
         views.member_role_view,
         name="member-role",

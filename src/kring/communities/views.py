@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -204,11 +204,33 @@ def member_list_view(request, slug: str):
     if request.htmx and request.htmx.target == "directory-results":
         response = render(request, "communities/_directory_results.html", context)
     else:
-        context["facets"] = selectors.directory_facets(community=community)
+        context["facets"] = selectors.directory_facets(
+            community=community, organisation=filters["organisation"]
+        )
         response = render(request, "communities/member_list.html", context)
     # The same URL answers with a fragment for htmx and a page otherwise.
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+@login_required
+def member_lookup_view(request, slug: str):
+    """Members by name, as JSON, for pickers that search (an action point's owner): the
+    members of this community only, and only for its members."""
+    community = selectors.community_get_inside(
+        slug=slug, user=request.user, hidden_from_outsiders=True
+    )
+    people = selectors.members_named(
+        community=community, viewer=request.user, q=request.GET.get("q", "")[:100]
+    )
+    return JsonResponse(
+        {
+            "results": [
+                {"id": person.pk, "name": person.full_name, "organisation": person.organisation}
+                for person in people
+            ]
+        }
+    )
 
 
 def _membership_for(request: HttpRequest, slug: str, user_pk: int) -> Membership:

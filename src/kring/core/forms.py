@@ -62,6 +62,8 @@ class PickerMultiple(_Picker, forms.SelectMultiple):
 
 
 class Picker(_Picker, forms.Select):
+    template_name = "core/widgets/picker_select.html"
+
     def __init__(self, attrs=None, choices=(), *, placeholder=None):
         super().__init__(attrs, choices)
         self.placeholder = placeholder or _("Type to search…")

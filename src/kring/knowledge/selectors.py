@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
@@ -38,6 +38,9 @@ SORTS = {
     "title": ("title", "id"),
 }
 PERIODS = {"month": 31, "quarter": 92, "year": 366}
+# The library's author filter lists the authors of this many latest items (a few dozen
+# people); the picker searches the others by name.
+LIBRARY_AUTHOR_ITEMS = 30
 
 
 def items_for_community(
@@ -61,10 +64,16 @@ def items_for_community(
         qs = qs.exclude(kind__in=[Kind.PRACTICE_STORY, Kind.LESSON_LEARNED])
     elif kind:
         qs = qs.filter(kind=kind)
+    # Subqueries, not joins: a join to tags or authors repeats items, and removing the
+    # repeats (DISTINCT over every column, body included) cost more the larger the library.
     if theme:
-        qs = qs.filter(tags__slug=theme)
+        qs = qs.filter(
+            pk__in=KnowledgeItem.tags.through.objects.filter(tag__slug=theme).values(
+                "knowledgeitem_id"
+            )
+        )
     if author:
-        qs = qs.filter(item_authors__user_id=author)
+        qs = qs.filter(pk__in=ItemAuthor.objects.filter(user_id=author).values("item_id"))
     if perspective:
         qs = qs.filter(
             pk__in=ItemAuthor.objects.filter(
@@ -77,7 +86,7 @@ def items_for_community(
         qs = (
             qs.filter(featured=featured) if featured in Featured.values else qs.exclude(featured="")
         )
-    return qs.distinct().with_people().order_by(*SORTS.get(sort, SORTS["new"]))
+    return qs.with_people().order_by(*SORTS.get(sort, SORTS["new"]))
 
 
 def featured_items(*, community: Community, viewer: Viewer) -> dict[str, list[KnowledgeItem]]:
@@ -110,25 +119,40 @@ def item_get(
     return item
 
 
-def library_facets(*, community: Community) -> dict:
+def library_facets(*, community: Community, author: int | None = None) -> dict:
+    """Options for the library's filters. Authors: those of the latest items (and the one
+    chosen), never every author; the picker finds anyone else by name."""
     from kring.core.models import Tag
 
-    authors = (
-        User.objects.filter(authored_items__item__community=community)
-        .distinct()
-        .order_by("full_name")
+    latest = (
+        KnowledgeItem.objects.filter(community=community)
+        .order_by("-created_at", "-id")
+        .values("pk")[:LIBRARY_AUTHOR_ITEMS]
     )
+    authors = sorted(
+        User.objects.filter(
+            Q(pk__in=ItemAuthor.objects.filter(item__in=latest).values("user_id"))
+            | Q(pk=author or 0)
+        ),
+        key=lambda person: (person.full_name.casefold(), person.pk),
+    )
+    # Subqueries, not a DISTINCT over the joins of every item with its tags or authors.
+    authors_here = ItemAuthor.objects.filter(item__community=community).values("user_id")
     return {
-        "themes": Tag.objects.filter(knowledge_items__community=community)
-        .distinct()
-        .order_by("name"),
+        "themes": Tag.objects.filter(
+            pk__in=KnowledgeItem.tags.through.objects.filter(
+                knowledgeitem__community=community
+            ).values("tag_id")
+        ).order_by("name"),
         "authors": authors,
         # Only perspectives some author holds: the others would always show an empty list.
         "perspectives": Perspective.objects.filter(
-            people__authored_items__item__community=community
-        )
-        .distinct()
-        .order_by("position", "key"),
+            Exists(
+                User.perspectives.through.objects.filter(
+                    perspective_id=OuterRef("pk"), user_id__in=authors_here
+                )
+            )
+        ).order_by("position", "key"),
     }
 
 

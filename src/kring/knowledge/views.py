@@ -88,7 +88,7 @@ def item_list_view(request, slug: str):
         response = render(request, "knowledge/_item_results.html", context)
     else:
         context.update(
-            facets=selectors.library_facets(community=community),
+            facets=selectors.library_facets(community=community, author=filters["author"]),
             featured=selectors.featured_items(community=community, viewer=request.user),
             kinds=_kind_options(),
             periods=[

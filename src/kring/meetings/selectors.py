@@ -6,14 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
-from kring.communities.models import Community, Membership
+from kring.communities.models import Community, Membership, Role
 from kring.communities.selectors import community_get_inside, members_of
 from kring.knowledge.models import KnowledgeItem
 from kring.meetings import permissions
@@ -32,6 +32,8 @@ from kring.meetings.permissions import Viewer
 
 # How many of the community's latest library items a session's materials picker offers.
 MATERIAL_CHOICES = 300
+# How many people an action point's owner picker lists before anyone searches by name.
+OWNER_CHOICES = 60
 
 
 def sessions_for_community(
@@ -231,6 +233,48 @@ def action_points_for_session(*, session: Session, user: Viewer) -> dict[str, li
     return {"carried": list(carried.exclude(session=session)), "made_here": list(made_here)}
 
 
+def action_point_owner_choices(
+    *, community: Community, session: Session | None = None, include: Iterable[int] = ()
+) -> list[User]:
+    """Whom an action point's owner picker lists: the people named in `include` (you, the
+    current owner), those at the session (attended, or said yes or maybe), its facilitators
+    and the community's facilitators; active members only, by name, at most OWNER_CHOICES,
+    in one query however large the community. Anyone else is found by name."""
+    include = [pk for pk in include if pk]
+    near = Q(pk__in=include) | Q(
+        pk__in=Membership.objects.filter(community=community, role=Role.FACILITATOR).values(
+            "user_id"
+        )
+    )
+    if session is not None:
+        near |= (
+            Q(
+                pk__in=Attendance.objects.filter(
+                    session=session, status=AttendanceStatus.ATTENDED
+                ).values("user_id")
+            )
+            | Q(
+                pk__in=Rsvp.objects.filter(
+                    session=session, response__in=[RsvpResponse.YES, RsvpResponse.MAYBE]
+                ).values("user_id")
+            )
+            | Q(
+                pk__in=Session.facilitators.through.objects.filter(session=session).values(
+                    "user_id"
+                )
+            )
+        )
+    # The people named come first, so a long list of attendees never pushes them out.
+    people = list(
+        members_of(community=community)
+        .filter(near)
+        .annotate(named=Case(When(pk__in=include, then=Value(0)), default=Value(1)))
+        .order_by("named", "full_name", "pk")
+        .only("pk", "full_name", "organisation")[:OWNER_CHOICES]
+    )
+    return sorted(people, key=lambda person: (person.full_name.casefold(), person.pk))
+
+
 def action_points_for_community(
     *, community: Community, user: Viewer, state: str = "open", owner: User | None = None
 ) -> QuerySet[ActionPoint]:
@@ -246,6 +290,18 @@ def action_points_for_community(
     if owner is not None:
         qs = qs.filter(owner=owner)
     return qs
+
+
+def action_point_owners(*, community: Community, user: Viewer) -> list[User]:
+    """The people holding an action point in this community, by name, for the list's
+    filter: not every member, most of whom hold none."""
+    if not permissions.can_view(user, community):
+        return []
+    return list(
+        User.objects.filter(
+            pk__in=ActionPoint.objects.filter(community=community).values("owner_id")
+        ).order_by("full_name", "pk")
+    )
 
 
 def action_points_for_user(*, user: User, state: str = "open") -> QuerySet[ActionPoint]:

@@ -62,3 +62,40 @@ def test_query_count_does_not_grow(make_client, community_of, viewer, url, extra
     few = count_queries(client, url.format(slug=small.slug), **extra)
     many = count_queries(client, url.format(slug=large.slug), **extra)
     assert few == many
+
+
+@pytest.mark.parametrize("params", [{"perspective": "FIRST"}, {"tag": "care"}], ids=str)
+def test_filtered_directory_lists_each_member_once_in_equal_queries(
+    make_client, community_of, viewer, params
+):
+    """A filter that matches a person twice (help and seeking tag, several perspectives)
+    still lists them once; 5 or 60 members cost the same queries."""
+    if params.get("perspective"):
+        params = {"perspective": Perspective.objects.first().key}
+    small, large = community_of(5, "small"), community_of(60, "large")
+    client = make_client(viewer)
+    client.get("/")
+    few = count_queries(client, f"/communities/{small.slug}/members/", data=params)
+    many = count_queries(client, f"/communities/{large.slug}/members/", data=params)
+    assert few == many
+    html = client.get(f"/communities/{small.slug}/members/", params).content.decode()
+    members = small.memberships.exclude(user=viewer).select_related("user")
+    for membership in members:
+        assert html.count(f'href="/people/{membership.user_id}/"') <= 1
+
+
+def test_organisation_filter_lists_the_most_common(make_client, make_community, make_member):
+    """The organisation filter lists at most DIRECTORY_ORGANISATIONS, most common first
+    chosen, and always the one chosen."""
+    from kring.communities.selectors import DIRECTORY_ORGANISATIONS, directory_facets
+
+    community = make_community(name="Orgs")
+    for n in range(DIRECTORY_ORGANISATIONS + 3):
+        make_member(community, organisation=f"Org {n:02}")
+    make_member(community, organisation="Org 00")
+    facets = directory_facets(community=community)
+    assert len(facets["organisations"]) == DIRECTORY_ORGANISATIONS
+    assert "Org 00" in facets["organisations"]
+    rare = f"Org {DIRECTORY_ORGANISATIONS + 2:02}"
+    assert rare not in facets["organisations"]
+    assert rare in directory_facets(community=community, organisation=rare)["organisations"]

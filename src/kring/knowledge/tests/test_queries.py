@@ -226,3 +226,45 @@ def test_the_history_page_does_not_grow_with_versions(one_item):
         small=1,
         large=9,
     )
+
+
+def test_the_author_filter_lists_a_fixed_number_of_people(library):
+    """The author filter lists the authors of the latest items, not every author: with 5 or
+    with 40 items it stays within a screenful, and an older author still shows when chosen
+    (the picker finds the others by name); the same queries either way."""
+    from kring.knowledge.selectors import LIBRARY_AUTHOR_ITEMS
+
+    client = library["client"]
+
+    def authors_listed(params=None) -> list[str]:
+        html = client.get("/communities/wijkzorg/library/", params or {}).content.decode()
+        select = re.search(r'<select id="id_author".*?</select>', html, re.S).group(0)
+        assert "data-picker-url" in select
+        return re.findall(r'<option value="(\d+)"', select)
+
+    library["grow"](5)
+    assert len(authors_listed()) == 10  # two per item
+    library["grow"](LIBRARY_AUTHOR_ITEMS + 5)
+    assert len(authors_listed()) == 2 * LIBRARY_AUTHOR_ITEMS
+    first = library["community"].knowledge_items.order_by("created_at").first()
+    oldest = first.item_authors.first().user_id
+    assert str(oldest) not in authors_listed()
+    assert str(oldest) in authors_listed({"author": oldest})
+
+
+def test_an_item_matching_twice_is_listed_once(library):
+    """Filtering by theme and author together gives each item once (no join repeats it);
+    the results fragment alone, as the featured items above the list may show it too."""
+    library["grow"](3)
+    item = library["community"].knowledge_items.order_by("created_at").first()
+    author = item.item_authors.first().user_id
+    html = (
+        library["client"]
+        .get(
+            "/communities/wijkzorg/library/",
+            {"theme": "buurt", "author": author},
+            headers={"HX-Request": "true", "HX-Target": "library-results"},
+        )
+        .content.decode()
+    )
+    assert html.count(f'href="{item.get_absolute_url()}"') == 1

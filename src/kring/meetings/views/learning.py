@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kring.accounts.models import User
 from kring.communities.header import header_context
-from kring.communities.selectors import community_get_inside, members_of
+from kring.communities.selectors import community_get_inside
 from kring.core.dates import long_date
 from kring.core.forms import apply_service_errors
 from kring.meetings import permissions, selectors, services_learning
@@ -117,7 +117,7 @@ def learning_context(request, session) -> dict:
     form = None
     if can_add:
         initial = {"owner": user.pk} if permissions.is_member(user, community) else {}
-        form = ActionPointForm(community=community, initial=initial, prefix="ap")
+        form = ActionPointForm(community=community, session=session, initial=initial, prefix="ap")
     return {
         "learning": {
             "reflections": reflections,
@@ -197,7 +197,9 @@ def action_point_create_view(request, slug: str):
             raise Http404
         session = selectors.session_get(user=request.user, community=community, pk=raw_session)
     initial = {"owner": request.user.pk} if permissions.is_member(request.user, community) else {}
-    form = ActionPointForm(request.POST or None, community=community, initial=initial, prefix="ap")
+    form = ActionPointForm(
+        request.POST or None, community=community, session=session, initial=initial, prefix="ap"
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services_learning.action_point_create(
@@ -234,6 +236,7 @@ def action_point_update_view(request, slug: str, pk: int):
     form = ActionPointForm(
         request.POST or None,
         community=point.community,
+        session=point.session,
         original_due=point.due_date,
         initial={"what": point.what, "owner": point.owner_id, "due_date": point.due_date},
         prefix="ap",
@@ -319,7 +322,7 @@ def _owner_filter(request, members: list[User]) -> User | None:
 @login_required
 def action_point_list_view(request, slug: str):
     community = community_get_inside(slug=slug, user=request.user, hidden_from_outsiders=True)
-    members = list(members_of(community=community).order_by("full_name").only("pk", "full_name"))
+    members = selectors.action_point_owners(community=community, user=request.user)
     owner = _owner_filter(request, members)
     today = timezone.localdate()
     open_points = _mark(

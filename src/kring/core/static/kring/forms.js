@@ -4,7 +4,8 @@
 // 1. Writing boxes ([data-writing-box]): a small toolbar that puts the formatting marks around
 //    the selection, and a preview that the server renders exactly as the saved text.
 // 2. Pickers (select[data-picker]): a searchable list with chips (Tom Select, vendored under
-//    static/vendor/tom-select/), loaded only on pages that have a picker.
+//    static/vendor/tom-select/), loaded only on pages that have a picker. One with
+//    data-picker-url lists a few choices and asks that URL (JSON, ?q=) for the rest.
 (() => {
   "use strict";
 
@@ -147,7 +148,7 @@
     const name = label ? label.textContent.replace(/\s+/g, " ").trim() : "";
     loadPicker(select)
       .then(() => {
-        const picker = new window.TomSelect(select, {
+        const options = {
           plugins: select.multiple
             ? { remove_button: { title: select.dataset.pickerRemove || "" } }
             : [],
@@ -163,13 +164,42 @@
               return div;
             },
           },
-        });
+        };
+        if (select.dataset.pickerUrl) {
+          // The list holds a few people; the server finds anyone else by name.
+          Object.assign(options, {
+            shouldLoad: (query) => query.trim().length >= 2,
+            load: (query, callback) => {
+              const url = new URL(select.dataset.pickerUrl, window.location.href);
+              url.searchParams.set("q", query);
+              fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+                .then((response) => (response.ok ? response.json() : { results: [] }))
+                .then((data) =>
+                  callback(
+                    data.results.map((person) => ({
+                      value: String(person.id),
+                      text: person.organisation
+                        ? `${person.name} (${person.organisation})`
+                        : person.name,
+                    })),
+                  ),
+                )
+                .catch(() => callback());
+            },
+          });
+        }
+        const picker = new window.TomSelect(select, options);
         if (name) {
           select.setAttribute("aria-label", name);
           picker.control_input?.setAttribute("aria-label", name);
         }
         const hint = select.closest(".field")?.querySelector(".picker-fallback-hint");
         if (hint) hint.hidden = true;
+        // The typed-name field is for browsers without JavaScript: the picker searches now.
+        document.querySelectorAll(`[data-picker-fallback-for="${select.id}"]`).forEach((box) => {
+          const input = box.querySelector("input");
+          if (!box.querySelector(".errorlist") && !(input && input.value)) box.hidden = true;
+        });
       })
       .catch(() => {
         // The plain list stays: still usable.
