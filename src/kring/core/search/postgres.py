@@ -35,6 +35,61 @@ def create_column(cursor) -> None:
     cursor.execute("ALTER TABLE core_searchdocument SET (toast_tuple_target = 8160)")
 
 
+_INSERT_COLUMNS = (
+    "doc_type",
+    "doc_id",
+    "community_id",
+    "kind",
+    "title",
+    "body",
+    "tags",
+    "themes",
+    "url",
+    "updated_at",
+)
+_INSERT_TYPES = (
+    "text",
+    "bigint",
+    "bigint",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "timestamptz",
+)
+
+
+def insert(rows) -> None:
+    """New SearchDocument rows with their vectors, in one INSERT (no second write of each
+    row to fill the vector in, which would leave a dead row behind). Sets each row's pk."""
+    values: list[list] = [[] for _ in _INSERT_COLUMNS]
+    texts: list[list] = [[], [], [], []]
+    for row in rows:
+        for column, name in zip(values, _INSERT_COLUMNS, strict=True):
+            column.append(getattr(row, name))
+        for column, value in zip(
+            texts, text.index_columns(row.title, row.body, row.tags), strict=True
+        ):
+            column.append(value)
+    unnest = ", ".join(f"%s::{kind}[]" for kind in (*_INSERT_TYPES, "text", "text", "text", "text"))
+    names = ", ".join((*_INSERT_COLUMNS, "title_i", "body_i", "tags_i", "parts_i"))
+    vector = VECTOR_SQL.replace("v.title", "v.title_i").replace("v.body", "v.body_i")
+    vector = vector.replace("v.tags", "v.tags_i").replace("v.parts", "v.parts_i")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO core_searchdocument ({', '.join(_INSERT_COLUMNS)}, search_vector) "
+            f"SELECT {', '.join('v.' + c for c in _INSERT_COLUMNS)}, {vector} "
+            f"FROM unnest({unnest}) AS v({names}) "
+            "RETURNING id, doc_type, doc_id, community_id",
+            [*values, *texts],
+        )
+        ids = {(t, d, c): pk for pk, t, d, c in cursor.fetchall()}
+    for row in rows:
+        row.pk = ids[(row.doc_type, row.doc_id, row.community_id)]
+
+
 def write(rows, *, connection=connection) -> None:
     """Index these SearchDocument rows (anything with pk, title, body and tags)."""
     if not rows:
