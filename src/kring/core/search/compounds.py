@@ -61,13 +61,16 @@ def lexicon() -> frozenset[str]:
 
 def _is_first(head: str, words: frozenset[str]) -> bool:
     """Whether `head` is a first part: a word, or a word plus a linking morpheme."""
-    for link in LINKS:
-        if link and not head.endswith(link):
-            continue
-        stem = head[: len(head) - len(link)] if link else head
-        if len(stem) >= MIN_PART and stem in words and stem not in NOT_FIRST:
-            return True
-    return False
+    if head in words:
+        return head not in NOT_FIRST
+    last = head[-1]
+    if last in "se":
+        stem = head[:-1]
+    elif last in "nr" and head[-2:] in ("en", "er"):
+        stem = head[:-2]
+    else:
+        return False
+    return len(stem) >= MIN_PART and stem in words and stem not in NOT_FIRST
 
 
 def _segment(word: str, words: frozenset[str], *, whole: bool = True) -> list[str] | None:
@@ -108,7 +111,10 @@ def parts(word: str) -> tuple[str, ...]:
     the end of a run."""
     if not MIN_WORD <= len(word) <= MAX_WORD or not _WORD.match(word):
         return ()
-    atoms = _segment(word, lexicon())
+    words = lexicon()
+    if word in words:  # a simple word (most words are): no need to try splits
+        return ()
+    atoms = _segment(word, words)
     if not atoms or len(atoms) < 2:
         return ()
     found: dict[str, None] = {}
