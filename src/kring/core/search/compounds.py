@@ -104,7 +104,7 @@ def _better(a: list[str], b: list[str]) -> bool:
     return (len(a), -min(map(len, a))) < (len(b), -min(map(len, b)))
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=16384)  # _parts_indexed caches per token in front of it
 def parts(word: str) -> tuple[str, ...]:
     """The parts of a lower-case compound worth indexing beside it (empty if it is none):
     every run of neighbouring atoms except the whole word, linking morphemes dropped at
