@@ -830,3 +830,103 @@ def _main() -> None:
 
 if __name__ == "__main__":
     _main()
+
+
+# A small hand-made library for Dutch compound words (bench_search.py measures recall and
+# precision on it, in a community of its own): key -> (title, body). Each query word below
+# occurs only in the items listed with it, as a word or as a part of a compound.
+COMPOUND_ITEMS = {
+    "regiotaxi": (
+        "De Regiotaxi rijdt ook op zondag",
+        "Ouderen in Drenthe reizen met de regiotaxi naar de dagbesteding.",
+    ),
+    "taxi": ("Met de taxi naar het ziekenhuis", "Een rit vooraf bestellen scheelt wachten."),
+    "taxibus": (
+        "Een taxibus voor de dagbesteding",
+        "Wie slecht ter been is, wordt thuis opgehaald.",
+    ),
+    "mantelzorgondersteuning": (
+        "Mantelzorgondersteuning in Zwolle",
+        "Wat de gemeente doet voor wie voor een naaste zorgt.",
+    ),
+    "mantelzorgcafe": (
+        "Een mantelzorgcafé in de bibliotheek",
+        "Elke maand koffie en een gesprek met lotgenoten.",
+    ),
+    "thuiszorg": (
+        "Thuiszorg en wijkverpleging",
+        "Twee organisaties maken afspraken over de overdracht.",
+    ),
+    "ouderenzorg": (
+        "Ouderenzorg in een krimpregio",
+        "Minder jongeren, meer vraag: hoe houden we het vol?",
+    ),
+    "jeugdzorg": ("Wachtlijsten in de jeugdzorg", "Ouders wachten maanden op hulp voor hun kind."),
+    "gezondheidszorg": ("De kosten van de gezondheidszorg", "Een rekensom voor de raad."),
+    "taalcafe": ("Het taalcafé", "Nieuwkomers oefenen Nederlands met vrijwilligers."),
+    "buurthuis": ("Het buurthuis gaat weer open", "Na de verbouwing is er plek voor vijf clubs."),
+    "wijkteam": ("Het wijkteam zoekt vrijwilligers", "Meld je aan voor een kennismaking."),
+    "wijkteamoverleg": (
+        "Verslag van het wijkteamoverleg",
+        "Vijf casussen besproken, twee afgerond.",
+    ),
+    "energiecoach": (
+        "Energiecoaches aan huis",
+        "De energiecoach geeft tips voor een lagere rekening.",
+    ),
+    "energiearmoede": (
+        "Energiearmoede aanpakken",
+        "Een fonds voor gezinnen met een hoge rekening.",
+    ),
+    "armoedebestrijding": (
+        "Armoedebestrijding met de voedselbank",
+        "Pakketten en advies op één plek.",
+    ),
+    "schuldhulpverlening": (
+        "Vroegsignalering in de schuldhulpverlening",
+        "Betalingsachterstanden eerder zien.",
+    ),
+    "kinderopvang": ("Kinderopvang voor ouders met weinig geld", "Een regeling van de gemeente."),
+    "moestuin": ("Een moestuin bij de school", "Kinderen leren over groente en seizoenen."),
+    "samenwerking": (
+        "Samenwerking tussen school en sportclub",
+        "Afspraken over gymles na schooltijd.",
+    ),
+    "ondersteuning": ("Ondersteuning bij formulieren", "Hulp bij het invullen van aanvragen."),
+    "gemeenschapszin": ("Gemeenschapszin in het dorp", "Iedereen kent elkaar en helpt mee."),
+    "eenzaamheid": ("Eenzaamheid onder ouderen", "Een bezoekdienst van vrijwilligers."),
+    "gesprekken": ("Goede gesprekken aan de keukentafel", "Luisteren voordat je iets voorstelt."),
+}
+
+# query -> the items a person searching for it wants (every other hit counts against
+# precision). "werking", "steuning", "schap" and "rekken" look like parts but are none.
+COMPOUND_QUERIES = {
+    "taxi": {"regiotaxi", "taxi", "taxibus"},
+    "zorg": {
+        "mantelzorgondersteuning",
+        "mantelzorgcafe",
+        "thuiszorg",
+        "ouderenzorg",
+        "jeugdzorg",
+        "gezondheidszorg",
+    },
+    "mantelzorg": {"mantelzorgondersteuning", "mantelzorgcafe"},
+    "café": {"mantelzorgcafe", "taalcafe"},
+    "buurt": {"buurthuis"},
+    "wijkteam": {"wijkteam", "wijkteamoverleg"},
+    "overleg": {"wijkteamoverleg"},
+    "energie": {"energiecoach", "energiearmoede"},
+    "coach": {"energiecoach"},
+    "armoede": {"energiearmoede", "armoedebestrijding"},
+    "schuld": {"schuldhulpverlening"},
+    "hulpverlening": {"schuldhulpverlening"},
+    "opvang": {"kinderopvang"},
+    "tuin": {"moestuin"},
+    "werking": set(),
+    "steuning": set(),
+    "schap": set(),
+    "rekken": set(),
+}
+
+# Queries whose first hit must be the item with the query as a word of its own.
+COMPOUND_WHOLE_WORD_FIRST = {"taxi": "taxi", "wijkteam": "wijkteam"}

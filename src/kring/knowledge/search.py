@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from django.urls import reverse
 
@@ -39,23 +40,45 @@ def item_document_fast(item: KnowledgeItem, community, tag_names: list[str]) -> 
         tags=list(tag_names),
         themes=[Tag.slug_for(name) for name in tag_names],
         kind=item.kind,
-        url=reverse("item-detail", kwargs={"slug": community.slug, "pk": item.pk}),
+        url=_item_url(community.slug, item.pk),
     )
+
+
+_PK_MARK = 987654321
+
+
+@lru_cache(maxsize=64)
+def _item_url_pattern(slug: str) -> tuple[str, str]:
+    """The item URL of a community around where the pk goes (reverse() once, not per item)."""
+    url = reverse("item-detail", kwargs={"slug": slug, "pk": _PK_MARK})
+    before, _mark, after = url.rpartition(str(_PK_MARK))
+    return before, after
+
+
+def _item_url(slug: str, pk: int) -> str:
+    before, after = _item_url_pattern(slug)
+    return f"{before}{pk}{after}"
 
 
 # Markdown punctuation that would only clutter a snippet: images, link targets, emphasis
 # and heading markers, code fences, list bullets, table bars.
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MD_MARKS = re.compile(r"(^|\s)(#{1,6}|>|[-*+]|\d+\.)\s+|[*_`~|]+", re.MULTILINE)
+# Heading, quote and list markers only where a line starts (a number and a full stop in
+# running text, "in 2019. Daarna", stay), then runs of emphasis, code and table marks.
+# Two patterns anchored this way are about 3 times faster than one alternation tried at
+# every character.
+_MD_LINE_MARKS = re.compile(r"^[ \t]*(?:#{1,6}|>|[-*+]|\d+\.)[ \t]+", re.MULTILINE)
+_MD_MARKS = re.compile(r"[*_`~|]+")
 
 
 def markdown_to_text(source: str) -> str:
     """Plain words from Markdown, for the index and snippets (no rendering: it runs on
     every imported item, so it must stay cheap)."""
-    source = _MD_IMAGE.sub(r"\1", source)
-    source = _MD_LINK.sub(r"\1", source)
-    return _MD_MARKS.sub(r"\1", source)
+    if "](" in source:
+        source = _MD_IMAGE.sub(r"\1", source)
+        source = _MD_LINK.sub(r"\1", source)
+    return _MD_MARKS.sub("", _MD_LINE_MARKS.sub("", source))
 
 
 def item_plain_text(item: KnowledgeItem) -> str:

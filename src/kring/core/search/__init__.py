@@ -159,7 +159,11 @@ def _write(docs: list[SearchDoc]) -> None:
         SearchDocument.objects.bulk_update(
             rows_changed, ["kind", "title", "body", "tags", "themes", "url"]
         )
-    if rows_new:
+    module = backend()
+    indexed = rows_changed
+    if rows_new and hasattr(module, "insert"):
+        module.insert(rows_new)  # rows and their index entries in one statement
+    elif rows_new:
         SearchDocument.objects.bulk_create(rows_new)
         if rows_new[0].pk is None:  # backends that do not return ids
             lookup = {
@@ -168,7 +172,8 @@ def _write(docs: list[SearchDoc]) -> None:
             }
             for row in rows_new:
                 row.pk = lookup[(row.doc_type, row.doc_id, row.community_id)]
-    backend().write(rows_changed + rows_new)
+        indexed = rows_changed + rows_new
+    module.write(indexed)
 
 
 @transaction.atomic

@@ -1,18 +1,23 @@
 """PostgreSQL backend: a weighted tsvector column on core_searchdocument with a GIN index.
 
-Each text is indexed with both the `dutch` and the `english` configuration; a query word
-matches through either, just as on SQLite.
+The vector holds the same stemmed words as SQLite's FTS5 table, made in Python
+(`text.index_columns`: Dutch and English stems, parts of compounds) and read with the
+`simple` configuration, which only splits and lower-cases: both backends find the same
+documents, and the database does no stemming of its own.
 """
 
 from django.db import connection
 
-# ts_rank weights for D, C, B, A: body is D, tags B, title A.
-WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
+from kring.core.search import text
+
+# ts_rank weights for D, C, B, A: parts of compounds D, body C, tags B, title A.
+WEIGHTS = "{0.05, 0.1, 0.5, 1.0}"
 
 VECTOR_SQL = (
-    "setweight(to_tsvector('dutch', title), 'A') || setweight(to_tsvector('english', title), 'A')"
-    " || setweight(to_tsvector('dutch', tags), 'B') || setweight(to_tsvector('english', tags), 'B')"
-    " || setweight(to_tsvector('dutch', body), 'D') || setweight(to_tsvector('english', body), 'D')"
+    "setweight(to_tsvector('simple', v.title), 'A')"
+    " || setweight(to_tsvector('simple', v.tags), 'B')"
+    " || setweight(to_tsvector('simple', v.body), 'C')"
+    " || setweight(to_tsvector('simple', v.parts), 'D')"
 )
 
 
@@ -30,13 +35,77 @@ def create_column(cursor) -> None:
     cursor.execute("ALTER TABLE core_searchdocument SET (toast_tuple_target = 8160)")
 
 
-def write(rows) -> None:
-    if not rows:
-        return
+_INSERT_COLUMNS = (
+    "doc_type",
+    "doc_id",
+    "community_id",
+    "kind",
+    "title",
+    "body",
+    "tags",
+    "themes",
+    "url",
+    "updated_at",
+)
+_INSERT_TYPES = (
+    "text",
+    "bigint",
+    "bigint",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "timestamptz",
+)
+
+
+def insert(rows) -> None:
+    """New SearchDocument rows with their vectors, in one INSERT (no second write of each
+    row to fill the vector in, which would leave a dead row behind). Sets each row's pk."""
+    values: list[list] = [[] for _ in _INSERT_COLUMNS]
+    texts: list[list] = [[], [], [], []]
+    for row in rows:
+        for column, name in zip(values, _INSERT_COLUMNS, strict=True):
+            column.append(getattr(row, name))
+        for column, value in zip(
+            texts, text.index_columns(row.title, row.body, row.tags), strict=True
+        ):
+            column.append(value)
+    unnest = ", ".join(f"%s::{kind}[]" for kind in (*_INSERT_TYPES, "text", "text", "text", "text"))
+    names = ", ".join((*_INSERT_COLUMNS, "title_i", "body_i", "tags_i", "parts_i"))
+    vector = VECTOR_SQL.replace("v.title", "v.title_i").replace("v.body", "v.body_i")
+    vector = vector.replace("v.tags", "v.tags_i").replace("v.parts", "v.parts_i")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE core_searchdocument SET search_vector = {VECTOR_SQL} WHERE id = ANY(%s)",
-            [[row.pk for row in rows]],
+            f"INSERT INTO core_searchdocument ({', '.join(_INSERT_COLUMNS)}, search_vector) "
+            f"SELECT {', '.join('v.' + c for c in _INSERT_COLUMNS)}, {vector} "
+            f"FROM unnest({unnest}) AS v({names}) "
+            "RETURNING id, doc_type, doc_id, community_id",
+            [*values, *texts],
+        )
+        ids = {(t, d, c): pk for pk, t, d, c in cursor.fetchall()}
+    for row in rows:
+        row.pk = ids[(row.doc_type, row.doc_id, row.community_id)]
+
+
+def write(rows, *, connection=connection) -> None:
+    """Index these SearchDocument rows (anything with pk, title, body and tags)."""
+    if not rows:
+        return
+    columns: tuple[list, ...] = ([], [], [], [], [])
+    for row in rows:
+        title, body, tags, parts = text.index_columns(row.title, row.body, row.tags)
+        for column, value in zip(columns, (row.pk, title, body, tags, parts), strict=True):
+            column.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE core_searchdocument d SET search_vector = {VECTOR_SQL} "
+            "FROM (SELECT unnest(%s::bigint[]) AS id, unnest(%s::text[]) AS title, "
+            "unnest(%s::text[]) AS body, unnest(%s::text[]) AS tags, "
+            "unnest(%s::text[]) AS parts) v WHERE d.id = v.id",
+            list(columns),
         )
 
 
@@ -48,18 +117,18 @@ def clear() -> None:
     """Rows carry their own vector; deleting the rows is enough."""
 
 
-def _tsquery(words: list[str]) -> tuple[str, list[str]]:
-    """Every word must match, in its Dutch or its English form (PostgreSQL stems it)."""
+def _tsquery(terms: list[tuple[str, ...]]) -> tuple[str, list[str]]:
+    """Every query word must match, through either of its stems (as on SQLite)."""
     parts, params = [], []
-    for word in words:
-        parts.append("(plainto_tsquery('dutch', %s) || plainto_tsquery('english', %s))")
-        params.extend([word, word])
+    for alternatives in terms:
+        parts.append("(" + " || ".join("plainto_tsquery('simple', %s)" for _ in alternatives) + ")")
+        params.extend(alternatives)
     return " && ".join(parts), params
 
 
 def search(terms, *, words, community_ids, doc_types, kinds, theme, limit):
     """The newest `limit` matches as (id, score), newest first."""
-    query_sql, query_params = _tsquery(words)
+    query_sql, query_params = _tsquery(terms)
     where = ["d.search_vector @@ q.query", "d.community_id = ANY(%s)"]
     params: list = [community_ids]
     if doc_types:
