@@ -377,10 +377,13 @@ def build(size: str, seed: int = 6) -> dict:
 
 
 def snapshot_refresh(community) -> float:
-    from kring.insights.tasks import snapshot_refresh as task
+    """A fresh snapshot, computed as the refresh task does (under its lock)."""
+    from django.utils import timezone
+
+    from kring.insights.services import snapshot_refresh as refresh
 
     began = time.perf_counter()
-    task.call(community.pk)
+    refresh(community=community, requested_at=timezone.now())
     return round(time.perf_counter() - began, 2)
 
 
