@@ -239,6 +239,36 @@ class Expert:
         return "; ".join(self.reasons)
 
 
+@dataclass
+class _Evidence:
+    """What speaks for one person while ranking: ids, a name and counts. The person and
+    the reasons in words are only made for the few who are shown."""
+
+    user_id: int
+    name: str
+    score: float = 0.0
+    helps_with: list[str] = field(default_factory=list)
+    kinds: Counter = field(default_factory=Counter)
+    fans: int = 0
+
+    def reasons(self, topic: str) -> list[str]:
+        reasons = []
+        if self.helps_with:
+            reasons.append(_("can help with %(tags)s") % {"tags": ", ".join(self.helps_with)})
+        for kind, n in self.kinds.most_common():
+            reasons.append(KIND_REASONS.get(kind, _generic_reason)(n, topic))
+        if self.fans:
+            reasons.append(
+                ngettext(
+                    "%(count)s person found that useful",
+                    "%(count)s people found that useful",
+                    self.fans,
+                )
+                % {"count": self.fans}
+            )
+        return reasons
+
+
 def who_knows(
     *,
     community: Community,
@@ -251,6 +281,11 @@ def who_knows(
 
     Evidence, strongest first: saying they can help with it (profile tags), having written
     about it (library items that match), and others marking that work useful.
+
+    The work follows what matches, not the size of the community: the help tags held in
+    the community are read once as a vocabulary, only the people holding a matching tag or
+    having written a matching item are read (ids and names), and only the `limit` shown are
+    fetched as people and given reasons in words.
     """
     permissions.check_view(viewer, community)
     if item is not None:
@@ -261,52 +296,71 @@ def who_knows(
     wanted = {stem for word in words for stem in text.stems(word)}
     topic = query.strip() if item is None else item.title
     topic = topic if len(topic) <= 60 else topic[:57] + "…"
-    experts: dict[int, Expert] = {}
-    _add_helpers(experts, community=community, wanted=wanted)
+    found: dict[int, _Evidence] = {}
+    _add_helpers(found, community=community, wanted=wanted)
     results = search.search(query, community_ids=[community.pk], doc_types=["item"], limit=200)
     item_ids = [hit.document.doc_id for hit in results.hits]
     if item is not None:
         item_ids = [pk for pk in item_ids if pk != item.pk]
     if item_ids:
-        _add_authors(experts, community=community, item_ids=item_ids, topic=topic)
+        _add_authors(found, community=community, item_ids=item_ids)
+    viewer_pk = getattr(viewer, "pk", None)
     ranked = sorted(
-        (e for e in experts.values() if e.user.pk != getattr(viewer, "pk", None)),
-        key=lambda e: (-e.score, e.user.full_name),
+        (e for e in found.values() if e.user_id != viewer_pk),
+        key=lambda e: (-e.score, e.name, e.user_id),
+    )[:limit]
+    if not ranked:
+        return []
+    people = User.objects.in_bulk([e.user_id for e in ranked])
+    return [
+        Expert(user=people[e.user_id], score=e.score, reasons=e.reasons(topic))
+        for e in ranked
+        if e.user_id in people
+    ]
+
+
+def _add_helpers(found: dict[int, _Evidence], *, community: Community, wanted: set[str]) -> None:
+    """Members who say on their profile that they can help with the topic.
+
+    Few members name help tags and they share a small vocabulary: the tags in use are
+    matched against the query's stems, then only the people with a matching tag are read."""
+    held = User.help_tags.through.objects.filter(
+        user__memberships__community=community, user__is_active=True
     )
-    return ranked[:limit]
+    vocabulary = held.values_list("tag_id", "tag__name").distinct().order_by()
+    matching = [
+        pk
+        for pk, name in vocabulary
+        if wanted & {s for w in text.words(name) for s in text.stems(w)}
+    ]
+    if not matching:
+        return
+    for user_id, name, tag in (
+        held.filter(tag_id__in=matching)
+        .values_list("user_id", "user__full_name", "tag__name")
+        .order_by("user_id", "tag__name", "tag_id")
+    ):
+        e = found.setdefault(user_id, _Evidence(user_id=user_id, name=name))
+        e.score += 3
+        e.helps_with.append(tag)
 
 
-def _add_helpers(experts: dict[int, Expert], *, community: Community, wanted: set[str]) -> None:
-    """Members who say on their profile that they can help with the topic."""
-    members = members_of(community=community).prefetch_related("help_tags").distinct()
-    for person in members:
-        matched = [
-            tag.name
-            for tag in person.help_tags.all()
-            if wanted & {s for w in text.words(tag.name) for s in text.stems(w)}
-        ]
-        if matched:
-            e = experts.setdefault(person.pk, Expert(user=person))
-            e.score += 3 * len(matched)
-            e.reasons.append(_("can help with %(tags)s") % {"tags": ", ".join(matched)})
-
-
-def _add_authors(
-    experts: dict[int, Expert], *, community: Community, item_ids: list[int], topic: str
-) -> None:
+def _add_authors(found: dict[int, _Evidence], *, community: Community, item_ids: list[int]) -> None:
     """Members who wrote matching items, and how many people found that work useful."""
+    # Former members and inactive people count as authors too (not active_only); one
+    # membership row per person and community, so the join adds no duplicates.
     links = ItemAuthor.objects.filter(
-        item_id__in=item_ids, user__in=members_of(community=community, active_only=False)
-    ).select_related("user", "item")
-    per_author: dict[int, Counter] = defaultdict(Counter)
+        item_id__in=item_ids, user__memberships__community=community
+    ).values_list("user_id", "user__full_name", "item_id", "item__kind")
     authored: dict[int, set[int]] = defaultdict(set)
-    for link in links:
+    for user_id, name, item_id, item_kind in links:
         # Practice stories and lessons learned get their own words; the other kinds
         # are counted together as library items.
-        kind = link.item.kind if link.item.kind in KIND_REASONS else ""
-        per_author[link.user_id][kind] += 1
-        authored[link.item_id].add(link.user_id)
-        experts.setdefault(link.user_id, Expert(user=link.user))
+        kind = item_kind if item_kind in KIND_REASONS else ""
+        e = found.setdefault(user_id, _Evidence(user_id=user_id, name=name))
+        e.kinds[kind] += 1
+        e.score += 2 if kind else 1.5
+        authored[item_id].add(user_id)
     # Distinct people who found an author's matching work useful (one person marking
     # three of their items counts once).
     fans: dict[int, set[int]] = defaultdict(set)
@@ -316,22 +370,10 @@ def _add_authors(
         for author_id in authored.get(item_id, ()):
             if author_id != user_id:
                 fans[author_id].add(user_id)
-    for user_id, kinds in per_author.items():
-        e = experts[user_id]
-        for kind, n in kinds.most_common():
-            e.score += 2 * n if kind in KIND_REASONS else 1.5 * n
-            e.reasons.append(KIND_REASONS.get(kind, _generic_reason)(n, topic))
-        people = len(fans[user_id])
-        if people:
-            e.score += min(people, 20) * 0.5
-            e.reasons.append(
-                ngettext(
-                    "%(count)s person found that useful",
-                    "%(count)s people found that useful",
-                    people,
-                )
-                % {"count": people}
-            )
+    for author_id, people in fans.items():
+        e = found[author_id]
+        e.fans = len(people)
+        e.score += min(e.fans, 20) * 0.5
 
 
 def people_matching(*, community: Community, viewer: Viewer, q: str) -> QuerySet:
