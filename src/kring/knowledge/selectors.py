@@ -298,8 +298,7 @@ def who_knows(
     topic = topic if len(topic) <= 60 else topic[:57] + "…"
     found: dict[int, _Evidence] = {}
     _add_helpers(found, community=community, wanted=wanted)
-    results = search.search(query, community_ids=[community.pk], doc_types=["item"], limit=200)
-    item_ids = [hit.document.doc_id for hit in results.hits]
+    item_ids = search.ranked_object_ids(query, community_ids=[community.pk], doc_type="item")
     if item is not None:
         item_ids = [pk for pk in item_ids if pk != item.pk]
     if item_ids:

@@ -257,18 +257,9 @@ def search(
     terms = [text.stems(word) for word in words]
     if not terms or not community_ids:
         return Results(hits=[], total=0, terms=terms)
-    newest = backend().search(
-        terms,
-        words=words,
-        community_ids=community_ids,
-        doc_types=doc_types,
-        kinds=kinds,
-        theme=theme,
-        limit=RANK_WINDOW + 1,
+    window, capped = _ranked_window(
+        terms, words, community_ids=community_ids, doc_types=doc_types, kinds=kinds, theme=theme
     )
-    capped = len(newest) > RANK_WINDOW
-    window = newest[:RANK_WINDOW]
-    window.sort(key=lambda row: (-row[1], row[0]))  # best first; ties: oldest first
     ranked = window[offset : offset + limit]
     total = len(window)
     rows = SearchDocument.objects.in_bulk([pk for pk, _score in ranked])
@@ -278,3 +269,46 @@ def search(
         if pk in rows
     ]
     return Results(hits=hits, total=total, terms=terms, total_capped=capped)
+
+
+def ranked_object_ids(
+    query: str, *, community_ids: list[int], doc_type: str, limit: int = 200
+) -> list[int]:
+    """The ids of the best `limit` objects of one type for a query, best first, as search()
+    ranks them, without reading the documents themselves (who knows this? needs only which
+    items match, not their text)."""
+    words = text.query_words(query)
+    terms = [text.stems(word) for word in words]
+    if not terms or not community_ids:
+        return []
+    window, _capped = _ranked_window(
+        terms, words, community_ids=community_ids, doc_types=[doc_type], kinds=None, theme=""
+    )
+    pks = [pk for pk, _score in window[:limit]]
+    object_ids = dict(SearchDocument.objects.filter(pk__in=pks).values_list("pk", "doc_id"))
+    return [object_ids[pk] for pk in pks if pk in object_ids]
+
+
+def _ranked_window(
+    terms: list[tuple[str, ...]],
+    words: list[str],
+    *,
+    community_ids: list[int],
+    doc_types: list[str] | None,
+    kinds: list[str] | None,
+    theme: str,
+) -> tuple[list[tuple[int, float]], bool]:
+    """The newest RANK_WINDOW matches as (document pk, score), best first (ties: oldest
+    first), and whether there were more."""
+    newest = backend().search(
+        terms,
+        words=words,
+        community_ids=community_ids,
+        doc_types=doc_types,
+        kinds=kinds,
+        theme=theme,
+        limit=RANK_WINDOW + 1,
+    )
+    window = newest[:RANK_WINDOW]
+    window.sort(key=lambda row: (-row[1], row[0]))
+    return window, len(newest) > RANK_WINDOW
