@@ -116,11 +116,15 @@ def query_terms(query: str) -> list[tuple[str, ...]]:
     return [stems(word) for word in query_words(query)]
 
 
+@lru_cache(maxsize=131072)
+def _word_stems(word: str) -> frozenset[str]:
+    """A word's stems and, if it is a compound, its parts' stems (for highlighting)."""
+    return frozenset(stems(word.lower())) | frozenset(_parts_indexed(word).split())
+
+
 def _matches(word: str, wanted: set[str]) -> bool:
     """Whether a word, or a part of it if it is a compound, has a wanted stem."""
-    if any(stem in wanted for stem in stems(word.lower())):
-        return True
-    return any(stem in wanted for stem in _parts_indexed(word).split())
+    return not wanted.isdisjoint(_word_stems(word))
 
 
 def _spans(text: str, wanted: set[str]) -> list[tuple[int, int]]:
