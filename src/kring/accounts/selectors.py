@@ -1,9 +1,14 @@
 """Reads about people."""
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 
 from kring.accounts.models import ApiToken, User
+
+# A number that changes whenever someone's perspectives change: caches of counts per
+# perspective (the community home's mix) put it in their keys, so a change makes them stale.
+PERSPECTIVES_VERSION_KEY = "accounts:perspectives-version"
 
 # Addresses per query: well under SQLite's limit of parameters per statement.
 EMAIL_CHUNK = 500
@@ -39,3 +44,8 @@ def api_token_get_own(*, user: User, pk: int) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+def perspectives_version() -> int:
+    """The current version of everyone's perspectives (see PERSPECTIVES_VERSION_KEY)."""
+    return int(cache.get(PERSPECTIVES_VERSION_KEY, 0))

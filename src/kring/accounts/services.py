@@ -4,9 +4,11 @@ import hashlib
 import hmac
 import io
 import secrets
+import time
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kring.accounts.models import ApiToken, Perspective, TokenScope, User
+from kring.accounts.selectors import PERSPECTIVES_VERSION_KEY
 from kring.accounts.verbs import AccountVerb
 from kring.core import search
 from kring.core.services import activity_record, tags_get_or_create
@@ -129,6 +132,7 @@ def profile_update(
         before = set(user.perspectives.values_list("pk", flat=True))
         if before != {p.pk for p in perspectives}:
             user.perspectives.set(perspectives)
+            perspectives_changed()
             changed.append("perspectives")
     for field, names in (("help_tags", help_tags), ("seeking_tags", seeking_tags)):
         if names is None:
@@ -194,3 +198,16 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
                 ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
             return token
     return None
+
+
+def perspectives_changed() -> None:
+    """Someone's perspectives changed: after the commit, counts cached per perspective are
+    stale (they are keyed by accounts.selectors.perspectives_version)."""
+    transaction.on_commit(_perspectives_version_bump)
+
+
+def _perspectives_version_bump() -> None:
+    try:
+        cache.incr(PERSPECTIVES_VERSION_KEY)
+    except ValueError:  # not in the cache (yet, or any more): a number not used before
+        cache.set(PERSPECTIVES_VERSION_KEY, time.time_ns(), timeout=None)

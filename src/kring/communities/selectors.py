@@ -3,10 +3,12 @@
 from collections.abc import Sequence
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from kring.accounts.models import Perspective, User
+from kring.accounts.selectors import perspectives_version
 from kring.communities import permissions
 from kring.communities.models import (
     Community,
@@ -277,10 +279,44 @@ def directory_facets(*, community: Community, organisation: str = "") -> dict:
     }
 
 
+# How long the member counts of a community are kept at most. Joining, leaving and changing
+# one's perspectives make them stale at once (member_stats_forget, perspectives_version);
+# this only bounds what bypasses the services (the admin, a cache per process).
+MEMBER_STATS_SECONDS = 300
+
+
+def _member_stats_key(community_id: int) -> str:
+    return f"communities:member-stats:{community_id}:{perspectives_version()}"
+
+
+def member_stats(*, community: Community) -> dict:
+    """How many members the community has ("total") and how many per perspective
+    ("perspectives": id -> count). Counting them reads every membership, so the numbers are
+    cached per community until someone joins, leaves or changes their perspectives."""
+    key = _member_stats_key(community.pk)
+    stats = cache.get(key)
+    if stats is None:
+        stats = {
+            "total": Membership.objects.filter(community=community).count(),
+            "perspectives": _perspective_counts(community),
+        }
+        cache.set(key, stats, MEMBER_STATS_SECONDS)
+    return stats
+
+
+def member_stats_forget(*, community_id: int) -> None:
+    """Someone joined or left: the counts of member_stats are stale."""
+    cache.delete(_member_stats_key(community_id))
+
+
+def member_count(*, community: Community) -> int:
+    return member_stats(community=community)["total"]
+
+
 def perspective_mix(*, community: Community) -> list[dict]:
     """Members per perspective against the community's target mix (percent)."""
-    total = Membership.objects.filter(community=community).count()
-    counts = _perspective_counts(community)
+    stats = member_stats(community=community)
+    total, counts = stats["total"], stats["perspectives"]
     rows = []
     for perspective in Perspective.objects.filter(is_active=True):
         count = counts.get(perspective.pk, 0)

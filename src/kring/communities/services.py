@@ -4,6 +4,7 @@ Invitations are in services_invitations.py, requests to join in services_join_re
 
 import re
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import Perspective, User
-from kring.communities import permissions
+from kring.communities import permissions, selectors
 from kring.communities.models import (
     Community,
     GroundRule,
@@ -248,6 +249,7 @@ def membership_add(
     )
     if created:
         permissions.forget_membership(user, community)
+        _member_stats_forget_on_commit(community)
         search.index_objects("person", [user.pk])
         activity_record(
             actor=user,
@@ -259,6 +261,12 @@ def membership_add(
             data={"role": role},
         )
     return membership
+
+
+def _member_stats_forget_on_commit(community: Community) -> None:
+    """The cached member counts are stale once this change is committed (not before: a
+    request in between would cache the old numbers again)."""
+    transaction.on_commit(partial(selectors.member_stats_forget, community_id=community.pk))
 
 
 def _facilitator_count(community: Community) -> int:
@@ -312,6 +320,7 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     )
     membership.delete()
     permissions.forget_membership(user, community)
+    _member_stats_forget_on_commit(community)
     search.index_objects("person", [user.pk])
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kring.accounts import oidc
 from kring.accounts.models import Perspective, User
+from kring.accounts.services import perspectives_changed
 from kring.communities import permissions
 from kring.communities.models import (
     Community,
@@ -323,6 +324,7 @@ def member_add_by_email(
         invited = True
     if found and not user.perspectives.exists():
         user.perspectives.set(found)
+        perspectives_changed()
     membership = membership_add(community=community, user=user, role=role, by=by)
     if not user.has_joined:
         # The person has no password yet: the invitation lets them complete their account.

@@ -97,7 +97,7 @@ def community_detail_view(request, slug: str):
         "ground_rules": list(community.ground_rules.all()),
         "can_edit_rules": permissions.can_edit_ground_rules(request.user, community),
         "facilitators": selectors.facilitators_of(community=community),
-        "member_count": community.memberships.count(),
+        "member_count": selectors.member_count(community=community),
         "tab": "about",
     }
     if permissions.can_request_to_join(request.user, community):

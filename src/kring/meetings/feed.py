@@ -61,7 +61,7 @@ def describe(events, viewer) -> dict[int, FeedEntry]:
         points = {
             p.pk: p
             for p in ActionPoint.objects.filter(pk__in=point_ids).select_related(
-                "community", "owner", "session"
+                "community", "owner", "session__community"
             )
         }
     entries = {}

@@ -4,10 +4,11 @@
 
 import json
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Max, Min, Q, TextField
 from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Cast
@@ -298,9 +299,12 @@ def meetings(user: User, tombstone: User, contributions: str, now: datetime) -> 
 
 def communities(user: User, tombstone: User, work: Work) -> None:
     from kring.communities.models import FormerMembership, Invitation, JoinRequest, Membership
+    from kring.communities.selectors import member_stats_forget
 
     memberships = list(Membership.objects.filter(user=user))
     work.communities |= {m.community_id for m in memberships}
+    for m in memberships:  # the member counts of the community home (after the commit)
+        transaction.on_commit(partial(member_stats_forget, community_id=m.community_id))
     # The memberships themselves go (a former member belongs nowhere), but the insights
     # trends count the events of the community's members: this keeps counting the person's.
     FormerMembership.objects.bulk_create(

@@ -211,3 +211,28 @@ def test_new_sessions_section_has_one_entry_per_series(kring, make_series, make_
     upcoming = section(kring.bram, [kring.community.pk], period=WEEK, now=now)
     assert "Extra avond" not in [e.title for e in upcoming.entries]
     assert "Al lang bekend" in [e.title for e in upcoming.entries]
+
+
+def test_feed_of_action_points_takes_the_same_queries_for_more_sessions(kring, make_session):
+    """Action points of sessions link to their session: one query for them all, not one per
+    session (the session's community is read with it)."""
+
+    def add_points(n: int) -> None:
+        for i in range(n):
+            session = make_session(starts_at=timezone.now() - (i + 1) * DAY, title=f"S{i}")
+            services_learning.action_point_create(
+                community=kring.community, by=kring.anna, what=f"Punt {i}", session=session
+            )
+
+    def count() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            entries_for(kring.community, kring.bram)
+        return len(queries)
+
+    add_points(1)
+    few = count()
+    add_points(4)
+    assert count() == few
