@@ -2,6 +2,8 @@
 useful marks, accepting an answer, attachments, the edit history and @mention lookup.
 Views parse input, call one service or selector, and render."""
 
+from functools import lru_cache
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -191,9 +193,14 @@ def thread_update_view(request, slug: str, pk: int):
 # --- One thread -----------------------------------------------------------------------------
 
 
+# Rendered Markdown, by source text: the same text always gives the same HTML, so nothing
+# needs invalidating; an edit is a new key. Bounded so memory stays small.
+_body_html = lru_cache(maxsize=4096)(render_markdown)
+
+
 def _prepare_post(post, user, thread, *, mine: set[int] | None = None) -> None:
     """Render the Markdown and work out, once, what the viewer may do with a post."""
-    post.body_html = render_markdown(post.body or "")
+    post.body_html = _body_html(post.body or "")
     post.can_edit = permissions.can_edit_post(user, post)
     post.can_react = permissions.can_react(user, post)
     post.can_flag = permissions.can_flag(user, post)
@@ -201,7 +208,10 @@ def _prepare_post(post, user, thread, *, mine: set[int] | None = None) -> None:
         post.marked_useful = post.pk in mine
 
 
-def _detail_context(request, thread, *, reply_form=None, reply_parent=None) -> dict:
+def _detail_context(request, thread, *, reply_form=None, reply_parent: int | None = None) -> dict:
+    """The thread page. There is one reply form: under the thread, or, after "Reply to ..."
+    (``?reply_to=<pk>``, or a posted form that came back), aimed at that top-level reply. No
+    form per reply: that was most of the page's weight with many replies."""
     user = request.user
     community = thread.community
     replies = selectors.thread_replies(thread=thread, user=user)
@@ -209,34 +219,35 @@ def _detail_context(request, thread, *, reply_form=None, reply_parent=None) -> d
     thread.marked_useful = selectors.thread_marked_useful(thread=thread, user=user)
     _prepare_post(thread, user, thread)
     can_reply = permissions.can_reply(user, thread)
+    if reply_form is None and can_reply:
+        reply_parent = _int(request.GET.get("reply_to"))
+    reply_to = None
     for reply in replies:
+        if reply.pk == reply_parent:
+            reply_to = reply
         for post in (reply, *reply.child_list):
             # The selector fetched the replies of this thread: remember it, so the
             # permission checks below need no query per reply.
             post.thread = thread
             _prepare_post(post, user, thread)
             post.is_accepted = post.pk == thread.accepted_reply_id
-        if can_reply:
-            if reply_parent is not None and reply_parent == reply.pk:
-                reply.reply_form = reply_form
-            else:
-                reply.reply_form = ReplyForm(
-                    initial={"parent": reply.pk},
-                    auto_id=f"id_reply{reply.pk}_%s",
-                    mention_url=mention_url,
-                    community=community,
-                )
-    top_form = reply_form if reply_form is not None and reply_parent is None else None
+    if reply_form is None:
+        reply_form = ReplyForm(
+            initial={"parent": reply_to.pk} if reply_to else {},
+            mention_url=mention_url,
+            community=community,
+        )
     return {
         **_frame(request, community),
         "thread": thread,
         "replies": replies,
+        "reply_to": reply_to,
         "attachments": selectors.thread_attachments(thread=thread),
         "tags": list(thread.tags.all()),
         "can_reply": can_reply,
         "can_accept": permissions.can_accept(user, thread),
         "can_moderate": permissions.can_moderate(user, community),
-        "reply_form": top_form or ReplyForm(mention_url=mention_url, community=community),
+        "reply_form": reply_form,
     }
 
 
@@ -261,7 +272,6 @@ def reply_create_view(request, slug: str, pk: int):
     parent_pk = _int(request.POST.get("parent"))
     if parent_pk:
         parent = selectors.reply_get(user=request.user, thread=thread, pk=parent_pk)
-        form.auto_id = f"id_reply{parent.pk}_%s"
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -277,7 +287,7 @@ def reply_create_view(request, slug: str, pk: int):
         else:
             messages.success(request, _("Your reply has been posted."))
             return redirect(f"{thread.get_absolute_url()}#reply-{reply.pk}")
-    # Top-level parents get their form back in place; a reply to a child is shown at the top.
+    # The form comes back aimed at the same top-level reply (a reply to a child goes to its parent).
     context = _detail_context(
         request,
         thread,
