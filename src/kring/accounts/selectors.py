@@ -1,10 +1,13 @@
 """Reads about people."""
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 
 from kring.accounts.models import ApiToken, User
 
+# Bumped by services.profiles_changed() whenever a profile changes.
+PROFILES_VERSION_KEY = "accounts:profiles-version"
 # Addresses per query: well under SQLite's limit of parameters per statement.
 EMAIL_CHUNK = 500
 
@@ -39,3 +42,9 @@ def api_token_get_own(*, user: User, pk: int) -> ApiToken:
     if token is None:
         raise Http404
     return token
+
+
+def profiles_version() -> int:
+    """A number that changes whenever a profile changes: part of the key of anything cached
+    from member profiles."""
+    return int(cache.get(PROFILES_VERSION_KEY, 0))
