@@ -244,12 +244,12 @@ def _perspective_counts(community: Community) -> dict[int, int]:
     """Members per perspective (id -> count): one GROUP BY over the perspective links of the
     members, without joining the people themselves."""
     member_ids = Membership.objects.filter(community=community).values("user_id")
-    return dict(
+    rows = (
         User.perspectives.through.objects.filter(user_id__in=member_ids)
         .values("perspective_id")
         .annotate(n=Count("pk"))
-        .values_list("perspective_id", "n")
     )
+    return {row["perspective_id"]: row["n"] for row in rows}
 
 
 def _directory_facets(community: Community) -> dict:
