@@ -1,7 +1,7 @@
 // The thread page has one reply form. "Reply to <name>" under a reply is a link: without
 // JavaScript it reloads the page with ?reply_to=<id> and the server aims the form at that
 // reply. With JavaScript the same form moves under the reply instead, aimed at it; "Cancel"
-// moves it back to the end of the thread.
+// (or the thread's own Answer button) moves it back to the end of the thread.
 (() => {
   "use strict";
 
@@ -26,12 +26,19 @@
       if (box) box.focus();
     });
 
-    cancel.addEventListener("click", (event) => {
-      event.preventDefault();
+    const reset = () => {
       parent.value = "";
       title.textContent = title.dataset.title;
       cancel.hidden = true;
       home.after(card);
+    };
+    cancel.addEventListener("click", (event) => {
+      event.preventDefault();
+      reset();
+    });
+    // The thread's own "Answer"/"Reply" button: the form answers the thread again.
+    document.querySelectorAll('a[href="#reply-title"]').forEach((link) => {
+      if (!card.contains(link)) link.addEventListener("click", reset);
     });
   });
 })();
