@@ -229,16 +229,17 @@ def _useful_url(thread, reply=None) -> str:
     return reverse("reply-useful", kwargs={**kw, "reply_pk": reply.pk})
 
 
-def _prepare_post(post, user, thread, *, mine: set[int] | None = None, urls=None) -> None:
+def _prepare_post(
+    post, user, thread, *, mine: set[int] | None = None, urls=None, abilities=None
+) -> None:
     """Render the Markdown and work out, once, what the viewer may do with a post."""
     post.body_html = _body_html(post.body or "")
     if urls is not None:
         is_reply = post is not thread
         post.useful_url = urls["useful"](post.pk) if is_reply else urls["thread_useful"]
         post.edit_url = urls["edit"](post.pk) if is_reply else urls["thread_edit"]
-    post.can_edit = permissions.can_edit_post(user, post)
-    post.can_react = permissions.can_react(user, post)
-    post.can_flag = permissions.can_flag(user, post)
+    can = (abilities or permissions.post_abilities(user, thread))(post)
+    post.can_edit, post.can_react, post.can_flag = can.edit, can.react, can.flag
     if mine is not None:
         post.marked_useful = post.pk in mine
 
@@ -253,7 +254,8 @@ def _detail_context(request, thread, *, reply_form=None, reply_parent: int | Non
     mention_url = _mention_url(community)
     thread.marked_useful = selectors.thread_marked_useful(thread=thread, user=user)
     urls = _reply_urls(thread)
-    _prepare_post(thread, user, thread, urls=urls)
+    abilities = permissions.post_abilities(user, thread)
+    _prepare_post(thread, user, thread, urls=urls, abilities=abilities)
     can_reply = permissions.can_reply(user, thread)
     if reply_form is None and can_reply:
         reply_parent = _int(request.GET.get("reply_to"))
@@ -265,7 +267,7 @@ def _detail_context(request, thread, *, reply_form=None, reply_parent: int | Non
             # The selector fetched the replies of this thread: remember it, so the
             # permission checks below need no query per reply.
             post.thread = thread
-            _prepare_post(post, user, thread, urls=urls)
+            _prepare_post(post, user, thread, urls=urls, abilities=abilities)
             post.is_accepted = post.pk == thread.accepted_reply_id
     if reply_form is None:
         reply_form = ReplyForm(
