@@ -10,6 +10,8 @@ from kring.accounts.models import ApiToken, User
 # perspective (the community home's mix) put it in their keys, so a change makes them stale.
 PERSPECTIVES_VERSION_KEY = "accounts:perspectives-version"
 
+# Bumped by services.profiles_changed() whenever a profile changes.
+PROFILES_VERSION_KEY = "accounts:profiles-version"
 # Addresses per query: well under SQLite's limit of parameters per statement.
 EMAIL_CHUNK = 500
 
@@ -49,3 +51,9 @@ def api_token_get_own(*, user: User, pk: int) -> ApiToken:
 def perspectives_version() -> int:
     """The current version of everyone's perspectives (see PERSPECTIVES_VERSION_KEY)."""
     return int(cache.get(PERSPECTIVES_VERSION_KEY, 0))
+
+
+def profiles_version() -> int:
+    """A number that changes whenever a profile changes: part of the key of anything cached
+    from member profiles."""
+    return int(cache.get(PROFILES_VERSION_KEY, 0))

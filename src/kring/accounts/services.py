@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from kring.accounts.models import ApiToken, Perspective, TokenScope, User
-from kring.accounts.selectors import PERSPECTIVES_VERSION_KEY
+from kring.accounts.selectors import PERSPECTIVES_VERSION_KEY, PROFILES_VERSION_KEY
 from kring.accounts.verbs import AccountVerb
 from kring.core import search
 from kring.core.services import activity_record, tags_get_or_create
@@ -86,6 +86,15 @@ def photo_prepare(*, upload: UploadedFile) -> ContentFile:
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
 
 
+def profiles_changed() -> None:
+    """Tell what is cached from member profiles (the directory's filter options) that a
+    profile changed: it is read again on the next request."""
+    try:
+        cache.incr(PROFILES_VERSION_KEY)
+    except ValueError:
+        cache.set(PROFILES_VERSION_KEY, 1, None)
+
+
 @transaction.atomic
 def profile_update(
     *,
@@ -147,6 +156,7 @@ def profile_update(
             actor=by, verb=AccountVerb.PROFILE_UPDATED, target=user, data={"fields": changed}
         )
         search.index_objects("person", [user.pk])
+        transaction.on_commit(profiles_changed)
     if "photo" in changed and old_photo:
         storage = user.photo.storage
         transaction.on_commit(lambda: storage.delete(old_photo))

@@ -4,11 +4,12 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 
 from kring.accounts.models import Perspective, User
-from kring.accounts.selectors import perspectives_version
+from kring.accounts.selectors import perspectives_version, profiles_version
 from kring.communities import permissions
 from kring.communities.models import (
     Community,
@@ -138,6 +139,8 @@ def members_of(
 
 # How many organisations the directory's filter lists (the most common ones).
 DIRECTORY_ORGANISATIONS = 40
+# Seconds the directory's filter options stay cached at most (see directory_facets).
+DIRECTORY_FACETS_TTL = 600
 # How many people a name lookup answers with: a short list to choose from, never everyone.
 LOOKUP_LIMIT = 10
 
@@ -238,27 +241,26 @@ def members_directory(
 
 
 def _perspective_counts(community: Community) -> dict[int, int]:
-    """Members per perspective (id -> count): one GROUP BY over the joined rows, without the
-    DISTINCT count per perspective that cost twice as much at 10,000 members."""
-    return dict(
-        Membership.objects.filter(community=community, user__perspectives__isnull=False)
-        .values("user__perspectives")
+    """Members per perspective (id -> count): one GROUP BY over the perspective links of the
+    members, without joining the people themselves."""
+    member_ids = Membership.objects.filter(community=community).values("user_id")
+    rows = (
+        User.perspectives.through.objects.filter(user_id__in=member_ids)
+        .values("perspective_id")
         .annotate(n=Count("pk"))
-        .values_list("user__perspectives", "n")
     )
+    return {row["perspective_id"]: row["n"] for row in rows}
 
 
-def directory_facets(*, community: Community, organisation: str = "") -> dict:
-    """Options for the directory filters: only values that occur in this community. The
-    organisations are the most common ones (and the one chosen), not every one: the search
-    box finds the rest."""
+def _directory_facets(community: Community) -> dict:
+    """The filter options, as plain data (it is cached)."""
     member_ids = Membership.objects.filter(community=community).values("user_id")
     counts = _perspective_counts(community)
-    perspectives = []
-    for perspective in Perspective.objects.filter(pk__in=list(counts)).order_by("position"):
-        perspective.n = counts[perspective.pk]  # type: ignore[attr-defined]  # for the template
-        perspectives.append(perspective)
-    common = (
+    perspectives = [
+        {"key": p.key, "name": str(p.name), "n": counts[p.pk]}
+        for p in Perspective.objects.filter(pk__in=list(counts)).order_by("position")
+    ]
+    common = list(
         Membership.objects.filter(community=community)
         .exclude(user__organisation="")
         .values("user__organisation")
@@ -266,16 +268,41 @@ def directory_facets(*, community: Community, organisation: str = "") -> dict:
         .order_by("-n", "user__organisation")
         .values_list("user__organisation", flat=True)[:DIRECTORY_ORGANISATIONS]
     )
-    organisations = sorted({*common, *([organisation] if organisation else [])}, key=str.casefold)
-    tags = (
-        Tag.objects.filter(Q(helpers__in=member_ids) | Q(seekers__in=member_ids))
-        .distinct()
-        .order_by("name")
-    )
+    # Tags through the two link tables, no DISTINCT over the joined rows.
+    helped = User.help_tags.through.objects.filter(user_id__in=member_ids).values("tag_id")
+    sought = User.seeking_tags.through.objects.filter(user_id__in=member_ids).values("tag_id")
+    tags = Tag.objects.filter(Q(pk__in=helped) | Q(pk__in=sought)).order_by("name")
     return {
         "perspectives": perspectives,
-        "organisations": organisations,
-        "tags": list(tags),
+        "organisations": common,
+        "tags": [{"slug": t.slug, "name": t.name} for t in tags.only("slug", "name")],
+    }
+
+
+def directory_facets(*, community: Community, organisation: str = "") -> dict:
+    """Options for the directory filters: only values that occur in this community. The
+    organisations are the most common ones (and the one chosen), not every one: the search
+    box finds the rest.
+
+    They are aggregates over every member, the same for every viewer, so they are cached.
+    The key holds what changes them: who the members are (count and newest membership, one
+    indexed query), any profile change (accounts' profiles version) and the language (the
+    perspective names). Changes that bypass profile_update show within DIRECTORY_FACETS_TTL."""
+    members = Membership.objects.filter(community=community).aggregate(
+        n=Count("pk"), last=Max("pk")
+    )
+    key = (
+        f"communities:directory-facets:{community.pk}:{members['n']}:{members['last']}:"
+        f"{profiles_version()}:{get_language()}"
+    )
+    facets = cache.get(key)
+    if facets is None:
+        facets = _directory_facets(community)
+        cache.set(key, facets, DIRECTORY_FACETS_TTL)
+    chosen = [organisation] if organisation else []
+    return {
+        **facets,
+        "organisations": sorted({*facets["organisations"], *chosen}, key=str.casefold),
     }
 
 

@@ -6,6 +6,9 @@ seen only by its author and the facilitators. Direct messages are private to the
 nobody else, facilitators and platform admins included, can read them.
 """
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
@@ -84,6 +87,30 @@ def can_react(user: Viewer, post: Thread | Reply) -> bool:
 def can_flag(user: Viewer, post: Thread | Reply) -> bool:
     thread = post if isinstance(post, Thread) else post.thread
     return can_see_thread(user, thread) and not _is_author(user, post)
+
+
+class PostAbilities(NamedTuple):
+    edit: bool
+    react: bool
+    flag: bool
+
+
+def post_abilities(user: Viewer, thread: Thread) -> Callable[[Thread | Reply], PostAbilities]:
+    """can_edit_post, can_react and can_flag for many posts of one thread: what depends on the
+    thread and the viewer is worked out once, the rest per post (same rules as those three)."""
+    sees_thread = can_see_thread(user, thread)
+    views = can_view(user, thread.community)
+    locked = thread.locked
+
+    def abilities(post: Thread | Reply) -> PostAbilities:
+        mine = _is_author(user, post)
+        return PostAbilities(
+            edit=mine and views and not locked and not post.hidden,
+            react=sees_thread and not mine and not post.hidden,
+            flag=sees_thread and not mine,
+        )
+
+    return abilities
 
 
 def can_see_moderation_post(user: Viewer, thread: Thread, reply: Reply | None) -> bool:

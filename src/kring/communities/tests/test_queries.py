@@ -99,3 +99,27 @@ def test_organisation_filter_lists_the_most_common(make_client, make_community, 
     rare = f"Org {DIRECTORY_ORGANISATIONS + 2:02}"
     assert rare not in facets["organisations"]
     assert rare in directory_facets(community=community, organisation=rare)["organisations"]
+
+
+def test_directory_facets_are_cached_and_follow_changes(
+    make_community, make_member, django_capture_on_commit_callbacks
+):
+    """The filter options are read once, then come from the cache until a member joins or
+    leaves or a profile changes."""
+    from django.db import connection as conn
+
+    from kring.communities.selectors import directory_facets
+
+    community = make_community(name="Cached")
+    member = make_member(community, organisation="Org A").user
+    first = directory_facets(community=community)
+    with CaptureQueriesContext(conn) as queries:
+        assert directory_facets(community=community) == first
+    assert len(queries) == 1  # only the membership fingerprint
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(user=member, by=member, organisation="Org B", help_tags=["buurt"])
+    facets = directory_facets(community=community)
+    assert "Org B" in facets["organisations"]
+    assert [t["slug"] for t in facets["tags"]] == ["buurt"]
+    make_member(community, organisation="Org C")
+    assert "Org C" in directory_facets(community=community)["organisations"]

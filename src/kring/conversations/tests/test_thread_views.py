@@ -719,3 +719,35 @@ def test_community_search_page_shows_threads(
     assert f'href="{thread.get_absolute_url()}"' in html
     assert "badge-discussion" in html and ">Discussion</span>" in html
     assert "<script>x" not in html
+
+
+def test_one_reply_form_aimed_by_reply_to(setup, circle, make_client, make_reply):
+    """The page holds one reply form, however many replies; "Reply to ..." is a link that
+    aims that form at the reply (and says so), and a bad or foreign id aims it at the thread."""
+    thread, reply = setup
+    for n in range(3):
+        make_reply(thread, body=f"More {n}")
+    client = make_client(circle.asker)
+    page = client.get(url("thread-detail", thread)).content.decode()
+    assert page.count('action="' + url("reply-create", thread) + '"') == 1
+    assert f'href="?reply_to={reply.pk}#reply-title"' in page
+    aimed = client.get(url("thread-detail", thread) + f"?reply_to={reply.pk}")
+    form = aimed.context["reply_form"]
+    assert form.initial == {"parent": reply.pk}
+    assert aimed.context["reply_to"] == reply
+    assert f'name="parent" value="{reply.pk}"' in aimed.content.decode()
+    for bad in ("x", "999999", ""):
+        response = client.get(url("thread-detail", thread) + f"?reply_to={bad}")
+        assert response.context["reply_to"] is None
+        assert response.context["reply_form"].initial == {}
+
+
+def test_reply_with_errors_comes_back_aimed_at_its_parent(setup, circle, make_client):
+    """A reply to a reply that fails (empty) shows the one form again, aimed at that reply."""
+    thread, reply = setup
+    response = make_client(circle.asker).post(
+        url("reply-create", thread), {"body": "", "parent": reply.pk}
+    )
+    assert response.status_code == 400
+    assert response.context["reply_to"] == reply
+    assert f'name="parent" value="{reply.pk}"' in response.content.decode()

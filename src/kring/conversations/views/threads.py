@@ -2,6 +2,8 @@
 useful marks, accepting an answer, attachments, the edit history and @mention lookup.
 Views parse input, call one service or selector, and render."""
 
+from functools import lru_cache
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -191,52 +193,100 @@ def thread_update_view(request, slug: str, pk: int):
 # --- One thread -----------------------------------------------------------------------------
 
 
-def _prepare_post(post, user, thread, *, mine: set[int] | None = None) -> None:
+# Rendered Markdown, by source text: the same text always gives the same HTML, so nothing
+# needs invalidating; an edit is a new key. Bounded so memory stays small.
+_body_html = lru_cache(maxsize=4096)(render_markdown)
+
+
+# A reply id no reply has: reversed once per page, then replaced by each reply's id (a
+# reverse() per link per reply was a tenth of the thread page's time).
+_REPLY_PK = 987654321
+
+
+def _reply_urls(thread) -> dict:
+    """Per-reply URL builders and the thread's own URLs, reversed once."""
+    kw = {"slug": thread.community.slug, "pk": thread.pk}
+    useful = reverse("reply-useful", kwargs={**kw, "reply_pk": _REPLY_PK})
+    edit = reverse("reply-update", kwargs={**kw, "reply_pk": _REPLY_PK})
+    return {
+        "useful": lambda pk: useful.replace(str(_REPLY_PK), str(pk)),
+        "edit": lambda pk: edit.replace(str(_REPLY_PK), str(pk)),
+        "thread_useful": reverse("thread-useful", kwargs=kw),
+        "thread_edit": reverse("thread-update", kwargs=kw),
+        "accept": reverse("answer-accept", kwargs=kw),
+        "history": reverse("thread-history", kwargs=kw),
+        "flag": reverse("post-flag", kwargs=kw),
+        "moderation": reverse(
+            "moderation-post", kwargs={"slug": thread.community.slug, "thread_pk": thread.pk}
+        ),
+    }
+
+
+def _useful_url(thread, reply=None) -> str:
+    kw = {"slug": thread.community.slug, "pk": thread.pk}
+    if reply is None:
+        return reverse("thread-useful", kwargs=kw)
+    return reverse("reply-useful", kwargs={**kw, "reply_pk": reply.pk})
+
+
+def _prepare_post(
+    post, user, thread, *, mine: set[int] | None = None, urls=None, abilities=None
+) -> None:
     """Render the Markdown and work out, once, what the viewer may do with a post."""
-    post.body_html = render_markdown(post.body or "")
-    post.can_edit = permissions.can_edit_post(user, post)
-    post.can_react = permissions.can_react(user, post)
-    post.can_flag = permissions.can_flag(user, post)
+    post.body_html = _body_html(post.body or "")
+    if urls is not None:
+        is_reply = post is not thread
+        post.useful_url = urls["useful"](post.pk) if is_reply else urls["thread_useful"]
+        post.edit_url = urls["edit"](post.pk) if is_reply else urls["thread_edit"]
+    can = (abilities or permissions.post_abilities(user, thread))(post)
+    post.can_edit, post.can_react, post.can_flag = can.edit, can.react, can.flag
     if mine is not None:
         post.marked_useful = post.pk in mine
 
 
-def _detail_context(request, thread, *, reply_form=None, reply_parent=None) -> dict:
+def _detail_context(request, thread, *, reply_form=None, reply_parent: int | None = None) -> dict:
+    """The thread page. There is one reply form: under the thread, or, after "Reply to ..."
+    (``?reply_to=<pk>``, or a posted form that came back), aimed at that top-level reply. No
+    form per reply: that was most of the page's weight with many replies."""
     user = request.user
     community = thread.community
     replies = selectors.thread_replies(thread=thread, user=user)
     mention_url = _mention_url(community)
     thread.marked_useful = selectors.thread_marked_useful(thread=thread, user=user)
-    _prepare_post(thread, user, thread)
+    urls = _reply_urls(thread)
+    abilities = permissions.post_abilities(user, thread)
+    _prepare_post(thread, user, thread, urls=urls, abilities=abilities)
     can_reply = permissions.can_reply(user, thread)
+    if reply_form is None and can_reply:
+        reply_parent = _int(request.GET.get("reply_to"))
+    reply_to = None
     for reply in replies:
+        if reply.pk == reply_parent:
+            reply_to = reply
         for post in (reply, *reply.child_list):
             # The selector fetched the replies of this thread: remember it, so the
             # permission checks below need no query per reply.
             post.thread = thread
-            _prepare_post(post, user, thread)
+            _prepare_post(post, user, thread, urls=urls, abilities=abilities)
             post.is_accepted = post.pk == thread.accepted_reply_id
-        if can_reply:
-            if reply_parent is not None and reply_parent == reply.pk:
-                reply.reply_form = reply_form
-            else:
-                reply.reply_form = ReplyForm(
-                    initial={"parent": reply.pk},
-                    auto_id=f"id_reply{reply.pk}_%s",
-                    mention_url=mention_url,
-                    community=community,
-                )
-    top_form = reply_form if reply_form is not None and reply_parent is None else None
+    if reply_form is None:
+        reply_form = ReplyForm(
+            initial={"parent": reply_to.pk} if reply_to else {},
+            mention_url=mention_url,
+            community=community,
+        )
     return {
         **_frame(request, community),
         "thread": thread,
         "replies": replies,
+        "reply_to": reply_to,
+        "thread_urls": urls,
         "attachments": selectors.thread_attachments(thread=thread),
         "tags": list(thread.tags.all()),
         "can_reply": can_reply,
         "can_accept": permissions.can_accept(user, thread),
         "can_moderate": permissions.can_moderate(user, community),
-        "reply_form": top_form or ReplyForm(mention_url=mention_url, community=community),
+        "reply_form": reply_form,
     }
 
 
@@ -261,7 +311,6 @@ def reply_create_view(request, slug: str, pk: int):
     parent_pk = _int(request.POST.get("parent"))
     if parent_pk:
         parent = selectors.reply_get(user=request.user, thread=thread, pk=parent_pk)
-        form.auto_id = f"id_reply{parent.pk}_%s"
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -277,7 +326,7 @@ def reply_create_view(request, slug: str, pk: int):
         else:
             messages.success(request, _("Your reply has been posted."))
             return redirect(f"{thread.get_absolute_url()}#reply-{reply.pk}")
-    # Top-level parents get their form back in place; a reply to a child is shown at the top.
+    # The form comes back aimed at the same top-level reply (a reply to a child goes to its parent).
     context = _detail_context(
         request,
         thread,
@@ -325,6 +374,7 @@ def _useful(request, thread, reply=None):
     if request.htmx:
         post.marked_useful = useful
         post.can_react = True
+        post.useful_url = _useful_url(thread, reply)
         return render(
             request,
             "conversations/_thread_useful.html",
