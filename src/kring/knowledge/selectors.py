@@ -75,10 +75,13 @@ def items_for_community(
     if author:
         qs = qs.filter(pk__in=ItemAuthor.objects.filter(user_id=author).values("item_id"))
     if perspective:
+        # From the people of that perspective to their items: no joins to items or users
+        # inside (the outer query keeps to the community).
+        holders = User.perspectives.through.objects.filter(perspective__key=perspective)
         qs = qs.filter(
-            pk__in=ItemAuthor.objects.filter(
-                item__community=community, user__perspectives__key=perspective
-            ).values("item_id")
+            pk__in=ItemAuthor.objects.filter(user_id__in=holders.values("user_id")).values(
+                "item_id"
+            )
         )
     if period in PERIODS:
         qs = qs.filter(created_at__gte=timezone.now() - timedelta(days=PERIODS[period]))
