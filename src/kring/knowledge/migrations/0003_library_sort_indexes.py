@@ -4,6 +4,19 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def analyze_on_sqlite(apps, schema_editor):
+    """SQLite plans with the statistics of its last ANALYZE: where there are some, the new
+    indexes need theirs too, or the old ones (that say "a community holds every item") steer
+    the library's theme filter to a scan of all items."""
+    connection = schema_editor.connection
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone():
+            cursor.execute('ANALYZE "knowledge_knowledgeitem"')
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -46,4 +59,5 @@ class Migration(migrations.Migration):
             model_name='knowledgeitem',
             index=models.Index(condition=models.Q(('featured', ''), _negated=True), fields=['community', '-featured_at'], name='item_community_featured_at'),
         ),
+        migrations.RunPython(analyze_on_sqlite, migrations.RunPython.noop),
     ]
