@@ -35,6 +35,10 @@ from kring.knowledge.schemas import (
 
 router = Router(tags=["knowledge"])
 
+# Items come whole (text and its HTML), so a page of them is smaller than the usual 50:
+# the Markdown of every item on the page is rendered for each request.
+ITEMS_PER_PAGE = 20
+
 
 def _attachment_out(attachment: Attachment, item: KnowledgeItem) -> dict:
     path = reverse(
@@ -138,7 +142,7 @@ def search(
 
 
 @router.get("/{slug}/knowledge", response=list[ItemOut], summary="Library items")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(PageNumberPagination, page_size=ITEMS_PER_PAGE)
 def item_list(
     request,
     slug: str,

@@ -55,7 +55,10 @@ class Featured(models.TextChoices):
 
 class KnowledgeItemQuerySet(models.QuerySet):
     def with_people(self) -> "KnowledgeItemQuerySet":
-        return self.select_related("community", "created_by").prefetch_related(
+        """Authors, tags and the sharer along. Not the community: start from
+        `community.knowledge_items`, which hands each item its community without a join (a
+        join to the community kept SQLite from reading the items in index order)."""
+        return self.select_related("created_by").prefetch_related(
             models.Prefetch(
                 "item_authors",
                 queryset=ItemAuthor.objects.select_related("user").order_by("position"),
@@ -95,12 +98,24 @@ class KnowledgeItem(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("library item")
         verbose_name_plural = _("library items")
+        # One index per sort of the library (selectors.SORTS), ending in the same tie-breaker,
+        # so a page is read in index order instead of sorting every item of the community.
         indexes = [
-            models.Index(fields=["community", "-created_at"], name="item_community_new"),
+            models.Index(fields=["community", "-created_at", "-id"], name="item_community_new"),
+            models.Index(fields=["community", "-updated_at", "-id"], name="item_community_updated"),
             models.Index(fields=["community", "kind", "-created_at"], name="item_community_kind"),
-            models.Index(fields=["community", "-useful_count"], name="item_community_useful"),
+            models.Index(
+                fields=["community", "-useful_count", "-created_at", "-id"],
+                name="item_community_useful",
+            ),
             models.Index(fields=["community", "featured"], name="item_community_featured"),
-            models.Index(fields=["community", "title"], name="item_community_title"),
+            models.Index(fields=["community", "title", "id"], name="item_community_title"),
+            # The library's "featured" strip: only featured items are in it, newest first.
+            models.Index(
+                fields=["community", "-featured_at"],
+                name="item_community_featured_at",
+                condition=~models.Q(featured=""),
+            ),
         ]
 
     def __str__(self) -> str:

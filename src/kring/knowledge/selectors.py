@@ -57,7 +57,7 @@ def items_for_community(
 ) -> QuerySet:
     """Library items of a community the viewer may see, filtered and sorted."""
     permissions.check_view(viewer, community)
-    qs = KnowledgeItem.objects.filter(community=community)
+    qs = community.knowledge_items.all()
     if kind == "implicit":
         qs = qs.filter(kind__in=[Kind.PRACTICE_STORY, Kind.LESSON_LEARNED])
     elif kind == "explicit":
@@ -75,10 +75,13 @@ def items_for_community(
     if author:
         qs = qs.filter(pk__in=ItemAuthor.objects.filter(user_id=author).values("item_id"))
     if perspective:
+        # From the people of that perspective to their items: no joins to items or users
+        # inside (the outer query keeps to the community).
+        holders = User.perspectives.through.objects.filter(perspective__key=perspective)
         qs = qs.filter(
-            pk__in=ItemAuthor.objects.filter(
-                item__community=community, user__perspectives__key=perspective
-            ).values("item_id")
+            pk__in=ItemAuthor.objects.filter(user_id__in=holders.values("user_id")).values(
+                "item_id"
+            )
         )
     if period in PERIODS:
         qs = qs.filter(created_at__gte=timezone.now() - timedelta(days=PERIODS[period]))
@@ -92,10 +95,7 @@ def items_for_community(
 def featured_items(*, community: Community, viewer: Viewer) -> dict[str, list[KnowledgeItem]]:
     permissions.check_view(viewer, community)
     items = (
-        KnowledgeItem.objects.filter(community=community)
-        .exclude(featured="")
-        .with_people()
-        .order_by("-featured_at")[:12]
+        community.knowledge_items.exclude(featured="").with_people().order_by("-featured_at")[:12]
     )
     grouped: dict[str, list[KnowledgeItem]] = defaultdict(list)
     for item in items:
@@ -110,7 +110,7 @@ def item_get(
     `attachments` fetches its files along (the API shows them with the item)."""
     if not permissions.can_view(viewer, community):
         raise Http404
-    items = KnowledgeItem.objects.filter(community=community, pk=pk).with_people()
+    items = community.knowledge_items.filter(pk=pk).with_people()
     if attachments:
         items = items.prefetch_related("attachments")
     item = items.first()
@@ -136,20 +136,28 @@ def library_facets(*, community: Community, author: int | None = None) -> dict:
         ),
         key=lambda person: (person.full_name.casefold(), person.pk),
     )
-    # Subqueries, not a DISTINCT over the joins of every item with its tags or authors.
-    authors_here = ItemAuthor.objects.filter(item__community=community).values("user_id")
+    # Per option "is there one item with it?" (EXISTS stops at the first), not "collect the
+    # options of every item": the latter read all tags and authors of the whole library.
     return {
         "themes": Tag.objects.filter(
-            pk__in=KnowledgeItem.tags.through.objects.filter(
-                knowledgeitem__community=community
-            ).values("tag_id")
+            Exists(
+                KnowledgeItem.tags.through.objects.filter(
+                    tag_id=OuterRef("pk"), knowledgeitem__community=community
+                )
+            )
         ).order_by("name"),
         "authors": authors,
         # Only perspectives some author holds: the others would always show an empty list.
+        # From the people holding a perspective to their items (not from all the items).
         "perspectives": Perspective.objects.filter(
             Exists(
                 User.perspectives.through.objects.filter(
-                    perspective_id=OuterRef("pk"), user_id__in=authors_here
+                    Exists(
+                        ItemAuthor.objects.filter(
+                            user_id=OuterRef("user_id"), item__community=community
+                        )
+                    ),
+                    perspective_id=OuterRef("pk"),
                 )
             )
         ).order_by("position", "key"),

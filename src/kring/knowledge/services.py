@@ -242,7 +242,7 @@ def item_update(
             changed.append("authors")
     if changed:
         item.save()
-        item = KnowledgeItem.objects.with_people().get(pk=item.pk)
+        item = KnowledgeItem.objects.with_people().select_related("community").get(pk=item.pk)
         _snapshot(item, by=by, note=note or ", ".join(changed))
         activity_record(
             actor=by,

@@ -566,6 +566,23 @@ def test_list_filters_and_sorting(client, lib):
     assert_error(client.get(items_url(), {"period": "decade"}, **member), 422, "invalid")
 
 
+def test_list_pages_twenty_items_by_default(client, lib):
+    """Whole items come 20 to a page unless `page_size` asks for more (docs/knowledge-api.md)."""
+    from kring.knowledge.api import ITEMS_PER_PAGE
+
+    member = bearer(lib["member"])
+    for number in range(ITEMS_PER_PAGE + 1 - len(CORPUS)):
+        services.item_create(
+            community=lib["community"], by=lib["member"], kind=Kind.HANDOUT, title=f"Blad {number}"
+        )
+    total = max(len(CORPUS), ITEMS_PER_PAGE + 1)
+    first = client.get(items_url(), **member).json()
+    assert len(first["items"]) == ITEMS_PER_PAGE and first["count"] == total
+    assert len(client.get(items_url(), {"page": 2}, **member).json()["items"]) == 1
+    everything = client.get(items_url(), {"page_size": 200}, **member).json()["items"]
+    assert len(everything) == total
+
+
 def test_list_query_count_does_not_grow(client, lib, django_assert_max_num_queries):
     """Listing 12 items or 24 takes the same number of queries."""
     headers = bearer(lib["member"], "read")

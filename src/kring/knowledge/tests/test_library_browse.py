@@ -1,0 +1,76 @@
+"""What the library's list, filters and featured strip show (their queries were reshaped for
+speed at 20,000 items: issue 13), kept to the community they are asked for."""
+
+import pytest
+
+from kring.accounts.models import Perspective
+from kring.accounts.services import profile_update
+from kring.knowledge import selectors, services
+from kring.knowledge.models import Featured, Kind
+
+
+@pytest.fixture
+def two_libraries(make_user, make_community, make_member):
+    facilitator = make_user(full_name="Fenna Facilitator", can_create=True)
+    here = make_community(by=facilitator, name="Wijkzorg", slug="wijkzorg")
+    there = make_community(by=facilitator, name="Elders", slug="elders")
+    first, second = Perspective.objects.order_by("position", "key")[:2]
+    ada = make_member(here, full_name="Ada Auteur").user
+    profile_update(user=ada, by=ada, perspectives=[first])
+    otto = make_member(there, full_name="Otto Elders").user
+    profile_update(user=otto, by=otto, perspectives=[second])
+    mine = services.item_create(
+        community=here, by=ada, kind=Kind.TOOLKIT, title="Toolkit", tags=["Buurt"]
+    )
+    plain = services.item_create(community=here, by=facilitator, kind=Kind.HANDOUT, title="Blad")
+    services.item_create(
+        community=there, by=otto, kind=Kind.TOOLKIT, title="Elders", tags=["Ver weg"]
+    )
+    return {
+        "here": here,
+        "facilitator": facilitator,
+        "ada": ada,
+        "mine": mine,
+        "plain": plain,
+        "first": first,
+        "second": second,
+    }
+
+
+def test_the_list_comes_newest_first_with_its_community(two_libraries, django_assert_num_queries):
+    lib = two_libraries
+    items = selectors.items_for_community(community=lib["here"], viewer=lib["facilitator"])
+    with django_assert_num_queries(3):  # items, authors, themes: the community comes along
+        listed = list(items)
+        assert [item.community.slug for item in listed] == ["wijkzorg", "wijkzorg"]
+    assert listed == [lib["plain"], lib["mine"]]
+
+
+def test_the_perspective_filter_keeps_to_authors_of_it_here(two_libraries):
+    lib = two_libraries
+
+    def listed(key: str) -> list:
+        return list(
+            selectors.items_for_community(
+                community=lib["here"], viewer=lib["facilitator"], perspective=key
+            )
+        )
+
+    assert listed(lib["first"].key) == [lib["mine"]]
+    assert listed(lib["second"].key) == []  # only an author elsewhere holds it
+
+
+def test_the_facets_show_only_what_this_library_has(two_libraries):
+    lib = two_libraries
+    facets = selectors.library_facets(community=lib["here"])
+    assert [tag.name for tag in facets["themes"]] == ["Buurt"]
+    assert list(facets["perspectives"]) == [lib["first"]]
+    assert lib["ada"] in facets["authors"]
+
+
+def test_the_featured_strip_shows_featured_items_only(two_libraries):
+    lib = two_libraries
+    assert selectors.featured_items(community=lib["here"], viewer=lib["facilitator"]) == {}
+    services.item_feature(item=lib["plain"], by=lib["facilitator"], featured=Featured.TOOLBOX)
+    featured = selectors.featured_items(community=lib["here"], viewer=lib["facilitator"])
+    assert featured == {Featured.TOOLBOX: [lib["plain"]]}
