@@ -7,9 +7,13 @@ anyone in the period; shared sessions alone do not count. The "not yet connected
 the newcomers among them.
 """
 
+import hashlib
+
+from django.core.cache import cache
 from django.utils import formats
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kring.insights import charts, dashboard_doc
 
@@ -101,11 +105,12 @@ def network_context(
     # person could have met it is the average number of people someone talked with.
     average = density * max(0, total - 1)
     return {
-        "network_svg": charts.network_svg(
+        "network_svg": _network_svg_cached(
             network_doc,
+            drawn=drawn,
             people=people,
             perspectives=perspectives,
-            cache_key=f"insights:layout:{snapshot.pk}:{len(drawn)}",
+            snapshot=snapshot,
             positions=positions,
             total=total,
             ties_total=network.get("ties_total"),
@@ -128,3 +133,41 @@ def network_context(
         "network_modularity": group_part.get("modularity", 0.0),
         "network_average": average,
     }
+
+
+def _network_svg_cached(
+    network_doc: dict,
+    *,
+    drawn: list[dict],
+    people: dict,
+    perspectives: dict,
+    snapshot,
+    positions: dict | None,
+    total: int,
+    ties_total: int | None,
+):
+    """The drawn picture, cached per snapshot and language: a snapshot never changes. The key
+    also holds the drawn people's names and the perspectives' names, so a renamed member or
+    someone who left since is drawn anew rather than shown as they were."""
+    names = "\x1f".join(
+        f"{m['id']}:{people[m['id']].full_name}" for m in drawn if m["id"] in people
+    )
+    names += "\x1e" + "\x1f".join(f"{k}:{p.name}" for k, p in sorted(perspectives.items()))
+    digest = hashlib.blake2b(names.encode(), digest_size=12).hexdigest()
+    key = (
+        f"insights:network-svg:{snapshot.pk}:{snapshot.computed_at.timestamp()}:"
+        f"{get_language()}:{total}:{digest}"
+    )
+    svg = cache.get(key)
+    if svg is None:
+        svg = charts.network_svg(
+            network_doc,
+            people=people,
+            perspectives=perspectives,
+            cache_key=f"insights:layout:{snapshot.pk}:{len(drawn)}",
+            positions=positions,
+            total=total,
+            ties_total=ties_total,
+        )
+        cache.set(key, str(svg), charts.LAYOUT_CACHE_SECONDS)
+    return mark_safe(svg)  # noqa: S308 (drawn by charts.network_svg, every text escaped)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -20,7 +21,12 @@ from kring.communities.header import header_context
 from kring.core.forms import apply_service_errors
 from kring.insights import selectors, services, tasks
 from kring.insights.forms import InsightSettingsForm, SuggestionDecideForm
-from kring.insights.selectors_dashboard import SUGGESTION_KINDS, dashboard_read
+from kring.insights.selectors_dashboard import (
+    SIGNAL_ORDER,
+    SUGGESTION_KINDS,
+    dashboard_read,
+    signals_page,
+)
 
 
 def _frame(request, community) -> dict:
@@ -56,6 +62,22 @@ def dashboard_view(request, slug: str):
         response = render(request, "insights/dashboard.html", context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
     return response
+
+
+@login_required
+def signals_view(request, slug: str, kind: str):
+    """Everyone one signal names, paged (the dashboard shows the first few)."""
+    community = selectors.community_for_facilitator(user=request.user, slug=slug)
+    if kind not in SIGNAL_ORDER:
+        raise Http404
+    try:
+        page = max(1, int(request.GET.get("page", 1)))
+    except (TypeError, ValueError):
+        page = 1
+    listing = signals_page(community=community, user=request.user, kind=kind, page=page)
+    if listing is None:
+        return redirect("insights-dashboard", slug=community.slug)
+    return render(request, "insights/signals.html", {**_frame(request, community), **listing})
 
 
 @login_required
