@@ -24,7 +24,7 @@ from kring.insights.network_section import network_context
 SIGNAL_ORDER = ("core_silent", "drifting", "unconnected", "rising", "lurker")
 # The dashboard shows the first few people per signal (the snapshot ranks them); the rest are
 # on that signal's own paged list (signals_page).
-SIGNALS_SHOWN = 5
+SIGNALS_ON_DASHBOARD = 5
 SIGNALS_PER_PAGE = 25
 
 
@@ -163,11 +163,34 @@ def dashboard_read(*, community: Community, user: User, kind: str = "", page: in
                 perspectives=perspectives,
                 snapshot=snapshot,
                 unconnected=dash["signals"].get("unconnected", {}).get("count", 0),
+                with_list=False,
             ),
             "trends": _trend_charts(snapshot, dash.get("trends", {})),
         }
     )
     return context
+
+
+def network_list_read(*, community: Community, user: User) -> dict | None:
+    """The network's people per group (the picture's alternative as a list), for a facilitator
+    (PermissionDenied otherwise); None before the first snapshot."""
+    permissions.check_facilitate(user, community)
+    snapshot = selectors.snapshot_latest_dashboard(community=community)
+    if snapshot is None:
+        return None
+    dash = _dashboard_part(snapshot)
+    people = selectors.people_by_id(community=community, ids=[p["id"] for p in dash["people"]])
+    return {
+        "snapshot": snapshot,
+        **network_context(
+            dash,
+            people=people,
+            perspectives=selectors.perspectives_by_key(),
+            snapshot=snapshot,
+            unconnected=dash["signals"].get("unconnected", {}).get("count", 0),
+            with_picture=False,
+        ),
+    }
 
 
 def _signal_item(item: dict, kind: str, person: User, reader: User) -> dict:
@@ -186,14 +209,15 @@ def _signal_item(item: dict, kind: str, person: User, reader: User) -> dict:
 def _signals_context(
     dash: dict, people: dict[int, User], newcomer_days: int, reader: User
 ) -> list[dict]:
-    """The signals per kind, most urgent first, with their reasons: the first SIGNALS_SHOWN
+    """The signals per kind, most urgent first, with their reasons: the first SIGNALS_ON_DASHBOARD
     people who are still members; `more` says how many the signal's own list adds."""
     signals = []
     for kind in SIGNAL_ORDER:
         part = dash["signals"].get(kind, {"count": 0, "items": []})
         current = [item for item in part["items"] if item["id"] in people]
         items = [
-            _signal_item(item, kind, people[item["id"]], reader) for item in current[:SIGNALS_SHOWN]
+            _signal_item(item, kind, people[item["id"]], reader)
+            for item in current[:SIGNALS_ON_DASHBOARD]
         ]
         signals.append(
             {

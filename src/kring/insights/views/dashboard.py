@@ -25,6 +25,7 @@ from kring.insights.selectors_dashboard import (
     SIGNAL_ORDER,
     SUGGESTION_KINDS,
     dashboard_read,
+    network_list_read,
     signals_page,
 )
 
@@ -78,6 +79,23 @@ def signals_view(request, slug: str, kind: str):
     if listing is None:
         return redirect("insights-dashboard", slug=community.slug)
     return render(request, "insights/signals.html", {**_frame(request, community), **listing})
+
+
+@login_required
+def network_list_view(request, slug: str):
+    """The network's people per group: the picture as a list. With htmx only the list (the
+    dashboard loads it when its "show as a list" is opened), otherwise a page of its own."""
+    community = selectors.community_for_facilitator(user=request.user, slug=slug)
+    listing = network_list_read(community=community, user=request.user)
+    if listing is None:
+        return redirect("insights-dashboard", slug=community.slug)
+    context = {**_frame(request, community), **listing}
+    if request.htmx:
+        response = render(request, "insights/_network_people.html", context)
+    else:
+        response = render(request, "insights/network_list.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required
