@@ -138,6 +138,8 @@ PAGES = [
     entry("moderation", c("moderation/"), MANAGERS, {A, M}),
     entry("insights", c("insights/"), MANAGERS, {A, M}, primary=MANAGERS),
     entry("insights-settings", c("insights/settings/"), MANAGERS, {A, M}, primary=MANAGERS),
+    entry("insights-signals", c("insights/signals/drifting/"), MANAGERS, {A, M}),
+    entry("insights-network", c("insights/network/"), MANAGERS, {A, M}),
     entry("pulse-list", c("pulses/"), INSIDE, {A}, primary=MEMBERS),
     entry("pulse-start", c("pulses/create/"), MANAGERS, {A, M}, primary=MANAGERS),
     entry("pulse-answer", c("pulses/{d.pulse}/answer/"), MEMBERS, {A, P}, primary=MEMBERS),

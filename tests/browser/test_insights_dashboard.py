@@ -129,3 +129,16 @@ def test_later_without_javascript_goes_back_to_the_dashboard(browser, live_serve
     expect(tab.locator(".messages")).to_contain_text("Put off for a week.")
     expect(tab.locator(".action-card").filter(has_text="Call Daan Drift")).to_have_count(0)
     context.close()
+
+
+def test_network_list_loads_when_opened(open_tab, log_in, circle):
+    """The people per group are not in the dashboard: opening "show as a list" loads them in
+    place."""
+    tab = open_tab()
+    log_in(tab, "anna@example.org", PASSWORD, "Anna de Wit")
+    tab.goto("/communities/wijkzorg-noord/insights/")
+    details = tab.locator("details.network-list")
+    expect(details.locator(".network-people")).to_have_count(0)
+    with tab.expect_response(lambda r: "/insights/network/" in r.url and r.status == 200):
+        details.locator("summary").click()
+    expect(details.locator(".network-people").first).to_contain_text("Daan Drift")

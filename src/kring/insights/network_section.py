@@ -7,9 +7,13 @@ anyone in the period; shared sessions alone do not count. The "not yet connected
 the newcomers among them.
 """
 
+import hashlib
+
+from django.core.cache import cache
 from django.utils import formats
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kring.insights import charts, dashboard_doc
 
@@ -54,10 +58,19 @@ def _with_groups(doc: dict, dash: dict) -> None:
 
 
 def network_context(
-    dash: dict, *, people: dict, perspectives: dict, snapshot, unconnected: int
+    dash: dict,
+    *,
+    people: dict,
+    perspectives: dict,
+    snapshot,
+    unconnected: int,
+    with_list: bool = True,
+    with_picture: bool = True,
 ) -> dict:
     """Everything _network.html shows. `unconnected` is how many people the "not yet
-    connected" signal names (the newcomers among the not connected)."""
+    connected" signal names (the newcomers among the not connected). Without `with_list`
+    the people per group are left out (the dashboard loads them when the list is opened):
+    `network_groups` and `network_not_connected` are empty, the count is there."""
     network_doc, positions = dashboard_doc.network_document(dash)
     _with_groups(network_doc, dash)
     network = dash["network"]
@@ -71,7 +84,8 @@ def network_context(
 
     by_group: dict = {}
     not_connected = []
-    for m in sorted(drawn, key=lambda m: (people[m["id"]].full_name or m["name"]).lower()):
+    listed = drawn if with_list else []
+    for m in sorted(listed, key=lambda m: (people[m["id"]].full_name or m["name"]).lower()):
         perspective = perspectives.get(m["perspectives"][0]) if m["perspectives"] else None
         row = {
             "person": people[m["id"]],
@@ -101,14 +115,19 @@ def network_context(
     # person could have met it is the average number of people someone talked with.
     average = density * max(0, total - 1)
     return {
-        "network_svg": charts.network_svg(
-            network_doc,
-            people=people,
-            perspectives=perspectives,
-            cache_key=f"insights:layout:{snapshot.pk}:{len(drawn)}",
-            positions=positions,
-            total=total,
-            ties_total=network.get("ties_total"),
+        "network_svg": (
+            _network_svg_cached(
+                network_doc,
+                drawn=drawn,
+                people=people,
+                perspectives=perspectives,
+                snapshot=snapshot,
+                positions=positions,
+                total=total,
+                ties_total=network.get("ties_total"),
+            )
+            if with_picture
+            else ""
         ),
         "network_drawn": len(drawn),
         "network_total": total,
@@ -116,7 +135,9 @@ def network_context(
         "network_marks": charts.legend_marks(),
         "network_groups": group_rows,
         "network_not_connected": not_connected,
-        "network_not_connected_count": len(not_connected),
+        "network_not_connected_count": (
+            len(not_connected) if with_list else sum(1 for m in drawn if m["email"] in isolates)
+        ),
         "network_unconnected_signal": unconnected,
         "network_contact_sentence": contact_sentence(
             average=average, days=getattr(snapshot, "period_days", 90)
@@ -128,3 +149,42 @@ def network_context(
         "network_modularity": group_part.get("modularity", 0.0),
         "network_average": average,
     }
+
+
+def _network_svg_cached(
+    network_doc: dict,
+    *,
+    drawn: list[dict],
+    people: dict,
+    perspectives: dict,
+    snapshot,
+    positions: dict | None,
+    total: int,
+    ties_total: int | None,
+):
+    """The drawn picture, cached per snapshot and language: a snapshot never changes. The key
+    also holds the drawn people's names and the perspectives' names, so a renamed member or
+    someone who left since is drawn anew rather than shown as they were."""
+    names = "\x1f".join(
+        f"{m['id']}:{people[m['id']].full_name}" for m in drawn if m["id"] in people
+    )
+    names += "\x1e" + "\x1f".join(f"{k}:{p.name}" for k, p in sorted(perspectives.items()))
+    digest = hashlib.blake2b(names.encode(), digest_size=12).hexdigest()
+    computed = getattr(snapshot, "computed_at", None)
+    key = (
+        f"insights:network-svg:{snapshot.pk}:{computed.timestamp() if computed else ''}:"
+        f"{get_language()}:{total}:{digest}"
+    )
+    svg = cache.get(key)
+    if svg is None:
+        svg = charts.network_svg(
+            network_doc,
+            people=people,
+            perspectives=perspectives,
+            cache_key=f"insights:layout:{snapshot.pk}:{len(drawn)}",
+            positions=positions,
+            total=total,
+            ties_total=ties_total,
+        )
+        cache.set(key, str(svg), charts.LAYOUT_CACHE_SECONDS)
+    return mark_safe(svg)  # noqa: S308 (drawn by charts.network_svg, every text escaped)

@@ -4,12 +4,13 @@ trends, in the reader's words and number format. The view (views.dashboard) rend
 
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from kring.accounts.models import User
 from kring.communities.models import Community
@@ -21,6 +22,10 @@ from kring.insights.network_section import network_context
 
 # Most urgent first; lurking is a way of taking part, shown last and quietly.
 SIGNAL_ORDER = ("core_silent", "drifting", "unconnected", "rising", "lurker")
+# The dashboard shows the first few people per signal (the snapshot ranks them); the rest are
+# on that signal's own paged list (signals_page).
+SIGNALS_ON_DASHBOARD = 5
+SIGNALS_PER_PAGE = 25
 
 
 def signal_heading(kind: str) -> str:
@@ -158,34 +163,61 @@ def dashboard_read(*, community: Community, user: User, kind: str = "", page: in
                 perspectives=perspectives,
                 snapshot=snapshot,
                 unconnected=dash["signals"].get("unconnected", {}).get("count", 0),
+                with_list=False,
             ),
-            "trends": charts.trend_charts(dash.get("trends", {})),
+            "trends": _trend_charts(snapshot, dash.get("trends", {})),
         }
     )
     return context
 
 
+def network_list_read(*, community: Community, user: User) -> dict | None:
+    """The network's people per group (the picture's alternative as a list), for a facilitator
+    (PermissionDenied otherwise); None before the first snapshot."""
+    permissions.check_facilitate(user, community)
+    snapshot = selectors.snapshot_latest_dashboard(community=community)
+    if snapshot is None:
+        return None
+    dash = _dashboard_part(snapshot)
+    people = selectors.people_by_id(community=community, ids=[p["id"] for p in dash["people"]])
+    return {
+        "snapshot": snapshot,
+        **network_context(
+            dash,
+            people=people,
+            perspectives=selectors.perspectives_by_key(),
+            snapshot=snapshot,
+            unconnected=dash["signals"].get("unconnected", {}).get("count", 0),
+            with_picture=False,
+        ),
+    }
+
+
+def _signal_item(item: dict, kind: str, person: User, reader: User) -> dict:
+    return {
+        "person": person,
+        "signal": {
+            **item,
+            "kind": kind,
+            "reason": document.signal_reason({**item, "kind": kind}),
+            "since_date": date.fromisoformat(item["since"]) if item.get("since") else None,
+        },
+        "is_reader": item["id"] == reader.pk,
+    }
+
+
 def _signals_context(
     dash: dict, people: dict[int, User], newcomer_days: int, reader: User
 ) -> list[dict]:
-    """The signals per kind, most urgent first, with their reasons; only people who are
-    still members."""
+    """The signals per kind, most urgent first, with their reasons: the first SIGNALS_ON_DASHBOARD
+    people who are still members; `more` says how many the signal's own list adds."""
     signals = []
     for kind in SIGNAL_ORDER:
         part = dash["signals"].get(kind, {"count": 0, "items": []})
+        current = [item for item in part["items"] if item["id"] in people]
         items = [
-            {
-                "person": people[item["id"]],
-                "signal": {
-                    **item,
-                    "kind": kind,
-                    "reason": document.signal_reason({**item, "kind": kind}),
-                    "since_date": date.fromisoformat(item["since"]) if item.get("since") else None,
-                },
-                "is_reader": item["id"] == reader.pk,
-            }
-            for item in part["items"]
-            if item["id"] in people
+            _signal_item(item, kind, people[item["id"]], reader)
+            for item in current[:SIGNALS_ON_DASHBOARD]
         ]
         signals.append(
             {
@@ -194,10 +226,51 @@ def _signals_context(
                 "intro": signal_intro(kind, newcomer_days),
                 "items": items,
                 "count": part["count"],
-                "more": max(0, part["count"] - len(part["items"])),
+                "more": max(0, part["count"] - len(items)),
+                # The signal's own list holds everyone the snapshot stored.
+                "has_list": len(current) > len(items),
             }
         )
     return signals
+
+
+def signals_page(*, community: Community, user: User, kind: str, page: int = 1) -> dict | None:
+    """One signal's people, SIGNALS_PER_PAGE at a time, for a facilitator (PermissionDenied
+    otherwise); None before the first snapshot. Only the people on the page are read."""
+    permissions.check_facilitate(user, community)
+    snapshot = selectors.snapshot_latest_dashboard(community=community)
+    if snapshot is None:
+        return None
+    limits = selectors.settings_for(community=community)
+    part = _dashboard_part(snapshot)["signals"].get(kind, {"count": 0, "items": []})
+    paged = Paginator(part["items"], SIGNALS_PER_PAGE).get_page(page)
+    people = selectors.people_by_id(
+        community=community, ids=[item["id"] for item in paged.object_list]
+    )
+    paged.object_list = [
+        _signal_item(item, kind, people[item["id"]], user)
+        for item in paged.object_list
+        if item["id"] in people
+    ]
+    return {
+        "snapshot": snapshot,
+        "kind": kind,
+        "heading": signal_heading(kind),
+        "intro": signal_intro(kind, limits.newcomer_days),
+        "count": part["count"],
+        "listed": len(part["items"]),
+        "page": paged,
+    }
+
+
+def _trend_charts(snapshot: Snapshot, trends: dict) -> list[dict]:
+    """The trend charts, drawn once per snapshot and language: a snapshot never changes."""
+    key = f"insights:trends:{snapshot.pk}:{snapshot.computed_at.timestamp()}:{get_language()}"
+    drawn = cache.get(key)
+    if drawn is None:
+        drawn = charts.trend_charts(trends)
+        cache.set(key, drawn, charts.LAYOUT_CACHE_SECONDS)
+    return drawn
 
 
 def _coverage_context(coverage: dict, perspective_names: dict[str, str]) -> dict:

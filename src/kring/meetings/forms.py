@@ -478,6 +478,13 @@ class MaterialsForm(forms.Form):
         widget=PickerMultiple(attrs={"size": 8}, placeholder=_("Type a title…")),
     )
 
-    def __init__(self, *args, items=None, **kwargs):
+    def __init__(self, *args, items=None, shown=None, lookup_url: str = "", **kwargs):
+        """`items`: every item that may be chosen (checked when sent); `shown`: the few the
+        list offers (the latest and the linked ones), the picker finds others at
+        `lookup_url`."""
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = items
+        if shown is not None:
+            self.fields["items"].widget.choices = [(item.pk, item.title) for item in shown]
+        if lookup_url:
+            self.fields["items"].widget.attrs["data-picker-url"] = lookup_url

@@ -30,8 +30,10 @@ from kring.meetings.models import (
 )
 from kring.meetings.permissions import Viewer
 
-# How many of the community's latest library items a session's materials picker offers.
-MATERIAL_CHOICES = 300
+# How many of the community's latest library items a session's materials picker lists (the
+# whole list without JavaScript); any other item is found by title (material_lookup).
+MATERIAL_CHOICES = 20
+MATERIAL_LOOKUP_LIMIT = 20
 # How many people an action point's owner picker lists before anyone searches by name.
 OWNER_CHOICES = 60
 
@@ -332,6 +334,26 @@ def material_choices(*, session: Session) -> QuerySet[KnowledgeItem]:
     recent = list(items.order_by("-created_at").values_list("pk", flat=True)[:MATERIAL_CHOICES])
     linked = session.materials.values("pk")
     return items.filter(Q(pk__in=recent) | Q(pk__in=linked)).order_by("title")
+
+
+def material_options(*, session: Session) -> QuerySet[KnowledgeItem]:
+    """What a facilitator may link as the session's materials: any item of the community's
+    library (checked when the form is sent; never listed whole)."""
+    return KnowledgeItem.objects.filter(community=session.community)
+
+
+def material_lookup(*, session: Session, q: str) -> list[KnowledgeItem]:
+    """Library items of the session's community whose title holds `q` (two characters or
+    more), by title, at most MATERIAL_LOOKUP_LIMIT: the materials picker's search."""
+    q = " ".join(q.split())[:100]
+    if len(q) < 2:
+        return []
+    return list(
+        material_options(session=session)
+        .filter(title__icontains=q)
+        .only("id", "title", "kind")
+        .order_by("title", "pk")[:MATERIAL_LOOKUP_LIMIT]
+    )
 
 
 def action_point_get_inside(*, slug: str, pk: int, user: Viewer) -> ActionPoint:

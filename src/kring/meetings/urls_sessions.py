@@ -19,4 +19,9 @@ urlpatterns = [
     path(f"{SESSION}rsvp/", views.session_rsvp_view, name="session-rsvp"),
     path(f"{SESSION}attendance/", attendance.session_attendance_view, name="session-attendance"),
     path(f"{SESSION}materials/", views.session_materials_view, name="session-materials"),
+    path(
+        f"{SESSION}materials/lookup/",
+        views.session_material_lookup_view,
+        name="session-material-lookup",
+    ),
 ]

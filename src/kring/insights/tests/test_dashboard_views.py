@@ -470,3 +470,95 @@ def test_dashboard_part_draws_at_most_the_cap_with_stored_layout(make_community,
     assert network["ties_total"] > len(network["edges"])
     tied = {i for a, b, _w, _s in network["edges"] for i in (a, b)}
     assert {i for i, _x, _y in network["positions"]} <= tied
+
+
+# Signals and the network list beyond the dashboard ---------------------------------------------
+
+
+def _drifting(circle, make_member, count: int) -> None:
+    now = timezone.now()
+    for n in range(count):
+        quiet = make_member(circle["community"], full_name=f"Quiet {n:02d}").user
+        for day in range(8):  # busy ten weeks ago, silent since: drifting away
+            activity_record(
+                actor=quiet,
+                verb=ConversationVerb.REPLIED,
+                community=circle["community"],
+                other=circle["steady"],
+                at=now - timedelta(days=70 + day),
+            )
+
+
+def test_dashboard_shows_a_few_per_signal_and_links_to_all(circle, make_member, make_client):
+    """The dashboard names the first few people per signal; the signal's own list pages
+    through everyone the snapshot stored."""
+    from kring.insights import selectors_dashboard
+
+    _drifting(circle, make_member, 7)
+    services.snapshot_create(community=circle["community"])
+    client = make_client(circle["facilitator"])
+    html = client.get(_url(circle["community"])).content.decode()
+    shown = selectors_dashboard.SIGNALS_ON_DASHBOARD
+    assert html.count('class="person signal"') == shown
+    assert "and 3 more" in html
+    link = _url(circle["community"], "insights-signals", kind="drifting")
+    assert link in html
+    page = client.get(link)
+    assert page.status_code == 200
+    listed = page.content.decode()
+    assert listed.count('class="person signal"') == 8
+    assert "Daan Drift" in listed and "Quiet 06" in listed
+
+
+def test_signal_list_pages_and_reads_the_same_queries(
+    circle, make_member, make_client, monkeypatch
+):
+    from kring.insights import selectors_dashboard
+
+    monkeypatch.setattr(selectors_dashboard, "SIGNALS_PER_PAGE", 3)
+    _drifting(circle, make_member, 5)
+    services.snapshot_create(community=circle["community"])
+    client = make_client(circle["facilitator"])
+    link = _url(circle["community"], "insights-signals", kind="drifting")
+    counts = []
+    for page in (1, 2):
+        client.get(link, {"page": page})
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(link, {"page": page}).content.decode()
+        counts.append(len(queries))
+        assert html.count('class="person signal"') == 3
+    assert counts[0] == counts[1]
+    assert "Page 2 of 2" in html
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("member", 403), ("outsider", 404), ("facilitator", 404)]
+)
+def test_signal_list_access_and_unknown_kind(
+    circle, make_member, make_user, make_client, who, status
+):
+    services.snapshot_create(community=circle["community"])
+    person = {
+        "member": circle["steady"],
+        "outsider": make_user(),
+        "facilitator": circle["facilitator"],
+    }[who]
+    kind = "nonsense" if who == "facilitator" else "drifting"
+    response = make_client(person).get(_url(circle["community"], "insights-signals", kind=kind))
+    assert response.status_code == status
+
+
+def test_network_list_is_loaded_on_its_own(circle, make_client):
+    """The dashboard leaves the people per group out and loads them when the list is opened;
+    the list's own address works without JavaScript too."""
+    services.snapshot_create(community=circle["community"])
+    client = make_client(circle["facilitator"])
+    link = _url(circle["community"], "insights-network")
+    html = client.get(_url(circle["community"])).content.decode()
+    assert link in html and 'class="network-people"' not in html
+    fragment = client.get(link, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in fragment
+    assert 'class="network-people"' in fragment and "Sanne Steady" in fragment
+    page = client.get(link).content.decode()
+    assert "<html" in page and "Sanne Steady" in page
+    assert make_client(circle["steady"]).get(link).status_code == 403

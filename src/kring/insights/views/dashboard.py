@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -20,7 +21,13 @@ from kring.communities.header import header_context
 from kring.core.forms import apply_service_errors
 from kring.insights import selectors, services, tasks
 from kring.insights.forms import InsightSettingsForm, SuggestionDecideForm
-from kring.insights.selectors_dashboard import SUGGESTION_KINDS, dashboard_read
+from kring.insights.selectors_dashboard import (
+    SIGNAL_ORDER,
+    SUGGESTION_KINDS,
+    dashboard_read,
+    network_list_read,
+    signals_page,
+)
 
 
 def _frame(request, community) -> dict:
@@ -55,6 +62,39 @@ def dashboard_view(request, slug: str):
     else:
         response = render(request, "insights/dashboard.html", context)
     patch_vary_headers(response, ("HX-Request", "HX-Target"))
+    return response
+
+
+@login_required
+def signals_view(request, slug: str, kind: str):
+    """Everyone one signal names, paged (the dashboard shows the first few)."""
+    community = selectors.community_for_facilitator(user=request.user, slug=slug)
+    if kind not in SIGNAL_ORDER:
+        raise Http404
+    try:
+        page = max(1, int(request.GET.get("page", 1)))
+    except (TypeError, ValueError):
+        page = 1
+    listing = signals_page(community=community, user=request.user, kind=kind, page=page)
+    if listing is None:
+        return redirect("insights-dashboard", slug=community.slug)
+    return render(request, "insights/signals.html", {**_frame(request, community), **listing})
+
+
+@login_required
+def network_list_view(request, slug: str):
+    """The network's people per group: the picture as a list. With htmx only the list (the
+    dashboard loads it when its "show as a list" is opened), otherwise a page of its own."""
+    community = selectors.community_for_facilitator(user=request.user, slug=slug)
+    listing = network_list_read(community=community, user=request.user)
+    if listing is None:
+        return redirect("insights-dashboard", slug=community.slug)
+    context = {**_frame(request, community), **listing}
+    if request.htmx:
+        response = render(request, "insights/_network_people.html", context)
+    else:
+        response = render(request, "insights/network_list.html", context)
+    patch_vary_headers(response, ("HX-Request",))
     return response
 
 

@@ -771,3 +771,82 @@ def make_perspective_item():
         return perspective, item
 
     return make
+
+
+# The materials picker: a short list, the rest found by title -----------------------------------
+
+
+def _library(kring, count: int) -> list:
+    from kring.knowledge.services import item_create
+
+    return [
+        item_create(
+            community=kring.community,
+            by=kring.facilitator,
+            kind="handout",
+            title=f"Handout {n:03d}",
+            body="Tekst.",
+        )
+        for n in range(count)
+    ]
+
+
+def test_materials_picker_lists_a_few_and_searches_the_rest(make_session, kring, make_client):
+    """The picker lists the latest items and the linked ones, not the whole library; its
+    search finds any item of the community by title, and an item outside the list can be
+    linked."""
+    from kring.meetings import selectors
+
+    items = _library(kring, selectors.MATERIAL_CHOICES + 5)
+    oldest = items[0]
+    session = make_session()
+    client = make_client(kring.facilitator)
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert page.count("Handout ") == selectors.MATERIAL_CHOICES
+    lookup = url("session-material-lookup", session)
+    assert lookup in page
+    found = client.get(lookup, {"q": "handout 000"}).json()["results"]
+    assert [r["id"] for r in found] == [oldest.pk]
+    assert client.get(lookup, {"q": "h"}).json()["results"] == []
+    client.post(url("session-materials", session), {"items": [oldest.pk]})
+    assert list(session.materials.all()) == [oldest]
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert f'value="{oldest.pk}" selected' in page
+
+
+def test_material_lookup_only_for_planners_and_this_community(
+    make_session, kring, people, make_client, make_community
+):
+    from kring.knowledge.services import item_create
+
+    other = make_community(name="Elders")
+    item_create(
+        community=other,
+        by=other.memberships.first().user,
+        kind="handout",
+        title="Handout elders",
+        body="Tekst.",
+    )
+    _library(kring, 2)
+    session = make_session()
+    lookup = url("session-material-lookup", session)
+    found = make_client(kring.facilitator).get(lookup, {"q": "handout"}).json()["results"]
+    assert {r["name"] for r in found} == {"Handout 000", "Handout 001"}
+    assert make_client(kring.anna).get(lookup, {"q": "handout"}).status_code == 403
+    assert make_client(kring.outsider).get(lookup, {"q": "handout"}).status_code == 404
+
+
+def test_session_page_queries_do_not_grow_with_the_library(make_session, kring, make_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = make_session()
+    client = make_client(kring.facilitator)
+    counts = []
+    for extra in (1, 30):
+        _library(kring, extra)
+        client.get(session.get_absolute_url())
+        with CaptureQueriesContext(connection) as queries:
+            client.get(session.get_absolute_url())
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

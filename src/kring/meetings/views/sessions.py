@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -360,10 +360,29 @@ def session_detail_view(request, slug: str, pk: int):
     }
     if can_plan:
         context["materials_form"] = MaterialsForm(
-            items=selectors.material_choices(session=session),
+            items=selectors.material_options(session=session),
+            shown=selectors.material_choices(session=session),
+            lookup_url=reverse("session-material-lookup", args=[community.slug, session.pk]),
             initial={"items": [m.pk for m in context["materials"]]},
         )
     return render(request, "meetings/session_detail.html", context)
+
+
+@login_required
+def session_material_lookup_view(request, slug: str, pk: int):
+    """Library items by title, as JSON, for the materials picker: this community's items,
+    for the people who plan its sessions."""
+    session = selectors.session_get_inside(slug=slug, pk=pk, user=request.user)
+    permissions.check_plan(request.user, session.community)
+    items = selectors.material_lookup(session=session, q=request.GET.get("q", ""))
+    return JsonResponse(
+        {
+            "results": [
+                {"id": item.pk, "name": item.title, "organisation": item.get_kind_display()}
+                for item in items
+            ]
+        }
+    )
 
 
 @login_required
@@ -371,7 +390,7 @@ def session_detail_view(request, slug: str, pk: int):
 def session_materials_view(request, slug: str, pk: int):
     session = selectors.session_get_inside(slug=slug, pk=pk, user=request.user)
     permissions.check_plan(request.user, session.community)
-    form = MaterialsForm(request.POST, items=selectors.material_choices(session=session))
+    form = MaterialsForm(request.POST, items=selectors.material_options(session=session))
     if form.is_valid():
         try:
             services.session_materials_set(
