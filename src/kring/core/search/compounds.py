@@ -15,7 +15,7 @@ such a compound, shipped with the code as `nl_atoms.txt.gz` (nothing is download
 time). Rebuild it with
 
     apt-get install wdutch
-    python -m kring.core.search.compounds /usr/share/dict/dutch
+    python -m kring.core.search.compounds_build /usr/share/dict/dutch
 
 Guards against false splits: no part shorter than MIN_PART letters; words that start
 with a particle or prefix ("onder-steuning", "aan-pak", "over-leg") are not split at it;
@@ -24,7 +24,6 @@ derivational endings that happen to be words ("gemeen-schap", "eer-lijk") are no
 
 import gzip
 import re
-import sys
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -137,29 +136,3 @@ def _unlinked(run: str, last: str) -> str:
         if last.endswith(link) and last[: -len(link)] in words:
             return run[: -len(link)]
     return run
-
-
-def build(source: Path, target: Path = LEXICON_PATH) -> int:
-    """Write the atoms of a word list (one word a line): lower-case words that are not
-    themselves a compound of words of the list. Returns how many."""
-    every = set()
-    for line in source.read_text(encoding="utf-8").splitlines():
-        word = line.strip()
-        if _WORD.match(word) and len(word) >= MIN_PART:
-            every.add(word)
-    full = frozenset(every)
-    simple = {w for w in full if len(w) < MIN_WORD or not _segment(w, full, whole=False)}
-    # An inflected form of a simple word is simple too, even where it happens to split
-    # ("gesprekken" is not gesp + rekken: its stem is that of "gesprek").
-    from kring.core.search.text import stems
-
-    simple_stems = {stems(w)[0] for w in simple}
-    atoms = sorted(simple | {w for w in full - simple if stems(w)[0] in simple_stems})
-    with gzip.open(target, "wt", encoding="utf-8", compresslevel=9) as handle:
-        handle.write("\n".join(atoms) + "\n")
-    return len(atoms)
-
-
-if __name__ == "__main__":
-    count = build(Path(sys.argv[1]))
-    print(f"{count} atoms written to {LEXICON_PATH}")
