@@ -4,6 +4,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kring.accounts.models import Perspective, User
+from kring.accounts.selectors import profiles_version
 from kring.communities import permissions as community_permissions
 from kring.communities.models import Community, Membership
 from kring.communities.selectors import members_of
@@ -119,11 +121,71 @@ def item_get(
     return item
 
 
+# The library's theme and perspective options are the same for every viewer and cost a scan
+# of the library's tags and authors: they are cached per community. The key holds a version
+# that the knowledge services change after every write to the library (library_changed) and
+# the accounts' profiles version (someone's perspectives); the expiry covers the rest (an
+# erasure, the admin).
+LIBRARY_OPTIONS_SECONDS = 600
+LIBRARY_VERSION_KEY = "knowledge:library-version:{}"
+
+
+def _library_options_key(community: Community, part: str) -> str:
+    version = cache.get(LIBRARY_VERSION_KEY.format(community.pk), 0)
+    return f"knowledge:options:{community.pk}:{part}:{version}:{profiles_version()}"
+
+
+def library_themes(*, community: Community) -> list:
+    """The themes (tags) of the community's library items, by name."""
+    from kring.core.models import Tag
+
+    key = _library_options_key(community, "themes")
+    themes = cache.get(key)
+    if themes is None:
+        # Per option "is there one item with it?" (EXISTS stops at the first), not "collect
+        # the options of every item".
+        themes = list(
+            Tag.objects.filter(
+                Exists(
+                    KnowledgeItem.tags.through.objects.filter(
+                        tag_id=OuterRef("pk"), knowledgeitem__community=community
+                    )
+                )
+            ).order_by("name")
+        )
+        cache.set(key, themes, LIBRARY_OPTIONS_SECONDS)
+    return themes
+
+
+def library_perspectives(*, community: Community) -> list[Perspective]:
+    """The perspectives some author of the community's library holds (the others would
+    always show an empty list)."""
+    key = _library_options_key(community, "perspectives")
+    ids = cache.get(key)
+    if ids is None:
+        # From the people holding a perspective to their items (not from all the items).
+        ids = list(
+            Perspective.objects.filter(
+                Exists(
+                    User.perspectives.through.objects.filter(
+                        Exists(
+                            ItemAuthor.objects.filter(
+                                user_id=OuterRef("user_id"), item__community=community
+                            )
+                        ),
+                        perspective_id=OuterRef("pk"),
+                    )
+                )
+            ).values_list("pk", flat=True)
+        )
+        cache.set(key, ids, LIBRARY_OPTIONS_SECONDS)
+    # The perspectives themselves are a short table: read fresh (names, order, colours).
+    return list(Perspective.objects.filter(pk__in=ids).order_by("position", "key"))
+
+
 def library_facets(*, community: Community, author: int | None = None) -> dict:
     """Options for the library's filters. Authors: those of the latest items (and the one
     chosen), never every author; the picker finds anyone else by name."""
-    from kring.core.models import Tag
-
     latest = (
         KnowledgeItem.objects.filter(community=community)
         .order_by("-created_at", "-id")
@@ -136,31 +198,10 @@ def library_facets(*, community: Community, author: int | None = None) -> dict:
         ),
         key=lambda person: (person.full_name.casefold(), person.pk),
     )
-    # Per option "is there one item with it?" (EXISTS stops at the first), not "collect the
-    # options of every item": the latter read all tags and authors of the whole library.
     return {
-        "themes": Tag.objects.filter(
-            Exists(
-                KnowledgeItem.tags.through.objects.filter(
-                    tag_id=OuterRef("pk"), knowledgeitem__community=community
-                )
-            )
-        ).order_by("name"),
+        "themes": library_themes(community=community),
         "authors": authors,
-        # Only perspectives some author holds: the others would always show an empty list.
-        # From the people holding a perspective to their items (not from all the items).
-        "perspectives": Perspective.objects.filter(
-            Exists(
-                User.perspectives.through.objects.filter(
-                    Exists(
-                        ItemAuthor.objects.filter(
-                            user_id=OuterRef("user_id"), item__community=community
-                        )
-                    ),
-                    perspective_id=OuterRef("pk"),
-                )
-            )
-        ).order_by("position", "key"),
+        "perspectives": library_perspectives(community=community),
     }
 
 

@@ -1,9 +1,11 @@
 """Writes for the library: items, revisions, attachments, useful marks and comments. Many
 items at once (imports) are in `services_import.py`."""
 
+import time
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
@@ -31,12 +33,23 @@ from kring.knowledge.models import (
     Revision,
     Useful,
 )
+from kring.knowledge.selectors import LIBRARY_VERSION_KEY
 from kring.knowledge.verbs import KnowledgeVerb
 
 MAX_TITLE = 200
 MAX_BODY = 50000
 MAX_SECTION = 10000
 MAX_TAGS = 15
+
+
+def library_changed(community_id: int) -> None:
+    """After the library's items, themes or authors change (once committed): its cached
+    filter options (selectors.library_themes, library_perspectives) are read anew."""
+    key = LIBRARY_VERSION_KEY.format(community_id)
+    # Now, for this transaction's own reads, and again once committed: a reader in between
+    # may have cached what it saw before the commit under the first new version.
+    cache.set(key, time.time_ns(), None)
+    transaction.on_commit(lambda: cache.set(key, time.time_ns(), None))
 
 
 def _clean_title(title: str, errors: dict[str, str]) -> str:
@@ -194,6 +207,7 @@ def item_create(
     attachments_save(model=Attachment, owner={"item": item}, uploads=attachments, by=by)
     if index:
         search.index_objects("item", [item.pk])
+        library_changed(item.community_id)
     if featured:
         item_feature(item=item, by=by, featured=featured)
     return item
@@ -252,6 +266,7 @@ def item_update(
             data={"fields": changed},
         )
         search.index_objects("item", [item.pk])
+        library_changed(item.community_id)
     attachments_save(model=Attachment, owner={"item": item}, uploads=attachments, by=by)
     if featured is not None:
         item_feature(item=item, by=by, featured=featured)
@@ -287,6 +302,7 @@ def item_delete(*, item: KnowledgeItem, by: User) -> None:
         data={"title": item.title, "kind": item.kind, "item_id": item.pk},
     )
     search.remove_objects("item", [item.pk])
+    library_changed(item.community_id)
     storage = Attachment._meta.get_field("file").storage
     item.delete()
 

@@ -22,7 +22,7 @@ from kring.core.services import tags_get_or_create
 from kring.knowledge import permissions
 from kring.knowledge.models import ImportedDocument, ItemAuthor, Kind, KnowledgeItem, Revision
 from kring.knowledge.search import item_document_fast
-from kring.knowledge.services import clean_authors, clean_item_fields
+from kring.knowledge.services import clean_authors, clean_item_fields, library_changed
 from kring.knowledge.verbs import KnowledgeVerb
 
 
@@ -129,6 +129,7 @@ def _write_batch(
                 for item, doc in zip(items, documents, strict=True)
             ]
         )
+        library_changed(community.pk)
         ImportedDocument.objects.bulk_create(
             [
                 ImportedDocument(community=community, key=doc.source["import_key"], item=item)

@@ -476,7 +476,7 @@ def search_view(request, slug: str):
             "experts": selectors.who_knows(community=community, viewer=request.user, query=q)
             if q
             else [],
-            "themes": selectors.library_facets(community=community)["themes"],
+            "themes": selectors.library_themes(community=community),
             "kinds": _kind_options(),
         },
     )

@@ -74,3 +74,38 @@ def test_the_featured_strip_shows_featured_items_only(two_libraries):
     services.item_feature(item=lib["plain"], by=lib["facilitator"], featured=Featured.TOOLBOX)
     featured = selectors.featured_items(community=lib["here"], viewer=lib["facilitator"])
     assert featured == {Featured.TOOLBOX: [lib["plain"]]}
+
+
+def test_filter_options_are_cached_and_follow_the_library(
+    two_libraries, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Themes and perspectives are read once per community, and read anew after an item is
+    made, changed or deleted, or someone's perspectives change."""
+    lib = two_libraries
+    here = lib["here"]
+    assert [t.name for t in selectors.library_themes(community=here)] == ["Buurt"]
+    with django_assert_num_queries(0):
+        assert [t.name for t in selectors.library_themes(community=here)] == ["Buurt"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.item_create(
+            community=here, by=lib["facilitator"], kind=Kind.HANDOUT, title="Nieuw", tags=["Zorg"]
+        )
+    assert [t.name for t in selectors.library_themes(community=here)] == ["Buurt", "Zorg"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.item_delete(item=new, by=lib["facilitator"])
+    assert [t.name for t in selectors.library_themes(community=here)] == ["Buurt"]
+
+    assert selectors.library_perspectives(community=here) == [lib["first"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(user=lib["ada"], by=lib["ada"], perspectives=[lib["second"]])
+    assert selectors.library_perspectives(community=here) == [lib["second"]]
+
+
+def test_filter_options_are_kept_per_community(two_libraries):
+    lib = two_libraries
+    elders = lib["here"].__class__.objects.get(slug="elders")
+    assert [t.name for t in selectors.library_themes(community=lib["here"])] == ["Buurt"]
+    assert [t.name for t in selectors.library_themes(community=elders)] == ["Ver weg"]
+    assert selectors.library_perspectives(community=elders) == [lib["second"]]
