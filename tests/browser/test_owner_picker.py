@@ -73,10 +73,16 @@ def test_owner_found_by_name_on_a_phone(open_tab, log_in, scene, screenshot):
     expect(tab.locator("#id_ap-owner_name")).to_be_hidden()
     # You are chosen at first; the picker's box takes the click (its input sits aside).
     tab.locator(".ts-control", has=control).click()
-    with tab.expect_response(lambda r: "/members/lookup/" in r.url and r.status == 200):
-        tab.keyboard.type("Verw", delay=50)
+    expect(control).to_be_focused()  # on a busy machine, keys typed before this are lost
+    # The picker asks again for each longer query; wait for the answer to the whole word (on a
+    # busy machine an answer for "Ve" may come first).
+    with tab.expect_response(
+        lambda r: "/members/lookup/" in r.url and "q=Verw" in r.url and r.status == 200,
+        timeout=30_000,
+    ):
+        tab.keyboard.type("Verw")
     option = tab.locator(".ts-dropdown .option", has_text="Zoë Verweg")
-    expect(option).to_be_visible()
+    expect(option).to_be_visible(timeout=15_000)
     option.click()
     assert tab.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(tab, "action-point-owner-picker-390")
