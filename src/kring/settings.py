@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kring.conversations",
     "kring.meetings",
     "kring.insights",
+    "kring.illuminate",
     "kring.home",
     "kring.privacy",
     "kring.demo",

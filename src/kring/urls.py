@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("kring.conversations.urls")),
     path("", include("kring.meetings.urls")),
     path("", include("kring.insights.urls")),
+    path("", include("kring.illuminate.urls")),
     path("", include("kring.privacy.urls")),
 ]
 

@@ -94,6 +94,13 @@ class Session(TimeStampedModel):
     timezone = models.CharField(_("time zone"), max_length=64, default=DEFAULT_TIMEZONE)
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
     is_reflection = models.BooleanField(_("reflection session"), default=False)
+    is_open = models.BooleanField(
+        _("open to guests"),
+        default=False,
+        help_text=_(
+            "Shown on the community's public spotlight, where anyone interested may ask to come."
+        ),
+    )
     status = models.CharField(
         max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
     )

@@ -1,0 +1,5 @@
+"""The report for funders: /communities/{slug}/report."""
+
+from ninja import Router
+
+router = Router(tags=["report"])
