@@ -133,7 +133,7 @@ class StoryForm(forms.Form):
         return [
             self[name]
             for name in ("sessions", "items", "threads")
-            if self[name].field.widget.choices
+            if self[name].field.widget.choices or self[name].errors
         ]
 
     def clean(self):
