@@ -8,3 +8,7 @@ class IlluminateConfig(AppConfig):
     name = "kring.illuminate"
     label = "illuminate"
     verbose_name = _("Stories and results")
+
+    def ready(self) -> None:
+        # The verbs are registered at start-up, whether or not a story was told yet.
+        from kring.illuminate import verbs  # noqa: F401
