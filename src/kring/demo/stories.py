@@ -38,8 +38,7 @@ STORIES = {
             cycles={
                 "immediate": "Ik vertelde in de leerkring hoe het is om hulp te krijgen die je "
                 "niet gevraagd hebt. Er werd echt geluisterd.",
-                "potential": "Ik merkte dat mijn verhaal de anderen iets leerde. Dat gaf me "
-                "moed.",
+                "potential": "Ik merkte dat mijn verhaal de anderen iets leerde. Dat gaf me moed.",
                 "applied": "Ik heb de wijkverpleegkundige zelf gebeld om te zeggen wat ik wel "
                 "en niet nodig heb.",
                 "realised": "Ze komt nu op vaste tijden en we maken samen een plan. Mijn "

@@ -5,6 +5,7 @@ The consent levels matter outside the community (the report, the spotlight): tho
 select with `stories_with_consent`.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -36,7 +37,7 @@ Viewer = User | AnonymousUser | None
 PERIOD_MAX_DAYS = 5 * 366
 
 
-def community_for_stories(*, slug: str, user: Viewer) -> Community:
+def community_for_stories(*, slug: str, user: User | AnonymousUser) -> Community:
     """The community whose stories the user may read: 404 for anyone else, also for a public
     community (its stories are for its members)."""
     return community_get_inside(slug=slug, user=user, hidden_from_outsiders=True)
@@ -123,21 +124,23 @@ def story_evidence(*, story: ValueStory, viewer: Viewer) -> Evidence:
 
 
 def evidence_choices(
-    *, community: Community, viewer: Viewer, session_ids=(), item_ids=(), thread_ids=()
+    *,
+    community: Community,
+    viewer: Viewer,
+    session_ids: Iterable[str] = (),
+    item_ids: Iterable[str] = (),
+    thread_ids: Iterable[str] = (),
 ) -> dict[str, list]:
     """The sessions, items and visible threads of the community among the ids given (the ones
     a form or API call names): anything else, or anything for a non-member, is left out."""
     if not permissions.can_read_stories(viewer, community):
         return {"sessions": [], "items": [], "threads": []}
 
-    def ids(values) -> list[int]:
-        return [int(v) for v in values if str(v).isdigit() and len(str(v)) < 19][:50]
-
     return {
-        "sessions": list(Session.objects.filter(community=community, pk__in=ids(session_ids))),
-        "items": list(KnowledgeItem.objects.filter(community=community, pk__in=ids(item_ids))),
+        "sessions": list(Session.objects.filter(community=community, pk__in=_ids(session_ids))),
+        "items": list(KnowledgeItem.objects.filter(community=community, pk__in=_ids(item_ids))),
         "threads": list(
-            Thread.objects.filter(community=community, pk__in=ids(thread_ids), hidden=False)
+            Thread.objects.filter(community=community, pk__in=_ids(thread_ids), hidden=False)
         ),
     }
 
@@ -189,9 +192,14 @@ def perspective_from_key(*, key: str | None) -> Perspective | None:
     return perspective
 
 
-def members_chosen(*, community: Community, ids) -> QuerySet[User]:
+def _ids(values: Iterable[str]) -> list[int]:
+    """The ids among what a form or link sent (anything else left out), at most a few."""
+    return [int(v) for v in values if str(v).isdigit() and len(str(v)) < 19][:50]
+
+
+def members_chosen(*, community: Community, ids: Iterable[str]) -> QuerySet[User]:
     """The members among the ids a form sent back (a picker's choices), at most a few."""
-    pks = [int(v) for v in ids if str(v).isdigit() and len(str(v)) < 19][:50]
+    pks = _ids(ids)
     return members_of(community=community).filter(pk__in=pks).order_by("full_name")
 
 

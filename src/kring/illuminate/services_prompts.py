@@ -28,7 +28,7 @@ from kring.knowledge.models import Useful
 from kring.meetings.models import Attendance, AttendanceStatus
 
 # How long after the occasion Kring asks, and for how long after that it still may.
-DELAYS = {
+DELAYS: dict[str, timedelta] = {
     PromptKind.SESSION: timedelta(days=21),
     PromptKind.USEFUL: timedelta(days=2),
     PromptKind.ANSWER: timedelta(days=2),
@@ -37,14 +37,14 @@ WINDOW = timedelta(days=14)
 # At most one prompt per person in this time, whatever the occasion.
 QUIET = timedelta(days=30)
 # The query parameter of the story form that names each kind's occasion.
-FORM_PARAMETER = {
+FORM_PARAMETER: dict[str, str] = {
     PromptKind.SESSION: "session",
     PromptKind.USEFUL: "item",
     PromptKind.ANSWER: "thread",
 }
 # When one person has several occasions, the one asked about first.
-PRIORITY = (PromptKind.SESSION, PromptKind.ANSWER, PromptKind.USEFUL)
-EVIDENCE_FIELD = {
+PRIORITY: tuple[str, ...] = (PromptKind.SESSION, PromptKind.ANSWER, PromptKind.USEFUL)
+EVIDENCE_FIELD: dict[str, str] = {
     PromptKind.SESSION: "sessions",
     PromptKind.USEFUL: "items",
     PromptKind.ANSWER: "threads",

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from kring.core.models import ActivityEvent
 from kring.illuminate import services
 from kring.illuminate.models import Consent, ValueStory
-from kring.knowledge.models import KnowledgeItem, Kind
+from kring.knowledge.models import Kind, KnowledgeItem
 from kring.knowledge.services import item_create
 
 pytestmark = pytest.mark.django_db
