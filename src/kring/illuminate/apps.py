@@ -8,3 +8,9 @@ class IlluminateConfig(AppConfig):
     name = "kring.illuminate"
     label = "illuminate"
     verbose_name = _("Stories and results")
+
+    def ready(self) -> None:
+        from kring.communities import landing
+        from kring.illuminate.views_spotlight import spotlight_render
+
+        landing.register_outsider_page(spotlight_render)
