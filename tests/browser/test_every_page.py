@@ -134,6 +134,8 @@ PAGES = [
     entry("invitations", c("invitations/"), MANAGERS, {A, M}, primary=MANAGERS),
     entry("invitation-accept", lambda d: f"/invitations/{d.invitation}/", {A}, primary={A}),
     entry("community-edit", c("update/"), MANAGERS, {A, M}, primary=MANAGERS),
+    # The demo's public community has its spotlight published: everyone may see it.
+    entry("spotlight", c("spotlight/"), ALL, primary={A}),
     entry("ground-rules", c("ground-rules/"), MANAGERS, {A, M}, primary=MANAGERS),
     entry("moderation", c("moderation/"), MANAGERS, {A, M}),
     entry("insights", c("insights/"), MANAGERS, {A, M}, primary=MANAGERS),
