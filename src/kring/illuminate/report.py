@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,13 @@ from kring.insights.compute.passes import ACTIVE_VERBS
 from kring.insights.document import day_end
 from kring.insights.selectors import pulse_trend, pulses_for
 from kring.knowledge.models import KnowledgeItem
-from kring.meetings.models import ActionPoint, Attendance, AttendanceStatus, Session
+from kring.meetings.models import (
+    ActionPoint,
+    Attendance,
+    AttendanceStatus,
+    Session,
+    SessionStatus,
+)
 
 # The longest period a report covers.
 MAX_YEARS = 5
@@ -358,4 +365,97 @@ def report_build(*, community: Community, period: Period) -> dict:
         "pulse": _pulse(community, period),
         "foreword": text.foreword if text else "",
         "next_steps": text.next_steps if text else "",
+    }
+
+
+# The back-home version per organisation -------------------------------------------------------
+
+# Rows of each list on the back-home version: a page shows what fits, with the totals.
+ORGANISATION_ROWS = 10
+
+
+def organisations_of(community: Community) -> list[str]:
+    """The organisations the community's members name (once each, as first written)."""
+    seen: dict[str, str] = {}
+    for name in (
+        members_of(community=community, active_only=False)
+        .exclude(organisation="")
+        .order_by("organisation")
+        .values_list("organisation", flat=True)
+        .distinct()
+    ):
+        seen.setdefault(name.strip().casefold(), name.strip())
+    return sorted(seen.values(), key=str.casefold)
+
+
+def organisation_people(community: Community, organisation: str):
+    """The members whose profile names this organisation (without case or outer spaces)."""
+    return (
+        members_of(community=community, active_only=False)
+        .annotate(org=Lower(Trim("organisation")))
+        .filter(org=organisation.strip().casefold())
+    )
+
+
+def organisation_report_build(*, community: Community, period: Period, organisation: str) -> dict:
+    """What the organisation's people took part in over the period: sessions, what they
+    shared and asked, the action points they own, and the stories they told for reports.
+    Lists are capped at ORGANISATION_ROWS with their totals beside them; no one is named."""
+    people = organisation_people(community, organisation)
+    attended = Attendance.objects.filter(
+        _in(period, "session__starts_at"),
+        session__community=community,
+        session__status=SessionStatus.SCHEDULED,
+        status=AttendanceStatus.ATTENDED,
+        user__in=people,
+    )
+    sessions = list(
+        attended.order_by()
+        .values("session_id", "session__title", "session__starts_at")
+        .annotate(n=Count("id"))
+        .order_by("-session__starts_at")[:ORGANISATION_ROWS]
+    )
+    points = ActionPoint.objects.filter(community=community, owner__in=people).filter(
+        Q(done_at__isnull=True) | _in(period, "done_at")
+    )
+    stories = reported_stories(community, period).filter(author__in=people)
+    return {
+        "organisation": organisation.strip(),
+        "people": people.count(),
+        "attendances": attended.count(),
+        "sessions_attended": attended.values("session_id").distinct().count(),
+        "sessions": [
+            {
+                "title": s["session__title"],
+                "date": timezone.localtime(s["session__starts_at"]).date().isoformat(),
+                "people": s["n"],
+            }
+            for s in sessions
+        ],
+        "questions_asked": Thread.objects.filter(
+            _in(period, "created_at"),
+            community=community,
+            kind=ThreadKind.QUESTION,
+            hidden=False,
+            author__in=people,
+        ).count(),
+        "items_shared": KnowledgeItem.objects.filter(
+            _in(period, "created_at"), community=community, created_by__in=people
+        ).count(),
+        "action_points_done": points.filter(done_at__isnull=False).count(),
+        "action_points_open": points.filter(done_at__isnull=True).count(),
+        "action_points": [
+            {
+                "what": p.what,
+                "due": p.due_date.isoformat() if p.due_date else None,
+                "done": timezone.localtime(p.done_at).date().isoformat() if p.done_at else None,
+            }
+            for p in points.order_by("done_at", "due_date", "id")[:ORGANISATION_ROWS]
+        ],
+        "value_stories": stories.count(),
+        "value_stories_by_cycle": stories_by_cycle(stories),
+        "stories": [
+            {"title": s.title, "quote": story_quote(s) or s.immediate or s.potential}
+            for s in stories.order_by("-created_at", "-id")[:ORGANISATION_ROWS]
+        ],
     }
