@@ -198,9 +198,7 @@ def _took_part(community: Community, period: Period) -> set[int]:
 
 def _organisations(community: Community, period: Period) -> int:
     names = (
-        User.objects.filter(
-            memberships__community=community, memberships__joined_at__lt=period.end
-        )
+        User.objects.filter(memberships__community=community, memberships__joined_at__lt=period.end)
         .exclude(organisation="")
         .values_list("organisation", flat=True)
         .distinct()
@@ -209,8 +207,8 @@ def _organisations(community: Community, period: Period) -> int:
 
 
 def _sessions(community: Community, period: Period) -> dict:
-    sessions = Session.objects.filter(community=community).scheduled().filter(
-        _in(period, "starts_at")
+    sessions = (
+        Session.objects.filter(community=community).scheduled().filter(_in(period, "starts_at"))
     )
     attended = Attendance.objects.filter(session__in=sessions, status=AttendanceStatus.ATTENDED)
     return {
@@ -323,9 +321,7 @@ def public_faces(community: Community) -> list[str]:
     already); every other person stays unnamed."""
     facilitators = members_of(community=community, role=Role.FACILITATOR).order_by("full_name")
     return [
-        person.full_name
-        for person in facilitators
-        if community_permissions.is_public_face(person)
+        person.full_name for person in facilitators if community_permissions.is_public_face(person)
     ]
 
 

@@ -4,6 +4,7 @@ and WeasyPrint turns into the PDF, and the figures as CSV."""
 
 import csv
 import io
+import logging
 
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
@@ -86,9 +87,7 @@ def report_context(doc: dict) -> dict:
                 perspectives, title=_("Members by perspective"), chart_id="report-perspectives"
             ),
             "kinds": bars_svg(kinds, title=_("Library items by kind"), chart_id="report-kinds"),
-            "cycles": bars_svg(
-                cycles, title=_("Value stories by cycle"), chart_id="report-cycles"
-            ),
+            "cycles": bars_svg(cycles, title=_("Value stories by cycle"), chart_id="report-cycles"),
         },
     }
 
@@ -100,6 +99,9 @@ def report_html(doc: dict) -> str:
 
 def report_pdf(doc: dict) -> bytes:
     """The report as a PDF, drawn by WeasyPrint from report_html."""
+    # WeasyPrint tells each step of its work at INFO (from its import on): not news for a
+    # log or a terminal.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     # Imported here: WeasyPrint loads Pango when imported, which only the PDF needs.
     from weasyprint import HTML
 

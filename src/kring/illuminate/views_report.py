@@ -65,7 +65,9 @@ def report_view(request, slug: str):
     )
     if request.method == "POST" and text_form.is_valid():
         try:
-            report_text_save(community=community, period=period, by=request.user, **text_form.cleaned_data)
+            report_text_save(
+                community=community, period=period, by=request.user, **text_form.cleaned_data
+            )
         except ValidationError as exc:
             apply_service_errors(text_form, exc)
         else:
@@ -108,7 +110,9 @@ def report_csv_view(request, slug: str):
     community = community_for_report(user=request.user, slug=slug)
     _form, period = _period(request, community)
     document = report_build(community=community, period=period)
-    return _download(report_csv(document), "text/csv; charset=utf-8", _file_name(slug, period, "csv"))
+    return _download(
+        report_csv(document), "text/csv; charset=utf-8", _file_name(slug, period, "csv")
+    )
 
 
 @login_required

@@ -44,7 +44,9 @@ def test_same_network_figures_as_the_insights_document(history):
     assert doc["new_ties"] == insights["network"]["new_ties"]
     assert doc["ties"] == len([e for e in insights["network"]["edges"] if e["strong"]])
     across = sum(
-        n for key, n in insights["network"]["perspective_ties"].items() if len(set(key.split("|"))) > 1
+        n
+        for key, n in insights["network"]["perspective_ties"].items()
+        if len(set(key.split("|"))) > 1
     )
     assert doc["ties_across_perspectives"] == across
     rows = {r["perspective"]: r["members"] for r in insights["coverage"]["rows"] if r["members"]}

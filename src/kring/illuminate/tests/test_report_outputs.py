@@ -62,7 +62,9 @@ def test_api_gives_the_same_document_as_the_cli(history, make_client):
     ("who", "status"),
     [("facilitator", 200), ("admin", 200), ("member", 403), ("outsider", 404), ("anonymous", 401)],
 )
-def test_api_permissions(make_community, make_user, make_admin, make_member, make_client, who, status):
+def test_api_permissions(
+    make_community, make_user, make_admin, make_member, make_client, who, status
+):
     """Facilitators and platform admins read the report; a member 403, others 404, and
     without a login 401."""
     facilitator = make_user()

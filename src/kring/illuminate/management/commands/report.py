@@ -39,9 +39,7 @@ class Command(BaseCommand):
         except CommandError as exc:
             raise CommandError(str(exc), returncode=2) from None
         try:
-            period = period_parse(
-                community=community, period_from=period_from, period_to=period_to
-            )
+            period = period_parse(community=community, period_from=period_from, period_to=period_to)
         except ValidationError as exc:
             messages = [f"--{field}: {m}" for field, ms in exc.message_dict.items() for m in ms]
             raise CommandError(" ".join(messages), returncode=2) from None
