@@ -174,3 +174,16 @@ def build(make_community, make_user, *, visibility: str = Visibility.PRIVATE):
     )
     people = {"fenna": fenna, "ada": ada, "bo": bo, "cas": cas, "dirk": dirk, "eva": eva}
     return community, people
+
+
+def assert_queries_flat(client, url: str, add, assert_max_num_queries) -> None:
+    """The page at `url` makes no more queries after `add(10)` than after `add(2)`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    add(2)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add(10)
+    with assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200

@@ -10,7 +10,13 @@ from django.core.management import CommandError, call_command
 
 from kring.illuminate.models import ReportText
 from kring.illuminate.report import report_build
-from kring.illuminate.tests.report_history import EXPECTED, PERIOD, SECRET, build
+from kring.illuminate.tests.report_history import (
+    EXPECTED,
+    PERIOD,
+    SECRET,
+    assert_queries_flat,
+    build,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +26,25 @@ QUERY = "from=2026-03-01&to=2026-05-31"
 @pytest.fixture
 def history(make_community, make_user):
     return build(make_community, make_user)
+
+
+@pytest.fixture
+def community_and_person(make_community, make_user, make_admin, make_member):
+    """A community, and one person of the given kind towards it."""
+
+    def make(who: str):
+        facilitator = make_user()
+        community = make_community(by=facilitator)
+        person = {
+            "facilitator": lambda: facilitator,
+            "admin": make_admin,
+            "member": lambda: make_member(community).user,
+            "outsider": make_user,
+            "anonymous": lambda: None,
+        }[who]()
+        return community, person
+
+    return make
 
 
 def _pdf_text(data: bytes, tmp_path) -> str:
@@ -62,20 +87,10 @@ def test_api_gives_the_same_document_as_the_cli(history, make_client):
     ("who", "status"),
     [("facilitator", 200), ("admin", 200), ("member", 403), ("outsider", 404), ("anonymous", 401)],
 )
-def test_api_permissions(
-    make_community, make_user, make_admin, make_member, make_client, who, status
-):
+def test_api_permissions(community_and_person, make_client, who, status):
     """Facilitators and platform admins read the report; a member 403, others 404, and
     without a login 401."""
-    facilitator = make_user()
-    community = make_community(by=facilitator)
-    user = {
-        "facilitator": facilitator,
-        "admin": make_admin(),
-        "member": make_member(community).user,
-        "outsider": make_user(),
-        "anonymous": None,
-    }[who]
+    community, user = community_and_person(who)
     response = make_client(user).get(f"/api/v1/communities/{community.slug}/report")
     assert response.status_code == status, response.content
 
@@ -108,18 +123,9 @@ def test_api_bad_period_is_422(make_community, make_user, make_client, query, fi
     ("who", "status"), [("facilitator", 200), ("admin", 200), ("member", 403), ("outsider", 404)]
 )
 @pytest.mark.parametrize("page", ["report", "report-pdf", "report-csv"])
-def test_page_permissions(
-    make_community, make_user, make_admin, make_member, make_client, who, status, page
-):
+def test_page_permissions(community_and_person, make_client, who, status, page):
     """The report page and its downloads: facilitators and admins; a member 403, others 404."""
-    facilitator = make_user()
-    community = make_community(by=facilitator)
-    user = {
-        "facilitator": facilitator,
-        "admin": make_admin(),
-        "member": make_member(community).user,
-        "outsider": make_user(),
-    }[who]
+    community, user = community_and_person(who)
     response = make_client(user).get(f"/communities/{community.slug}/{_path(page)}")
     assert response.status_code == status
 
@@ -209,15 +215,7 @@ def test_page_queries_do_not_grow_with_the_data(
                 consent=Consent.REPORT,
             )
 
-    add(2)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as few:
-        client.get(url)
-    add(10)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        assert client.get(url).status_code == 200
+    assert_queries_flat(client, url, add, django_assert_max_num_queries)
 
 
 # Downloads -------------------------------------------------------------------------------------
