@@ -148,6 +148,9 @@ PAGES = [
     entry("pulse-results", c("pulses/{d.pulse}/"), INSIDE, {A}),
     entry("insights-me", c("insights/me/"), MEMBERS, {A, P}),
     entry("insights-me-all", lambda d: "/me/insights/", INSIDE, {A}),
+    entry("report", c("report/"), MANAGERS, {A, M}, primary=MANAGERS),
+    # A member sees the back-home version of their own organisation (Wim's, by default).
+    entry("report-organisation", c("report/organisations/"), INSIDE, {A}),
     entry("privacy", lambda d: "/privacy/", ALL),
     entry("api-docs", lambda d: "/api/v1/docs", ALL, ready=".swagger-ui .opblock"),
     entry("login", lambda d: "/login/", {A}, primary={A}),
