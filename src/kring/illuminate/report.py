@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.db.models.functions import Lower, Trim
@@ -332,15 +333,20 @@ def report_text_for(community: Community, period: Period) -> ReportText | None:
     ).first()
 
 
-def report_build(*, community: Community, period: Period) -> dict:
-    """The whole report (docs/report.md)."""
+# A report reads the whole period's activity and runs the insights computation over it: seconds
+# in a large community. Pages and the API keep the figures this long; the CLI computes afresh.
+REPORT_CACHE_SECONDS = 10 * 60
+
+
+def _figures_key(community: Community, period: Period) -> str:
+    return f"kring:report:{community.pk}:{period.first.isoformat()}:{period.last.isoformat()}"
+
+
+def _figures(community: Community, period: Period) -> tuple[dict, list[str]]:
+    """The report's figures (everything but the facilitators' texts and the perspectives'
+    names, which follow the reader's language), and the perspective keys it names."""
     insights = compute(community=community, as_of=period.end, period_days=period.days)
-    text = report_text_for(community, period)
-    names = {
-        p.key: str(p.name)
-        for p in Perspective.objects.filter(key__in=insights["coverage"]["names"])
-    }
-    return {
+    figures = {
         "community": community.slug,
         "community_name": community.name,
         "from": period.first.isoformat(),
@@ -348,7 +354,6 @@ def report_build(*, community: Community, period: Period) -> dict:
         "days": period.days,
         "facilitators": public_faces(community),
         **_members(insights, _took_part(community, period)),
-        "perspectives": names,
         "organisations": _organisations(community, period),
         **_sessions(community, period),
         **_items(community, period),
@@ -359,6 +364,24 @@ def report_build(*, community: Community, period: Period) -> dict:
         ).count(),
         **_stories(community, period),
         "pulse": _pulse(community, period),
+    }
+    return figures, list(insights["coverage"]["names"])
+
+
+def report_build(*, community: Community, period: Period, fresh: bool = False) -> dict:
+    """The whole report (docs/report.md). Its figures come from the cache when they were
+    computed less than REPORT_CACHE_SECONDS ago, unless `fresh`."""
+    key = _figures_key(community, period)
+    cached = None if fresh else cache.get(key)
+    if cached is None:
+        cached = _figures(community, period)
+        cache.set(key, cached, REPORT_CACHE_SECONDS)
+    figures, perspective_keys = cached
+    text = report_text_for(community, period)
+    names = {p.key: str(p.name) for p in Perspective.objects.filter(key__in=perspective_keys)}
+    return {
+        **figures,
+        "perspectives": names,
         "foreword": text.foreword if text else "",
         "next_steps": text.next_steps if text else "",
     }

@@ -44,7 +44,7 @@ class Command(BaseCommand):
             messages = [f"--{field}: {m}" for field, ms in exc.message_dict.items() for m in ms]
             raise CommandError(" ".join(messages), returncode=2) from None
         with translation.override(language) if language else nullcontext():
-            document = report_build(community=community, period=period)
+            document = report_build(community=community, period=period, fresh=True)
             if output_format == "json":
                 data = json.dumps(document, ensure_ascii=False, indent=2).encode() + b"\n"
             elif output_format == "html":
