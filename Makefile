@@ -27,7 +27,7 @@ CHROMIUM := /usr/bin/chromium
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: help run test lint format messages bench chromium clean
+.PHONY: help run test lint format messages bench chromium pdf-libs clean
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -55,7 +55,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 # The worker (e-mail, notifications, digests) runs in the background beside the web server
 # and stops with it. Its e-mails go to this terminal unless KRING_EMAIL_HOST is set.
-run: $(VENV)/.installed
+run: $(VENV)/.installed pdf-libs
 	@KRING_DEBUG=1 $(KRING) migrate --no-input -v 0
 	@KRING_DEBUG=1 $(KRING) seed-demo
 	@echo "Serving the demo at http://127.0.0.1:8000 with a background worker (Ctrl-C stops both)"
@@ -77,8 +77,24 @@ chromium:
 	  fi; \
 	fi
 
+# The report's PDF (WeasyPrint) needs Pango from Debian; the tests read PDFs with pdftotext
+# (poppler-utils). As root they are installed; otherwise you are told what to install.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+pdf-libs:
+	@missing=$$(for p in $(PDF_LIBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing from Debian for the report's PDF: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  elif command -v dpkg >/dev/null; then \
+	    echo "The report's PDF needs: $$missing" >&2; \
+	    echo "Install them with:  sudo apt-get install $$missing" >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
 # Without PYTEST_ARGS, chromium is required; with a `-m 'not browser'` the check is skipped.
-test: $(VENV)/.installed-dev $(if $(findstring not browser,$(PYTEST_ARGS)),,chromium)
+test: $(VENV)/.installed-dev pdf-libs $(if $(findstring not browser,$(PYTEST_ARGS)),,chromium)
 	@echo "Database: $${DATABASE_URL:-SQLite (DATABASE_URL unset)}"
 	$(BIN)/pytest $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS)) $(PYTEST_ARGS)
 

@@ -146,6 +146,8 @@ PAGES = [
     entry("invitations", c("invitations/"), MANAGERS, {A, M}, primary=MANAGERS),
     entry("invitation-accept", lambda d: f"/invitations/{d.invitation}/", {A}, primary={A}),
     entry("community-edit", c("update/"), MANAGERS, {A, M}, primary=MANAGERS),
+    # The demo's public community has its spotlight published: everyone may see it.
+    entry("spotlight", c("spotlight/"), ALL, primary={A}),
     entry("ground-rules", c("ground-rules/"), MANAGERS, {A, M}, primary=MANAGERS),
     entry("moderation", c("moderation/"), MANAGERS, {A, M}),
     entry("insights", c("insights/"), MANAGERS, {A, M}, primary=MANAGERS),
@@ -158,6 +160,9 @@ PAGES = [
     entry("pulse-results", c("pulses/{d.pulse}/"), INSIDE, {A}),
     entry("insights-me", c("insights/me/"), MEMBERS, {A, P}),
     entry("insights-me-all", lambda d: "/me/insights/", INSIDE, {A}),
+    entry("report", c("report/"), MANAGERS, {A, M}, primary=MANAGERS),
+    # A member sees the back-home version of their own organisation (Wim's, by default).
+    entry("report-organisation", c("report/organisations/"), INSIDE, {A}),
     entry("privacy", lambda d: "/privacy/", ALL),
     entry("api-docs", lambda d: "/api/v1/docs", ALL, ready=".swagger-ui .opblock"),
     entry("login", lambda d: "/login/", {A}, primary={A}),

@@ -12,7 +12,14 @@ from ninja.pagination import paginate
 from kring.accounts.models import User
 from kring.communities import permissions, selectors, services, services_invitations
 from kring.communities.models import Community, Membership
-from kring.communities.schemas import CommunityIn, CommunityOut, MemberAdded, MemberIn, MemberOut
+from kring.communities.schemas import (
+    CommunityIn,
+    CommunityOut,
+    CommunityPatch,
+    MemberAdded,
+    MemberIn,
+    MemberOut,
+)
 from kring.core.api_kit import LazyPage
 from kring.core.api_types import PageNumberPagination
 
@@ -32,6 +39,7 @@ def _community_out(community: Community, user: User | AnonymousUser) -> dict[str
         "shared_goal": community.shared_goal,
         "signature": community.signature,
         "visibility": community.visibility,
+        "spotlight_published": community.spotlight_published,
         "stage": community.stage,
         "target_mix": community.target_mix,
         "ground_rules": [rule.text for rule in community.ground_rules.all()],
@@ -77,6 +85,17 @@ def community_create(request: HttpRequest, payload: CommunityIn) -> Status:
 @router.get("/{slug}", response=CommunityOut, summary="One community")
 def community_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
     community = selectors.community_get_visible(slug=slug, user=request.user)
+    return _community_out(community, request.user)
+
+
+@router.patch("/{slug}", response=CommunityOut, summary="Change a community")
+def community_patch(request: HttpRequest, slug: str, payload: CommunityPatch) -> dict[str, Any]:
+    """Facilitators and platform admins; only the fields sent change (null leaves a field
+    alone). `spotlight_published` and `visibility` name the same switch: send one."""
+    community = selectors.community_get_inside(slug=slug, user=request.user)
+    permissions.check_manage(request.user, community)
+    changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    community = services.community_patch(community=community, by=request.user, **changes)
     return _community_out(community, request.user)
 
 

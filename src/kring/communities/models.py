@@ -13,7 +13,11 @@ from kring.core.models import TimeStampedModel
 
 class Visibility(models.TextChoices):
     PRIVATE = "private", _("Private: only members see anything")
-    PUBLIC = "public", _("Public landing page: anyone sees the framing, only members see inside")
+    # The published spotlight: what the community shows the world (kring.illuminate).
+    PUBLIC = (
+        "public",
+        _("Spotlight published: anyone sees the public page, only members see inside"),
+    )
 
 
 class Stage(models.TextChoices):
@@ -106,6 +110,11 @@ class Community(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("community-detail", kwargs={"slug": self.slug})
+
+    @property
+    def spotlight_published(self) -> bool:
+        """Outsiders see the community's spotlight at its own address (a public community)."""
+        return self.visibility == Visibility.PUBLIC
 
 
 class GroundRule(models.Model):

@@ -18,6 +18,22 @@ class CommunityIn(InputSchema):
     ground_rules: list[str] = Field(default_factory=list)
 
 
+class CommunityPatch(InputSchema):
+    """Only the fields sent change. `spotlight_published` publishes the community's public
+    page (its visibility becomes `public`) or takes it down (`private`) at once."""
+
+    name: str | None = Field(None, max_length=200)
+    slug: str | None = Field(None, max_length=100)
+    theme: str | None = None
+    urgency: str | None = None
+    shared_goal: str | None = None
+    signature: str | None = None
+    visibility: str | None = None
+    stage: str | None = None
+    target_mix: dict[str, int] | None = None
+    spotlight_published: bool | None = None
+
+
 class CommunityOut(Schema):
     slug: str
     name: str
@@ -26,6 +42,7 @@ class CommunityOut(Schema):
     shared_goal: str
     signature: str
     visibility: str
+    spotlight_published: bool
     stage: str
     target_mix: dict[str, int]
     ground_rules: list[str]

@@ -184,6 +184,25 @@ def community_update(*, community: Community, by: User, **fields: Any) -> Commun
 
 
 @transaction.atomic
+def community_patch(
+    *, community: Community, by: User, spotlight_published: bool | None = None, **fields: Any
+) -> Community:
+    """Change some fields; `spotlight_published` is the visibility seen as a switch."""
+    if spotlight_published is not None:
+        wanted = Visibility.PUBLIC if spotlight_published else Visibility.PRIVATE
+        if fields.get("visibility", wanted) != wanted:
+            raise ValidationError(
+                {
+                    "visibility": _(
+                        "Send either the visibility or whether the spotlight is published."
+                    )
+                }
+            )
+        fields["visibility"] = wanted
+    return community_update(community=community, by=by, **fields)
+
+
+@transaction.atomic
 def ground_rules_set(*, community: Community, by: User, rules: list[str]) -> list[GroundRule]:
     """Replace the list of ground rules, keeping the identity of rules whose text stays."""
     permissions.check_edit_ground_rules(by, community)

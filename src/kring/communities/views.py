@@ -11,7 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kring.communities import permissions, selectors, services
+from kring.communities import landing, permissions, selectors, services
 from kring.communities.forms import (
     CommunityForm,
     GroundRulesForm,
@@ -89,6 +89,8 @@ def _fields(data: dict) -> dict:
 def community_detail_view(request, slug: str):
     community = selectors.community_get_visible(slug=slug, user=request.user)
     inside = permissions.can_view_inside(request.user, community)
+    if not inside and (spotlight := landing.outsider_page()) is not None:
+        return spotlight(request, community)
     context = {
         "community": community,
         "inside": inside,

@@ -178,6 +178,8 @@ def sessions_ensure(*, key: str, community: Community, started: datetime, now: d
             agenda=plan.agenda,
             facilitators=facilitators[:2],
             capacity=None,
+            # The public community welcomes guests: its sessions show on its spotlight.
+            is_open=community.visibility == "public",
             at=started + timedelta(days=3),
         )
         _quiet_history(after_id=last, now=now)

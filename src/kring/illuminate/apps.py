@@ -10,5 +10,8 @@ class IlluminateConfig(AppConfig):
     verbose_name = _("Stories and results")
 
     def ready(self) -> None:
-        # The verbs are registered at start-up, whether or not a story was told yet.
-        from kring.illuminate import verbs  # noqa: F401
+        from kring.communities import landing
+        from kring.illuminate import verbs  # noqa: F401  (registered whether or not used yet)
+        from kring.illuminate.views_spotlight import spotlight_render
+
+        landing.register_outsider_page(spotlight_render)

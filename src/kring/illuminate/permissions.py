@@ -67,3 +67,25 @@ def check_delete_story(user: Viewer, story: ValueStory) -> None:
 def check_view_report(user: Viewer, community: Community) -> None:
     if not can_view_report(user, community):
         raise PermissionDenied
+
+
+def same_organisation(a: str, b: str) -> bool:
+    """Organisations are free text on profiles: compared without case and outer spaces."""
+    return bool(a.strip()) and a.strip().casefold() == b.strip().casefold()
+
+
+def can_view_organisation_report(user: Viewer, community: Community, organisation: str) -> bool:
+    """The back-home version of the report: facilitators (and platform admins) for every
+    organisation; a member for their own organisation only."""
+    if can_view_report(user, community):
+        return True
+    return (
+        can_tell_story(user, community)
+        and isinstance(user, User)
+        and same_organisation(user.organisation, organisation)
+    )
+
+
+def check_view_organisation_report(user: Viewer, community: Community, organisation: str) -> None:
+    if not can_view_organisation_report(user, community, organisation):
+        raise PermissionDenied

@@ -9,7 +9,7 @@ the members' parts hold their group, whether they are isolates or brokers, and t
     summary: {"format": 2, "community", "as_of", "period_days", "thresholds",
               "member_count", "group_count", "group_sizes", "modularity",
               "network": {"density", "tie_count", "isolate_count", "brokers",
-                          "perspective_ties"},
+                          "perspective_ties", "new_ties"},
               "coverage", "suggestions", "trends",
               "people": {email: name}}          # everyone the suggestions and brokers name
     member:  the raw member (id, email, name, role, perspectives, joined, signals, degree,
@@ -76,6 +76,7 @@ def split(raw: dict) -> tuple[dict, list[dict]]:
             "isolate_count": len(isolates),
             "brokers": list(network.get("brokers", [])),
             "perspective_ties": network.get("perspective_ties", {}),
+            "new_ties": network.get("new_ties", 0),
         },
         "people": {e: names[e] for e in sorted(named_people) if e in names},
     }

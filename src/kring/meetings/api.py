@@ -94,6 +94,7 @@ def _summary(session: Session, my_rsvp: Rsvp | None) -> dict:
         "timezone": session.timezone,
         "capacity": session.capacity,
         "is_reflection": session.is_reflection,
+        "is_open": session.is_open,
         "series_id": session.series_id,
         "moved": session.is_moved,
         "facilitators": [person_ref(p) for p in session.facilitators.all()],

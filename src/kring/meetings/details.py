@@ -19,7 +19,16 @@ MAX_VIDEO_URL = 500
 MAX_CAPACITY = 10000
 MAX_DURATION_MINUTES = 24 * 60
 # Fields a facilitator may change on one session or on a session and the following ones.
-DETAIL_FIELDS = ("title", "agenda", "mode", "location", "video_url", "capacity", "is_reflection")
+DETAIL_FIELDS = (
+    "title",
+    "agenda",
+    "mode",
+    "location",
+    "video_url",
+    "capacity",
+    "is_reflection",
+    "is_open",
+)
 
 # Each cleaner turns a raw value into (clean value, error message or None).
 Cleaned = tuple[Any, str | None]
@@ -95,6 +104,7 @@ _CLEANERS: dict[str, Callable[[Any], Cleaned]] = {
     "location": _clean_location,
     "capacity": _clean_capacity,
     "is_reflection": _clean_flag,
+    "is_open": _clean_flag,
 }
 
 

@@ -114,6 +114,11 @@ class SessionDetailsForm(forms.Form):
     is_reflection = forms.BooleanField(
         label=_("A reflection session: we look back on what we did and learned"), required=False
     )
+    is_open = forms.BooleanField(
+        label=_("Open to guests: show it on the community's public spotlight"),
+        required=False,
+        help_text=_("Visitors of the spotlight see the date and place, and can write to you."),
+    )
     facilitators = forms.ModelMultipleChoiceField(
         label=_("Facilitators"),
         queryset=None,

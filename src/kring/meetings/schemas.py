@@ -23,6 +23,7 @@ class SessionIn(InputSchema):
     timezone: str = Field("Europe/Amsterdam", max_length=64)
     capacity: DbInt | None = None
     is_reflection: bool = False
+    is_open: bool = False
     facilitator_ids: list[Id] | None = Field(None, max_length=50)
 
 
@@ -41,6 +42,7 @@ class SeriesIn(InputSchema):
     timezone: str = Field("Europe/Amsterdam", max_length=64)
     capacity: DbInt | None = None
     is_reflection: bool = False
+    is_open: bool = False
     facilitator_ids: list[Id] | None = Field(None, max_length=50)
     every_weeks: DbInt | None = None
     monthly_nth: DbInt | None = None
@@ -63,6 +65,7 @@ class SessionPatch(InputSchema):
     ends_at: SaneDateTime | None = None
     capacity: DbInt | None = None
     is_reflection: bool | None = None
+    is_open: bool | None = None
     facilitator_ids: list[Id] | None = Field(None, max_length=50)
 
 
@@ -96,6 +99,7 @@ class SessionSummaryOut(Schema):
     timezone: str
     capacity: int | None
     is_reflection: bool
+    is_open: bool
     series_id: int | None
     moved: bool
     facilitators: list[PersonRef]

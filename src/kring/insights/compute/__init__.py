@@ -51,7 +51,7 @@ def compute(
     attendance = passes.attendance_runs(community, as_of, limits)
     done = running()
     pace, contributions, activity_trend = done["activity"]
-    pair_counts, first_ties = done["ties"]
+    pair_counts, first_ties, new_ties = done["ties"]
     if len(counted) > 1:
         pace = {uid: p for uid, p in pace.items() if uid in index}
         contributions = {uid: n for uid, n in contributions.items() if uid in index}
@@ -74,6 +74,7 @@ def compute(
             "isolates": graph_data["isolates"],
             "brokers": graph_data["brokers"],
             "perspective_ties": graph_data["perspective_ties"],
+            "new_ties": new_ties,
         },
         "coverage": mix,
         "suggestions": suggestions.suggestions(members, member_ids, found, graph_data, mix, as_of),

@@ -246,11 +246,12 @@ def tie_pairs(
     as_of: datetime,
     start: datetime,
     bounds: list[datetime],
-) -> tuple[dict[tuple[int, int], int], dict[int, int]]:
+) -> tuple[dict[tuple[int, int], int], dict[int, int], int]:
     """One pass over the acts between two members (tie acts in the community, and direct
     messages: they belong to two people, not to a community; counted when both are members).
-    Per pair (lowest id first): the acts in the period; and per month of the trends (k is
-    bounds[k]'s month): the pairs whose first interaction ever fell in it. The database
+    Per pair (lowest id first): the acts in the period; per month of the trends (k is
+    bounds[k]'s month): the pairs whose first interaction ever fell in it; and the pairs
+    whose first interaction ever fell in the period (its new ties). The database
     finds each pair's first moment and its count in the period in one GROUP BY, then counts
     the first moments per month in the same statement; only the pairs with acts in the
     period and twelve numbers come back."""
@@ -280,18 +281,25 @@ def tie_pairs(
         f"SELECT 0, {low}, {high}, {n} FROM pairs WHERE {n} > 0 "
         f"UNION ALL SELECT 1, month, COUNT(*), 0 FROM ("
         f"SELECT CASE {whens} ELSE {len(bounds) - 1} END AS month FROM pairs "
-        f"WHERE {first_at} >= %s) firsts GROUP BY month"
+        f"WHERE {first_at} >= %s) firsts GROUP BY month "
+        f"UNION ALL SELECT 2, COUNT(*), 0, 0 FROM pairs WHERE {first_at} >= %s"
     )
     counts: dict[tuple[int, int], int] = {}
     first_per_month: dict[int, int] = {}
+    new_in_period = 0
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *(adapt(b) for b in bounds[1:]), adapt(bounds[0])])
+        cursor.execute(
+            sql,
+            [*params, *(adapt(b) for b in bounds[1:]), adapt(bounds[0]), adapt(start)],
+        )
         for kind, a, b, count in cursor.fetchall():
             if kind == 0:
                 counts[(a, b)] = count
-            else:
+            elif kind == 1:
                 first_per_month[a] = b
-    return counts, first_per_month
+            else:
+                new_in_period = a
+    return counts, first_per_month, new_in_period
 
 
 def attendance_runs(community: Community, as_of: datetime, limits: Thresholds) -> dict:

@@ -159,6 +159,7 @@ def test_same_document_as_the_cli(kring, make_client):
         "isolate_count": len(network["isolates"]),
         "brokers": network["brokers"],
         "perspective_ties": network["perspective_ties"],
+        "new_ties": network["new_ties"],
     }
     assert [{k: v for k, v in m.items() if k not in ("broker", "isolate")} for m in members] == (
         from_cli["members"]

@@ -290,3 +290,16 @@ def test_signals_groups_and_network_agree_on_who_is_not_connected(net, make_user
     }
     assert signalled == {newcomers["Noor"].email, newcomers["Nils"].email}
     assert signalled <= not_connected
+
+
+def test_new_ties_in_the_period(net):
+    """`new_ties` counts the pairs whose first interaction ever fell in the period: an old
+    pair that talks again is a tie in the period but not a new one."""
+    a, b, c = net.person("Ada"), net.person("Bo"), net.person("Cas")
+    net.tie(a, b, at=local(2025, 3, 1, 10))
+    net.tie(a, b)
+    net.tie(b, c)
+    net.tie(a, c, at=local(2025, 3, 1, 10))
+    network = net.doc()["network"]
+    assert len([e for e in network["edges"] if e["strong"]]) == 2
+    assert network["new_ties"] == 1
