@@ -306,6 +306,7 @@ KRING_PERIODIC_TASKS = [
     ("kring.meetings.tasks.reminders_send", 15 * 60),
     ("kring.insights.tasks.snapshots_refresh_due", 15 * 60),
     ("kring.privacy.tasks.data_exports_purge", 60 * 60),
+    ("kring.illuminate.tasks.story_prompts_send", 60 * 60),
 ]
 # Direct messages: how many a person may send in an hour, and to how many new people a day.
 KRING_DM_PER_HOUR = 60

@@ -126,6 +126,18 @@ PAGES = [
     entry("my-action-points", lambda d: "/me/action-points/", INSIDE, {A}, primary=MEMBERS),
     entry("calendar-settings", lambda d: "/me/calendar/", INSIDE, {A}),
     entry("members", c("members/"), INSIDE, {A}),
+    entry("stories", c("stories/"), INSIDE, {A}, primary=MEMBERS),
+    entry(
+        "story-form",
+        c("stories/create/?session={d.past_session}"),
+        MEMBERS,
+        {A, P},
+        primary=MEMBERS,
+    ),
+    entry("story-detail", c("stories/{d.story}/"), INSIDE, {A}),
+    entry("story-edit", c("stories/{d.story}/update/"), {M}, {A, F, P}, primary={M}),
+    entry("story-delete", c("stories/{d.story}/delete/"), {M, F, P}, {A}),
+    entry("value-overview", c("stories/overview/"), INSIDE, {A}),
     entry("person", lambda d: f"/people/{d.person}/", INSIDE, {A}, primary=MEMBERS),
     entry("profile-form", lambda d: "/me/profile/", INSIDE, {A}, primary=INSIDE),
     entry("tokens", lambda d: "/me/tokens/", INSIDE, {A}, primary=INSIDE),
@@ -250,6 +262,7 @@ def places(demo):
     from kring.communities.models import Community
     from kring.conversations.models import Thread, ThreadKind
     from kring.conversations.services import direct_messages as message_services
+    from kring.illuminate.models import ValueStory
     from kring.insights import services as pulse
     from kring.knowledge.models import KnowledgeItem
     from kring.meetings import services_learning as meeting_learning
@@ -294,6 +307,7 @@ def places(demo):
         person=User.objects.get(email="gerrit.kuipers@kring.example").pk,
         pulse=open_pulse.pk,
         invitation=secret,
+        story=ValueStory.objects.filter(community=community, author=member).order_by("pk")[0].pk,
     )
 
 

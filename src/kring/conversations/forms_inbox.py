@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.conversations.models import DigestFrequency, NotificationPreference
 from kring.conversations.services.direct_messages import MAX_MESSAGE
-from kring.conversations.services.preferences import PREFERENCE_FIELDS
+from kring.conversations.services.preferences import IN_APP_FIELDS, PREFERENCE_FIELDS
 
 
 class MessageForm(forms.Form):
@@ -47,7 +47,7 @@ class PreferenceForm(forms.Form):
                 label=capfirst(NotificationPreference._meta.get_field(name).verbose_name),
                 required=False,
             )
-            for name in PREFERENCE_FIELDS
+            for name in (*PREFERENCE_FIELDS, *IN_APP_FIELDS)
         }
         # The switches come first, as on the page.
         self.fields = {**switches, "digest": self.fields["digest"]}
@@ -55,3 +55,7 @@ class PreferenceForm(forms.Form):
     @property
     def switch_fields(self):
         return [self[name] for name in PREFERENCE_FIELDS]
+
+    @property
+    def in_app_fields(self):
+        return [self[name] for name in IN_APP_FIELDS]

@@ -298,6 +298,9 @@ class NotificationKind(models.TextChoices):
     MODERATION = "moderation", pgettext_lazy("notification kind", "Moderation")
     # Community notices (core.notices): news another app announces to every member.
     SESSION_PLANNED = "session_planned", _("A session was planned")
+    # Apps above conversations ask something of one person (kring.illuminate: tell what taking
+    # part gave you); the notification carries its own link and subject.
+    STORY_PROMPT = "story_prompt", _("An invitation to tell your story")
 
 
 # Which preference switches e-mail for which kind; moderation always reaches the author.
@@ -309,6 +312,8 @@ EMAIL_PREFERENCE: dict[str, str | None] = {
     NotificationKind.MODERATION: None,
     NotificationKind.SESSION_PLANNED: "email_sessions",
 }
+# Kinds that only appear in Kring, never by e-mail.
+IN_APP_ONLY = frozenset({NotificationKind.STORY_PROMPT})
 
 
 class Notification(models.Model):
@@ -338,6 +343,10 @@ class Notification(models.Model):
     event = models.ForeignKey(
         "core.ActivityEvent", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # Where a notification of an app above conversations points (a path on this site), and
+    # what it is about (a title): conversations cannot look those up itself.
+    link = models.CharField(max_length=500, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     # Set once, by the task that sends the e-mail: a second run finds it set and sends nothing.
@@ -356,6 +365,8 @@ class Notification(models.Model):
         return f"{self.kind} for {self.recipient_id}"
 
     def get_absolute_url(self) -> str:
+        if self.link:
+            return self.link
         if self.conversation_id:
             return reverse("conversation-detail", kwargs={"pk": self.conversation_id})
         if self.reply_id:
@@ -400,6 +411,10 @@ class NotificationPreference(models.Model):
     email_messages = models.BooleanField(_("when someone sends me a message"), default=True)
     email_sessions = models.BooleanField(
         _("when a session is planned in one of my communities"), default=True
+    )
+    # Not an e-mail: whether Kring now and then asks (in Kring) what taking part gave you.
+    story_prompts = models.BooleanField(
+        _("now and then, ask me what taking part gave me"), default=True
     )
     digest = models.CharField(
         _("digest"), max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.OFF

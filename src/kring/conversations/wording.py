@@ -12,6 +12,8 @@ def notification_pattern(notification, viewer) -> str:
     thread = notification.thread
     if notification.notice is not None:
         return notification.notice.pattern
+    if kind == NotificationKind.STORY_PROMPT:
+        return _("What did “%(title)s” give you? Tell the others.")
     if kind == NotificationKind.MESSAGE:
         return _("%(name)s sent you a message")
     if kind == NotificationKind.MODERATION:

@@ -33,6 +33,7 @@ from kring.demo.conversations import conversations_ensure, messages_ensure
 from kring.demo.data import ADMIN, COMMUNITIES, PEOPLE, CommunitySpec, PersonSpec
 from kring.demo.library import LIBRARY, ItemSpec
 from kring.demo.sessions import sessions_ensure
+from kring.demo.stories import stories_ensure
 from kring.insights.services import snapshot_create
 from kring.knowledge.models import Comment, KnowledgeItem, Useful
 from kring.knowledge.services import (
@@ -420,6 +421,9 @@ def demo_seed(
                 now=now,
             )
             result.sessions_created += met["sessions_created"]
+            stories_ensure(
+                key=spec.key, community=community, people=by_name, facilitator=facilitators[0]
+            )
         result.messages_added = messages_ensure(people=by_name, now=now)
 
     # The facilitators' dashboard has insights to show right away, not after the worker's

@@ -11,6 +11,7 @@ class IlluminateConfig(AppConfig):
 
     def ready(self) -> None:
         from kring.communities import landing
+        from kring.illuminate import verbs  # noqa: F401  (registered whether or not used yet)
         from kring.illuminate.views_spotlight import spotlight_render
 
         landing.register_outsider_page(spotlight_render)

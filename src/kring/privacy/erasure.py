@@ -258,6 +258,7 @@ def account_erase(*, user: User, contributions: str, by: User) -> User:
     content.conversations(user, tombstone, contributions, work)
     content.knowledge(user, tombstone, contributions, work)
     content.meetings(user, tombstone, contributions, now)
+    content.illuminate(user, tombstone, contributions)
     content.communities(user, tombstone, work)
     content.insights(user, work)
     _exports(user, work)

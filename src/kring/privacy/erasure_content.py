@@ -297,6 +297,17 @@ def meetings(user: User, tombstone: User, contributions: str, now: datetime) -> 
     ActionPoint.objects.filter(owner=user).update(owner=None)
 
 
+def illuminate(user: User, tombstone: User, contributions: str) -> None:
+    """Value stories go as reflections do: removed with the contributions, or kept on the
+    former member (the teller's perspective stays: it is part of what the story says)."""
+    from kring.illuminate.models import ValueStory
+
+    if contributions == Contributions.REMOVE:
+        ValueStory.objects.filter(author=user).delete()
+    else:
+        ValueStory.objects.filter(author=user).update(author=tombstone)
+
+
 def communities(user: User, tombstone: User, work: Work) -> None:
     from kring.communities.models import FormerMembership, Invitation, JoinRequest, Membership
     from kring.communities.selectors import member_stats_forget

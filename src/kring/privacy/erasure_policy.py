@@ -139,6 +139,18 @@ POLICY: dict[str, tuple[Policy, str]] = {
         Policy.TOMBSTONE,
         "the answers are anonymous already; the number of participants stays",
     ),
+    # illuminate
+    "illuminate.ValueStory.author": (
+        Policy.CUSTOM,
+        "like reflections: keep: tombstone; remove: deleted",
+    ),
+    "illuminate.ValueStory.featured_by": (Policy.TOMBSTONE, "bookkeeping"),
+    "illuminate.ValueStory.people": (
+        Policy.DELETE,
+        "others' stories stay, no longer naming them",
+    ),
+    "illuminate.StoryPrompt.user": (Policy.DELETE, "private"),
+    "illuminate.ReportText.updated_by": (Policy.TOMBSTONE, "bookkeeping"),
     # two-step login (django-otp): the person's authenticator app and backup codes
     "otp_totp.TOTPDevice.user": (Policy.DELETE, "private: their sign-in secret"),
     "otp_static.StaticDevice.user": (Policy.DELETE, "private: their backup codes"),

@@ -22,6 +22,7 @@ from kring.conversations.models import (
 from kring.knowledge.models import Attachment
 from kring.privacy import export_sections as about_you
 from kring.privacy import export_sections_activity as activity
+from kring.privacy import export_sections_stories as stories
 from kring.privacy.export_rows import CHUNK, library_file, photo_file, post_file
 
 # How long a finished export can be downloaded.
@@ -113,6 +114,7 @@ SECTIONS = (
     "sessions.json",
     "reflections.json",
     "action_points.json",
+    "value_stories.json",
     "insights_about_you.json",
     "activity_events.json",
     "notifications.json",
@@ -170,6 +172,14 @@ def _sections(user: User) -> list[tuple[str, Callable[[], object]]]:
         ),
         ("reflections.json", lambda: activity.reflections(user)),
         ("action_points.json", lambda: activity.action_points(user)),
+        (
+            "value_stories.json",
+            lambda: {
+                "stories_you_told": stories.stories_told(user),
+                "stories_that_name_you": stories.stories_naming_you(user),
+                "times_kring_asked_for_a_story": stories.story_prompts(user),
+            },
+        ),
         (
             "insights_about_you.json",
             lambda: {

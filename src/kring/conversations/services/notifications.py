@@ -35,6 +35,8 @@ def notify(
     conversation: Conversation | None = None,
     event: ActivityEvent | None = None,
     at: datetime | None = None,
+    link: str = "",
+    subject: str = "",
 ) -> list[Notification]:
     """Create one notification per recipient and schedule its e-mail after the commit.
 
@@ -69,6 +71,8 @@ def notify(
             reply=reply,
             conversation=conversation,
             event=event,
+            link=link,
+            subject=subject[:300],
             created_at=at,
         )
         for person, kind in people.values()

@@ -10,7 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
-from kring.conversations.models import EMAIL_PREFERENCE, DigestFrequency, NotificationPreference
+from kring.conversations.models import (
+    EMAIL_PREFERENCE,
+    IN_APP_ONLY,
+    DigestFrequency,
+    NotificationPreference,
+)
 
 PREFERENCE_FIELDS = (
     "email_mentions",
@@ -19,6 +24,8 @@ PREFERENCE_FIELDS = (
     "email_messages",
     "email_sessions",
 )
+# Switches for what appears in Kring itself (no e-mail, so no unsubscribe link).
+IN_APP_FIELDS = ("story_prompts",)
 UNSUBSCRIBE_SALT = "kring.conversations.unsubscribe"
 # What a one-click unsubscribe link can switch off: one kind of e-mail, the digest, or all.
 UNSUBSCRIBE_SCOPES = (*PREFERENCE_FIELDS, "digest", "all")
@@ -32,7 +39,7 @@ def preference_for(user: User) -> NotificationPreference:
 
 
 def wants_email(user: User, kind: str) -> bool:
-    if not user.is_active or not user.email:
+    if not user.is_active or not user.email or kind in IN_APP_ONLY:
         return False
     preference = preference_for(user)
     field = EMAIL_PREFERENCE.get(kind)
@@ -47,7 +54,7 @@ def wants_email(user: User, kind: str) -> bool:
 
 @transaction.atomic
 def preference_update(*, user: User, **fields: Any) -> NotificationPreference:
-    unknown = set(fields) - set(PREFERENCE_FIELDS) - {"digest"}
+    unknown = set(fields) - set(PREFERENCE_FIELDS) - set(IN_APP_FIELDS) - {"digest"}
     if unknown:
         raise ValidationError(
             {"__all__": _("Unknown setting: %(name)s") % {"name": ", ".join(sorted(unknown))}}

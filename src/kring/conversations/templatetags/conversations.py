@@ -35,7 +35,8 @@ def notification_sentence(notification, viewer) -> str:
     if notice is not None:
         pattern, plain = notice.pattern, notice.values(name)
     else:
-        title = notification.thread.title if notification.thread is not None else ""
+        thread = notification.thread
+        title = thread.title if thread is not None else notification.subject
         pattern, plain = notification_pattern(notification, viewer), {"name": name, "title": title}
     values = {key: conditional_escape(value) for key, value in plain.items()}
     values["name"] = format_html('<strong class="person-name">{}</strong>', name)

@@ -51,7 +51,11 @@ def notification_settings_view(request):
     preference = preference_services.preference_for(request.user)
     initial = {
         name: getattr(preference, name)
-        for name in (*preference_services.PREFERENCE_FIELDS, "digest")
+        for name in (
+            *preference_services.PREFERENCE_FIELDS,
+            *preference_services.IN_APP_FIELDS,
+            "digest",
+        )
     }
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -63,6 +63,8 @@ STORED_VERBS = [
     "reflected",
     "action_point_created",
     "action_point_done",
+    "story_told",
+    "story_featured",
 ]
 
 
