@@ -1,0 +1,60 @@
+"""`kring development SLUG [--as-of YYYY-MM-DD] [--json]`: where a community stands on the
+nine-step development path, and its life stage.
+
+--json prints the same document as GET /api/v1/communities/{slug}/development (as a
+facilitator reads it, with names).
+"""
+
+import json as jsonlib
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from kring.communities.commands import community_from_argument
+from kring.growth import selectors
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--as-of {value!r} is not a date as YYYY-MM-DD.") from None
+
+
+class Command(BaseCommand):
+    help = "Show where a community stands on the development path, and its life stage."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug", help="the community's short name")
+        parser.add_argument(
+            "--as-of",
+            metavar="YYYY-MM-DD",
+            help="as it was at the end of that day (Europe/Amsterdam); default: now",
+        )
+        parser.add_argument("--json", action="store_true", help="the whole document as JSON")
+
+    def handle(self, *args, slug, as_of, json, **options):
+        community = community_from_argument(slug)
+        try:
+            moment = selectors.development_moment(
+                community=community, day=_day(as_of) if as_of else None
+            )
+        except ValidationError as exc:
+            raise CommandError(f"--as-of {as_of}: {exc.message_dict['as_of'][0]}") from None
+        development = selectors.development_read(community=community, viewer=None, moment=moment)
+        document = selectors.development_document(development)
+        if json:
+            self.stdout.write(jsonlib.dumps(document, ensure_ascii=False, indent=2))
+            return
+        out = self.stdout.write
+        out(f"{community.name}: {document['stage']['key']}")
+        for reason in document["stage"]["reasons"]:
+            out(f"  - {reason}")
+        for n, step in enumerate(document["steps"], start=1):
+            mark = " (override)" if step["override"] else ""
+            out(f"{n}. {step['key']}: {step['status']}{mark}")
+            for line in step["evidence"]:
+                out(f"     + {line}")
+            for line in step["missing"]:
+                out(f"     - {line}")
