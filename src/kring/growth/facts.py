@@ -171,9 +171,10 @@ def _coverage(community: Community, moment: datetime) -> tuple[dict, list, datet
     if row is not None and row[1]:
         on, coverage = row
         names = coverage.get("names") or {}
+        rows = sorted(coverage.get("rows", []), key=lambda r: -(r.get("members") or 0))
         present = {
             names.get(r["perspective"], r["perspective"]): r["members"]
-            for r in coverage.get("rows", [])
+            for r in rows
             if r.get("members")
         }
         gaps = [names.get(g["perspective"], g["perspective"]) for g in coverage.get("gaps", [])]

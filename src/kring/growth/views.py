@@ -5,6 +5,7 @@ stage. Members read the page without names of people."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -92,6 +93,8 @@ def _judging(request, slug: str):  # noqa: ANN202
 @require_POST
 def step_judge_view(request, slug: str, key: str):
     community = _judging(request, slug)
+    if key not in StepKey.values:
+        raise Http404
     form = StepJudgeForm(request.POST, prefix=key)
     if form.is_valid() and form.cleaned_data["step"] == key:
         try:

@@ -6,10 +6,12 @@ facilitator reads it, with names).
 """
 
 import json as jsonlib
+from contextlib import nullcontext
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from kring.communities.commands import community_from_argument
 from kring.growth import selectors
@@ -33,8 +35,17 @@ class Command(BaseCommand):
             help="as it was at the end of that day (Europe/Amsterdam); default: now",
         )
         parser.add_argument("--json", action="store_true", help="the whole document as JSON")
+        parser.add_argument(
+            "--language",
+            metavar="CODE",
+            help="the language of the sentences, e.g. nl or en (default: the active one)",
+        )
 
-    def handle(self, *args, slug, as_of, json, **options):
+    def handle(self, *args, slug, as_of, json, language, **options):
+        with translation.override(language) if language else nullcontext():
+            self._show(slug, as_of, json)
+
+    def _show(self, slug: str, as_of: str | None, json: bool) -> None:
         community = community_from_argument(slug)
         try:
             moment = selectors.development_moment(
