@@ -6,9 +6,17 @@ from django.utils.translation import gettext_lazy as _
 
 from kring.communities.models import Stage
 from kring.core import daterange
-from kring.growth.models import StepKey, StepStatus
+from kring.growth.models import StepStatus
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+
+def day_field(label: str) -> forms.DateField:
+    """A day in Kring's years, today unless changed."""
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[daterange.validate],
+        initial=timezone.localdate,
+    )
 
 
 class _Decision(forms.Form):
@@ -18,16 +26,10 @@ class _Decision(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why, or what you saw. Other facilitators read it."),
     )
-    on = forms.DateField(
-        label=_("Date"),
-        widget=DATE_WIDGET,
-        validators=[daterange.validate],
-        initial=timezone.localdate,
-    )
+    on = day_field(_("Date"))
 
 
 class StepJudgeForm(_Decision):
-    step = forms.ChoiceField(choices=StepKey.choices, widget=forms.HiddenInput)
     status = forms.ChoiceField(
         label=_("What is true for this step?"),
         choices=[*StepStatus.choices, ("", _("Let Kring decide from the data"))],
@@ -48,12 +50,7 @@ class MandateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What participants may try in their own work."),
     )
-    on = forms.DateField(
-        label=_("Given on"),
-        widget=DATE_WIDGET,
-        validators=[daterange.validate],
-        initial=timezone.localdate,
-    )
+    on = day_field(_("Given on"))
 
 
 class StageCorrectForm(_Decision):

@@ -31,15 +31,12 @@ class StepStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("development step", "Open")
 
 
-class StepOverride(models.Model):
-    """A facilitator confirms or overrides what Kring reads for one step. An empty status
-    hands the step back to the data."""
+class Decision(models.Model):
+    """A facilitator's word with a note and the day it holds from; kept as history."""
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="+"
     )
-    step = models.CharField(_("step"), max_length=20, choices=StepKey.choices)
-    status = models.CharField(_("status"), max_length=10, choices=StepStatus.choices, blank=True)
     note = models.TextField(_("note"), max_length=1000)
     on = models.DateField(_("date"))
     by = models.ForeignKey(
@@ -48,7 +45,18 @@ class StepOverride(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["-on", "-created_at", "-id"]
+
+
+class StepOverride(Decision):
+    """A facilitator confirms or overrides what Kring reads for one step. An empty status
+    hands the step back to the data."""
+
+    step = models.CharField(_("step"), max_length=20, choices=StepKey.choices)
+    status = models.CharField(_("status"), max_length=10, choices=StepStatus.choices, blank=True)
+
+    class Meta(Decision.Meta):
         indexes = [models.Index(fields=["community", "on"], name="stepoverride_community_on")]
 
     def __str__(self) -> str:
@@ -81,23 +89,13 @@ class Mandate(models.Model):
         return f"mandate of {self.community_id} from {self.given_by}"
 
 
-class StageCorrection(models.Model):
+class StageCorrection(Decision):
     """A facilitator's correction of the life stage Kring derives. An empty stage hands the
     stage back to the data."""
 
-    community = models.ForeignKey(
-        "communities.Community", on_delete=models.CASCADE, related_name="+"
-    )
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, blank=True)
-    note = models.TextField(_("note"), max_length=1000)
-    on = models.DateField(_("date"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
 
-    class Meta:
-        ordering = ["-on", "-created_at", "-id"]
+    class Meta(Decision.Meta):
         indexes = [models.Index(fields=["community", "on"], name="stagecorrection_community_on")]
 
     def __str__(self) -> str:

@@ -188,12 +188,15 @@ def stage_now(*, community: Community) -> str:
     return derive.stage_of(figures)[0]
 
 
-def decisions_recent(*, community: Community, limit: int = HISTORY_SIZE) -> list:
+def decisions_recent(
+    *, community: Community, limit: int = HISTORY_SIZE
+) -> list[StepOverride | StageCorrection]:
     """The facilitators' latest decisions on steps and the stage, newest first (the history:
     every row is kept)."""
     steps = list(StepOverride.objects.filter(community=community).select_related("by")[:limit])
     stages = list(StageCorrection.objects.filter(community=community).select_related("by")[:limit])
-    both = sorted(steps + stages, key=lambda row: (row.on, row.created_at), reverse=True)
+    both: list[StepOverride | StageCorrection] = [*steps, *stages]
+    both.sort(key=lambda row: (row.on, row.created_at), reverse=True)
     return both[:limit]
 
 

@@ -38,6 +38,15 @@ def _clean_day(on: date | None, errors: dict, field: str = "on") -> date:
     return on
 
 
+def _clean_decision(note: str, on: date | None, errors: dict) -> tuple[str, date]:
+    """A decision's note and day, checked; raises with every problem found so far."""
+    note = _clean_note(note, errors)
+    on = _clean_day(on, errors)
+    if errors:
+        raise ValidationError(errors)
+    return note, on
+
+
 @transaction.atomic
 def step_judge(
     *, community: Community, by: User, step: str, status: str, note: str, on: date | None = None
@@ -50,10 +59,7 @@ def step_judge(
         errors["step"] = _("Choose one of the nine steps.")
     if status and status not in StepStatus.values:
         errors["status"] = _("Choose done, partly or open.")
-    note = _clean_note(note, errors)
-    on = _clean_day(on, errors)
-    if errors:
-        raise ValidationError(errors)
+    note, on = _clean_decision(note, on, errors)
     row = StepOverride.objects.create(
         community=community, step=step, status=status, note=note, on=on, by=by
     )
@@ -104,10 +110,7 @@ def stage_correct(
     errors: dict[str, str] = {}
     if stage and stage not in Stage.values:
         errors["stage"] = _("Choose one of the life stages.")
-    note = _clean_note(note, errors)
-    on = _clean_day(on, errors)
-    if errors:
-        raise ValidationError(errors)
+    note, on = _clean_decision(note, on, errors)
     row = StageCorrection.objects.create(community=community, stage=stage, note=note, on=on, by=by)
     activity_record(
         actor=by,

@@ -2,6 +2,8 @@
 the facilitators' forms to confirm or override a step, record the mandate and correct the
 stage. Members read the page without names of people."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -37,7 +39,7 @@ def _page(request, community, *, bound: dict | None = None, status: int = 200):
     steps = []
     for number, step in enumerate(development.steps, start=1):
         form = bound.get(f"step-{step.key}") or StepJudgeForm(
-            prefix=step.key, initial={"step": step.key, "status": step.status}
+            prefix=step.key, initial={"status": step.status}
         )
         steps.append(
             {
@@ -89,60 +91,62 @@ def _judging(request, slug: str):  # noqa: ANN202
     return community
 
 
+def _decide(request, community, form, save, *, done: str, anchor: str, name: str):
+    """Save a facilitator's decision from a form: back to its place on the page, or the
+    page again with the form's errors next to the fields."""
+    if form.is_valid():
+        try:
+            save(community=community, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(_here(community, anchor))
+    return _page(request, community, bound={name: form}, status=422)
+
+
 @login_required
 @require_POST
 def step_judge_view(request, slug: str, key: str):
     community = _judging(request, slug)
     if key not in StepKey.values:
         raise Http404
-    form = StepJudgeForm(request.POST, prefix=key)
-    if form.is_valid() and form.cleaned_data["step"] == key:
-        try:
-            services.step_judge(
-                community=community,
-                by=request.user,
-                step=key,
-                status=form.cleaned_data["status"],
-                note=form.cleaned_data["note"],
-                on=form.cleaned_data["on"],
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved. The step shows your decision."))
-            return redirect(_here(community, f"step-{key}"))
-    elif form.is_valid():
-        form.add_error(None, _("Choose one of the nine steps."))
-    return _page(request, community, bound={f"step-{key}": form}, status=422)
+    return _decide(
+        request,
+        community,
+        StepJudgeForm(request.POST, prefix=key),
+        partial(services.step_judge, step=key),
+        done=_("Saved. The step shows your decision."),
+        anchor=f"step-{key}",
+        name=f"step-{key}",
+    )
 
 
 @login_required
 @require_POST
 def mandate_view(request, slug: str):
     community = _judging(request, slug)
-    form = MandateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.mandate_record(community=community, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The room to experiment is recorded."))
-            return redirect(_here(community, "step-mandate"))
-    return _page(request, community, bound={"mandate": form}, status=422)
+    return _decide(
+        request,
+        community,
+        MandateForm(request.POST),
+        services.mandate_record,
+        done=_("The room to experiment is recorded."),
+        anchor="step-mandate",
+        name="mandate",
+    )
 
 
 @login_required
 @require_POST
 def stage_correct_view(request, slug: str):
     community = _judging(request, slug)
-    form = StageCorrectForm(request.POST)
-    if form.is_valid():
-        try:
-            services.stage_correct(community=community, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The stage is saved."))
-            return redirect(_here(community, "stage"))
-    return _page(request, community, bound={"stage": form}, status=422)
+    return _decide(
+        request,
+        community,
+        StageCorrectForm(request.POST),
+        services.stage_correct,
+        done=_("The stage is saved."),
+        anchor="stage",
+        name="stage",
+    )

@@ -61,3 +61,15 @@ NAMES = (
     "Nadia Notename",
     "Wethouder Willemsen",
 )
+
+# Who reads the path (pages and API alike): everyone inside; outsiders do not learn it exists.
+READERS = [
+    ("facilitator", 200),
+    ("second facilitator", 200),
+    ("platform admin", 200),
+    ("core", 200),
+    ("member", 200),
+    ("guest", 200),
+    ("outsider", 404),
+    ("other facilitator", 404),
+]

@@ -12,20 +12,9 @@ from django.utils import timezone
 
 from kring.core.testing import assert_error
 from kring.growth.models import Mandate, StageCorrection, StepOverride
-from kring.growth.tests.conftest import NAMES
+from kring.growth.tests.conftest import NAMES, READERS
 
 pytestmark = pytest.mark.django_db
-
-READERS = [
-    ("facilitator", 200),
-    ("second facilitator", 200),
-    ("platform admin", 200),
-    ("core", 200),
-    ("member", 200),
-    ("guest", 200),
-    ("outsider", 404),
-    ("other facilitator", 404),
-]
 
 
 def url(community, rest: str = "", **query) -> str:

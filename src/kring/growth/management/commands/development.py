@@ -7,7 +7,6 @@ facilitator reads it, with names).
 
 import json as jsonlib
 from contextlib import nullcontext
-from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -15,13 +14,7 @@ from django.utils import translation
 
 from kring.communities.commands import community_from_argument
 from kring.growth import selectors
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"--as-of {value!r} is not a date as YYYY-MM-DD.") from None
+from kring.insights.management.commands.insights import _day
 
 
 class Command(BaseCommand):
