@@ -13,7 +13,7 @@ def day_field(label: str) -> forms.DateField:
     """A day in Kring's years, today unless changed."""
     return forms.DateField(
         label=label,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[daterange.validate],
         initial=timezone.localdate,
     )
