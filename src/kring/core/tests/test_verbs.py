@@ -63,6 +63,9 @@ STORED_VERBS = [
     "reflected",
     "action_point_created",
     "action_point_done",
+    "development_step_judged",
+    "mandate_recorded",
+    "stage_corrected",
 ]
 
 
