@@ -19,6 +19,7 @@ from kring.accounts.services import api_token_authenticate
 from kring.communities.api import router as communities_router
 from kring.conversations.api import notifications_router
 from kring.conversations.api import router as conversations_router
+from kring.growth.api import router as growth_router
 from kring.illuminate.api_report import router as report_router
 from kring.illuminate.api_stories import router as value_stories_router
 from kring.insights.api import router as insights_router
@@ -259,5 +260,7 @@ api.add_router("/communities", insights_router)
 # Value stories and the report for funders: /communities/{slug}/value-stories, /{slug}/report.
 api.add_router("/communities", value_stories_router)
 api.add_router("/communities", report_router)
+# The development path and the life stage: /communities/{slug}/development.
+api.add_router("/communities", growth_router)
 # Your own data: /me/export and DELETE /me.
 api.add_router("/me", privacy_router)

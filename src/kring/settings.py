@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kring.meetings",
     "kring.insights",
     "kring.illuminate",
+    "kring.growth",
     "kring.home",
     "kring.privacy",
     "kring.demo",
@@ -305,6 +306,7 @@ KRING_PERIODIC_TASKS = [
     ("kring.conversations.tasks.digests_send", 15 * 60),
     ("kring.meetings.tasks.reminders_send", 15 * 60),
     ("kring.insights.tasks.snapshots_refresh_due", 15 * 60),
+    ("kring.growth.tasks.stages_refresh", 6 * 60 * 60),
     ("kring.privacy.tasks.data_exports_purge", 60 * 60),
     ("kring.illuminate.tasks.story_prompts_send", 60 * 60),
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("kring.meetings.urls")),
     path("", include("kring.insights.urls")),
     path("", include("kring.illuminate.urls")),
+    path("", include("kring.growth.urls")),
     path("", include("kring.privacy.urls")),
 ]
 

@@ -154,6 +154,8 @@ PAGES = [
     entry("insights-settings", c("insights/settings/"), MANAGERS, {A, M}, primary=MANAGERS),
     entry("insights-signals", c("insights/signals/drifting/"), MANAGERS, {A, M}),
     entry("insights-network", c("insights/network/"), MANAGERS, {A, M}),
+    # Members read the development path without names; facilitators get its next step.
+    entry("development", c("development/"), INSIDE, {A}, primary=MANAGERS),
     entry("pulse-list", c("pulses/"), INSIDE, {A}, primary=MEMBERS),
     entry("pulse-start", c("pulses/create/"), MANAGERS, {A, M}, primary=MANAGERS),
     entry("pulse-answer", c("pulses/{d.pulse}/answer/"), MEMBERS, {A, P}, primary=MEMBERS),

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
@@ -24,6 +25,19 @@ from kring.core.api_kit import LazyPage
 from kring.core.api_types import PageNumberPagination
 
 router = Router(tags=["communities"])
+
+STAGE_READ_ONLY = (
+    "The stage is read-only: Kring derives it from the community's data. Facilitators "
+    "correct it with POST /api/v1/communities/{slug}/development/stage."
+)
+
+
+def _without_stage(values: dict[str, Any]) -> dict[str, Any]:
+    """The fields to change; a stage sent (as before it was derived) is refused out loud,
+    not ignored."""
+    if values.pop("stage", None) is not None:
+        raise ValidationError({"stage": [STAGE_READ_ONLY]})
+    return values
 
 
 def _community_out(community: Community, user: User | AnonymousUser) -> dict[str, Any]:
@@ -78,7 +92,9 @@ def community_list(request: HttpRequest, **kwargs: Any) -> list[dict[str, Any]]:
 
 @router.post("", response={201: CommunityOut}, summary="Create a community")
 def community_create(request: HttpRequest, payload: CommunityIn) -> Status:
-    community = services.community_create_with_rules(by=request.user, **payload.dict())
+    community = services.community_create_with_rules(
+        by=request.user, **_without_stage(payload.dict())
+    )
     return Status(201, _community_out(community, request.user))
 
 
@@ -95,6 +111,7 @@ def community_patch(request: HttpRequest, slug: str, payload: CommunityPatch) ->
     community = selectors.community_get_inside(slug=slug, user=request.user)
     permissions.check_manage(request.user, community)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    _without_stage(changes)
     community = services.community_patch(community=community, by=request.user, **changes)
     return _community_out(community, request.user)
 

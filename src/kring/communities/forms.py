@@ -3,7 +3,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from kring.accounts.models import Perspective
-from kring.communities.models import Community, Role, Stage, Visibility
+from kring.communities.models import Community, Role, Visibility
 
 
 class CommunityForm(forms.Form):
@@ -52,7 +52,6 @@ class CommunityForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Visibility"), choices=Visibility.choices, widget=forms.RadioSelect
     )
-    stage = forms.ChoiceField(label=_("Lifecycle stage"), choices=Stage.choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +100,6 @@ class CommunityForm(forms.Form):
                 "shared_goal",
                 "signature",
                 "visibility",
-                "stage",
             )
         }
         initial["ground_rules"] = "\n".join(r.text for r in community.ground_rules.all())

@@ -21,11 +21,14 @@ class Visibility(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    FORMING = "forming", pgettext_lazy("community stage", "Forming")
-    ACTIVE = "active", pgettext_lazy("community stage", "Active")
+    """The life stages of a community of practice (Wenger, McDermott & Snyder). Kring derives
+    the stage from the community's data; facilitators may correct it (kring.growth)."""
+
+    POTENTIAL = "potential", pgettext_lazy("community stage", "Potential")
+    COALESCING = "coalescing", pgettext_lazy("community stage", "Coalescing")
     MATURING = "maturing", pgettext_lazy("community stage", "Maturing")
     STEWARDSHIP = "stewardship", pgettext_lazy("community stage", "Stewardship")
-    TRANSFORMED = "transformed", pgettext_lazy("community stage", "Transformed")
+    TRANSFORMATION = "transformation", pgettext_lazy("community stage", "Transformation")
 
 
 class Role(models.TextChoices):
@@ -81,8 +84,10 @@ class Community(TimeStampedModel):
     visibility = models.CharField(
         _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
     )
+    # The stage the community shows: derived from its data, or the facilitators' correction.
+    # Only kring.growth writes it (growth.services); lists read it without computing.
     stage = models.CharField(
-        _("lifecycle stage"), max_length=12, choices=Stage.choices, default=Stage.FORMING
+        _("life stage"), max_length=16, choices=Stage.choices, default=Stage.POTENTIAL
     )
     target_mix = models.JSONField(
         _("target mix of perspectives"),

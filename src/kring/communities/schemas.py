@@ -13,7 +13,8 @@ class CommunityIn(InputSchema):
     shared_goal: str = ""
     signature: str = ""
     visibility: str = "private"
-    stage: str = "forming"
+    # Read-only since the stage is derived (kring.growth): sending one is answered with 422.
+    stage: str | None = None
     target_mix: dict[str, int] = Field(default_factory=dict)
     ground_rules: list[str] = Field(default_factory=list)
 

@@ -20,7 +20,6 @@ from kring.communities.models import (
     GroundRule,
     Membership,
     Role,
-    Stage,
     Visibility,
 )
 from kring.communities.verbs import CommunityVerb
@@ -30,7 +29,9 @@ from kring.core.services import activity_record
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 RESERVED_SLUGS = {"create", "mine", "new", "edit", "api", "admin", "static", "media"}
 COMMUNITY_TEXT_FIELDS = ("theme", "urgency", "shared_goal", "signature")
-COMMUNITY_FIELDS = ("name", *COMMUNITY_TEXT_FIELDS, "visibility", "stage", "target_mix")
+# No "stage": it is derived from the community's data and corrected by facilitators on the
+# development path (kring.growth), which alone writes it.
+COMMUNITY_FIELDS = ("name", *COMMUNITY_TEXT_FIELDS, "visibility", "target_mix")
 
 
 def _validate_slug(slug: str, *, exclude_pk: int | None = None) -> str:
@@ -79,8 +80,6 @@ def _validate_fields(values: dict[str, Any]) -> dict[str, Any]:
                 errors[field] = _("Keep this to 2000 characters at most.")
     if "visibility" in values and values["visibility"] not in Visibility.values:
         errors["visibility"] = _("Choose private or public.")
-    if "stage" in values and values["stage"] not in Stage.values:
-        errors["stage"] = _("Choose one of the lifecycle stages.")
     if "target_mix" in values:
         values["target_mix"], problem = _clean_target_mix(values["target_mix"])
         if problem:

@@ -56,9 +56,7 @@ def community_list_view(request):
 @login_required
 def community_create_view(request):
     permissions.check_create_community(request.user)
-    form = CommunityForm(
-        request.POST or None, initial={"visibility": "private", "stage": "forming"}
-    )
+    form = CommunityForm(request.POST or None, initial={"visibility": "private"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -80,7 +78,6 @@ def _fields(data: dict) -> dict:
         "shared_goal": data["shared_goal"],
         "signature": data["signature"],
         "visibility": data["visibility"],
-        "stage": data["stage"],
         "target_mix": data["target_mix"],
         "ground_rules": data["ground_rules"],
     }

@@ -22,7 +22,6 @@ class CommunitySpec:
     shared_goal: str
     signature: str
     ground_rules: list[str]
-    stage: str
     visibility: str
     target_mix: dict[str, int]
     started_days_ago: int
@@ -98,7 +97,6 @@ COMMUNITIES = [
             "Mislukte pogingen delen we net zo graag als successen.",
             "Wie iets toezegt, vertelt de volgende keer hoe het ervoor staat.",
         ],
-        stage="active",
         visibility="public",
         target_mix={
             "professional": 25,
@@ -145,7 +143,6 @@ COMMUNITIES = [
             "We beginnen en eindigen op tijd.",
             "Elke vraag van een collega verdient een antwoord, al is het 'ik weet het ook niet'.",
         ],
-        stage="maturing",
         visibility="private",
         target_mix={
             "education": 50,
@@ -187,7 +184,6 @@ COMMUNITIES = [
             "Hier wordt niets verkocht: bedrijven delen kennis, geen offertes.",
             "Over de wijk beslissen we niet zonder de mensen die er wonen.",
         ],
-        stage="forming",
         visibility="private",
         target_mix={
             "citizen": 40,

@@ -34,6 +34,7 @@ from kring.demo.data import ADMIN, COMMUNITIES, PEOPLE, CommunitySpec, PersonSpe
 from kring.demo.library import LIBRARY, ItemSpec
 from kring.demo.sessions import sessions_ensure
 from kring.demo.stories import stories_ensure
+from kring.growth.services import community_stage_refresh
 from kring.insights.services import snapshot_create
 from kring.knowledge.models import Comment, KnowledgeItem, Useful
 from kring.knowledge.services import (
@@ -221,7 +222,6 @@ def _community_ensure(
         "urgency": spec.urgency,
         "shared_goal": spec.shared_goal,
         "signature": spec.signature,
-        "stage": spec.stage,
         "visibility": spec.visibility,
         "target_mix": spec.target_mix,
     }
@@ -431,5 +431,7 @@ def demo_seed(
     # services recorded during seeding carries later timestamps and would be left out.
     for community in Community.objects.filter(slug__in=[spec.slug for spec in COMMUNITIES]):
         snapshot_create(community=community, as_of=timezone.now())
+        # The stage every page shows, derived from the history just made (kring.growth).
+        community_stage_refresh(community=community)
     result.logins = _logins(admin, users)
     return result

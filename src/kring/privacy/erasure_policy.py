@@ -151,6 +151,10 @@ POLICY: dict[str, tuple[Policy, str]] = {
     ),
     "illuminate.StoryPrompt.user": (Policy.DELETE, "private"),
     "illuminate.ReportText.updated_by": (Policy.TOMBSTONE, "bookkeeping"),
+    # growth: the facilitators' decisions on the development path stay with the community
+    "growth.StepOverride.by": (Policy.TOMBSTONE, "the community's decision stays"),
+    "growth.Mandate.recorded_by": (Policy.TOMBSTONE, "the community's record stays"),
+    "growth.StageCorrection.by": (Policy.TOMBSTONE, "the community's decision stays"),
     # two-step login (django-otp): the person's authenticator app and backup codes
     "otp_totp.TOTPDevice.user": (Policy.DELETE, "private: their sign-in secret"),
     "otp_static.StaticDevice.user": (Policy.DELETE, "private: their backup codes"),

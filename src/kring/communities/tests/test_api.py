@@ -382,7 +382,12 @@ def test_create_not_json(client, founder, bearer):
         ({"name": "Ok", "slug": "admin"}, "slug", "This short name is reserved; choose another."),
         ({"name": "Ok", "theme": "t" * 2001}, "theme", "Keep this to 2000 characters at most."),
         ({"name": "Ok", "visibility": "secret"}, "visibility", "Choose private or public."),
-        ({"name": "Ok", "stage": "dead"}, "stage", "Choose one of the lifecycle stages."),
+        (
+            {"name": "Ok", "stage": "maturing"},
+            "stage",
+            "The stage is read-only: Kring derives it from the community's data. Facilitators "
+            "correct it with POST /api/v1/communities/{slug}/development/stage.",
+        ),
         (
             {"name": "Ok", "target_mix": {"citizen": 60, "municipality": 50}},
             "target_mix",

@@ -13,7 +13,6 @@ def form_data(**changes) -> dict:
         "slug": "",
         "theme": "Care at home",
         "visibility": "private",
-        "stage": "forming",
         "ground_rules": "",
     }
     data.update(changes)
@@ -128,16 +127,16 @@ def test_update(make_client, make_community, founder):
     community = make_community(by=founder, name="Zorg thuis", slug="zorg-thuis")
     response = make_client(founder).post(
         "/communities/zorg-thuis/update/",
-        form_data(name="Zorg thuis", urgency="Now", stage="active", ground_rules="Be kind"),
+        form_data(name="Zorg thuis", urgency="Now", ground_rules="Be kind"),
     )
     assert response.status_code == 302
     assert response["Location"] == "/communities/zorg-thuis/"
     community.refresh_from_db()
-    assert (community.urgency, community.stage, community.slug) == ("Now", "active", "zorg-thuis")
+    assert (community.urgency, community.slug) == ("Now", "zorg-thuis")
     events = ActivityEvent.objects.filter(verb=CommunityVerb.COMMUNITY_UPDATED)
     assert {(e.actor, e.community) for e in events} == {(founder, community)}
     changed = {field for e in events for field in e.data["fields"]}
-    assert changed == {"theme", "urgency", "stage", "ground_rules"}
+    assert changed == {"theme", "urgency", "ground_rules"}
 
 
 def test_update_duplicate_slug(make_client, make_community, founder):

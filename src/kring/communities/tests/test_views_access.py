@@ -98,7 +98,7 @@ def test_community_update_post(cast, as_, who, expected):
     """Saving the edit form changes the community only for its facilitators and admins."""
     response = as_(who).post(
         "/communities/zorg-thuis/update/",
-        {"name": "Zorg thuis, renamed", "visibility": "private", "stage": "active"},
+        {"name": "Zorg thuis, renamed", "visibility": "private"},
     )
     assert_outcome(response, expected)
     cast.community.refresh_from_db()

@@ -65,6 +65,9 @@ STORED_VERBS = [
     "action_point_done",
     "story_told",
     "story_featured",
+    "development_step_judged",
+    "mandate_recorded",
+    "stage_corrected",
 ]
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from kring.communities.models import Role
 from kring.conversations.verbs import ConversationVerb
 from kring.core.models import ActivityEvent
+from kring.growth.services import stage_correct
 from kring.home import charts
 from kring.home.selectors import Week, activity_by_week
 
@@ -40,10 +41,11 @@ def test_overview_shows_communities_people_and_admin_links(
 ):
     """Each community with its stage, members and last activity; people counted; links to
     the admin; the page's primary action opens the admin."""
-    big = make_community(name="Big one", stage="active")
+    big = make_community(name="Big one")
+    stage_correct(community=big, by=big.created_by, stage="coalescing", note="We have begun")
     for _ in range(3):
         make_member(big)
-    make_community(name="Quiet one", stage="forming")
+    make_community(name="Quiet one")
     make_user(is_active=False)
     content = make_client(make_admin()).get("/platform/").content.decode()
     assert "Big one" in content and "Quiet one" in content
