@@ -3,7 +3,10 @@
 import csv
 import io
 import json
+import os
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -319,11 +322,13 @@ def test_cli_unknown_community_is_exit_code_2(db):
 
 def test_cli_exit_code_in_a_real_process(tmp_path):
     """Run as `kring report`, bad input exits with 2 and the message on stderr."""
+    # The `kring` script of the interpreter running the tests (not necessarily on PATH).
+    kring = str(Path(sys.executable).with_name("kring"))
     result = subprocess.run(
-        ["kring", "report", "x", "--from", "2026-01-01", "--to", "2026-02-01", "--format", "doc"],
+        [kring, "report", "x", "--from", "2026-01-01", "--to", "2026-02-01", "--format", "doc"],
         capture_output=True,
         text=True,
-        env={"PATH": __import__("os").environ["PATH"], "KRING_DATA_DIR": str(tmp_path)},
+        env={"PATH": os.environ["PATH"], "KRING_DATA_DIR": str(tmp_path)},
     )
     assert result.returncode == 2
     assert "invalid choice: 'doc'" in result.stderr
