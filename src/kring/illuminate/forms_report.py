@@ -14,10 +14,14 @@ class ReportPeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         date_input = {"type": "date"}
         self.fields["from"] = forms.CharField(
-            label=_("From"), required=False, widget=forms.DateInput(attrs=date_input)
+            label=_("From"),
+            required=False,
+            widget=forms.DateInput(attrs=date_input, format="%Y-%m-%d"),
         )
         self.fields["to"] = forms.CharField(
-            label=_("To"), required=False, widget=forms.DateInput(attrs=date_input)
+            label=_("To"),
+            required=False,
+            widget=forms.DateInput(attrs=date_input, format="%Y-%m-%d"),
         )
 
 

@@ -8,52 +8,19 @@ import logging
 
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from kring.core.dates import long_date
+from kring.illuminate.charts import bars_svg
 from kring.illuminate.models import Cycle
-from kring.insights.charts import COLOUR_AXIS, COLOUR_BAR, TEXT_SIZE
 from kring.knowledge.models import Kind
 
-# Drawn about as wide as a phone shows it, so 12 units of text stay 11 px and more.
-BAR_WIDTH = 340
-BAR_ROW = 28
-BAR_LABEL_ROOM = 150
-BAR_MARGIN = 8
 
-
-def bars_svg(rows: list[tuple[str, int]], *, title: str, chart_id: str) -> SafeString:
-    """Horizontal bars, one row per label, the number at the end of each bar."""
-    if not rows:
-        return mark_safe("")
-    top = max(value for _label, value in rows) or 1
-    height = BAR_MARGIN * 2 + BAR_ROW * len(rows)
-    room = BAR_WIDTH - BAR_LABEL_ROOM - BAR_MARGIN - 36
-    desc = "; ".join(f"{label}: {value}" for label, value in rows)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-bars" role="img" '
-        f'viewBox="0 0 {BAR_WIDTH} {height}" width="100%" preserveAspectRatio="xMidYMid meet" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="sans-serif">',
-        f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
-    ]
-    for n, (label, value) in enumerate(rows):
-        y = BAR_MARGIN + BAR_ROW * n
-        w = round(room * value / top, 1)
-        short = label if len(label) <= 22 else label[:21] + "…"
-        parts.append(
-            f'<g class="chart-bar"><title>{escape(f"{label}: {value}")}</title>'
-            f'<text x="{BAR_LABEL_ROOM - 6}" y="{y + 18}" font-size="{TEXT_SIZE}" '
-            f'text-anchor="end" fill="{COLOUR_AXIS}" aria-hidden="true">{escape(short)}</text>'
-            f'<rect x="{BAR_LABEL_ROOM}" y="{y + 5}" width="{max(w, 1)}" height="18" '
-            f'fill="{COLOUR_BAR}"/>'
-            f'<text x="{BAR_LABEL_ROOM + max(w, 1) + 5}" y="{y + 18}" font-size="{TEXT_SIZE}" '
-            f'fill="{COLOUR_AXIS}" aria-hidden="true">{escape(number_format(value))}</text></g>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
+def _bars(rows: list[tuple[str, int]], *, title: str, chart_id: str) -> SafeString:
+    """The value overview's bars (label above each bar), described by every row."""
+    desc = "; ".join(f"{label}: {number_format(value)}" for label, value in rows)
+    return bars_svg(rows, chart_id=chart_id, title=title, desc=desc)
 
 
 def _perspective_rows(doc: dict, counts: dict[str, int]) -> list[tuple[str, int]]:
@@ -83,11 +50,11 @@ def report_context(doc: dict) -> dict:
             {**q, "perspective_name": names.get(q["perspective"] or "", "")} for q in doc["quotes"]
         ],
         "charts": {
-            "perspectives": bars_svg(
+            "perspectives": _bars(
                 perspectives, title=_("Members by perspective"), chart_id="report-perspectives"
             ),
-            "kinds": bars_svg(kinds, title=_("Library items by kind"), chart_id="report-kinds"),
-            "cycles": bars_svg(cycles, title=_("Value stories by cycle"), chart_id="report-cycles"),
+            "kinds": _bars(kinds, title=_("Library items by kind"), chart_id="report-kinds"),
+            "cycles": _bars(cycles, title=_("Value stories by cycle"), chart_id="report-cycles"),
         },
     }
 
