@@ -131,6 +131,13 @@ class ValueStory(TimeStampedModel):
         """Every cycle's text, keyed as the API names them ("" where the story is silent)."""
         return {cycle: getattr(self, cycle) for cycle in CYCLES}
 
+    def tells(self, text: str) -> bool:
+        """Whether `text` is the teller's own words: a passage of the title or a cycle (spaces
+        and line breaks aside)."""
+        words = " ".join(text.split())
+        told = " ".join(" ".join([self.title, *self.cycles.values()]).split())
+        return bool(words) and words in told
+
     @property
     def is_featured(self) -> bool:
         return self.featured_at is not None

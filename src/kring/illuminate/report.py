@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -339,7 +339,16 @@ REPORT_CACHE_SECONDS = 10 * 60
 
 
 def _figures_key(community: Community, period: Period) -> str:
-    return f"kring:report:{community.pk}:{period.first.isoformat()}:{period.last.isoformat()}"
+    """The period, and the state of the stories a report may show: a story deleted, made
+    community-only or changed (its quote too) makes a new key at once, in every process."""
+    stories = ValueStory.objects.filter(community=community, consent__in=REPORTED).aggregate(
+        n=Count("id"), ids=Sum("id"), changed=Max("updated_at")
+    )
+    changed = stories["changed"].timestamp() if stories["changed"] else 0
+    return (
+        f"kring:report:{community.pk}:{period.first.isoformat()}:{period.last.isoformat()}:"
+        f"{stories['n']}:{stories['ids'] or 0}:{changed}"
+    )
 
 
 def _figures(community: Community, period: Period) -> tuple[dict, list[str]]:

@@ -14,7 +14,6 @@ from kring.communities import permissions as community_permissions
 from kring.communities import selectors as communities
 from kring.communities.models import Community
 from kring.illuminate.models import CYCLES, Consent, ValueStory
-from kring.knowledge.models import IMPLICIT_KINDS
 from kring.meetings.models import ActionPoint, Session, SessionStatus
 
 STORIES_SHOWN = 6
@@ -77,8 +76,11 @@ def spotlight_numbers(*, community: Community) -> SpotlightNumbers:
         sessions_held=Session.objects.filter(
             community=community, status=SessionStatus.SCHEDULED, ends_at__lt=now
         ).count(),
-        stories_shared=ValueStory.objects.filter(community=community).count()
-        + community.knowledge_items.filter(kind__in=IMPLICIT_KINDS).count(),
+        # Only what the tellers made public: a story kept for the community or for reports is
+        # not counted here either.
+        stories_shared=ValueStory.objects.filter(
+            community=community, consent=Consent.PUBLIC
+        ).count(),
         action_points_done=ActionPoint.objects.filter(
             community=community, done_at__isnull=False
         ).count(),
@@ -86,9 +88,10 @@ def spotlight_numbers(*, community: Community) -> SpotlightNumbers:
 
 
 def story_lead(story: ValueStory) -> str:
-    """The line a story is shown by: its chosen quote, else what difference it made, else the
-    first part it tells."""
-    if story.quote:
+    """The line a story is shown by: the facilitators' chosen quote when it is the teller's own
+    words (a line of their own is for reports, never shown under the teller's name), else what
+    difference it made, else the first part it tells."""
+    if story.quote and story.tells(story.quote):
         return story.quote
     for cycle in ("realised", "applied", *CYCLES):
         text = getattr(story, cycle)

@@ -174,11 +174,15 @@ def value_story_update(
         story.title = _clean_title(title)
     if consent is not None:
         story.consent = _clean_consent(consent)
+    quoted_words = bool(story.quote) and story.tells(story.quote)
     if cycles is not None:
         # Unknown names are refused before they are merged with the story's own.
         _clean_cycles({**dict.fromkeys(CYCLES, "x"), **cycles})
         for cycle, text in _clean_cycles({**story.cycles, **cycles}).items():
             setattr(story, cycle, text)
+    if quoted_words and not story.tells(story.quote):
+        # The teller took back the words the facilitators quoted: the quote goes with them.
+        story.quote = ""
     if perspective is not ...:
         story.perspective = perspective
     given = {"sessions": sessions, "items": items, "threads": threads, "people": people}

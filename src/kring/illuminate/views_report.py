@@ -63,7 +63,12 @@ def report_view(request, slug: str):
         request.POST or None,
         initial={"foreword": text.foreword, "next_steps": text.next_steps} if text else None,
     )
-    if request.method == "POST" and text_form.is_valid():
+    # A foreword belongs to the period asked for: with a period that could not be read, the
+    # page shows the default one and saves nothing.
+    period_ok = not request.GET or period_form.is_bound and not period_form.errors
+    if request.method == "POST" and not period_ok:
+        text_form.add_error(None, _("Choose a valid period first: your text was not saved."))
+    elif request.method == "POST" and text_form.is_valid():
         try:
             report_text_save(
                 community=community, period=period, by=request.user, **text_form.cleaned_data

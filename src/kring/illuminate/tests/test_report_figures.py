@@ -72,6 +72,24 @@ def test_a_community_story_never_in_the_report(history):
     }
 
 
+def test_a_story_taken_back_leaves_the_report_at_once(history):
+    """The report's figures are kept a while, but not past a story made community-only or
+    deleted: the next report no longer counts or quotes it."""
+    from kring.illuminate.models import ValueStory
+    from kring.illuminate.services import value_story_delete, value_story_update
+
+    community, _people = history
+    assert report_build(community=community, period=PERIOD)["value_stories"] == 2
+    public = ValueStory.objects.get(community=community, quote="We kijken nu anders naar succes.")
+    value_story_update(story=public, by=public.author, consent=Consent.COMMUNITY)
+    doc = report_build(community=community, period=PERIOD)
+    assert doc["value_stories"] == 1
+    assert f"A story ({Consent.PUBLIC})" not in {q["title"] for q in doc["quotes"]}
+    kept = ValueStory.objects.get(community=community, immediate="Ik was bij de leerkring.")
+    value_story_delete(story=kept, by=kept.author)
+    assert report_build(community=community, period=PERIOD)["value_stories"] == 0
+
+
 def test_no_member_is_named(history):
     """No member's name or e-mail address is in the report; a private community's
     facilitator is not a public face either."""

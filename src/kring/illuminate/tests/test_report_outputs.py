@@ -185,6 +185,19 @@ def test_saving_too_long_a_foreword_saves_nothing(history, make_client):
     assert not ReportText.objects.exists()
 
 
+def test_a_foreword_for_a_bad_period_is_not_saved(history, make_client):
+    """With a period that can't be read (to before from), the page says so and saves the
+    text for no period at all, not for the default one it shows."""
+    community, people = history
+    response = make_client(people["fenna"]).post(
+        f"/communities/{community.slug}/report/?from=2026-05-01&to=2026-01-01",
+        {"foreword": "Voor welke periode?"},
+    )
+    assert response.status_code == 200
+    assert "your text was not saved" in response.content.decode()
+    assert not ReportText.objects.exists()
+
+
 def test_member_cannot_save_a_foreword(history, make_client):
     """A member posting a foreword gets 403 and nothing is saved."""
     community, people = history

@@ -201,8 +201,9 @@ def test_private_content_never_appears_on_the_spotlight(cast, make_client):  # n
 
 
 def test_numbers_count_without_naming(cast, make_client):  # noqa: F811
-    """The numbers: members, sessions held, stories shared (of any consent) and action points
-    done; a cancelled or future session is not "held"."""
+    """The numbers: members, sessions held, public stories shared and action points done; a
+    cancelled or future session is not "held", a story kept for the community or for reports
+    is not counted."""
     community, facilitator = cast.community, cast["facilitator"]
     _publish(cast)
     _session(community, facilitator, "Gehouden", days=-20, is_open=False)
@@ -212,10 +213,11 @@ def test_numbers_count_without_naming(cast, make_client):  # noqa: F811
     )
     _session(community, facilitator, "Straks", days=20, is_open=False)
     _story(community, cast["member"], "Een", Consent.COMMUNITY)
-    _story(community, cast["member"], "Twee", Consent.PUBLIC)
+    _story(community, cast["member"], "Twee", Consent.REPORT)
+    _story(community, cast["member"], "Drie", Consent.PUBLIC)
     numbers = make_client().get(community.get_absolute_url()).context["numbers"]
     assert numbers.sessions_held == 1
-    assert numbers.stories_shared == 2
+    assert numbers.stories_shared == 1
     assert numbers.members == community.memberships.count()
 
 
@@ -350,3 +352,31 @@ def test_api_patch_bad_input_changes_nothing(cast, make_client, bearer, body):  
     assert_error(response, 422, "invalid")
     community = Community.objects.get(pk=cast.community.pk)
     assert community.visibility == Visibility.PRIVATE and community.name == "Zorg thuis"
+
+
+def test_a_quote_shows_on_the_spotlight_only_in_the_tellers_words(cast, make_client):  # noqa: F811
+    """A facilitator's own line is for reports; the spotlight shows the teller's words, and
+    when the teller takes back the quoted words, the quote goes too."""
+    from kring.illuminate.services import value_story_feature, value_story_update
+
+    _publish(cast)
+    member, facilitator = cast["member"], cast["facilitator"]
+    story = _story(
+        cast.community,
+        member,
+        "Samen sterker",
+        Consent.PUBLIC,
+        realised="We bellen elkaar nu eerder. Dat scheelt veel zorgen.",
+    )
+    value_story_feature(story=story, by=facilitator, quote="Een prachtig resultaat voor de wijk")
+    html = make_client().get(cast.community.get_absolute_url()).content.decode()
+    assert "Een prachtig resultaat" not in html and "We bellen elkaar nu eerder" in html
+
+    value_story_feature(story=story, by=facilitator, quote="Dat scheelt veel zorgen.")
+    html = make_client().get(cast.community.get_absolute_url()).content.decode()
+    assert "Dat scheelt veel zorgen." in html
+    value_story_update(story=story, by=member, cycles={"realised": "We bellen elkaar eerder."})
+    story.refresh_from_db()
+    assert story.quote == ""
+    html = make_client().get(cast.community.get_absolute_url()).content.decode()
+    assert "scheelt" not in html
