@@ -18,7 +18,8 @@ pytestmark = pytest.mark.browser
 PASSWORD = "leerkring-verhalen-2026"
 TITLE = "De huisarts belt nu zelf"
 REALISED = "Sinds de bijeenkomst belt de huisarts het wijkteam zelf als iemand thuis vastloopt."
-QUOTE = "De huisarts belt het wijkteam nu zelf."
+# Facilitators quote the teller's own words: only those show on the public page.
+QUOTE = "belt de huisarts het wijkteam zelf"
 
 
 @pytest.fixture
