@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
 from kring.communities.models import Community
+from kring.communities.permissions import membership_of
 from kring.conversations.models import Thread
 from kring.core.services import activity_record
 from kring.decisions import permissions
@@ -258,6 +259,15 @@ def poll_close(*, poll: Poll, by: User) -> Poll:
     return poll
 
 
+def _session_hosts(poll: Poll, by: User) -> list[User]:
+    """Who leads the planned session: the one who plans it, or (a platform admin from
+    outside plans it) the one who started the poll."""
+    for person in (by, poll.created_by):
+        if person is not None and membership_of(person, poll.community) is not None:
+            return [person]
+    return [by]
+
+
 @transaction.atomic
 def poll_session_plan(*, poll: Poll, by: User) -> Session:
     """Close a date poll and plan its winning date as a session, in one step; the poll
@@ -274,6 +284,7 @@ def poll_session_plan(*, poll: Poll, by: User) -> Session:
     session = session_create(
         community=poll.community,
         by=by,
+        facilitators=_session_hosts(poll, by),
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=poll.session_minutes),
         tz=poll.timezone,

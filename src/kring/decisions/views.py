@@ -52,7 +52,8 @@ def _create(request, slug, *, form_class, service, date: bool):
             try:
                 poll = service(community=community, by=request.user, **data)
             except ValidationError as exc:
-                apply_service_errors(form, exc)
+                # The session and discussion are hidden fields: their errors go on top.
+                apply_service_errors(form, exc, rename={"session": "about", "thread": "about"})
             else:
                 messages.success(request, _("Your poll is open."))
                 return redirect("poll-detail", slug=community.slug, pk=poll.pk)
