@@ -16,7 +16,7 @@ from kring.communities.models import Community, Role
 from kring.decisions.models import Poll, ShowResults
 from kring.meetings import permissions as meeting_permissions
 
-Viewer = User | AnonymousUser | None
+Viewer = User | AnonymousUser
 
 
 def can_read_polls(user: Viewer, community: Community) -> bool:

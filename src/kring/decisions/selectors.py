@@ -23,9 +23,7 @@ def polls_of(*, community: Community, viewer: User | AnonymousUser) -> QuerySet:
     """The community's polls, newest first, with how many voted and whether the viewer did."""
     if not permissions.can_read_polls(viewer, community):
         raise Http404
-    mine = PollParticipation.objects.filter(
-        poll=OuterRef("pk"), user_id=getattr(viewer, "pk", None)
-    )
+    mine = PollParticipation.objects.filter(poll=OuterRef("pk"), user_id=viewer.pk or 0)
     return (
         Poll.objects.filter(community=community)
         .annotate(voters=Count("participations", distinct=True), voted=Exists(mine))
