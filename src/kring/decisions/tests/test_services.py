@@ -221,3 +221,17 @@ def test_a_poll_about_a_session_elsewhere_is_refused(cast, make_community):
     assert "session" in caught.value.message_dict
     assert Poll.objects.count() == other_poll_count
     assert not PollOption.objects.exists()
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_erasing_a_voter_keeps_the_results(cast, anonymous):
+    """An erased member's vote stays counted, by a former member, in either kind of poll."""
+    from kring.privacy.erasure import account_erase
+
+    community, people = cast
+    poll = make_poll(community, people["member"], anonymous=anonymous)
+    services.poll_vote(poll=poll, by=people["core"], answers={_first(poll): "yes"})
+    account_erase(user=people["core"], contributions="remove", by=people["core"])
+    tally = selectors.poll_tally(poll=poll)
+    assert tally.voters == 1 and tally.options[0].yes == 1
+    assert not PollParticipation.objects.filter(user=people["core"]).exists()
