@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kring.insights",
     "kring.illuminate",
     "kring.growth",
+    "kring.decisions",
     "kring.home",
     "kring.privacy",
     "kring.demo",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("kring.insights.urls")),
     path("", include("kring.illuminate.urls")),
     path("", include("kring.growth.urls")),
+    path("", include("kring.decisions.urls")),
     path("", include("kring.privacy.urls")),
 ]
 

@@ -155,6 +155,13 @@ POLICY: dict[str, tuple[Policy, str]] = {
     "growth.StepOverride.by": (Policy.TOMBSTONE, "the community's decision stays"),
     "growth.Mandate.recorded_by": (Policy.TOMBSTONE, "the community's record stays"),
     "growth.StageCorrection.by": (Policy.TOMBSTONE, "the community's decision stays"),
+    # decisions: polls stay with the community; counts stay right
+    "decisions.Poll.created_by": (Policy.TOMBSTONE, "bookkeeping"),
+    "decisions.PollParticipation.user": (
+        Policy.TOMBSTONE,
+        "the number of voters stays right; it never said what they chose in an anonymous poll",
+    ),
+    "decisions.PollVote.user": (Policy.TOMBSTONE, "the results stay right"),
     # two-step login (django-otp): the person's authenticator app and backup codes
     "otp_totp.TOTPDevice.user": (Policy.DELETE, "private: their sign-in secret"),
     "otp_static.StaticDevice.user": (Policy.DELETE, "private: their backup codes"),

@@ -68,6 +68,8 @@ STORED_VERBS = [
     "development_step_judged",
     "mandate_recorded",
     "stage_corrected",
+    "poll_created",
+    "poll_closed",
 ]
 
 

@@ -1,0 +1,89 @@
+"""Who reads, starts, votes in, closes and plans from polls.
+
+Everyone inside a community (guests included) reads its polls and votes. Members, the core
+group and facilitators start a poll; only those who plan sessions (facilitators, platform
+admins) start a date poll and turn its winning date into a session. The one who started a
+poll and the facilitators close it early. Results show as the poll's creator chose: after
+your own vote, or only once the poll has closed (for everyone, the creator included).
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from kring.accounts.models import User
+from kring.communities import permissions as community_permissions
+from kring.communities.models import Community, Role
+from kring.decisions.models import Poll, ShowResults
+from kring.meetings import permissions as meeting_permissions
+
+Viewer = User | AnonymousUser
+
+
+def can_read_polls(user: Viewer, community: Community) -> bool:
+    return community_permissions.can_view_inside(user, community)
+
+
+def can_create_poll(user: Viewer, community: Community) -> bool:
+    if community_permissions.is_platform_admin(user):
+        return True
+    membership = community_permissions.membership_of(user, community)
+    return membership is not None and membership.role != Role.GUEST
+
+
+def can_create_date_poll(user: Viewer, community: Community) -> bool:
+    return meeting_permissions.can_plan(user, community)
+
+
+def can_vote(user: Viewer, poll: Poll) -> bool:
+    """Members vote while the poll is open (whether they voted already is the service's
+    concern: the database refuses a second vote)."""
+    member = community_permissions.membership_of(user, poll.community) is not None
+    return member and poll.is_open
+
+
+def can_see_results(poll: Poll, *, voted: bool) -> bool:
+    if not poll.is_open:
+        return True
+    return poll.show_results == ShowResults.AFTER_VOTE and voted
+
+
+def can_close(user: Viewer, poll: Poll) -> bool:
+    if not poll.is_open:
+        return False
+    if community_permissions.can_manage(user, poll.community):
+        return True
+    own = user is not None and user.is_authenticated and poll.created_by_id == user.pk
+    return own and community_permissions.membership_of(user, poll.community) is not None
+
+
+def can_plan_session(user: Viewer, poll: Poll) -> bool:
+    return (
+        poll.is_date
+        and poll.planned_session_id is None
+        and meeting_permissions.can_plan(user, poll.community)
+    )
+
+
+def _check(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def check_create_poll(user: Viewer, community: Community) -> None:
+    _check(can_create_poll(user, community))
+
+
+def check_create_date_poll(user: Viewer, community: Community) -> None:
+    _check(can_create_date_poll(user, community))
+
+
+def check_vote(user: Viewer, poll: Poll) -> None:
+    _check(community_permissions.membership_of(user, poll.community) is not None)
+
+
+def check_close(user: Viewer, poll: Poll) -> None:
+    _check(community_permissions.can_manage(user, poll.community) or can_close(user, poll))
+
+
+def check_plan_session(user: Viewer, poll: Poll) -> None:
+    _check(poll.is_date and meeting_permissions.can_plan(user, poll.community))
