@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kring.communities import landing, permissions, selectors, services
+from kring.communities.directory_filters import VALUE_MAX, directory_filters
 from kring.communities.forms import (
     CommunityForm,
     GroundRulesForm,
     JoinRequestForm,
 )
-from kring.communities.directory_filters import VALUE_MAX, directory_filters
 from kring.communities.models import Membership, Role
 from kring.core import feed
 from kring.core.forms import apply_service_errors

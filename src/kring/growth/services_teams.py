@@ -38,15 +38,14 @@ def _clean_team(
     name = " ".join((name or "").split())
     purpose = (purpose or "").strip()
     people = list({person.pk: person for person in members}.values())
+    same_name = Team.objects.filter(community=community, name__iexact=name)
+    if team is not None:
+        same_name = same_name.exclude(pk=team.pk)
     if not name:
         errors["name"] = _("Give the team a name.")
     elif len(name) > NAME_MAX:
         errors["name"] = _("Keep the name to 80 characters at most.")
-    elif (
-        Team.objects.filter(community=community, name__iexact=name)
-        .exclude(pk=team.pk if team else None)
-        .exists()
-    ):
+    elif same_name.exists():
         errors["name"] = _("This community already has a team with this name.")
     if len(purpose) > PURPOSE_MAX:
         errors["purpose"] = _("Keep the purpose to 1000 characters at most.")
@@ -98,8 +97,7 @@ def team_create(
     )
     team = Team.objects.create(community=community, name=name, purpose=purpose)
     TeamMember.objects.bulk_create(
-        TeamMember(team=team, user=p, is_lead=lead is not None and p.pk == lead.pk)
-        for p in people
+        TeamMember(team=team, user=p, is_lead=lead is not None and p.pk == lead.pk) for p in people
     )
     activity_record(actor=by, verb=GrowthVerb.TEAM_CREATED, community=community, target=team)
     _record_joined(team=team, by=by, people=people)

@@ -207,6 +207,11 @@ def team_discussion_view(request, slug: str, pk: int):
     return render(
         request,
         "growth/team_discussion.html",
-        {**header_context(request, team.community, "teams"), "team": team, "page": page, "form": form},
+        {
+            **header_context(request, team.community, "teams"),
+            "team": team,
+            "page": page,
+            "form": form,
+        },
         status=status,
     )

@@ -50,9 +50,7 @@ def team_filter(context, community, chosen: str = ""):
     teams = selectors_teams.team_choices(community=community)
     if not teams:
         return ""
-    return render_to_string(
-        "growth/_team_filter.html", {"teams": teams, "chosen": chosen or ""}
-    )
+    return render_to_string("growth/_team_filter.html", {"teams": teams, "chosen": chosen or ""})
 
 
 @register.simple_tag(takes_context=True)

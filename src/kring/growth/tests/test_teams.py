@@ -4,7 +4,6 @@ filter, the activity events and query counts that do not grow with the team."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -79,9 +78,7 @@ def test_who_sees_the_list_and_the_team(make_client, crew, who, status):
     assert client.get(url(community, f"{team.pk}/")).status_code == status
 
 
-@pytest.mark.parametrize(
-    "rest", ["", "create/", "{pk}/", "{pk}/update/", "{pk}/discussion/"]
-)
+@pytest.mark.parametrize("rest", ["", "create/", "{pk}/", "{pk}/update/", "{pk}/discussion/"])
 def test_anonymous_is_sent_to_log_in(client, crew, rest):
     """A visitor is asked to log in first, on every teams page."""
     community, team, _people = crew
@@ -298,7 +295,9 @@ def test_the_lead_hands_over(crew):
 def test_events_for_created_and_joined(crew):
     """Starting a team records one event; each member joining records one."""
     _community, team, people = crew
-    assert ActivityEvent.objects.filter(verb="team_created", actor=people["facilitator"]).count() == 1
+    assert (
+        ActivityEvent.objects.filter(verb="team_created", actor=people["facilitator"]).count() == 1
+    )
     joined = set(ActivityEvent.objects.filter(verb="team_joined").values_list("actor", flat=True))
     assert joined == {people["lead"].pk, people["team member"].pk}
 
