@@ -19,29 +19,40 @@ def _viewer(context):
     return getattr(request, "user", None)
 
 
-def _tab(url: str, label: str, current: bool) -> str:
+def _tab(context, community, *, can, url_name: str, label: str, current: bool) -> str:
+    """A tab item for the header's list; nothing for people `can` refuses."""
+    user = _viewer(context)
+    if user is None or not can(user, community):
+        return ""
+    url = reverse(url_name, kwargs={"slug": community.slug})
     mark = mark_safe(' aria-current="page"') if current else ""
     return format_html('<li><a href="{}"{}>{}</a></li>', url, mark, label)
 
 
 @register.simple_tag(takes_context=True)
 def development_tab(context, community, tab: str = ""):
-    """A tab item for the header's list; nothing for people who cannot read the path."""
-    user = _viewer(context)
-    if user is None or not permissions.can_read_development(user, community):
-        return ""
-    url = reverse("development", kwargs={"slug": community.slug})
-    return _tab(url, _("Development"), tab == "development")
+    """The "Development" tab, for everyone who may read the path."""
+    return _tab(
+        context,
+        community,
+        can=permissions.can_read_development,
+        url_name="development",
+        label=_("Development"),
+        current=tab == "development",
+    )
 
 
 @register.simple_tag(takes_context=True)
 def teams_tab(context, community, tab: str = ""):
-    """The "Teams" tab for everyone who sees inside the community."""
-    user = _viewer(context)
-    if user is None or not permissions.can_read_teams(user, community):
-        return ""
-    url = reverse("team-list", kwargs={"slug": community.slug})
-    return _tab(url, _("Teams"), tab == "teams")
+    """The "Teams" tab, for everyone who sees inside the community."""
+    return _tab(
+        context,
+        community,
+        can=permissions.can_read_teams,
+        url_name="team-list",
+        label=_("Teams"),
+        current=tab == "teams",
+    )
 
 
 @register.simple_tag(takes_context=True)
