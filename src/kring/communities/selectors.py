@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from kring.accounts.models import Perspective, User
 from kring.accounts.selectors import perspectives_version, profiles_version
 from kring.communities import permissions
+from kring.communities.directory_filters import directory_filters
 from kring.communities.models import (
     Community,
     Invitation,
@@ -202,10 +203,16 @@ def members_directory(
     tag: str = "",
     role: str = "",
     q: str = "",
+    extra: dict[str, str] | None = None,
 ) -> QuerySet:
-    """Members of a community, filtered; a fixed number of queries however many there are."""
+    """Members of a community, filtered; a fixed number of queries however many there are.
+    `extra` holds the values of filters other apps registered (directory_filters)."""
     permissions.check_view_inside(viewer, community)
     qs = Membership.objects.filter(community=community).select_related("user")
+    registered = directory_filters()
+    for name, value in (extra or {}).items():
+        if value and name in registered:
+            qs = qs.filter(user_id__in=registered[name](community, value))
     # Subqueries, not joins: a join repeats people, and removing the repeats (DISTINCT over
     # every column, sorted by name) cost most of the page at 10,000 members.
     if perspective:

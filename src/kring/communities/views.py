@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kring.communities import landing, permissions, selectors, services
+from kring.communities.directory_filters import VALUE_MAX, directory_filters
 from kring.communities.forms import (
     CommunityForm,
     GroundRulesForm,
@@ -189,13 +190,16 @@ def member_list_view(request, slug: str):
         "role": request.GET.get("role", "")[:12],
         "q": request.GET.get("q", "").strip()[:100],
     }
-    memberships = selectors.members_directory(community=community, viewer=request.user, **filters)
+    extra = {name: request.GET.get(name, "")[:VALUE_MAX] for name in directory_filters()}
+    memberships = selectors.members_directory(
+        community=community, viewer=request.user, extra=extra, **filters
+    )
     page = Paginator(memberships, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "community": community,
         "page": page,
-        "filters": filters,
-        "filtered": any(filters.values()),
+        "filters": {**extra, **filters},
+        "filtered": any(filters.values()) or any(extra.values()),
         "can_manage": permissions.can_manage(request.user, community),
         "roles": Role.choices,
         "tab": "members",

@@ -8,3 +8,10 @@ class GrowthConfig(AppConfig):
     name = "kring.growth"
     label = "growth"
     verbose_name = _("Development")
+
+    def ready(self) -> None:
+        from kring.communities.directory_filters import register_directory_filter
+        from kring.growth.selectors_teams import team_member_ids
+
+        # The member directory's "Team" filter (communities cannot import growth).
+        register_directory_filter("team", team_member_ids)

@@ -100,3 +100,92 @@ class StageCorrection(Decision):
 
     def __str__(self) -> str:
         return f"stage of {self.community_id}: {self.stage or 'data'}"
+
+
+class Team(models.Model):
+    """A small group inside a community that carries part of it (the inner circle): a
+    communication team, a support team, community builders, or a name of its own."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    purpose = models.TextField(_("purpose"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="team_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMember(models.Model):
+    """One person in a team; one of them may lead it. The lead is a flag on the member, so a
+    lead is always a member and leaving the team ends the lead too."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    is_lead = models.BooleanField(_("lead"), default=False)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="teammember_unique"),
+            models.UniqueConstraint(
+                fields=["team"], condition=models.Q(is_lead=True), name="teammember_one_lead"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "team"], name="teammember_user_team")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in team {self.team_id}"
+
+
+class TeamTask(models.Model):
+    """The team's own short list of what to do: what, who, before when, done."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="tasks")
+    what = models.CharField(_("what"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    due_date = models.DateField(_("before"), null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["done_at", "due_date", "created_at", "id"]
+        indexes = [models.Index(fields=["team", "done_at"], name="teamtask_team_done")]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class TeamPost(models.Model):
+    """A message in the team's own discussion: read by the team and the facilitators only."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("message"), max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["team", "-created_at"], name="teampost_team_created")]
+
+    def __str__(self) -> str:
+        return f"post {self.pk} in team {self.team_id}"

@@ -16,3 +16,5 @@ class GrowthVerb(models.TextChoices):
     STEP_JUDGED = "development_step_judged", _("judged a step of the development path")
     MANDATE_RECORDED = "mandate_recorded", _("recorded the room to experiment")
     STAGE_CORRECTED = "stage_corrected", _("corrected the life stage")
+    TEAM_CREATED = "team_created", _("started a team")
+    TEAM_JOINED = "team_joined", _("joined a team")

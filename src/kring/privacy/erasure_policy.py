@@ -162,6 +162,11 @@ POLICY: dict[str, tuple[Policy, str]] = {
         "the number of voters stays right; it never said what they chose in an anonymous poll",
     ),
     "decisions.PollVote.user": (Policy.TOMBSTONE, "the results stay right"),
+    # growth: teams
+    "growth.TeamMember.user": (Policy.DELETE, "a former member belongs to no team"),
+    "growth.TeamTask.owner": (Policy.TOMBSTONE, "the team's task stays"),
+    "growth.TeamTask.created_by": (Policy.TOMBSTONE, "bookkeeping"),
+    "growth.TeamPost.author": (Policy.TOMBSTONE, "the team's discussion stays readable"),
     # two-step login (django-otp): the person's authenticator app and backup codes
     "otp_totp.TOTPDevice.user": (Policy.DELETE, "private: their sign-in secret"),
     "otp_static.StaticDevice.user": (Policy.DELETE, "private: their backup codes"),

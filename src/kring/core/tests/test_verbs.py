@@ -70,6 +70,8 @@ STORED_VERBS = [
     "stage_corrected",
     "poll_created",
     "poll_closed",
+    "team_created",
+    "team_joined",
 ]
 
 
