@@ -148,6 +148,8 @@ PAGES = [
     entry("community-edit", c("update/"), MANAGERS, {A, M}, primary=MANAGERS),
     # The demo's public community has its spotlight published: everyone may see it.
     entry("spotlight", c("spotlight/"), ALL, primary={A}),
+    entry("teams", c("teams/"), INSIDE, {A}),
+    entry("team-form", c("teams/create/"), MANAGERS, {A, M}, primary=MANAGERS),
     entry("polls", c("polls/"), INSIDE, {A}),
     entry("poll-form", c("polls/create/"), MEMBERS, {A}, primary=MEMBERS),
     entry("date-poll-form", c("polls/create-date/"), MANAGERS, {A, M}, primary=MANAGERS),
