@@ -53,8 +53,12 @@ class CommunityForm(forms.Form):
         label=_("Visibility"), choices=Visibility.choices, widget=forms.RadioSelect
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, creating: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not creating:
+            # After the start the ground rules change only as the group agrees
+            # (kring.decisions: a proposal, comments, agreement).
+            del self.fields["ground_rules"]
         self.perspectives = list(Perspective.objects.filter(is_active=True))
         for perspective in self.perspectives:
             self.fields[f"mix_{perspective.key}"] = forms.IntegerField(
@@ -81,11 +85,12 @@ class CommunityForm(forms.Form):
         if sum(mix.values()) > 100:
             raise forms.ValidationError(_("The target shares add up to more than 100%."))
         cleaned["target_mix"] = mix
-        cleaned["ground_rules"] = [
-            line.strip()
-            for line in (cleaned.get("ground_rules") or "").splitlines()
-            if line.strip()
-        ]
+        if "ground_rules" in self.fields:
+            cleaned["ground_rules"] = [
+                line.strip()
+                for line in (cleaned.get("ground_rules") or "").splitlines()
+                if line.strip()
+            ]
         return cleaned
 
     @classmethod
@@ -102,7 +107,6 @@ class CommunityForm(forms.Form):
                 "visibility",
             )
         }
-        initial["ground_rules"] = "\n".join(r.text for r in community.ground_rules.all())
         for key, share in (community.target_mix or {}).items():
             initial[f"mix_{key}"] = share
         return initial
@@ -184,21 +188,6 @@ class SignupForm(forms.Form):
             self.fields["email"].initial = fixed_email
             self.fields["email"].disabled = True
             self.fields["email"].help_text = _("This invitation was sent to this address.")
-
-
-class GroundRulesForm(forms.Form):
-    ground_rules = forms.CharField(
-        label=_("Ground rules"),
-        required=False,
-        max_length=9000,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("One agreement per line, in the group's own words."),
-    )
-
-    def clean_ground_rules(self):
-        return [
-            line.strip() for line in self.cleaned_data["ground_rules"].splitlines() if line.strip()
-        ]
 
 
 class JoinRequestForm(forms.Form):

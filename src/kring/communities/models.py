@@ -138,6 +138,41 @@ class GroundRule(models.Model):
         return self.text
 
 
+class RulesOrigin(models.TextChoices):
+    SET = "set", _("Set by the facilitators")
+    AGREED = "agreed", _("Agreed together")
+
+
+class GroundRulesVersion(models.Model):
+    """One version of the ground rules as it took effect: the text, when, and how. The newest
+    version is the list the community keeps (GroundRule) and moderation judges against. A
+    version agreed together (kring.decisions) records who agreed; one set by the
+    facilitators (at the start, or before this was recorded) says so."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="ground_rules_versions"
+    )
+    number = models.PositiveIntegerField()
+    rules = models.JSONField(default=list)
+    origin = models.CharField(max_length=8, choices=RulesOrigin.choices, default=RulesOrigin.SET)
+    took_effect_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    agreed_by = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    # How many agreed when it took effect: stays right when someone's account is erased.
+    agreed_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "number"], name="rules_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} v{self.number}"
+
+
 class Membership(models.Model):
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(

@@ -14,6 +14,7 @@ from kring.communities import permissions
 from kring.communities.directory_filters import directory_filters
 from kring.communities.models import (
     Community,
+    GroundRulesVersion,
     Invitation,
     JoinRequest,
     JoinRequestStatus,
@@ -448,3 +449,13 @@ def non_members(*, community: Community, people: Sequence[User]) -> list[User]:
         )
     )
     return [person for person in people if person.pk not in member_ids]
+
+
+def ground_rules_version(*, community: Community) -> GroundRulesVersion | None:
+    """The version of the ground rules in effect (the newest), with who recorded it."""
+    return (
+        GroundRulesVersion.objects.filter(community=community)
+        .select_related("recorded_by")
+        .order_by("-number")
+        .first()
+    )

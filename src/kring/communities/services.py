@@ -3,6 +3,7 @@
 Invitations are in services_invitations.py, requests to join in services_join_requests.py."""
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -18,8 +19,10 @@ from kring.communities import permissions, selectors
 from kring.communities.models import (
     Community,
     GroundRule,
+    GroundRulesVersion,
     Membership,
     Role,
+    RulesOrigin,
     Visibility,
 )
 from kring.communities.verbs import CommunityVerb
@@ -201,17 +204,32 @@ def community_patch(
     return community_update(community=community, by=by, **fields)
 
 
-@transaction.atomic
-def ground_rules_set(*, community: Community, by: User, rules: list[str]) -> list[GroundRule]:
-    """Replace the list of ground rules, keeping the identity of rules whose text stays."""
-    permissions.check_edit_ground_rules(by, community)
-    clean = [" ".join(rule.split()) for rule in rules]
+def ground_rules_clean(rules: Sequence[str]) -> list[str]:
+    """The rules as kept: whitespace tidied, empty lines dropped, length and number checked."""
+    clean = [" ".join(str(rule).split()) for rule in rules]
     clean = [rule for rule in clean if rule]
     too_long = [rule for rule in clean if len(rule) > 300]
     if too_long:
         raise ValidationError({"ground_rules": _("Keep each ground rule to 300 characters.")})
     if len(clean) > 30:
         raise ValidationError({"ground_rules": _("Keep the list to 30 ground rules at most.")})
+    return clean
+
+
+@transaction.atomic
+def ground_rules_set(
+    *,
+    community: Community,
+    by: User,
+    rules: Sequence[str],
+    origin: str = RulesOrigin.SET,
+    agreed_by: Sequence[User] = (),
+    at: datetime | None = None,
+) -> list[GroundRule]:
+    """Replace the list of ground rules, keeping the identity of rules whose text stays, and
+    record the new version (with who agreed, when the group agreed it together)."""
+    permissions.check_edit_ground_rules(by, community)
+    clean = ground_rules_clean(rules)
     current = list(community.ground_rules.all())
     before = [rule.text for rule in current]
     existing = {rule.text: rule for rule in current}
@@ -234,7 +252,35 @@ def ground_rules_set(*, community: Community, by: User, rules: list[str]) -> lis
             target=community,
             data={"fields": ["ground_rules"]},
         )
+    if before != clean or origin == RulesOrigin.AGREED:
+        _rules_version_record(community, by, clean, origin, agreed_by, at or timezone.now())
     return kept
+
+
+def _rules_version_record(
+    community: Community,
+    by: User,
+    rules: list[str],
+    origin: str,
+    agreed_by: Sequence[User],
+    at: datetime,
+) -> GroundRulesVersion:
+    # Versions of one community are numbered in turn; the row lock keeps two at once apart.
+    Community.objects.select_for_update().filter(pk=community.pk).first()
+    last = GroundRulesVersion.objects.filter(community=community).order_by("-number").first()
+    people = list({person.pk: person for person in agreed_by}.values())
+    version = GroundRulesVersion.objects.create(
+        community=community,
+        number=(last.number + 1) if last else 1,
+        rules=rules,
+        origin=origin,
+        took_effect_at=at,
+        recorded_by=by,
+        agreed_count=len(people),
+    )
+    if people:
+        version.agreed_by.add(*people)
+    return version
 
 
 def role_or_error(role: str) -> str:
@@ -347,14 +393,5 @@ def community_create_with_rules(*, by: User, ground_rules: list[str], **fields: 
     """Create a community and its first ground rules in one go (all or nothing)."""
     community = community_create(by=by, **fields)
     if ground_rules:
-        ground_rules_set(community=community, by=by, rules=ground_rules)
-    return community
-
-
-@transaction.atomic
-def community_update_with_rules(
-    *, community: Community, by: User, ground_rules: list[str], **fields: Any
-) -> Community:
-    community_update(community=community, by=by, **fields)
-    ground_rules_set(community=community, by=by, rules=ground_rules)
+        ground_rules_set(community=community, by=by, rules=ground_rules, at=community.created_at)
     return community

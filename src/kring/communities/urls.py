@@ -8,11 +8,6 @@ urlpatterns = [
     path("communities/create/", views.community_create_view, name="community-create"),
     path("communities/<slug:slug>/", views.community_detail_view, name="community-detail"),
     path("communities/<slug:slug>/update/", views.community_update_view, name="community-update"),
-    path(
-        "communities/<slug:slug>/ground-rules/",
-        views.ground_rules_update_view,
-        name="ground-rules-update",
-    ),
     path("communities/<slug:slug>/members/", views.member_list_view, name="member-list"),
     path(
         "communities/<slug:slug>/members/lookup/",

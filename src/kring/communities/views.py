@@ -15,7 +15,6 @@ from kring.communities import landing, permissions, selectors, services
 from kring.communities.directory_filters import VALUE_MAX, directory_filters
 from kring.communities.forms import (
     CommunityForm,
-    GroundRulesForm,
     JoinRequestForm,
 )
 from kring.communities.models import Membership, Role
@@ -61,7 +60,9 @@ def community_create_view(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            community = services.community_create_with_rules(by=request.user, **_fields(data))
+            community = services.community_create_with_rules(
+                by=request.user, ground_rules=data["ground_rules"], **_fields(data)
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -80,7 +81,6 @@ def _fields(data: dict) -> dict:
         "signature": data["signature"],
         "visibility": data["visibility"],
         "target_mix": data["target_mix"],
-        "ground_rules": data["ground_rules"],
     }
 
 
@@ -95,7 +95,7 @@ def community_detail_view(request, slug: str):
         "membership": permissions.membership_of(request.user, community),
         "can_manage": permissions.can_manage(request.user, community),
         "ground_rules": list(community.ground_rules.all()),
-        "can_edit_rules": permissions.can_edit_ground_rules(request.user, community),
+        "rules_version": selectors.ground_rules_version(community=community),
         "facilitators": selectors.facilitators_of(community=community),
         "member_count": selectors.member_count(community=community),
         "tab": "about",
@@ -131,13 +131,15 @@ def community_detail_view(request, slug: str):
 def community_update_view(request, slug: str):
     community = selectors.community_get_inside(slug=slug, user=request.user)
     permissions.check_manage(request.user, community)
-    form = CommunityForm(request.POST or None, initial=CommunityForm.initial_for(community))
+    form = CommunityForm(
+        request.POST or None, initial=CommunityForm.initial_for(community), creating=False
+    )
     if request.method == "POST" and form.is_valid():
         fields = _fields(form.cleaned_data)
         if not fields["slug"]:
             fields["slug"] = community.slug
         try:
-            services.community_update_with_rules(community=community, by=request.user, **fields)
+            services.community_update(community=community, by=request.user, **fields)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -147,36 +149,6 @@ def community_update_view(request, slug: str):
         request,
         "communities/community_form.html",
         {"form": form, "community": community, "creating": False, "tab": "about"},
-    )
-
-
-@login_required
-def ground_rules_update_view(request, slug: str):
-    """The group's own agreements, kept by facilitators and the core group."""
-    community = selectors.community_get_inside(slug=slug, user=request.user)
-    permissions.check_edit_ground_rules(request.user, community)
-    initial = {"ground_rules": "\n".join(r.text for r in community.ground_rules.all())}
-    form = GroundRulesForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.ground_rules_set(
-                community=community, by=request.user, rules=form.cleaned_data["ground_rules"]
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The ground rules have been saved."))
-            return redirect(community)
-    return render(
-        request,
-        "communities/ground_rules_form.html",
-        {
-            "form": form,
-            "community": community,
-            "inside": True,
-            "can_manage": permissions.can_manage(request.user, community),
-            "tab": "about",
-        },
     )
 
 

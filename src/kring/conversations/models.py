@@ -298,6 +298,7 @@ class NotificationKind(models.TextChoices):
     MODERATION = "moderation", pgettext_lazy("notification kind", "Moderation")
     # Community notices (core.notices): news another app announces to every member.
     SESSION_PLANNED = "session_planned", _("A session was planned")
+    RULES_PROPOSED = "rules_proposed", _("Ground rules were proposed")
     # Apps above conversations ask something of one person (kring.illuminate: tell what taking
     # part gave you); the notification carries its own link and subject.
     STORY_PROMPT = "story_prompt", _("An invitation to tell your story")
@@ -313,7 +314,7 @@ EMAIL_PREFERENCE: dict[str, str | None] = {
     NotificationKind.SESSION_PLANNED: "email_sessions",
 }
 # Kinds that only appear in Kring, never by e-mail.
-IN_APP_ONLY = frozenset({NotificationKind.STORY_PROMPT})
+IN_APP_ONLY = frozenset({NotificationKind.STORY_PROMPT, NotificationKind.RULES_PROPOSED})
 
 
 class Notification(models.Model):

@@ -79,3 +79,31 @@ class DatePollForm(_PollBase):
                 ) from None
             moments.append(moment if moment.tzinfo else moment.replace(tzinfo=zone))
         return moments
+
+
+class RulesProposalForm(forms.Form):
+    ground_rules = forms.CharField(
+        label=_("Ground rules"),
+        max_length=9000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("One agreement per line, in the group's own words."),
+    )
+    reason = forms.CharField(
+        label=_("Why this proposal"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What changes, and why. The members read this before they agree."),
+    )
+
+    def clean_ground_rules(self) -> list[str]:
+        return [line for line in self.cleaned_data["ground_rules"].splitlines() if line.strip()]
+
+
+class RulesCommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A question, a doubt, a better wording: say it before the rules take effect."),
+    )

@@ -1,4 +1,4 @@
-"""Polls and date polls.
+"""Polls and date polls, and ground rules the group agrees together.
 
 One vote per person is a database rule (PollParticipation). An open poll keeps who chose
 what (PollVote). An anonymous poll keeps, apart from each other, *that* someone voted
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kring.meetings.models import DEFAULT_TIMEZONE
 
@@ -139,3 +140,88 @@ class AnonymousChoice(models.Model):
 
     def __str__(self) -> str:
         return f"an answer in {self.poll_id}"
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("proposal", "Open")
+    ADOPTED = "adopted", _("Agreed and in effect")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class RulesProposal(models.Model):
+    """Ground rules as the facilitators propose them, for the members to comment on and agree
+    with. Once adopted they become the community's next version of its ground rules
+    (communities.GroundRulesVersion); at most one proposal is open at a time."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="rules_proposals"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    rules = models.JSONField(default=list)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    version = models.ForeignKey(
+        "communities.GroundRulesVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community"],
+                condition=models.Q(status="open"),
+                name="rules_proposal_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ground rules proposed in {self.community_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ProposalStatus.OPEN
+
+
+class RulesComment(models.Model):
+    """A member's comment on a proposal: a question, a doubt, a better wording."""
+
+    proposal = models.ForeignKey(RulesProposal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"comment on {self.proposal_id}"
+
+
+class RulesAgreement(models.Model):
+    """That a member agrees with a proposal (taken back by deleting the row)."""
+
+    proposal = models.ForeignKey(RulesProposal, on_delete=models.CASCADE, related_name="agreements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    agreed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["agreed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="rules_agreement_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} agrees with {self.proposal_id}"

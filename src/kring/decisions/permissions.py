@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from kring.accounts.models import User
 from kring.communities import permissions as community_permissions
 from kring.communities.models import Community, Role
-from kring.decisions.models import Poll, ShowResults
+from kring.decisions.models import Poll, RulesProposal, ShowResults
 from kring.meetings import permissions as meeting_permissions
 
 Viewer = User | AnonymousUser
@@ -87,3 +87,54 @@ def check_close(user: Viewer, poll: Poll) -> None:
 
 def check_plan_session(user: Viewer, poll: Poll) -> None:
     _check(poll.is_date and meeting_permissions.can_plan(user, poll.community))
+
+
+# Ground rules set together. Facilitators and the core group propose (they kept the list
+# before); every member but guests comments and agrees; facilitators put an agreed proposal
+# into effect; the proposer and the facilitators withdraw it. Everyone inside reads.
+
+
+def can_read_rules(user: Viewer, community: Community) -> bool:
+    return community_permissions.can_view_inside(user, community)
+
+
+def can_propose_rules(user: Viewer, community: Community) -> bool:
+    return community_permissions.can_edit_ground_rules(user, community)
+
+
+def can_take_part_in_rules(user: Viewer, community: Community) -> bool:
+    """Comment on and agree with a proposal: members, the core group and facilitators."""
+    membership = community_permissions.membership_of(user, community)
+    return membership is not None and membership.role != Role.GUEST
+
+
+def can_adopt_rules(user: Viewer, proposal: RulesProposal) -> bool:
+    return proposal.is_open and community_permissions.can_manage(user, proposal.community)
+
+
+def can_withdraw_rules(user: Viewer, proposal: RulesProposal) -> bool:
+    if not proposal.is_open:
+        return False
+    if community_permissions.can_manage(user, proposal.community):
+        return True
+    own = user is not None and user.is_authenticated and proposal.proposed_by_id == user.pk
+    return own and can_propose_rules(user, proposal.community)
+
+
+def check_propose_rules(user: Viewer, community: Community) -> None:
+    _check(can_propose_rules(user, community))
+
+
+def check_take_part_in_rules(user: Viewer, community: Community) -> None:
+    _check(can_take_part_in_rules(user, community))
+
+
+def check_adopt_rules(user: Viewer, proposal: RulesProposal) -> None:
+    _check(community_permissions.can_manage(user, proposal.community))
+
+
+def check_withdraw_rules(user: Viewer, proposal: RulesProposal) -> None:
+    _check(
+        community_permissions.can_manage(user, proposal.community)
+        or can_withdraw_rules(user, proposal)
+    )

@@ -15,3 +15,6 @@ from kring.core.verbs import register_verbs
 class DecisionVerb(models.TextChoices):
     POLL_CREATED = "poll_created", _("started a poll")
     POLL_CLOSED = "poll_closed", _("closed a poll")
+    RULES_PROPOSED = "rules_proposed", _("proposed ground rules")
+    RULES_ADOPTED = "rules_adopted", _("put agreed ground rules into effect")
+    RULES_WITHDRAWN = "rules_withdrawn", _("withdrew proposed ground rules")

@@ -31,6 +31,7 @@ from kring.communities.services import (
 from kring.demo.avatars import avatar_png
 from kring.demo.conversations import conversations_ensure, messages_ensure
 from kring.demo.data import ADMIN, COMMUNITIES, PEOPLE, CommunitySpec, PersonSpec
+from kring.demo.decisions import decisions_ensure
 from kring.demo.library import LIBRARY, ItemSpec
 from kring.demo.sessions import sessions_ensure
 from kring.demo.stories import stories_ensure
@@ -423,6 +424,9 @@ def demo_seed(
             result.sessions_created += met["sessions_created"]
             stories_ensure(
                 key=spec.key, community=community, people=by_name, facilitator=facilitators[0]
+            )
+            decisions_ensure(
+                key=spec.key, community=community, facilitator=facilitators[0], now=now
             )
         result.messages_added = messages_ensure(people=by_name, now=now)
 

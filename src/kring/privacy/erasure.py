@@ -259,6 +259,7 @@ def account_erase(*, user: User, contributions: str, by: User) -> User:
     content.knowledge(user, tombstone, contributions, work)
     content.meetings(user, tombstone, contributions, now)
     content.illuminate(user, tombstone, contributions)
+    content.decisions(user, tombstone, contributions)
     content.communities(user, tombstone, work)
     content.insights(user, work)
     _exports(user, work)

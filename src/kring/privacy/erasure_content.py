@@ -308,6 +308,16 @@ def illuminate(user: User, tombstone: User, contributions: str) -> None:
         ValueStory.objects.filter(author=user).update(author=tombstone)
 
 
+def decisions(user: User, tombstone: User, contributions: str) -> None:
+    """Comments on proposed ground rules go as reflections do."""
+    from kring.decisions.models import RulesComment
+
+    if contributions == Contributions.REMOVE:
+        RulesComment.objects.filter(author=user).delete()
+    else:
+        RulesComment.objects.filter(author=user).update(author=tombstone)
+
+
 def communities(user: User, tombstone: User, work: Work) -> None:
     from kring.communities.models import FormerMembership, Invitation, JoinRequest, Membership
     from kring.communities.selectors import member_stats_forget

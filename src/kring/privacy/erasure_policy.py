@@ -162,6 +162,22 @@ POLICY: dict[str, tuple[Policy, str]] = {
         "the number of voters stays right; it never said what they chose in an anonymous poll",
     ),
     "decisions.PollVote.user": (Policy.TOMBSTONE, "the results stay right"),
+    # ground rules set together
+    "communities.GroundRulesVersion.recorded_by": (Policy.TOMBSTONE, "bookkeeping"),
+    "communities.GroundRulesVersion.agreed_by": (
+        Policy.DELETE,
+        "the version no longer names them; the number who agreed stays",
+    ),
+    "decisions.RulesProposal.proposed_by": (Policy.TOMBSTONE, "the group's record stays"),
+    "decisions.RulesProposal.decided_by": (Policy.TOMBSTONE, "bookkeeping"),
+    "decisions.RulesComment.author": (
+        Policy.CUSTOM,
+        "like reflections: keep: tombstone; remove: deleted",
+    ),
+    "decisions.RulesAgreement.user": (
+        Policy.DELETE,
+        "an open proposal no longer counts them; an agreed version keeps its count",
+    ),
     # growth: teams
     "growth.TeamMember.user": (Policy.DELETE, "a former member belongs to no team"),
     "growth.TeamTask.owner": (Policy.TOMBSTONE, "the team's task stays"),

@@ -22,6 +22,7 @@ from kring.conversations.models import (
 from kring.knowledge.models import Attachment
 from kring.privacy import export_sections as about_you
 from kring.privacy import export_sections_activity as activity
+from kring.privacy import export_sections_decisions as decisions
 from kring.privacy import export_sections_stories as stories
 from kring.privacy.export_rows import CHUNK, library_file, photo_file, post_file
 
@@ -115,6 +116,7 @@ SECTIONS = (
     "reflections.json",
     "action_points.json",
     "value_stories.json",
+    "decisions.json",
     "insights_about_you.json",
     "activity_events.json",
     "notifications.json",
@@ -178,6 +180,15 @@ def _sections(user: User) -> list[tuple[str, Callable[[], object]]]:
                 "stories_you_told": stories.stories_told(user),
                 "stories_that_name_you": stories.stories_naming_you(user),
                 "times_kring_asked_for_a_story": stories.story_prompts(user),
+            },
+        ),
+        (
+            "decisions.json",
+            lambda: {
+                "ground_rules_you_proposed": decisions.rules_proposed(user),
+                "your_comments_on_ground_rules": decisions.rules_comments(user),
+                "ground_rules_you_agreed_with": decisions.rules_agreed(user),
+                "polls": decisions.polls(user),
             },
         ),
         (

@@ -394,27 +394,3 @@ def test_token_revoke_of_someone_else(cast, as_, who, expected):
     assert_outcome(as_(who).post(f"/me/tokens/{token.pk}/revoke/"), expected)
     token.refresh_from_db()
     assert token.revoked_at is None
-
-
-@pytest.mark.parametrize(
-    ("who", "expected"),
-    table(
-        anonymous=LOGIN,
-        outsider=404,
-        member=403,
-        core=DONE,
-        guest=403,
-        facilitator=DONE,
-        other_facilitator=404,
-        admin=DONE,
-    ),
-)
-def test_ground_rules_update(cast, as_, who, expected):
-    """The core group keeps the ground rules together with the facilitators."""
-    client = as_(who)
-    if expected == DONE:
-        assert client.get("/communities/zorg-thuis/ground-rules/").status_code == 200
-    response = client.post("/communities/zorg-thuis/ground-rules/", {"ground_rules": "Be kind"})
-    assert_outcome(response, expected)
-    rules = list(cast.community.ground_rules.values_list("text", flat=True))
-    assert rules == (["Be kind"] if expected == DONE else [])

@@ -122,7 +122,10 @@ def post_author_notify(
 
 
 # Community notices (core.notices) and the kind of notification each becomes.
-NOTICE_KINDS: dict[str, str] = {"session_planned": NotificationKind.SESSION_PLANNED}
+NOTICE_KINDS: dict[str, str] = {
+    "session_planned": NotificationKind.SESSION_PLANNED,
+    "rules_proposed": NotificationKind.RULES_PROPOSED,
+}
 
 
 def notice_deliver(event: ActivityEvent) -> list[Notification]:
