@@ -34,12 +34,27 @@ class PollForm(_PollBase):
         max_length=5000,
     )
     multiple = forms.BooleanField(label=_("People may choose more than one option"), required=False)
-    session = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    thread = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    session = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("That session is not in this community.")},
+    )
+    thread = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("That discussion is not in this community.")},
+    )
     field_order = ["question", "options", "multiple", "anonymous", "show_results", "closes_at"]
 
     def clean_options(self) -> list[str]:
         return self.cleaned_data["options"].splitlines()
+
+    def clean(self):
+        # A hidden field has no place to show its message: it goes on top of the form.
+        for name in ("session", "thread"):
+            if name in self._errors:
+                self.add_error(None, self._errors.pop(name))
+        return super().clean()
 
 
 class DatePollForm(_PollBase):

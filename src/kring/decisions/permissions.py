@@ -13,8 +13,10 @@ from django.core.exceptions import PermissionDenied
 from kring.accounts.models import User
 from kring.communities import permissions as community_permissions
 from kring.communities.models import Community, Role
+from kring.conversations.models import Thread, ThreadKind
 from kring.decisions.models import Poll, RulesProposal, ShowResults
 from kring.meetings import permissions as meeting_permissions
+from kring.meetings.models import Session
 
 Viewer = User | AnonymousUser
 
@@ -28,6 +30,19 @@ def can_create_poll(user: Viewer, community: Community) -> bool:
         return True
     membership = community_permissions.membership_of(user, community)
     return membership is not None and membership.role != Role.GUEST
+
+
+def can_start_poll_about(
+    user: Viewer, *, session: Session | None = None, thread: Thread | None = None
+) -> bool:
+    """The link to start a poll about a session, or in a discussion that is open to everyone
+    (not a question, not hidden or locked by a facilitator)."""
+    if thread is not None and (
+        thread.kind != ThreadKind.DISCUSSION or thread.hidden or thread.locked
+    ):
+        return False
+    subject = session or thread
+    return subject is not None and can_create_poll(user, subject.community)
 
 
 def can_create_date_poll(user: Viewer, community: Community) -> bool:

@@ -8,6 +8,8 @@ from django.http import Http404
 
 from kring.accounts.models import User
 from kring.communities.models import Community
+from kring.conversations.models import Thread
+from kring.conversations.permissions import can_see_thread
 from kring.decisions import permissions
 from kring.decisions.models import (
     AnonymousChoice,
@@ -17,6 +19,10 @@ from kring.decisions.models import (
     PollParticipation,
     PollVote,
 )
+from kring.meetings.models import Session
+
+# How many polls a session's or discussion's page shows; the rest are on the Polls tab.
+ABOUT_MAX = 10
 
 
 def polls_of(*, community: Community, viewer: User | AnonymousUser) -> QuerySet:
@@ -29,6 +35,68 @@ def polls_of(*, community: Community, viewer: User | AnonymousUser) -> QuerySet:
         .annotate(voters=Count("participations", distinct=True), voted=Exists(mine))
         .order_by("-created_at", "-id")
     )
+
+
+def polls_about(
+    *,
+    viewer: User | AnonymousUser,
+    session: Session | None = None,
+    thread: Thread | None = None,
+) -> tuple[list[Poll], bool]:
+    """The newest polls about one session or discussion, with how many voted and whether the
+    viewer did, and whether there are more than shown: one query. Nothing for a viewer who
+    may not read the community's polls."""
+    subject = session or thread
+    if subject is None or not permissions.can_read_polls(viewer, subject.community):
+        return [], False
+    about = {"session": session} if session is not None else {"thread": thread}
+    mine = PollParticipation.objects.filter(poll=OuterRef("pk"), user_id=viewer.pk or 0)
+    polls = list(
+        Poll.objects.filter(community_id=subject.community_id, **about)
+        .annotate(voters=Count("participations", distinct=True), voted=Exists(mine))
+        .order_by("-created_at", "-id")[: ABOUT_MAX + 1]
+    )
+    return polls[:ABOUT_MAX], len(polls) > ABOUT_MAX
+
+
+@dataclass
+class About:
+    """What a poll is about: a session, a discussion, or neither."""
+
+    session: Session | None = None
+    thread: Thread | None = None
+
+
+def about_get(
+    *,
+    community: Community,
+    viewer: User | AnonymousUser,
+    session_id: int | None = None,
+    thread_id: int | None = None,
+) -> About:
+    """The session or discussion a new poll is to be about (from the form's hidden fields),
+    if it is in this community and the viewer sees it; otherwise nothing (the service
+    refuses a poll about anything outside the community)."""
+    about = About()
+    if session_id is not None:
+        about.session = Session.objects.filter(community=community, pk=session_id).first()
+    if thread_id is not None:
+        thread = Thread.objects.filter(community=community, pk=thread_id).first()
+        if thread is not None:
+            thread.community = community
+            about.thread = thread if can_see_thread(viewer, thread) else None
+    return about
+
+
+def poll_about(*, poll: Poll, viewer: User | AnonymousUser) -> About:
+    """What a poll (read with poll_get) is about, as far as the viewer may see it: a
+    discussion a facilitator has hidden is not named to those who may not read it."""
+    thread = poll.thread
+    if thread is not None:
+        thread.community = poll.community
+        if not can_see_thread(viewer, thread):
+            thread = None
+    return About(session=poll.session, thread=thread)
 
 
 def poll_get(*, community: Community, pk: int, viewer: User | AnonymousUser) -> Poll:

@@ -14,6 +14,7 @@ from kring.accounts.models import User
 from kring.communities.models import Community
 from kring.communities.permissions import membership_of
 from kring.conversations.models import Thread
+from kring.conversations.permissions import can_see_thread
 from kring.core.services import activity_record
 from kring.decisions import permissions
 from kring.decisions.models import (
@@ -81,7 +82,7 @@ def _clean_labels(options: Sequence[str]) -> list[str]:
     return labels
 
 
-def _belongs(community: Community, session_id: int | None, thread_id: int | None) -> dict:
+def _belongs(community: Community, by: User, session_id: int | None, thread_id: int | None) -> dict:
     """The session or discussion a poll is about: it must be in the same community."""
     found: dict = {}
     if session_id is not None:
@@ -89,9 +90,13 @@ def _belongs(community: Community, session_id: int | None, thread_id: int | None
         if found["session"] is None:
             raise ValidationError({"session": _("That session is not in this community.")})
     if thread_id is not None:
-        found["thread"] = Thread.objects.filter(pk=thread_id, community=community).first()
-        if found["thread"] is None:
+        thread = Thread.objects.filter(pk=thread_id, community=community).first()
+        if thread is not None:
+            thread.community = community
+        # A discussion hidden by a facilitator is, to everyone who may not read it, not there.
+        if thread is None or not can_see_thread(by, thread):
             raise ValidationError({"thread": _("That discussion is not in this community.")})
+        found["thread"] = thread
     return found
 
 
@@ -113,7 +118,7 @@ def poll_create(
     permissions.check_create_poll(by, community)
     question = _clean_common(question=question, closes_at=closes_at, show_results=show_results)
     labels = _clean_labels(options)
-    about = _belongs(community, session_id, thread_id)
+    about = _belongs(community, by, session_id, thread_id)
     poll = Poll.objects.create(
         community=community,
         created_by=by,

@@ -42,6 +42,7 @@ def _create(request, slug, *, form_class, service, date: bool):
     form = form_class(
         request.POST or None, initial=request.GET.dict() if not request.POST else None
     )
+    about = None if date else _about(request, community)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -58,8 +59,30 @@ def _create(request, slug, *, form_class, service, date: bool):
                 messages.success(request, _("Your poll is open."))
                 return redirect("poll-detail", slug=community.slug, pk=poll.pk)
         status = 400
-    context = {**header_context(request, community, "polls"), "form": form, "date": date}
+    context = {
+        **header_context(request, community, "polls"),
+        "form": form,
+        "date": date,
+        "about": about,
+    }
     return render(request, "decisions/poll_form.html", context, status=status)
+
+
+def _id(value) -> int | None:
+    value = str(value or "")
+    return int(value) if value.isdigit() and len(value) <= 10 else None
+
+
+def _about(request, community) -> selectors.About:
+    """What the poll on the form is about: the session or discussion in the address (the
+    link from its page) or, once sent, in the form's hidden fields."""
+    data = request.POST if request.method == "POST" else request.GET
+    return selectors.about_get(
+        community=community,
+        viewer=request.user,
+        session_id=_id(data.get("session")),
+        thread_id=_id(data.get("thread")),
+    )
 
 
 @login_required
@@ -81,6 +104,7 @@ def _detail(request, community, poll, *, error: str = "", status: int = 200):
     context = {
         **header_context(request, community, "polls"),
         "poll": poll,
+        "about": selectors.poll_about(poll=poll, viewer=request.user),
         "options": poll.options.all(),
         "voted": voted,
         "mine": selectors.my_answers(poll=poll, viewer=request.user),

@@ -82,6 +82,17 @@ def check_edit_team(user: Viewer, team: Team) -> None:
         raise PermissionDenied
 
 
+def can_delete_team(user: Viewer, team: Team) -> bool:
+    """Removing a team with its tasks and discussion: the facilitators, who start teams
+    (not the lead, who changes it)."""
+    return community_permissions.can_manage(user, team.community)
+
+
+def check_delete_team(user: Viewer, team: Team) -> None:
+    if not can_delete_team(user, team):
+        raise PermissionDenied
+
+
 def can_join_talk(user: Viewer, team: Team) -> bool:
     """Read and write in the team's discussion, and keep its task list."""
     return community_permissions.can_manage(user, team.community) or is_in_team(user, team)

@@ -81,6 +81,16 @@ def team_members(*, team: Team) -> list[TeamMember]:
     )
 
 
+def team_removal(*, team: Team) -> dict[str, int]:
+    """What deleting the team removes with it, for the confirmation: how many members (still
+    in the community), tasks and messages in its discussion (three counts)."""
+    return {
+        "members": TeamMember.objects.filter(_still_in(), team=team).count(),
+        "tasks": TeamTask.objects.filter(team=team).count(),
+        "posts": TeamPost.objects.filter(team=team).count(),
+    }
+
+
 def team_tasks(*, team: Team) -> QuerySet[TeamTask]:
     """Open tasks first (soonest due first), then the done ones."""
     return TeamTask.objects.filter(team=team).select_related("owner")

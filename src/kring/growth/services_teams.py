@@ -140,6 +140,20 @@ def team_update(
     return team
 
 
+@transaction.atomic
+def team_delete(*, team: Team, by: User) -> None:
+    """Remove a team with its members, tasks and discussion (the facilitators). The people
+    stay in the community; the ledger keeps that the team was removed, by whom, and its name."""
+    permissions.check_delete_team(by, team)
+    activity_record(
+        actor=by,
+        verb=GrowthVerb.TEAM_DELETED,
+        community=team.community,
+        data={"name": team.name, "team_id": team.pk},
+    )
+    team.delete()
+
+
 def _clean_due(due_date: date | None, errors: dict) -> None:
     if due_date is not None and not daterange.in_range(due_date):
         errors["due_date"] = daterange.message()

@@ -39,6 +39,11 @@ urlpatterns += [
         name="team-update",
     ),
     path(
+        "communities/<slug:slug>/teams/<int:pk>/delete/",
+        views_teams.team_delete_view,
+        name="team-delete",
+    ),
+    path(
         "communities/<slug:slug>/teams/<int:pk>/tasks/",
         views_teams.team_task_add_view,
         name="team-task-add",

@@ -18,3 +18,4 @@ class GrowthVerb(models.TextChoices):
     STAGE_CORRECTED = "stage_corrected", _("corrected the life stage")
     TEAM_CREATED = "team_created", _("started a team")
     TEAM_JOINED = "team_joined", _("joined a team")
+    TEAM_DELETED = "team_deleted", _("deleted a team")

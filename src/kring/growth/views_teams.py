@@ -1,6 +1,6 @@
 """Teams pages: the list, making a team (facilitators), a team with its members, tasks and
-(for the team and the facilitators) its discussion, and changing a team (facilitators and
-the lead). Thin adapters over services_teams and selectors_teams."""
+(for the team and the facilitators) its discussion, changing a team (facilitators and the
+lead) and deleting it (facilitators). Thin adapters over services_teams and selectors_teams."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -51,6 +51,7 @@ def _team_form_page(request, community, form, *, team=None, status: int = 200):
             **header_context(request, community, "teams"),
             "form": form,
             "team": team,
+            "can_delete": team is not None and permissions.can_delete_team(request.user, team),
             "suggestions": [_(name) for name in selectors_teams.SUGGESTED_NAMES],
         },
         status=status,
@@ -117,6 +118,28 @@ def team_update_view(request, slug: str, pk: int):
         return services_teams.team_update(team=team, **fields)
 
     return _save_team(request, team.community, form, save, team=team)
+
+
+@login_required
+def team_delete_view(request, slug: str, pk: int):
+    """The confirmation of what goes with the team (GET), and the deletion (POST): the
+    facilitators; 403 for the others inside, 404 for everyone outside."""
+    team = _team(request, slug, pk)
+    permissions.check_delete_team(request.user, team)
+    if request.method == "POST":
+        name = team.name
+        services_teams.team_delete(team=team, by=request.user)
+        messages.success(request, _("The team “%(name)s” has been deleted.") % {"name": name})
+        return redirect("team-list", slug=slug)
+    return render(
+        request,
+        "growth/team_confirm_delete.html",
+        {
+            **header_context(request, team.community, "teams"),
+            "team": team,
+            "removal": selectors_teams.team_removal(team=team),
+        },
+    )
 
 
 def _detail(request, team, *, task_form=None, status: int = 200):

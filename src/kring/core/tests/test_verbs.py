@@ -72,6 +72,7 @@ STORED_VERBS = [
     "poll_closed",
     "team_created",
     "team_joined",
+    "team_deleted",
 ]
 
 

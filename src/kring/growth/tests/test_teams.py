@@ -375,3 +375,120 @@ def test_query_counts_stay_flat(make_client, crew, make_member, rest):
     with CaptureQueriesContext(connection) as many:
         assert client.get(path).status_code == 200
     assert len(many) == len(few)
+
+
+# Deleting a team: the facilitators only; what goes with it, and nothing else.
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("facilitator", 302),
+        ("platform admin", 302),
+        ("lead", 403),
+        ("team member", 403),
+        ("member", 403),
+        ("outsider", 404),
+        ("other facilitator", 404),
+        ("anonymous", 302),
+    ],
+)
+def test_who_deletes_a_team(make_client, crew, who, status):
+    """The facilitators (and platform admins) see the confirmation and delete the team; the
+    lead and the others inside get 403, people outside 404, a visitor the login page."""
+    community, team, people = crew
+    client = make_client(people.get(who))
+    path = url(community, f"{team.pk}/delete/")
+    confirmation = client.get(path)
+    if who == "anonymous":
+        assert "/login/" in confirmation["Location"]
+    else:
+        assert confirmation.status_code == (200 if status == 302 else status)
+    response = client.post(path)
+    assert response.status_code == status
+    deleted = who not in ("anonymous",) and status == 302
+    assert Team.objects.filter(pk=team.pk).exists() is not deleted
+    if deleted:
+        assert response["Location"] == url(community)
+
+
+def test_the_confirmation_says_what_goes(make_client, crew):
+    """The confirmation names the team and counts its members, tasks and messages."""
+    community, team, people = crew
+    services_teams.team_task_add(team=team, by=people["lead"], what="Call the paper")
+    services_teams.team_task_add(team=team, by=people["lead"], what="Print flyers")
+    page = make_client(people["facilitator"]).get(url(community, f"{team.pk}/delete/"))
+    content = page.content.decode()
+    assert "Delete “Communication team”?" in content
+    assert "its 2 members (they stay in the community)" in content
+    assert "2 tasks on its list" in content
+    assert "1 message in its discussion" in content
+    assert 'method="post"' in content
+    assert Team.objects.filter(pk=team.pk).exists()
+
+
+def test_deleting_removes_members_tasks_and_posts_and_nothing_else(make_client, crew):
+    """The team, its members, tasks and discussion go; the people, their memberships, the
+    other team and the ledger stay, with one event for the deletion; a message says so."""
+    community, team, people = crew
+    services_teams.team_task_add(team=team, by=people["lead"], what="Call the paper")
+    other = services_teams.team_create(
+        community=community,
+        by=people["facilitator"],
+        name="Support team",
+        members=[people["lead"], people["member"]],
+        lead=people["member"],
+    )
+    services_teams.team_task_add(team=other, by=people["member"], what="Welcome newcomers")
+    services_teams.team_post_add(team=other, by=people["member"], text="Hello support")
+    events = ActivityEvent.objects.count()
+    memberships = community.memberships.count()
+    client = make_client(people["facilitator"])
+    response = client.post(url(community, f"{team.pk}/delete/"), follow=True)
+    assert "The team “Communication team” has been deleted." in response.content.decode()
+    assert not Team.objects.filter(pk=team.pk).exists()
+    assert not TeamMember.objects.filter(team_id=team.pk).exists()
+    assert not TeamTask.objects.filter(team_id=team.pk).exists()
+    assert not TeamPost.objects.filter(team_id=team.pk).exists()
+    assert list(Team.objects.all()) == [other]
+    assert TeamMember.objects.filter(team=other).count() == 2
+    assert TeamTask.objects.filter(team=other).count() == 1
+    assert TeamPost.objects.filter(team=other).count() == 1
+    assert community.memberships.count() == memberships
+    assert User.objects.filter(pk=people["lead"].pk).exists()
+    assert ActivityEvent.objects.count() == events + 1
+    event = ActivityEvent.objects.get(verb="team_deleted")
+    assert event.actor == people["facilitator"] and event.community == community
+    assert event.data == {"name": "Communication team", "team_id": team.pk}
+
+
+def test_a_team_of_another_community_is_not_found(make_client, crew, make_community):
+    """A team's id under another community's address gives 404, also to that community's
+    facilitator; nothing is deleted."""
+    community, team, people = crew
+    elsewhere = make_community(by=people["facilitator"], name="Elders")
+    for path in (
+        url(elsewhere, f"{team.pk}/delete/"),
+        url(community, "999999/delete/"),
+    ):
+        client = make_client(people["facilitator"])
+        assert client.get(path).status_code == 404
+        assert client.post(path).status_code == 404
+    assert Team.objects.filter(pk=team.pk).exists()
+
+
+def test_the_service_refuses_the_lead(crew):
+    """The lead may change the team, not delete it; the service says no on its own."""
+    _community, team, people = crew
+    with pytest.raises(PermissionDenied):
+        services_teams.team_delete(team=team, by=people["lead"])
+    assert Team.objects.filter(pk=team.pk).exists()
+
+
+@pytest.mark.parametrize(("who", "shown"), [("facilitator", True), ("lead", False)])
+def test_the_edit_page_links_to_delete_for_facilitators(make_client, crew, who, shown):
+    """The "Delete team" link is on the edit page for those who may delete, not the lead."""
+    community, team, people = crew
+    content = make_client(people[who]).get(url(community, f"{team.pk}/update/")).content.decode()
+    assert (f"/teams/{team.pk}/delete/" in content) is shown
+    assert ("Delete team" in content) is shown
