@@ -6,9 +6,11 @@ from zoneinfo import ZoneInfo
 
 from kring.accounts.models import User
 from kring.communities.models import Community, Role
+from kring.conversations.models import Notification
 from kring.decisions import services as poll_services
 from kring.decisions import services_rules
 from kring.decisions.models import Poll, RulesProposal
+from kring.demo.conversations import _quiet_history
 from kring.growth.models import Team
 from kring.growth.services_teams import team_create, team_post_add, team_task_add
 
@@ -128,7 +130,9 @@ def _polls(community: Community, facilitator: User, members: list[User], now: da
 
 
 def decisions_ensure(*, key: str, community: Community, facilitator: User, now: datetime) -> None:
-    """Idempotent: a community that has any proposal, team or poll keeps what it has."""
+    """Idempotent: a community that has any proposal, team or poll keeps what it has. The
+    notifications it causes are history, as the other demo content's are."""
+    last = Notification.objects.order_by("-id").values_list("id", flat=True).first() or 0
     members = _members(community)
     if not RulesProposal.objects.filter(community=community).exists():
         if key == "zorg":
@@ -138,3 +142,4 @@ def decisions_ensure(*, key: str, community: Community, facilitator: User, now: 
     if key == "zorg":
         _team(community, facilitator, members, now)
         _polls(community, facilitator, members, now)
+    _quiet_history(after_id=last, now=now)
