@@ -149,8 +149,11 @@ PAGES = [
     # The demo's public community has its spotlight published: everyone may see it.
     entry("spotlight", c("spotlight/"), ALL, primary={A}),
     entry("teams", c("teams/"), INSIDE, {A}),
+    entry("team-detail", c("teams/{d.team}/"), INSIDE, {A}),
+    entry("team-delete", c("teams/{d.team}/delete/"), MANAGERS, {A, M}, primary=MANAGERS),
     entry("team-form", c("teams/create/"), MANAGERS, {A, M}, primary=MANAGERS),
     entry("polls", c("polls/"), INSIDE, {A}),
+    entry("date-poll", c("polls/{d.date_poll}/"), INSIDE, {A}),
     entry("poll-form", c("polls/create/"), MEMBERS, {A}, primary=MEMBERS),
     entry("date-poll-form", c("polls/create-date/"), MANAGERS, {A, M}, primary=MANAGERS),
     entry("ground-rules", c("ground-rules/"), INSIDE, {A}, primary=MANAGERS),
@@ -270,6 +273,8 @@ def places(demo):
     from kring.communities.models import Community
     from kring.conversations.models import Thread, ThreadKind
     from kring.conversations.services import direct_messages as message_services
+    from kring.decisions.models import Poll
+    from kring.growth.models import Team
     from kring.illuminate.models import ValueStory
     from kring.insights import services as pulse
     from kring.knowledge.models import KnowledgeItem
@@ -316,6 +321,8 @@ def places(demo):
         pulse=open_pulse.pk,
         invitation=secret,
         story=ValueStory.objects.filter(community=community, author=member).order_by("pk")[0].pk,
+        team=Team.objects.filter(community=community).order_by("pk")[0].pk,
+        date_poll=Poll.objects.filter(community=community, kind="date").order_by("pk")[0].pk,
     )
 
 
