@@ -25,6 +25,7 @@ from kring.illuminate.api_stories import router as value_stories_router
 from kring.insights.api import router as insights_router
 from kring.knowledge.api import router as knowledge_router
 from kring.meetings.api import router as meetings_router
+from kring.networks.api import router as networks_router
 from kring.privacy.api import router as privacy_router
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -262,5 +263,6 @@ api.add_router("/communities", value_stories_router)
 api.add_router("/communities", report_router)
 # The development path and the life stage: /communities/{slug}/development.
 api.add_router("/communities", growth_router)
+api.add_router("/networks", networks_router)
 # Your own data: /me/export and DELETE /me.
 api.add_router("/me", privacy_router)

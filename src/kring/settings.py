@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kring.illuminate",
     "kring.growth",
     "kring.decisions",
+    "kring.networks",
     "kring.home",
     "kring.privacy",
     "kring.demo",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("kring.illuminate.urls")),
     path("", include("kring.growth.urls")),
     path("", include("kring.decisions.urls")),
+    path("", include("kring.networks.urls")),
     path("", include("kring.privacy.urls")),
 ]
 

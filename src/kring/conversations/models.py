@@ -299,6 +299,8 @@ class NotificationKind(models.TextChoices):
     # Community notices (core.notices): news another app announces to every member.
     SESSION_PLANNED = "session_planned", _("A session was planned")
     RULES_PROPOSED = "rules_proposed", _("Ground rules were proposed")
+    # kring.networks: a request to link a community and a network, for the side that answers.
+    NETWORK = "network", _("A request from a network")
     # Apps above conversations ask something of one person (kring.illuminate: tell what taking
     # part gave you); the notification carries its own link and subject.
     STORY_PROMPT = "story_prompt", _("An invitation to tell your story")
@@ -314,7 +316,9 @@ EMAIL_PREFERENCE: dict[str, str | None] = {
     NotificationKind.SESSION_PLANNED: "email_sessions",
 }
 # Kinds that only appear in Kring, never by e-mail.
-IN_APP_ONLY = frozenset({NotificationKind.STORY_PROMPT, NotificationKind.RULES_PROPOSED})
+IN_APP_ONLY = frozenset(
+    {NotificationKind.STORY_PROMPT, NotificationKind.RULES_PROPOSED, NotificationKind.NETWORK}
+)
 
 
 class Notification(models.Model):

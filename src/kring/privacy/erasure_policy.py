@@ -183,6 +183,11 @@ POLICY: dict[str, tuple[Policy, str]] = {
     "growth.TeamTask.owner": (Policy.TOMBSTONE, "the team's task stays"),
     "growth.TeamTask.created_by": (Policy.TOMBSTONE, "bookkeeping"),
     "growth.TeamPost.author": (Policy.TOMBSTONE, "the team's discussion stays readable"),
+    # networks: the network and its links stay; a coordinator no longer is one
+    "networks.Network.created_by": (Policy.TOMBSTONE, "bookkeeping"),
+    "networks.Network.coordinators": (Policy.DELETE, "a former member coordinates nothing"),
+    "networks.NetworkLink.requested_by": (Policy.TOMBSTONE, "bookkeeping"),
+    "networks.NetworkLink.accepted_by": (Policy.TOMBSTONE, "bookkeeping"),
     # two-step login (django-otp): the person's authenticator app and backup codes
     "otp_totp.TOTPDevice.user": (Policy.DELETE, "private: their sign-in secret"),
     "otp_static.StaticDevice.user": (Policy.DELETE, "private: their backup codes"),

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworksConfig(AppConfig):
+    """Networks of communities (local, regional, national, thematic): the meshwork."""
+
+    name = "kring.networks"
+    label = "networks"
+    verbose_name = _("Networks")

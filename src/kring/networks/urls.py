@@ -1,0 +1,22 @@
+from django.urls import path
+
+from kring.networks import views
+
+urlpatterns = [
+    path("networks/", views.network_list_view, name="network-list"),
+    path("networks/create/", views.network_create_view, name="network-create"),
+    path("networks/<slug:slug>/", views.network_detail_view, name="network-detail"),
+    path("networks/<slug:slug>/update/", views.network_update_view, name="network-update"),
+    path("networks/<slug:slug>/communities/", views.network_links_view, name="network-links"),
+    path("networks/<slug:slug>/insights/", views.network_insights_view, name="network-insights"),
+    path(
+        "networks/<slug:slug>/communities/<slug:community>/accept/",
+        views.link_accept_view,
+        name="network-link-accept",
+    ),
+    path(
+        "networks/<slug:slug>/communities/<slug:community>/remove/",
+        views.link_remove_view,
+        name="network-link-remove",
+    ),
+]
