@@ -8,3 +8,9 @@ class NetworksConfig(AppConfig):
     name = "kring.networks"
     label = "networks"
     verbose_name = _("Networks")
+
+    def ready(self) -> None:
+        from kring.core import feed
+        from kring.networks.panels import networks_panel
+
+        feed.register_panel(networks_panel)
