@@ -1,8 +1,7 @@
-"""Two communities link into a regional network, each side agreeing, and the coordinator sees
-the bridge between them: a real headless Chromium against a live server, on a phone.
-
-Issue 16 also asks for sharing a practice story across the network; that is not built yet, so
-this journey stops at the link and the bridge."""
+"""Two communities link into a regional network, each side agreeing; the coordinator sees the
+bridge between them; a facilitator shares a practice story with the network, a member of the
+other community finds it and marks it useful, and the source sees the mark: a real headless
+Chromium against a live server, on a phone."""
 
 import os
 
@@ -27,6 +26,7 @@ def region(transactional_db):
 
     from kring.accounts.models import User
     from kring.communities import services as community_services
+    from kring.knowledge.services import item_create
     from kring.networks import services as network_services
 
     def person(email, name, *, create=False):
@@ -39,12 +39,21 @@ def region(transactional_db):
     rita = person("rita@example.org", "Rita Regio", create=True)
     sam = person("sam@example.org", "Sam Samen", create=True)
     mo = person("mo@example.org", "Mo Midden")
+    zoe = person("zoe@example.org", "Zoë Zaltbommel")
     tiel = community_services.community_create(by=rita, name="Zorg Tiel", slug="zorg-tiel")
     bommel = community_services.community_create(
         by=sam, name="Zorg Zaltbommel", slug="zorg-zaltbommel"
     )
     for community, by in ((tiel, rita), (bommel, sam)):
         community_services.membership_add(community=community, user=mo, role="member", by=by)
+    community_services.membership_add(community=bommel, user=zoe, role="member", by=sam)
+    item_create(
+        community=tiel,
+        by=rita,
+        kind="practice_story",
+        title="Buren als mantelzorgers",
+        body="Wat we leerden toen buren elkaar gingen helpen.",
+    )
     network = network_services.network_create(
         by=rita, slug="zorg-gelderland", name="Zorg Gelderland", level="regional"
     )
@@ -91,5 +100,37 @@ def test_a_facilitator_asks_and_the_coordinator_accepts(
     expect(bridges).to_contain_text("1 shared member")
     expect(bridges).not_to_contain_text("Mo Midden")
     screenshot(rita, "network-insights-phone")
+
+    # Rita shares her community's practice story with the network, from its own page.
+    rita.goto("/communities/zorg-tiel/library/")
+    rita.get_by_role("link", name="Buren als mantelzorgers").click()
+    sharing = rita.locator("section", has_text="In the networks")
+    sharing.get_by_role("button", name="Share with this network").click()
+    expect(rita.locator("section", has_text="In the networks")).to_contain_text("Shared")
+    story_url = rita.url
+    rita.close()
+    context.clear_cookies()
+
+    # Zoë, in Zaltbommel only, finds it in the network and marks it useful.
+    zoe = context.new_page()
+    zoe.on("pageerror", lambda error: problems.append(str(error)))
+    log_in(zoe, "zoe@example.org", PASSWORD, "Zoë")
+    zoe.goto("/networks/zorg-gelderland/")
+    zoe.get_by_role("link", name="Shared in the network").click()
+    zoe.get_by_label("Search what is shared").fill("mantelzorgers")
+    zoe.get_by_role("button", name="Search").click()
+    zoe.get_by_role("link", name="Buren als mantelzorgers").click()
+    expect(zoe.locator("main")).to_contain_text("from Zorg Tiel")
+    zoe.get_by_role("button", name="This helped me").click()
+    expect(zoe.locator("main")).to_contain_text("You found this useful.")
+    screenshot(zoe, "network-shared-item-phone")
+    zoe.close()
+    context.clear_cookies()
+
+    # Back at the source, Rita sees the mark.
+    rita = context.new_page()
+    log_in(rita, "rita@example.org", PASSWORD, "Rita")
+    rita.goto(story_url)
+    expect(rita.locator(".useful-count")).to_contain_text("1 person found this useful")
     context.close()
     assert not problems, problems
