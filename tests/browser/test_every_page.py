@@ -103,6 +103,14 @@ PAGES = [
         "network-insights", lambda d: "/networks/leren-in-rivierenland/insights/", {F, P}, {A, M}
     ),
     entry("network-create", lambda d: "/networks/create/", {P}, {A, M, F}, primary={P}),
+    entry("network-shared", lambda d: "/networks/leren-in-rivierenland/shared/", INSIDE, {A}),
+    entry(
+        "network-shared-item",
+        lambda d: f"/networks/leren-in-rivierenland/shared/items/{d.shared_item}/",
+        INSIDE,
+        {A},
+        primary={M, P},
+    ),
     entry("community-public", c(), {A}, primary={A}),
     entry("community-private", lambda d: f"/communities/{d.private_slug}/", (), {A, M, F}),
     entry("community-home", c(), INSIDE),
@@ -289,6 +297,7 @@ def places(demo):
     from kring.knowledge.models import KnowledgeItem
     from kring.meetings import services_learning as meeting_learning
     from kring.meetings.models import Session
+    from kring.networks.models import NetworkShare
 
     people = {role: User.objects.get(email=email) for role, email in LOGINS.items()}
     member, facilitator = people[MEMBER], people[FACILITATOR]
@@ -332,6 +341,7 @@ def places(demo):
         story=ValueStory.objects.filter(community=community, author=member).order_by("pk")[0].pk,
         team=Team.objects.filter(community=community).order_by("pk")[0].pk,
         date_poll=Poll.objects.filter(community=community, kind="date").order_by("pk")[0].pk,
+        shared_item=NetworkShare.objects.filter(item__isnull=False).order_by("pk")[0].item_id,
     )
 
 

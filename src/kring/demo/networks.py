@@ -5,10 +5,12 @@ from datetime import datetime
 
 from kring.accounts.models import User
 from kring.communities.models import Community
-from kring.conversations.models import Notification
+from kring.conversations.models import Notification, Thread
 from kring.demo.conversations import _quiet_history
+from kring.knowledge.models import KnowledgeItem
 from kring.networks.models import Network
 from kring.networks.services import link_request, network_create
+from kring.networks.services_sharing import share
 
 SLUG = "leren-in-rivierenland"
 
@@ -41,4 +43,35 @@ def networks_ensure(*, admin: User, coordinator: User, now: datetime) -> None:
             by=coordinator,
             note="Jullie ervaring met samenwerken over organisaties heen zou ons helpen.",
         )
+    _share_examples(network, communities)
     _quiet_history(after_id=last, now=now)
+
+
+def _share_examples(network: Network, communities: dict) -> None:
+    """The care community shares its best-read practice story, the energy community a question."""
+    care = communities.get("langer-thuis-rivierenland")
+    energy = communities.get("energiekring-vogelwijk")
+    if care is not None:
+        item = (
+            KnowledgeItem.objects.filter(
+                community=care, kind__in=["practice_story", "lesson_learned"]
+            )
+            .order_by("-useful_count", "pk")
+            .first()
+        )
+        if item is not None:
+            by = item.created_by or care.created_by
+            share(network=network, by=_facilitator(care, by), item=item)
+    if energy is not None:
+        question = (
+            Thread.objects.filter(community=energy, kind="question", hidden=False)
+            .order_by("pk")
+            .first()
+        )
+        if question is not None:
+            share(network=network, by=_facilitator(energy, question.author), thread=question)
+
+
+def _facilitator(community: Community, fallback: User | None) -> User:
+    membership = community.memberships.filter(role="facilitator").select_related("user").first()
+    return membership.user if membership is not None else fallback

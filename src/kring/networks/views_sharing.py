@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kring.conversations.models import Thread
 from kring.conversations.services.threads import reply_create
-from kring.knowledge.models import KnowledgeItem, Useful
+from kring.knowledge.models import LESSON_SECTIONS, KnowledgeItem, Useful
 from kring.knowledge.services import item_mark_useful
 from kring.networks import selectors, selectors_sharing, services_sharing
 from kring.networks.models import NetworkShare
@@ -51,6 +51,11 @@ def shared_item_view(request, slug, pk):
         "network": network,
         "shared": shared,
         "item": item,
+        "sections": [
+            (label, (item.sections or {})[key])
+            for key, label in LESSON_SECTIONS
+            if (item.sections or {}).get(key)
+        ],
         "is_useful": Useful.objects.filter(item=item, user=request.user).exists(),
     }
     return render(request, "networks/shared_item.html", context)
