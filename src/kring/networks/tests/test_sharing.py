@@ -171,3 +171,19 @@ def test_the_shared_list_searches(shared_world, make_client):
     url = reverse("network-shared", args=[w["network"].slug])
     text = make_client(w["cas"]).get(url, {"q": "valpreventie"}).content.decode()
     assert "valpreventie-cursus" in text and "Buren als mantelzorgers" not in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_marks_and_answers_from_the_network_leave_the_sources_insights_whole(shared_world):
+    """An act by someone outside the source community is not one of its members' acts: the
+    insights still compute, and name no outsider among the members."""
+    from kring.conversations.services.threads import reply_create
+    from kring.insights.compute import compute
+
+    w = shared_world
+    services_sharing.share(network=w["network"], by=w["people"]["member"], item=w["story"])
+    services_sharing.share(network=w["network"], by=w["people"]["member"], thread=w["question"])
+    item_mark_useful(item=w["story"], by=w["cas"])
+    reply_create(thread=w["question"], by=w["cas"], body="De GGD in Culemborg.")
+    raw = compute(community=w["tiel"])
+    assert w["cas"].pk not in {m["id"] for m in raw["members"]}
