@@ -47,8 +47,12 @@ def _aware(moment):
     return timezone.make_aware(moment, ZoneInfo(DEFAULT_TIMEZONE))
 
 
-def _summary(community: Community, poll: Poll) -> dict:
-    """A poll from `selectors.polls_of` (it counts the voters and knows if you voted)."""
+def _summary(request, community: Community, poll: Poll) -> dict:
+    """A poll from `selectors.polls_of` (it counts the voters and knows if you voted), with
+    its session and discussion read along. A discussion a facilitator hid is not named to
+    those who may not read it, as on the poll's page."""
+    poll.community = community
+    about = selectors.poll_about(poll=poll, viewer=request.user)
     return {
         "id": poll.pk,
         "kind": poll.kind,
@@ -63,8 +67,8 @@ def _summary(community: Community, poll: Poll) -> dict:
         "closed_at": poll.closed_at,
         "voters": poll.voters,
         "you_voted": poll.voted,
-        "session_id": poll.session_id,
-        "thread_id": poll.thread_id,
+        "session_id": about.session.pk if about.session else None,
+        "thread_id": about.thread.pk if about.thread else None,
         "planned_session_id": poll.planned_session_id,
         "url": settings.SITE_URL + reverse("poll-detail", args=[community.slug, poll.pk]),
     }
@@ -97,7 +101,7 @@ def _detail(request, community: Community, poll: Poll) -> dict:
     local = ZoneInfo(poll.timezone or DEFAULT_TIMEZONE)
     date = poll.is_date
     return {
-        **_summary(community, poll),
+        **_summary(request, community, poll),
         "session_title": poll.session_title if date else None,
         "session_location": poll.session_location if date else None,
         "session_minutes": poll.session_minutes if date else None,
@@ -127,9 +131,9 @@ def poll_list(request, slug: str, **kwargs):
     """The newest first, open and closed."""
     community = _community(request, slug)
     polls = selectors.polls_of(community=community, viewer=request.user).select_related(
-        "created_by"
+        "created_by", "session", "thread"
     )
-    return LazyPage(polls, row=lambda poll: _summary(community, poll))
+    return LazyPage(polls, row=lambda poll: _summary(request, community, poll))
 
 
 @router.post("/{slug}/polls", response={201: PollOut}, summary="Start a poll")

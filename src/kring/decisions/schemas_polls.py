@@ -68,7 +68,11 @@ class PollSummaryOut(Schema):
     voters: int = Field(..., description="How many people voted.")
     you_voted: bool
     session_id: int | None = Field(..., description="The session the poll is about.")
-    thread_id: int | None = Field(..., description="The discussion the poll is about.")
+    thread_id: int | None = Field(
+        ...,
+        description="The discussion the poll is about; null too when a facilitator hid it "
+        "and you may not read it.",
+    )
     planned_session_id: int | None = Field(..., description="The session a date poll planned.")
     url: str
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kring.conversations.services import moderation as moderation_services
 from kring.conversations.services.threads import thread_create
 from kring.decisions import services
 from kring.decisions.models import (
@@ -313,18 +314,55 @@ def _person_ids(data) -> set[int]:
     return found
 
 
-def test_a_poll_about_a_discussion(cast, client, bearer):
-    """A poll may be about a discussion of the community; its id comes back."""
-    community, people = cast
-    thread = thread_create(
-        community=community, by=people["member"], kind="question", title="Where shall we meet?"
+def _discussion(community, by, title="Shall we meet in the evening?"):
+    return thread_create(
+        community=community, by=by, kind="discussion", title=title, body="Evenings suit me."
     )
-    created = post(
+
+
+def test_a_poll_about_a_session_and_one_in_a_discussion(cast, client, bearer):
+    """A poll may be about a session or in a discussion of the community; the ids come
+    back in the poll and the list."""
+    community, people = cast
+    headers = bearer(people["member"])
+    thread = _discussion(community, people["member"])
+    date_poll = make_date_poll(community, people["facilitator"])
+    answers = {o.pk: "yes" for o in date_poll.options.all()}
+    services.poll_vote(poll=date_poll, by=people["core"], answers=answers)
+    session = services.poll_session_plan(poll=date_poll, by=people["facilitator"])
+    in_thread = post(client, f"{base(community)}/polls", poll_body(thread=thread.pk), headers)
+    about_session = post(client, f"{base(community)}/polls", poll_body(session=session.pk), headers)
+    assert in_thread.status_code == about_session.status_code == 201
+    assert (in_thread.json()["thread_id"], in_thread.json()["session_id"]) == (thread.pk, None)
+    assert (about_session.json()["thread_id"], about_session.json()["session_id"]) == (
+        None,
+        session.pk,
+    )
+    listed = client.get(f"{base(community)}/polls", **headers).json()["items"]
+    assert [(p["session_id"], p["thread_id"]) for p in listed[:2]] == [
+        (session.pk, None),
+        (None, thread.pk),
+    ]
+
+
+def test_a_hidden_discussion_is_not_named_on_its_polls(cast, client, bearer):
+    """A poll in a discussion a facilitator hid does not name it to members who may not
+    read it (in the list and alone); the facilitator still sees it; a new poll in it: 422."""
+    community, people = cast
+    thread = _discussion(community, people["core"], title="Heated matter")
+    poll = make_poll(community, people["facilitator"], thread_id=thread.pk)
+    moderation_services.post_hide(by=people["facilitator"], thread=thread, reason="Too heated")
+    for who, expected in (("member", None), ("facilitator", thread.pk)):
+        headers = bearer(people[who])
+        detail = client.get(f"{base(community)}/polls/{poll.pk}", **headers).json()
+        listed = client.get(f"{base(community)}/polls", **headers).json()["items"]
+        assert detail["thread_id"] == listed[0]["thread_id"] == expected, who
+    response = post(
         client, f"{base(community)}/polls", poll_body(thread=thread.pk), bearer(people["member"])
     )
-    assert created.status_code == 201, created.content
-    assert created.json()["thread_id"] == thread.pk
-    assert created.json()["session_id"] is None
+    assert response.status_code == 422
+    assert response.json()["errors"]["thread"] == ["That discussion is not in this community."]
+    assert Poll.objects.count() == 1
 
 
 def test_the_list_takes_the_same_queries_for_more_polls(cast, client, bearer):
