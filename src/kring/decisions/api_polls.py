@@ -5,6 +5,8 @@ one who started a poll and the facilitators close it. Anyone else gets 404.
 
 The results show as on the poll's page: after your vote, or only once the poll has closed.
 An anonymous poll's answer holds counts only: nobody's choices, not even your own.
+
+See docs/api.md.
 """
 
 from zoneinfo import ZoneInfo

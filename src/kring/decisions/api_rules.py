@@ -3,6 +3,8 @@ web page (permissions.py): everyone inside reads; facilitators and the core grou
 members (not guests) comment and agree; facilitators put a proposal into effect once a
 member besides them agreed; the proposer and the facilitators withdraw it. Anyone else gets
 404.
+
+See docs/api.md.
 """
 
 from django.core.exceptions import ValidationError

@@ -2,6 +2,8 @@
 (permissions.py): everyone inside the community sees its teams, who is in them and their
 tasks; the team's discussion is for the team and the facilitators only (anyone else 404,
 as on the web page). People outside the community get 404.
+
+See docs/api.md.
 """
 
 from django.conf import settings
