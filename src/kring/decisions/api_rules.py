@@ -16,11 +16,11 @@ from kring.core.api_kit import person_ref
 from kring.decisions import permissions, selectors_rules, services_rules
 from kring.decisions.models import RulesProposal
 from kring.decisions.schemas_rules import (
-    CommentIn,
-    CommentOut,
     GroundRulesOut,
-    ProposalIn,
-    ProposalOut,
+    RulesCommentIn,
+    RulesCommentOut,
+    RulesProposalIn,
+    RulesProposalOut,
 )
 
 router = Router(tags=["ground rules"])
@@ -99,9 +99,11 @@ def rules_get(request, slug: str):
 
 
 @router.post(
-    "/{slug}/ground-rules/proposals", response={201: ProposalOut}, summary="Propose ground rules"
+    "/{slug}/ground-rules/proposals",
+    response={201: RulesProposalOut},
+    summary="Propose ground rules",
 )
-def rules_propose(request, slug: str, payload: ProposalIn):
+def rules_propose(request, slug: str, payload: RulesProposalIn):
     """Facilitators and the core group; one proposal is open at a time (a second: 422).
     Every member hears of it."""
     community = _community(request, slug)
@@ -117,10 +119,10 @@ def rules_propose(request, slug: str, payload: ProposalIn):
 
 @router.post(
     "/{slug}/ground-rules/proposals/{proposal_id}/comments",
-    response={201: CommentOut},
+    response={201: RulesCommentOut},
     summary="Comment on a proposal",
 )
-def rules_comment(request, slug: str, proposal_id: int, payload: CommentIn):
+def rules_comment(request, slug: str, proposal_id: int, payload: RulesCommentIn):
     """Members, the core group and facilitators (guests 403), while the proposal is open."""
     proposal = _proposal(request, slug, proposal_id)
     comment = services_rules.rules_comment(proposal=proposal, by=request.user, body=payload.body)
@@ -135,7 +137,7 @@ def _agree(request, slug: str, proposal_id: int, *, agree: bool) -> dict:
 
 @router.post(
     "/{slug}/ground-rules/proposals/{proposal_id}/agreement",
-    response=ProposalOut,
+    response=RulesProposalOut,
     summary="Agree with a proposal",
 )
 def rules_agree(request, slug: str, proposal_id: int):
@@ -146,7 +148,7 @@ def rules_agree(request, slug: str, proposal_id: int):
 
 @router.delete(
     "/{slug}/ground-rules/proposals/{proposal_id}/agreement",
-    response=ProposalOut,
+    response=RulesProposalOut,
     summary="Take your agreement back",
 )
 def rules_disagree(request, slug: str, proposal_id: int):

@@ -77,7 +77,7 @@ class PollSummaryOut(Schema):
     url: str
 
 
-class OptionOut(Schema):
+class PollOptionOut(Schema):
     id: int
     label: str = Field(..., description='A poll\'s option; "" for a date.')
     starts_at: datetime | None = Field(..., description="A date poll's moment; null otherwise.")
@@ -86,16 +86,16 @@ class OptionOut(Schema):
     )
 
 
-class OptionResultOut(Schema):
+class PollOptionResultOut(Schema):
     option_id: int
     yes: int
     maybe: int
     no: int
 
 
-class ResultsOut(Schema):
+class PollResultsOut(Schema):
     voters: int
-    options: list[OptionResultOut]
+    options: list[PollOptionResultOut]
     best_option_id: int | None = Field(
         ..., description="A date poll's best date (most yes, then maybe); null otherwise."
     )
@@ -105,8 +105,8 @@ class PollOut(PollSummaryOut):
     session_title: str | None = Field(..., description="A date poll's session; null otherwise.")
     session_location: str | None
     session_minutes: int | None
-    options: list[OptionOut]
-    results: ResultsOut | None = Field(
+    options: list[PollOptionOut]
+    results: PollResultsOut | None = Field(
         ...,
         description="Counts only, never who chose what. Null until you may see them: after "
         "your vote, or once the poll has closed (as its creator chose).",

@@ -13,18 +13,18 @@ from kring.core.api_types import InputSchema
 RuleText = Annotated[str, Field(max_length=1000)]
 
 
-class ProposalIn(InputSchema):
+class RulesProposalIn(InputSchema):
     """The whole list as it should read, one rule per item (empty items are dropped)."""
 
     rules: list[RuleText] = Field(..., max_length=100)
     reason: str = Field("", max_length=10_000)
 
 
-class CommentIn(InputSchema):
+class RulesCommentIn(InputSchema):
     body: str = Field(..., max_length=10_000)
 
 
-class VersionOut(Schema):
+class RulesVersionOut(Schema):
     number: int
     origin: str = Field(
         ..., description="`agreed` (agreed together) or `set` (by the facilitators)."
@@ -33,14 +33,14 @@ class VersionOut(Schema):
     agreed_count: int = Field(..., description="How many agreed when it took effect.")
 
 
-class CommentOut(Schema):
+class RulesCommentOut(Schema):
     id: int
     author: PersonRef
     body: str
     created_at: datetime
 
 
-class ProposalOut(Schema):
+class RulesProposalOut(Schema):
     id: int
     rules: list[str]
     reason: str
@@ -54,14 +54,14 @@ class ProposalOut(Schema):
     )
     member_count: int = Field(..., description="Members who may agree (guests do not).")
     you_agree: bool
-    comments: list[CommentOut]
+    comments: list[RulesCommentOut]
     can_adopt: bool
     can_withdraw: bool
 
 
 class GroundRulesOut(Schema):
     rules: list[str] = Field(..., description="The ground rules in effect.")
-    version: VersionOut | None = Field(..., description="The version in effect, if recorded.")
-    proposal: ProposalOut | None = Field(..., description="The open proposal, if any.")
+    version: RulesVersionOut | None = Field(..., description="The version in effect, if recorded.")
+    proposal: RulesProposalOut | None = Field(..., description="The open proposal, if any.")
     can_propose: bool
     can_take_part: bool = Field(..., description="You may comment and agree.")

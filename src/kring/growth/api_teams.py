@@ -16,7 +16,7 @@ from kring.core.api_kit import LazyPage, person_ref
 from kring.core.api_types import PageNumberPagination
 from kring.growth import permissions, selectors_teams
 from kring.growth.models import Team, TeamMember, TeamPost, TeamTask
-from kring.growth.schemas_teams import TaskOut, TeamOut, TeamPostOut, TeamSummaryOut
+from kring.growth.schemas_teams import TeamOut, TeamPostOut, TeamSummaryOut, TeamTaskOut
 
 router = Router(tags=["teams"])
 
@@ -95,7 +95,7 @@ def team_detail(request, slug: str, team_id: int):
     }
 
 
-@router.get("/{slug}/teams/{team_id}/tasks", response=list[TaskOut], summary="A team's tasks")
+@router.get("/{slug}/teams/{team_id}/tasks", response=list[TeamTaskOut], summary="A team's tasks")
 @paginate(PageNumberPagination, page_size=TASKS_PER_PAGE)
 def team_task_list(request, slug: str, team_id: int, **kwargs):
     """Still to do first (soonest due first), then the done ones."""

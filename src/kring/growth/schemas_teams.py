@@ -11,7 +11,7 @@ class TeamMemberOut(PersonRef):
     lead: bool
 
 
-class TaskOut(Schema):
+class TeamTaskOut(Schema):
     id: int
     what: str
     owner: PersonRef | None
@@ -31,7 +31,7 @@ class TeamSummaryOut(Schema):
 
 
 class TeamOut(TeamSummaryOut):
-    tasks: list[TaskOut] = Field(
+    tasks: list[TeamTaskOut] = Field(
         ...,
         description="The tasks still to do, soonest due first (at most 100; all tasks, done "
         "ones too, at `…/tasks`).",
