@@ -418,6 +418,7 @@ def test_a_bad_poll_is_422_and_saves_nothing(cast, client, bearer, change, field
 
 @pytest.mark.parametrize("body", [None, [], "poll", 1])
 def test_a_body_that_is_no_object_is_422(cast, client, bearer, body):
+    """A body of null, a list, text or a number is 422; no poll is made."""
     community, people = cast
     response = post(client, f"{base(community)}/polls", body, bearer(people["member"]))
     assert response.status_code == 422
@@ -438,6 +439,7 @@ BAD_DATE_POLLS = [
 
 @pytest.mark.parametrize(("change", "field", "message"), BAD_DATE_POLLS)
 def test_a_bad_date_poll_is_422_and_saves_nothing(cast, client, bearer, change, field, message):
+    """Every wrong field of a date poll answers 422 next to that field; nothing is saved."""
     community, people = cast
     response = post(
         client,
@@ -452,6 +454,7 @@ def test_a_bad_date_poll_is_422_and_saves_nothing(cast, client, bearer, change, 
 
 
 def test_a_date_poll_missing_fields_is_422(cast, client, bearer):
+    """Leaving out what a date poll needs names each missing field; nothing is saved."""
     community, people = cast
     response = post(
         client,
@@ -507,6 +510,7 @@ def test_a_bad_vote_is_422_and_saves_nothing(cast, client, bearer, make_communit
 
 
 def test_a_vote_in_a_closed_poll_is_422(cast, client, bearer):
+    """A closed poll takes no more votes: 422, no vote kept."""
     community, people = cast
     poll = make_poll(community, people["member"])
     services.poll_close(poll=poll, by=people["member"])
@@ -538,6 +542,7 @@ def test_planning_without_a_yes_is_422_and_a_simple_poll_403(cast, client, beare
 
 
 def test_a_read_token_reads_but_does_not_vote(cast, client, bearer):
+    """A read token reads a poll but cannot vote (403 read_only_token)."""
     community, people = cast
     poll = make_poll(community, people["member"])
     headers = bearer(people["core"], scope="read")

@@ -141,6 +141,7 @@ def test_who_withdraws_and_puts_into_effect(ruled, client, bearer, who):
 
 
 def test_the_core_member_who_proposed_may_withdraw(ruled, client, bearer):
+    """A core member withdraws their own proposal; the rules in effect stay."""
     community, people = ruled
     proposal = propose(community, people, by="core")
     response = post(
@@ -264,6 +265,7 @@ def test_proposing_the_agreed_rules_again_is_422(ruled, client, bearer):
 
 
 def test_a_second_open_proposal_is_422(ruled, client, bearer):
+    """While one proposal is open, a second is 422 and not saved."""
     community, people = ruled
     propose(community, people)
     response = post(
@@ -285,6 +287,7 @@ def test_a_second_open_proposal_is_422(ruled, client, bearer):
     ],
 )
 def test_a_bad_comment_is_422_and_saves_nothing(ruled, client, bearer, body, message):
+    """An empty, oversized or missing comment is 422 next to `body`; nothing is saved."""
     community, people = ruled
     proposal = propose(community, people)
     response = post(
@@ -317,6 +320,7 @@ def test_putting_into_effect_without_the_group_is_422(ruled, client, bearer):
 
 
 def test_agreeing_with_a_withdrawn_proposal_is_422(ruled, client, bearer):
+    """Agreeing with a withdrawn proposal is 422 and records nothing."""
     community, people = ruled
     proposal = propose(community, people)
     services_rules.rules_withdraw(proposal=proposal, by=people["facilitator"])

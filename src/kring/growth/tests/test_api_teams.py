@@ -185,6 +185,7 @@ def test_the_list_takes_the_same_queries_for_more_teams(crew, client, bearer, ma
 
 @pytest.mark.parametrize("query", ["page=0", "page=abc", "page_size=0"])
 def test_bad_paging_is_422(crew, client, bearer, query):
+    """A page or page size that is no positive number is 422."""
     community, team, people = crew
     response = client.get(url(community) + "?" + query, **bearer(people["member"]))
     assert response.status_code == 422
