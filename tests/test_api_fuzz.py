@@ -98,6 +98,8 @@ def _world(owner) -> DemoWorld:
     from kring.accounts.services import api_token_create
     from kring.communities.models import Community
     from kring.conversations.models import Notification, Reply, Thread
+    from kring.decisions.models import Poll, RulesProposal
+    from kring.growth.models import Team
     from kring.knowledge.models import Attachment, KnowledgeItem, Revision
     from kring.knowledge.services import attachment_add
     from kring.meetings.models import ActionPoint, Session
@@ -139,6 +141,12 @@ def _world(owner) -> DemoWorld:
     add("session_id", [{"slug": s, "session_id": pk} for s, pk in sessions])
     points = ActionPoint.objects.order_by("pk").values_list("community__slug", "pk")
     add("point_id", [{"slug": s, "point_id": pk} for s, pk in points])
+    polls = Poll.objects.order_by("pk").values_list("community__slug", "pk")
+    add("poll_id", [{"slug": s, "poll_id": pk} for s, pk in polls])
+    proposals = RulesProposal.objects.order_by("pk").values_list("community__slug", "pk")
+    add("proposal_id", [{"slug": s, "proposal_id": pk} for s, pk in proposals])
+    teams = Team.objects.order_by("pk").values_list("community__slug", "pk")
+    add("team_id", [{"slug": s, "team_id": pk} for s, pk in teams])
     notes = Notification.objects.filter(recipient=owner).order_by("pk").values_list("pk", flat=True)
     add("notification_id", [{"notification_id": pk} for pk in notes])
     return world
@@ -230,6 +238,7 @@ def _realistic(path: str, data: dict, world: "DemoWorld") -> dict:
     after it starts), so writes get through and their answers are checked too."""
     from kring.communities.models import Role, Stage, Visibility
     from kring.conversations.models import ThreadKind
+    from kring.decisions.models import ShowResults
     from kring.knowledge.models import Featured, Kind
     from kring.meetings.models import AttendanceStatus, Mode, RsvpResponse
 
@@ -245,14 +254,30 @@ def _realistic(path: str, data: dict, world: "DemoWorld") -> dict:
         "visibility": Visibility.values,
         "stage": Stage.values,
         "featured": Featured.values,
+        "show_results": ShowResults.values,
         "email": world.emails,
     }
     for name, values in choices.items():
         if name in out:
             out[name] = _pick(values, (name, out[name]))
-    for name in ("title", "name", "body", "what"):
+    for name in ("title", "name", "body", "what", "question", "session_title", "session_location"):
         if isinstance(out.get(name), str) and not out[name].strip():
             out[name] = "Fuzz " + name
+    # A poll: two or more different options, moments to come, nothing it is about (an id
+    # made up is not in the community); ground rules: at least one.
+    for name, least in (("options", 2), ("rules", 1)):
+        if isinstance(out.get(name), list):
+            texts = [str(text)[:100] for text in out[name][:10]]
+            texts += [""] * (least - len(texts))
+            out[name] = [f"Fuzz {n} {text}" for n, text in enumerate(texts)]
+    if "/polls" in path or "/date-polls" in path:
+        for name in ("session", "thread"):
+            out.pop(name, None)
+        if "closes_at" in out:
+            out["closes_at"] = later.isoformat()
+        if isinstance(out.get("starts"), list):
+            count = min(max(len(out["starts"]), 2), 10)
+            out["starts"] = [(later + timedelta(days=n)).isoformat() for n in range(count)]
     if "starts_at" in out or "first_start" in out:
         start = "starts_at" if "starts_at" in out else "first_start"
         out[start] = later.isoformat()

@@ -19,7 +19,10 @@ from kring.accounts.services import api_token_authenticate
 from kring.communities.api import router as communities_router
 from kring.conversations.api import notifications_router
 from kring.conversations.api import router as conversations_router
+from kring.decisions.api_polls import router as polls_router
+from kring.decisions.api_rules import router as rules_router
 from kring.growth.api import router as growth_router
+from kring.growth.api_teams import router as teams_router
 from kring.illuminate.api_report import router as report_router
 from kring.illuminate.api_stories import router as value_stories_router
 from kring.insights.api import router as insights_router
@@ -263,6 +266,11 @@ api.add_router("/communities", value_stories_router)
 api.add_router("/communities", report_router)
 # The development path and the life stage: /communities/{slug}/development.
 api.add_router("/communities", growth_router)
+# Deciding together and the inner circle: /communities/{slug}/polls, /date-polls,
+# /ground-rules, /teams.
+api.add_router("/communities", polls_router)
+api.add_router("/communities", rules_router)
+api.add_router("/communities", teams_router)
 api.add_router("/networks", networks_router)
 # Your own data: /me/export and DELETE /me.
 api.add_router("/me", privacy_router)

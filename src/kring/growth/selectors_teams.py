@@ -127,3 +127,29 @@ def team_member_ids(community: Community, value: str) -> QuerySet:
     return TeamMember.objects.filter(team_id=int(value), team__community=community).values(
         "user_id"
     )
+
+
+def teams_members(*, teams: list[Team]) -> dict[int, list[TeamMember]]:
+    """The members of a page of teams (one query): per team, the lead first, then by name."""
+    found: dict[int, list[TeamMember]] = {team.pk: [] for team in teams}
+    rows = (
+        TeamMember.objects.filter(_still_in(), team__in=teams)
+        .select_related("user")
+        .order_by("team_id", "-is_lead", "user__full_name", "pk")
+    )
+    for row in rows:
+        found[row.team_id].append(row)
+    return found
+
+
+def teams_open_tasks(*, teams: list[Team]) -> dict[int, int]:
+    """How many tasks each of a page of teams has still to do (one query)."""
+    rows = (
+        TeamTask.objects.filter(team__in=teams, done_at__isnull=True)
+        .values("team_id")
+        .annotate(n=Count("pk"))
+        .values_list("team_id", "n")
+    )
+    counts = dict.fromkeys((team.pk for team in teams), 0)
+    counts.update(dict(rows))
+    return counts
