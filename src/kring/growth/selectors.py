@@ -28,6 +28,9 @@ TIMELINE_POINTS = 8
 TIMELINE_MIN_DAYS = 30
 TIMELINE_CACHE_SECONDS = 6 * 3600
 HISTORY_SIZE = 10
+# A community's path in a few numbers (network insights read one per linked community): kept
+# this long, or until a facilitator judges a step, records a mandate or corrects the stage.
+SUMMARY_CACHE_SECONDS = 3 * 3600
 
 
 @dataclass
@@ -229,3 +232,55 @@ def development_document(development: Development) -> dict:
             for step in development.steps
         ],
     }
+
+
+def _summary_key(community_id: int, moment: datetime) -> str:
+    return f"growth:summary:{community_id}:{timezone.localtime(moment).date()}"
+
+
+def development_summary(steps: list[derive.Step]) -> dict:
+    """How many of the nine steps are done, partly done and open, and the next one to work
+    on (its key; None when all are done). Plain data, no names: the same for every reader."""
+    statuses = [str(step.status) for step in steps]
+    following = next((step for step in steps if step.status != derive.DONE), None)
+    return {
+        "steps": len(steps),
+        "done": statuses.count(derive.DONE),
+        "partial": statuses.count(derive.PARTIAL),
+        "open": statuses.count(derive.OPEN),
+        "next": str(following.key) if following is not None else None,
+    }
+
+
+def development_summaries(
+    *, communities: list[Community], moment: datetime | None = None
+) -> dict[int, dict]:
+    """{community id: development_summary} for many communities at once (network insights).
+    One cache read for all of them; a community whose summary is not cached for the day
+    costs the path's fixed number of queries (about 20) once, and is cached for
+    SUMMARY_CACHE_SECONDS. So a warm read is flat in the number of communities, and a cold
+    one is bounded by 20 queries per community."""
+    moment = moment or timezone.now()
+    keys = {community.pk: _summary_key(community.pk, moment) for community in communities}
+    cached = cache.get_many(list(keys.values()))
+    summaries: dict[int, dict] = {}
+    fresh: dict[str, dict] = {}
+    for community in communities:
+        key = keys[community.pk]
+        if key in cached:
+            summaries[community.pk] = cached[key]
+            continue
+        [stage_facts] = facts.stage_facts(community=community, moments=[moment])
+        step_facts = facts.step_facts(
+            community=community, moment=moment, stage=stage_facts, named=False
+        )
+        summary = development_summary(derive.steps_of(step_facts, named=False))
+        summaries[community.pk] = fresh[key] = summary
+    if fresh:
+        cache.set_many(fresh, SUMMARY_CACHE_SECONDS)
+    return summaries
+
+
+def development_summary_forget(*, community: Community) -> None:
+    """A facilitator's decision changed the path: today's summary is stale."""
+    cache.delete(_summary_key(community.pk, timezone.now()))
