@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from itertools import combinations
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -135,20 +136,25 @@ def _pulses(ids: list[int], now: datetime) -> dict[int, dict | None]:
         Pulse.objects.filter(community_id=OuterRef("pk"), opened_at__lte=now)
         .filter(closed)
         .order_by("-opened_at", "-id")
-        .values("pk")[:1]
     )
-    chosen = dict(
-        Community.objects.filter(pk__in=ids)
-        .annotate(pulse_id=Subquery(latest))
+    chosen = {
+        pulse_id: (community_id, ended)
+        for community_id, pulse_id, ended in Community.objects.filter(pk__in=ids)
+        .annotate(
+            pulse_id=Subquery(latest.values("pk")[:1]),
+            ended=Subquery(
+                latest.annotate(end=Coalesce("closed_at", "closes_at")).values("end")[:1]
+            ),
+        )
         .filter(pulse_id__isnull=False)
-        .values_list("pulse_id", "pk")
-    )
+        .values_list("pk", "pulse_id", "ended")
+    }
     answers: dict[int, list[dict]] = defaultdict(list)
-    pulses: dict[int, Pulse] = {}
-    rows = PulseResponse.objects.filter(pulse_id__in=list(chosen)).select_related("pulse")
-    for row in rows.iterator(chunk_size=5000):
-        answers[row.pulse_id].append(row.answers)
-        pulses[row.pulse_id] = row.pulse
+    rows = PulseResponse.objects.filter(pulse_id__in=list(chosen)).values_list(
+        "pulse_id", "answers"
+    )
+    for pulse_id, given in rows.iterator(chunk_size=5000):
+        answers[pulse_id].append(given)
 
     def mean(values: list[float]) -> float:
         return round(sum(values) / len(values), 2)
@@ -157,9 +163,9 @@ def _pulses(ids: list[int], now: datetime) -> dict[int, dict | None]:
     for pulse_id, given in answers.items():
         if len(given) < PULSE_MIN_ANSWERS:
             continue
-        pulse = pulses[pulse_id]
-        out[chosen[pulse_id]] = {
-            "closed_at": (pulse.closed_at or pulse.closes_at).isoformat(),
+        community_id, ended = chosen[pulse_id]
+        out[community_id] = {
+            "closed_at": ended.isoformat(),
             "answers": len(given),
             "safety": mean([safety_score(a) for a in given]),
             "learn": mean([a["learn"] for a in given]),

@@ -10,7 +10,9 @@ from kring.growth.models import StepKey
 from kring.networks.charts import network_map_svg
 
 # The bridges listed by name on the page, the strongest first; the picture's table has all.
-LINKS_SHOWN = 20
+LINKS_SHOWN = 12
+# The suggestions shown at once; the rest fold out.
+SUGGESTIONS_SHOWN = 5
 
 
 def _development(summary: dict | None) -> dict | None:
@@ -18,7 +20,7 @@ def _development(summary: dict | None) -> dict | None:
         return None
     text = _("%(done)s of %(steps)s steps done, %(partial)s partly") % summary
     following = StepKey(summary["next"]).label if summary.get("next") else None
-    return {"text": text, "next": following, **summary}
+    return {**summary, "text": text, "next": following}
 
 
 def _ties(document: dict, names: dict[str, str]) -> dict[str, list[tuple[str, int]]]:
@@ -70,6 +72,8 @@ def insights_context(document: dict) -> dict:
     ]
     return {
         "doc": document,
+        "suggestions_first": document["suggestions"][:SUGGESTIONS_SHOWN],
+        "suggestions_more": document["suggestions"][SUGGESTIONS_SHOWN:],
         "communities": communities,
         "links": shown,
         "links_more": max(0, len(links) - LINKS_SHOWN),
