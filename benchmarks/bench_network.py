@@ -21,8 +21,9 @@ eight places (theme and shared goal in Dutch), so some pairs share a theme; abou
 people are also in one or two more communities (mostly of the same theme or place: the
 bridges). Two facilitators per community; perspectives (one each, a fifth two, clustered by
 community); a target mix for half of the communities. Activity events over the last 180 days
-for 40 % of the members (1 to 20 each), sessions every four weeks over a year with a share
-of the members attending, one closed climate pulse per community with 2 to 30 answers. The
+for 40 % of the members (4 to 150 each, heavy-tailed), sessions every four weeks over a year
+with a share of the members attending, one closed climate pulse per community with 2 to 30
+answers. The
 coordinator is a guest in every tenth community (so some bridges are named, most counted).
 
 Results go to benchmarks/results/network-<backend>-<communities>-<members>.json; a summary
@@ -419,7 +420,7 @@ def build(args) -> dict:
         )
         bar.update(args.communities * 2)
     steps["rows"] = time.perf_counter() - began
-    # Activity: 40 % of the memberships act, 1 to 20 times over the last 180 days.
+    # Activity: 40 % of the memberships act, 4 to 150 times over the last 180 days.
     began = time.perf_counter()
     table = ActivityEvent._meta.db_table
     sql = (
@@ -440,7 +441,7 @@ def build(args) -> dict:
     for i, k, _role in memberships:
         if rng.random() >= 0.4:
             continue
-        for _n in range(min(20, int(rng.paretovariate(1.1)))):
+        for _n in range(min(150, int(4 * rng.paretovariate(1.1)))):
             when = now - timedelta(days=rng.uniform(0, 180))
             rows.append(
                 (uid[i], rng.choice(verbs), None, cid[k], ops.adapt_datetimefield_value(when), "{}")
@@ -634,7 +635,7 @@ def main() -> None:
     parser.add_argument("--no-http", action="store_true", help="no page or API timings")
     parser.add_argument("--force", action="store_true", help="a database without 'bench'")
     args = parser.parse_args()
-    args.events_estimate = int(args.members * 1.05 * 0.4 * 3)
+    args.events_estimate = int(args.members * 1.05 * 0.4 * 13)
     backend = prepare_environment(args)
     django_setup()
     from django.core.management import call_command

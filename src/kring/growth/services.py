@@ -146,3 +146,9 @@ def community_stage_refresh(*, community: Community) -> bool:
     return community_stage_store(
         community=community, stage=selectors.stage_now(community=community)
     )
+
+
+def community_development_refresh(*, community: Community) -> None:
+    """Read the development path's summary anew into the cache (periodic task), so the
+    network insights find it there."""
+    selectors.development_summaries(communities=[community], fresh=True)

@@ -11,6 +11,8 @@ from kring.networks.charts import network_map_svg
 
 # The bridges listed by name on the page, the strongest first; the picture's table has all.
 LINKS_SHOWN = 12
+# Per community in the picture's table: the communities it shares most with; the rest counted.
+TIES_SHOWN = 5
 # The suggestions shown at once; the rest fold out.
 SUGGESTIONS_SHOWN = 5
 
@@ -62,7 +64,8 @@ def insights_context(document: dict) -> dict:
                 "stage_label": Stage(c["stage"]).label if c["stage"] in Stage.values else "",
                 "path": _development(c["development"]),
                 "missing": [perspective_names.get(k, k) for k in c["missing_perspectives"]],
-                "ties": ties.get(c["slug"], []),
+                "ties": ties.get(c["slug"], [])[:TIES_SHOWN],
+                "ties_more": max(0, len(ties.get(c["slug"], [])) - TIES_SHOWN),
             }
         )
     links = sorted(document["links"], key=lambda x: (-x["shared_members"], x["a"], x["b"]))

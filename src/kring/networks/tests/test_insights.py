@@ -359,3 +359,45 @@ def test_the_picture_draws_ties_and_sets_the_isolated_apart():
     assert svg.count('class="net-tie"') == 1
     assert "<script>" not in svg and "Gamma &lt;script&gt;" in svg
     assert network_map_svg({"communities": [], "links": [], "isolated_communities": []}) == ""
+
+
+def test_the_command_prints_the_document(make_community, make_member, make_user, make_network):
+    """`kring network-insights SLUG --json` prints the whole document; without --json, lines."""
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    a, b = make_community(name="Alpha"), make_community(name="Beta")
+    bram = make_user(full_name="Bram Bridge")
+    make_member(a, user=bram)
+    make_member(b, user=bram)
+    network = make_network(a, b)
+    out = io.StringIO()
+    call_command("network-insights", network.slug, "--json", stdout=out)
+    document = json.loads(out.getvalue())
+    assert {"suggestions", "missing_perspectives", "perspective_names"} <= set(document)
+    assert _link(document, a.slug, b.slug)["bridges"] == ["Bram Bridge"]
+    out = io.StringIO()
+    call_command("network-insights", network.slug, stdout=out)
+    assert "path:" in out.getvalue()
+
+
+def test_the_periodic_task_keeps_the_path_summaries_warm(make_community, make_network):
+    """After the stages task ran, reading the network reads no development path: the same
+    queries as a second read."""
+    from django.core.cache import cache
+
+    from kring.growth import tasks
+
+    network = make_network(*(make_community() for _ in range(3)))
+    tasks.stages_refresh.call()
+    with CaptureQueriesContext(connection) as first:
+        network_insights(network=network, viewer=None)
+    with CaptureQueriesContext(connection) as second:
+        network_insights(network=network, viewer=None)
+    assert len(first) == len(second)
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        network_insights(network=network, viewer=None)
+    assert len(cold) > len(first)
