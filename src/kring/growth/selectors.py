@@ -263,27 +263,34 @@ def _summary_read(community: Community, moment: datetime) -> dict:
 
 
 def development_summaries(
-    *, communities: list[Community], moment: datetime | None = None, fresh: bool = False
-) -> dict[int, dict]:
+    *,
+    communities: list[Community],
+    moment: datetime | None = None,
+    fresh: bool = False,
+    limit: int | None = None,
+) -> dict[int, dict | None]:
     """{community id: development_summary} for many communities at once (network insights).
 
     Now (no `moment`): one cache read for all of them. The periodic stages_refresh task
     keeps every community's summary in the cache (fresh=True: read anew and stored), a
     facilitator's decision clears it; a community whose summary is not cached costs the
     path's fixed number of queries (about 20) once. So a read is flat in the number of
-    communities when the cache is warm, and bounded by 20 queries per community when cold.
+    communities when the cache is warm, and bounded by 20 queries per community when cold;
+    `limit`: read at most this many that are not cached (the others are None: not read yet).
     A `moment` in the past is read anew, per community, and not cached."""
     if moment is not None:
         return {c.pk: _summary_read(c, moment) for c in communities}
     now = timezone.now()
     keys = {community.pk: _summary_key(community.pk) for community in communities}
     cached = {} if fresh else cache.get_many(list(keys.values()))
-    summaries: dict[int, dict] = {}
+    summaries: dict[int, dict | None] = {}
     new: dict[str, dict] = {}
     for community in communities:
         key = keys[community.pk]
         if key in cached:
             summaries[community.pk] = cached[key]
+        elif limit is not None and len(new) >= limit:
+            summaries[community.pk] = None
         else:
             summaries[community.pk] = new[key] = _summary_read(community, now)
     if new:

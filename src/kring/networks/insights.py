@@ -7,9 +7,10 @@ whole network, and suggestions (kring.networks.suggestions).
 
 Queries are flat in the number of communities: a handful of grouped queries for the whole
 network. The one exception is the development path, which kring.growth reads per community
-(about 20 queries): its summary is cached per community (one cache read for all; the periodic
-stages_refresh task keeps it there), so only a community whose summary is not cached costs
-those queries, once.
+(about 20 queries): its summary is cached per community (one cache read for all; read when a
+community is linked, and anew by the periodic stages_refresh task), so only a community whose
+summary is not cached costs those queries, once, and at most DEVELOPMENT_READS of them per
+request (the others are null: not read yet). The command line reads them all.
 
 A bridge is named only between two communities the viewer may see inside; otherwise it is
 counted. No per-person signals at network level: every other figure is a count or a mean.
@@ -40,6 +41,9 @@ from kring.networks.suggestions import suggestions
 
 # Active: did something or attended a session in the last 90 days (as the insights count).
 ACTIVE_DAYS = 90
+# Development paths read per request when their summaries are not cached (about 20 queries
+# each); the others show as not read yet, and the next request reads the next ones.
+DEVELOPMENT_READS = 10
 
 
 def _members(ids: list[int]) -> dict[int, set[int]]:
@@ -212,7 +216,11 @@ def network_insights(*, network: Network, viewer, now: datetime | None = None) -
     keys = [p.key for p in in_use]
     perspective_counts = _perspective_counts(ids)
     pulses = _pulses(ids, now)
-    development = development_summaries(communities=communities, moment=moment)
+    development = development_summaries(
+        communities=communities,
+        moment=moment,
+        limit=None if viewer is None else DEVELOPMENT_READS,
+    )
 
     in_communities: dict[int, list[int]] = defaultdict(list)
     for cid in ids:

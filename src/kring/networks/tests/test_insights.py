@@ -401,3 +401,22 @@ def test_the_periodic_task_keeps_the_path_summaries_warm(make_community, make_ne
     with CaptureQueriesContext(connection) as cold:
         network_insights(network=network, viewer=None)
     assert len(cold) > len(first)
+
+
+def test_cold_development_paths_are_read_a_few_at_a_time(
+    make_community, make_user, make_network, monkeypatch
+):
+    """With an empty cache a coordinator's request reads at most DEVELOPMENT_READS paths; the
+    others are null (not read yet) and come with the next request."""
+    from django.core.cache import cache
+
+    from kring.networks import insights
+
+    monkeypatch.setattr(insights, "DEVELOPMENT_READS", 1)
+    coordinator = make_user()
+    network = make_network(make_community(), make_community(), coordinators=[coordinator])
+    cache.clear()
+    first = network_insights(network=network, viewer=coordinator)
+    assert sorted(c["development"] is None for c in first["communities"]) == [False, True]
+    second = network_insights(network=network, viewer=coordinator)
+    assert all(c["development"] is not None for c in second["communities"])
