@@ -94,6 +94,15 @@ def c(rest: str = "") -> Callable[[SimpleNamespace], str]:
 PAGES = [
     entry("home", lambda d: "/", INSIDE, {A}, primary=INSIDE),
     entry("community-list", lambda d: "/communities/", ALL),
+    entry("network-list", lambda d: "/networks/", ALL),
+    entry("network", lambda d: "/networks/leren-in-rivierenland/", ALL, primary={F, P}),
+    entry(
+        "network-links", lambda d: "/networks/leren-in-rivierenland/communities/", {F, P}, {A, M}
+    ),
+    entry(
+        "network-insights", lambda d: "/networks/leren-in-rivierenland/insights/", {F, P}, {A, M}
+    ),
+    entry("network-create", lambda d: "/networks/create/", {P}, {A, M, F}, primary={P}),
     entry("community-public", c(), {A}, primary={A}),
     entry("community-private", lambda d: f"/communities/{d.private_slug}/", (), {A, M, F}),
     entry("community-home", c(), INSIDE),

@@ -16,6 +16,7 @@ from kring.accounts.models import User
 from kring.communities import permissions as community_permissions
 from kring.communities.models import Community, Membership, Role
 from kring.conversations.models import Block, Conversation, Reply, Thread
+from kring.core import grants
 
 # Who is asking: pages and the API may be reached by someone not signed in.
 Viewer = User | AnonymousUser
@@ -42,7 +43,11 @@ def _is_author(user: Viewer, post: Thread | Reply) -> bool:
 
 
 def can_see_thread(user: Viewer, thread: Thread) -> bool:
-    if not can_view(user, thread.community):
+    """Everyone inside, and the people an app above opened the thread to (kring.networks: a
+    question shared with their network); a hidden thread only for its author and facilitators."""
+    if not can_view(user, thread.community) and not grants.granted(
+        "conversations.thread", user, thread
+    ):
         return False
     return not thread.hidden or _is_author(user, thread) or can_moderate(user, thread.community)
 

@@ -33,6 +33,7 @@ from kring.demo.conversations import conversations_ensure, messages_ensure
 from kring.demo.data import ADMIN, COMMUNITIES, PEOPLE, CommunitySpec, PersonSpec
 from kring.demo.decisions import decisions_ensure
 from kring.demo.library import LIBRARY, ItemSpec
+from kring.demo.networks import networks_ensure
 from kring.demo.sessions import sessions_ensure
 from kring.demo.stories import stories_ensure
 from kring.growth.services import community_stage_refresh
@@ -429,6 +430,7 @@ def demo_seed(
                 key=spec.key, community=community, facilitator=facilitators[0], now=now
             )
         result.messages_added = messages_ensure(people=by_name, now=now)
+        networks_ensure(admin=admin, coordinator=by_name["Marieke Jansen"], now=now)
 
     # The facilitators' dashboard has insights to show right away, not after the worker's
     # first round. As of the moment seeding ends, not `now` from its start: activity the

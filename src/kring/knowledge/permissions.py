@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from kring.accounts.models import User
 from kring.communities import permissions as community_permissions
 from kring.communities.models import Community, Role
+from kring.core import grants
 from kring.knowledge.models import KnowledgeItem
 
 Viewer = User | AnonymousUser
@@ -46,8 +47,9 @@ def can_feature(user: Viewer, item: KnowledgeItem) -> bool:
 
 
 def can_react(user: Viewer, item: KnowledgeItem) -> bool:
-    """Marking useful and commenting: everyone inside the community, guests too."""
-    return can_view(user, item.community)
+    """Marking useful and commenting: everyone inside the community, guests too, and the
+    people an app above opened the item to (kring.networks: shared with their network)."""
+    return can_view(user, item.community) or grants.granted("knowledge.item", user, item)
 
 
 def check_view(user: Viewer, community: Community) -> None:

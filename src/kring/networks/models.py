@@ -85,3 +85,51 @@ class NetworkLink(models.Model):
     @property
     def is_linked(self) -> bool:
         return self.status == LinkStatus.LINKED
+
+
+class NetworkShare(models.Model):
+    """A library item or a question that its community shared with a network: the members of
+    the network's communities read it and take part (their marks and answers land at the
+    source). Withdrawing deletes the row; nothing is shared without this explicit act."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="shares")
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="network_shares"
+    )
+    item = models.ForeignKey(
+        "knowledge.KnowledgeItem",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="network_shares",
+    )
+    thread = models.ForeignKey(
+        "conversations.Thread",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="network_shares",
+    )
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    shared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-shared_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(item__isnull=False, thread__isnull=True)
+                | models.Q(item__isnull=True, thread__isnull=False),
+                name="network_share_one_thing",
+            ),
+            models.UniqueConstraint(fields=["network", "item"], name="network_share_item"),
+            models.UniqueConstraint(fields=["network", "thread"], name="network_share_thread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id or self.thread_id} shared with {self.network_id}"
+
+    @property
+    def subject(self):
+        return self.item if self.item_id else self.thread

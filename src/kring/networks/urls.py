@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kring.networks import views
+from kring.networks import views, views_sharing
 
 urlpatterns = [
     path("networks/", views.network_list_view, name="network-list"),
@@ -18,5 +18,22 @@ urlpatterns = [
         "networks/<slug:slug>/communities/<slug:community>/remove/",
         views.link_remove_view,
         name="network-link-remove",
+    ),
+    path("networks/<slug:slug>/shared/", views_sharing.shared_list_view, name="network-shared"),
+    path(
+        "networks/<slug:slug>/shared/items/<int:pk>/",
+        views_sharing.shared_item_view,
+        name="network-shared-item",
+    ),
+    path(
+        "networks/<slug:slug>/shared/questions/<int:pk>/",
+        views_sharing.shared_question_view,
+        name="network-shared-question",
+    ),
+    path("networks/<slug:slug>/share/", views_sharing.share_view, name="network-share"),
+    path(
+        "networks/<slug:slug>/shared/<int:share_pk>/withdraw/",
+        views_sharing.withdraw_view,
+        name="network-share-withdraw",
     ),
 ]

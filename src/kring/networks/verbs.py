@@ -13,3 +13,4 @@ class NetworkVerb(models.TextChoices):
     NETWORK_LINK_REQUESTED = "network_link_requested", _("asked to link a community and a network")
     NETWORK_LINKED = "network_linked", _("linked a community to a network")
     NETWORK_UNLINKED = "network_unlinked", _("unlinked a community from a network")
+    SHARED_WITH_NETWORK = "shared_with_network", _("shared something with a network")

@@ -15,6 +15,7 @@ from kring.networks import permissions, selectors, services
 from kring.networks.forms import LinkForm, NetworkForm
 from kring.networks.insights import network_insights
 from kring.networks.insights_page import insights_context
+from kring.networks.selectors_sharing import can_read_shared
 
 
 def network_list_view(request):
@@ -58,6 +59,7 @@ def network_detail_view(request, slug):
         "sessions": selectors.open_sessions(network=network),
         "can_manage": permissions.can_manage_network(request.user, network),
         "can_insights": permissions.can_view_network_insights(request.user, network),
+        "can_read_shared": can_read_shared(request.user, network),
         "can_ask": bool(
             selectors.communities_viewer_speaks_for(network=network, viewer=request.user)
         ),

@@ -188,6 +188,7 @@ POLICY: dict[str, tuple[Policy, str]] = {
     "networks.Network.coordinators": (Policy.DELETE, "a former member coordinates nothing"),
     "networks.NetworkLink.requested_by": (Policy.TOMBSTONE, "bookkeeping"),
     "networks.NetworkLink.accepted_by": (Policy.TOMBSTONE, "bookkeeping"),
+    "networks.NetworkShare.shared_by": (Policy.TOMBSTONE, "the community's choice stays"),
     # two-step login (django-otp): the person's authenticator app and backup codes
     "otp_totp.TOTPDevice.user": (Policy.DELETE, "private: their sign-in secret"),
     "otp_static.StaticDevice.user": (Policy.DELETE, "private: their backup codes"),

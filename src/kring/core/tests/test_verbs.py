@@ -77,6 +77,7 @@ STORED_VERBS = [
     "network_link_requested",
     "network_linked",
     "network_unlinked",
+    "shared_with_network",
     "team_created",
     "team_joined",
     "team_deleted",

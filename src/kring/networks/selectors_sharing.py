@@ -1,0 +1,93 @@
+"""Who reads what a community shared with a network: the members of the network's linked
+communities (and platform admins). The source community must still be linked; the reader's
+own community too. Members of a community outside the network see nothing of it."""
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+
+from kring.communities.models import Membership
+from kring.conversations.models import Thread
+from kring.knowledge.models import KnowledgeItem
+from kring.networks.models import LinkStatus, Network, NetworkLink, NetworkShare
+
+
+def _reader_networks(user) -> QuerySet:
+    """The networks in which the user is a member of a linked community."""
+    mine = Membership.objects.filter(user=user).values("community_id")
+    return NetworkLink.objects.filter(community_id__in=mine, status=LinkStatus.LINKED).values(
+        "network_id"
+    )
+
+
+def can_read_shared(user, network: Network) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return NetworkLink.objects.filter(
+        network=network,
+        status=LinkStatus.LINKED,
+        community__memberships__user=user,
+    ).exists()
+
+
+def shares_of(*, network: Network, viewer, q: str = "") -> list[NetworkShare]:
+    """What the network's communities shared, newest first; 404 for anyone else."""
+    if not can_read_shared(viewer, network):
+        raise Http404
+    linked = NetworkLink.objects.filter(network=network, status=LinkStatus.LINKED).values(
+        "community_id"
+    )
+    shares = (
+        NetworkShare.objects.filter(network=network, community_id__in=linked)
+        .select_related("community", "item", "thread", "shared_by")
+        .exclude(thread__hidden=True)
+    )
+    q = " ".join((q or "").split())[:100]
+    if q:
+        shares = shares.filter(
+            Q(item__title__icontains=q)
+            | Q(item__body__icontains=q)
+            | Q(thread__title__icontains=q)
+            | Q(thread__body__icontains=q)
+        )
+    return list(shares.order_by("-shared_at", "-id")[:200])
+
+
+def shared_item_get(*, network: Network, pk: int, viewer) -> tuple[NetworkShare, KnowledgeItem]:
+    for shared in shares_of(network=network, viewer=viewer):
+        if shared.item_id == pk:
+            return shared, KnowledgeItem.objects.with_people().get(pk=pk)
+    raise Http404
+
+
+def shared_thread_get(*, network: Network, pk: int, viewer) -> tuple[NetworkShare, Thread]:
+    for shared in shares_of(network=network, viewer=viewer):
+        if shared.thread_id == pk:
+            return shared, shared.thread
+    raise Http404
+
+
+def _granted(user, **subject) -> bool:
+    """Is the subject shared with a network in which the user is a member of a linked
+    community, while its own community is linked there too? One query."""
+    return NetworkShare.objects.filter(
+        network_id__in=_reader_networks(user),
+        network__links__community_id=F("community_id"),
+        network__links__status=LinkStatus.LINKED,
+        **subject,
+    ).exists()
+
+
+def item_granted(user, item: KnowledgeItem) -> bool:
+    return _granted(user, item=item)
+
+
+def thread_granted(user, thread: Thread) -> bool:
+    return _granted(user, thread=thread)
+
+
+def shares_of_subject(*, item: KnowledgeItem | None = None, thread: Thread | None = None) -> dict:
+    """{network id: share} for an item or a question (the source's own view)."""
+    subject = {"item": item} if item is not None else {"thread": thread}
+    return {s.network_id: s for s in NetworkShare.objects.filter(**subject)}
