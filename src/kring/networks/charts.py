@@ -52,7 +52,7 @@ def _radii(count: int) -> tuple[float, float]:
 def _web_height(count: int) -> int:
     if not count:
         return 0
-    return 300 if count <= 12 else 400 if count <= 40 else 480
+    return 200 if count <= 4 else 300 if count <= 12 else 400 if count <= 40 else 480
 
 
 def _desc(communities: int, ties: int, apart: int, shown_apart: int) -> str:
