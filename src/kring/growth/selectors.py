@@ -28,6 +28,10 @@ TIMELINE_POINTS = 8
 TIMELINE_MIN_DAYS = 30
 TIMELINE_CACHE_SECONDS = 6 * 3600
 HISTORY_SIZE = 10
+# A community's path in a few numbers (network insights read one per linked community): kept
+# this long (longer than the 6 hours between two runs of the stages_refresh task, which reads
+# it anew), or until a facilitator judges a step, records a mandate or corrects the stage.
+SUMMARY_CACHE_SECONDS = 7 * 3600
 
 
 @dataclass
@@ -229,3 +233,71 @@ def development_document(development: Development) -> dict:
             for step in development.steps
         ],
     }
+
+
+def _summary_key(community_id: int) -> str:
+    return f"growth:summary:{community_id}"
+
+
+def development_summary(steps: list[derive.Step]) -> dict:
+    """How many of the nine steps are done, partly done and open, and the next one to work
+    on (its key; None when all are done). Plain data, no names: the same for every reader."""
+    statuses = [str(step.status) for step in steps]
+    following = next((step for step in steps if step.status != derive.DONE), None)
+    return {
+        "steps": len(steps),
+        "done": statuses.count(derive.DONE),
+        "partial": statuses.count(derive.PARTIAL),
+        "open": statuses.count(derive.OPEN),
+        "next": str(following.key) if following is not None else None,
+    }
+
+
+def _summary_read(community: Community, moment: datetime) -> dict:
+    """The path's summary at `moment`: the path's fixed number of queries (about 20)."""
+    [stage_facts] = facts.stage_facts(community=community, moments=[moment])
+    step_facts = facts.step_facts(
+        community=community, moment=moment, stage=stage_facts, named=False
+    )
+    return development_summary(derive.steps_of(step_facts, named=False))
+
+
+def development_summaries(
+    *,
+    communities: list[Community],
+    moment: datetime | None = None,
+    fresh: bool = False,
+    limit: int | None = None,
+) -> dict[int, dict | None]:
+    """{community id: development_summary} for many communities at once (network insights).
+
+    Now (no `moment`): one cache read for all of them. The periodic stages_refresh task
+    keeps every community's summary in the cache (fresh=True: read anew and stored), a
+    facilitator's decision clears it; a community whose summary is not cached costs the
+    path's fixed number of queries (about 20) once. So a read is flat in the number of
+    communities when the cache is warm, and bounded by 20 queries per community when cold;
+    `limit`: read at most this many that are not cached (the others are None: not read yet).
+    A `moment` in the past is read anew, per community, and not cached."""
+    if moment is not None:
+        return {c.pk: _summary_read(c, moment) for c in communities}
+    now = timezone.now()
+    keys = {community.pk: _summary_key(community.pk) for community in communities}
+    cached = {} if fresh else cache.get_many(list(keys.values()))
+    summaries: dict[int, dict | None] = {}
+    new: dict[str, dict] = {}
+    for community in communities:
+        key = keys[community.pk]
+        if key in cached:
+            summaries[community.pk] = cached[key]
+        elif limit is not None and len(new) >= limit:
+            summaries[community.pk] = None
+        else:
+            summaries[community.pk] = new[key] = _summary_read(community, now)
+    if new:
+        cache.set_many(new, SUMMARY_CACHE_SECONDS)
+    return summaries
+
+
+def development_summary_forget(*, community: Community) -> None:
+    """A facilitator's decision changed the path: the cached summary is stale."""
+    cache.delete(_summary_key(community.pk))

@@ -3,6 +3,7 @@ mandate recorded, the stage corrected; and keeping Community.stage (what every p
 in step with the derived stage and the corrections."""
 
 from datetime import date
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +19,11 @@ from kring.growth.models import Mandate, StageCorrection, StepKey, StepOverride,
 from kring.growth.verbs import GrowthVerb
 
 NOTE_MAX = 1000
+
+
+def _forget_summary(community: Community) -> None:
+    """The path's cached summary (network insights) is stale once this decision is in."""
+    transaction.on_commit(partial(selectors.development_summary_forget, community=community))
 
 
 def _clean_note(note: str, errors: dict, *, required: bool = True) -> str:
@@ -70,6 +76,7 @@ def step_judge(
         target=row,
         data={"step": step, "status": status},
     )
+    _forget_summary(community)
     return row
 
 
@@ -97,6 +104,7 @@ def mandate_record(
         community=community, given_by=given_by, scope=scope, on=on, recorded_by=by
     )
     activity_record(actor=by, verb=GrowthVerb.MANDATE_RECORDED, community=community, target=mandate)
+    _forget_summary(community)
     return mandate
 
 
@@ -120,6 +128,7 @@ def stage_correct(
         data={"stage": stage},
     )
     community_stage_store(community=community, stage=selectors.stage_now(community=community))
+    _forget_summary(community)
     return row
 
 
@@ -137,3 +146,9 @@ def community_stage_refresh(*, community: Community) -> bool:
     return community_stage_store(
         community=community, stage=selectors.stage_now(community=community)
     )
+
+
+def community_development_refresh(*, community: Community) -> None:
+    """Read the development path's summary anew into the cache (periodic task), so the
+    network insights find it there."""
+    selectors.development_summaries(communities=[community], fresh=True)

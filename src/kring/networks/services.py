@@ -13,6 +13,7 @@ from kring.communities.services import SLUG_RE
 from kring.conversations.models import NotificationKind
 from kring.conversations.services.notifications import notify
 from kring.core.services import activity_record
+from kring.growth.services import community_development_refresh
 from kring.networks import permissions
 from kring.networks.models import Level, LinkStatus, Network, NetworkLink, Side
 from kring.networks.verbs import NetworkVerb
@@ -132,6 +133,9 @@ def _link(link: NetworkLink, by: User) -> NetworkLink:
     link.accepted_by = by
     link.linked_at = timezone.now()
     link.save(update_fields=["status", "accepted_by", "linked_at"])
+    # The network insights read the development path's summary from the cache: read it once
+    # now, not in a coordinator's request.
+    community_development_refresh(community=link.community)
     activity_record(
         actor=by,
         verb=NetworkVerb.NETWORK_LINKED,

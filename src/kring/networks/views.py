@@ -14,6 +14,7 @@ from kring.core.forms import apply_service_errors
 from kring.networks import permissions, selectors, services
 from kring.networks.forms import LinkForm, NetworkForm
 from kring.networks.insights import network_insights
+from kring.networks.insights_page import insights_context
 from kring.networks.selectors_sharing import can_read_shared
 
 
@@ -166,12 +167,5 @@ def link_remove_view(request, slug, community):
 def network_insights_view(request, slug):
     network = selectors.network_get_managed(slug=slug, viewer=request.user)
     document = network_insights(network=network, viewer=request.user)
-    names = {c["slug"]: c["name"] for c in document["communities"]}
-    for link in document["links"]:
-        link["a_name"], link["b_name"] = names[link["a"]], names[link["b"]]
-    context = {
-        "network": network,
-        "doc": document,
-        "isolated": [names[slug] for slug in document["isolated_communities"]],
-    }
+    context = {"network": network, **insights_context(document)}
     return render(request, "networks/network_insights.html", context)

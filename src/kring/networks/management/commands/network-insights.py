@@ -30,9 +30,26 @@ class Command(BaseCommand):
         for c in document["communities"]:
             out(
                 f"  {c['slug']}: {c['members']} members, {c['active_members']} active, "
-                f"{c['sessions_held']} sessions held"
+                f"{c['sessions_held']} sessions held, stage {c['stage']}"
             )
+            path, pulse = c["development"], c["pulse"]
+            if path:
+                out(
+                    f"    path: {path['done']} of {path['steps']} steps done, "
+                    f"{path['partial']} partly, next {path['next'] or '-'}"
+                )
+            if pulse:
+                out(
+                    f"    pulse: safety {pulse['safety']}, learning {pulse['learn']}, "
+                    f"trust {pulse['trust']} ({pulse['answers']} answers)"
+                )
+            if c["missing_perspectives"]:
+                out("    missing perspectives: " + ", ".join(c["missing_perspectives"]))
         for link in document["links"]:
             out(f"  {link['a']} ~ {link['b']}: {link['shared_members']} shared")
         if document["isolated_communities"]:
             out("  isolated: " + ", ".join(document["isolated_communities"]))
+        if document["missing_perspectives"]:
+            out("  missing in the network: " + ", ".join(document["missing_perspectives"]))
+        for suggestion in document["suggestions"]:
+            out(f"  suggestion ({suggestion['kind']}): {suggestion['text']}")
