@@ -182,9 +182,9 @@ def test_facilitator_reads_the_path_records_the_mandate_and_plans_by_date_poll(
     _vote(bea, {early: "Maybe", middle: "Yes", late: "No"})
     bea_results = bea.get_by_role("region", name="Results")
     expect(bea_results).to_contain_text("1 person voted.")
-    expect(bea_results.get_by_role("listitem").filter(has_text=_shown(middle))).to_contain_text(
-        "1 yes, 0 maybe, 0 no"
-    )
+    bea_rows = bea_results.get_by_role("listitem")
+    expect(bea_rows.filter(has_text=_shown(middle))).to_contain_text("1 yes, 0 maybe, 0 no")
+    expect(bea_rows.filter(has_text=_shown(late))).to_contain_text("you said no")
 
     # Anna votes too (her page still shows the poll): the middle evening wins with two yes.
     _vote(tab, {early: "Yes", middle: "Yes", late: "Maybe"})
