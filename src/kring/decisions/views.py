@@ -101,13 +101,15 @@ def _detail(request, community, poll, *, error: str = "", status: int = 200):
     voted = selectors.has_voted(poll=poll, viewer=request.user)
     show = permissions.can_see_results(poll, voted=voted)
     tally = selectors.poll_tally(poll=poll) if show else None
+    mine = selectors.my_answers(poll=poll, viewer=request.user)
     context = {
         **header_context(request, community, "polls"),
         "poll": poll,
         "about": selectors.poll_about(poll=poll, viewer=request.user),
         "options": poll.options.all(),
         "voted": voted,
-        "mine": selectors.my_answers(poll=poll, viewer=request.user),
+        # Each result with the viewer's own answer to it (a date poll has one for every date).
+        "rows": [(row, mine.get(row.option.pk)) for row in tally.options] if tally else [],
         "can_vote": permissions.can_vote(request.user, poll) and not voted,
         "tally": tally,
         "winner": selectors.winning_option(tally) if tally and poll.is_date else None,

@@ -155,6 +155,41 @@ def test_a_facilitator_runs_a_date_poll_and_plans_it(cast, make_client):
     assert session.title == "Leerkring"
 
 
+def _result_rows(page: str) -> list[str]:
+    """The results' list items of a poll page, in order."""
+    results = page.split('id="results-title"', 1)[1].split("</ul>", 1)[0]
+    return results.split("<li")[1:]
+
+
+def test_the_results_show_your_own_answer_to_each_date(cast, make_client):
+    """A date poll is answered for every date: each result shows what you said to it, not
+    "your choice" on all of them (a "no" included)."""
+    community, people = cast
+    poll = make_date_poll(community, people["facilitator"])
+    first, second, third = poll.options.all()
+    answers = {first.pk: "no", second.pk: "yes", third.pk: "maybe"}
+    services.poll_vote(poll=poll, by=people["member"], answers=answers)
+    page = make_client(people["member"]).get(reverse("poll-detail", args=[community.slug, poll.pk]))
+    rows = _result_rows(page.content.decode())
+    assert len(rows) == 3
+    for row, said in zip(rows, ("no", "yes", "maybe"), strict=True):
+        assert f"you said {said}" in row
+        assert "your choice" not in row
+    assert "Best date" in rows[1]
+
+
+def test_the_results_mark_your_choice_in_a_poll(cast, make_client):
+    """A simple poll marks only the option you chose."""
+    community, people = cast
+    poll = make_poll(community, people["facilitator"])
+    chosen = poll.options.all()[1]
+    services.poll_vote(poll=poll, by=people["member"], answers={chosen.pk: "yes"})
+    page = make_client(people["member"]).get(reverse("poll-detail", args=[community.slug, poll.pk]))
+    rows = _result_rows(page.content.decode())
+    assert ["your choice" in row for row in rows] == [False, True, False]
+    assert "you said" not in page.content.decode()
+
+
 BAD_POLLS = [
     ({"question": "", "options": "A\nB"}, "This field is required."),
     ({"question": "   ", "options": "A\nB"}, "This field is required."),
