@@ -2,11 +2,12 @@
 communities (and platform admins). The source community must still be linked; the reader's
 own community too. Members of a community outside the network see nothing of it."""
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 
 from kring.communities.models import Membership
 from kring.conversations.models import Thread
+from kring.core import search
 from kring.knowledge.models import KnowledgeItem
 from kring.networks.models import LinkStatus, Network, NetworkLink, NetworkShare
 
@@ -44,14 +45,19 @@ def shares_of(*, network: Network, viewer, q: str = "") -> list[NetworkShare]:
         .exclude(thread__hidden=True)
     )
     q = " ".join((q or "").split())[:100]
-    if q:
-        shares = shares.filter(
-            Q(item__title__icontains=q)
-            | Q(item__body__icontains=q)
-            | Q(thread__title__icontains=q)
-            | Q(thread__body__icontains=q)
-        )
-    return list(shares.order_by("-shared_at", "-id")[:200])
+    if not q:
+        return list(shares.order_by("-shared_at", "-id")[:200])
+    # The Dutch-aware search of the whole site, within the source communities, kept to what
+    # is shared here, best first.
+    sources = list({s.community_id for s in shares})
+    rank: dict[tuple[str, int], int] = {}
+    for doc_type in ("item", "thread"):
+        ids = search.ranked_object_ids(q, community_ids=sources, doc_type=doc_type, limit=500)
+        rank.update({(doc_type, pk): n for n, pk in enumerate(ids)})
+    found = [s for s in shares if ("item", s.item_id) in rank or ("thread", s.thread_id) in rank]
+    return sorted(
+        found, key=lambda s: rank.get(("item", s.item_id), rank.get(("thread", s.thread_id), 0))
+    )
 
 
 def shared_item_get(*, network: Network, pk: int, viewer) -> tuple[NetworkShare, KnowledgeItem]:
