@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -235,7 +235,7 @@ def _organisation_names(community: Community, period: Period) -> set[str]:
     return {name.strip().casefold() for name in names if name.strip()}
 
 
-def _attended(community: Community, period: Period):
+def _attended(community: Community, period: Period) -> QuerySet[Attendance]:
     """Attendance registered as attended at the sessions held in the period (not
     cancelled)."""
     sessions = (

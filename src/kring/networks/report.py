@@ -21,6 +21,8 @@ seconds for a large community) and six for the people behind them, plus a few fo
 So the count grows with the number of communities, as the community report's does with none.
 """
 
+from datetime import date
+
 from kring.accounts.models import Perspective
 from kring.communities.models import Community
 from kring.illuminate.report import (
@@ -57,7 +59,7 @@ SCALARS = (*PEOPLE, *THINGS, *PAIRS, *MEDIANS)
 GROUPS = (*PEOPLE_GROUPS, *THING_GROUPS)
 
 
-def network_period_parse(*, period_from, period_to) -> Period:
+def network_period_parse(*, period_from: str | date | None, period_to: str | date | None) -> Period:
     """The period asked for, by the community report's rules and messages; a missing date
     takes the last twelve months' (ValidationError on bad input)."""
     return period_parse(period_from=period_from, period_to=period_to, default=last_twelve_months())
@@ -70,11 +72,13 @@ def _community_column(community: Community, period: Period) -> tuple[dict, list[
 
 
 def _sum_groups(columns: list[dict], key: str) -> dict[str, int]:
+    """The parts in the community report's order: the cycles in the order a story tells
+    them, perspectives and kinds by their keys."""
     total: dict[str, int] = {}
     for figures in columns:
         for part, n in figures[key].items():
             total[part] = total.get(part, 0) + n
-    return dict(sorted(total.items()))
+    return total if key == "value_stories_by_cycle" else dict(sorted(total.items()))
 
 
 def _union_groups(people: list[dict], key: str) -> dict[str, int]:

@@ -15,7 +15,7 @@ from kring.knowledge.models import Kind
 from kring.networks.report import GROUPS, PEOPLE, PEOPLE_GROUPS, SCALARS
 
 # Communities side by side on one PDF page (A4 landscape); more go on the next table.
-PDF_COLUMNS = 6
+PDF_COLUMNS = 5
 
 
 def _sections() -> list[tuple[str, str, list[tuple[str, str, str | None]]]]:
@@ -82,12 +82,12 @@ def _part_label(doc: dict, group: str, part: str) -> str:
     return str(Cycle(part).label) if part in Cycle.values else part
 
 
-def _shown(value) -> str:
+def _shown(value: float | None) -> str:
     return "–" if value is None else number_format(value)
 
 
 def _row(doc: dict, communities: list[dict], key: str, label: str, part: str = "") -> dict:
-    def value(figures: dict):
+    def value(figures: dict) -> int | float | None:
         return figures[key].get(part, 0) if part else figures[key]
 
     return {
@@ -118,12 +118,23 @@ def network_report_context(doc: dict, *, columns: int | None = None) -> dict:
     `columns` communities side by side (all of them when None) and the two totals."""
     communities = doc["communities"]
     size = columns or max(len(communities), 1)
-    chunks = [communities[i : i + size] for i in range(0, len(communities), size)] or [[]]
+    starts = range(0, len(communities), size) or [0]
+    tables = []
+    for start in starts:
+        chunk = communities[start : start + size]
+        table = _table(doc, chunk)
+        if len(starts) > 1:
+            table["caption"] = _("Communities %(first)d to %(last)d of %(count)d") % {
+                "first": start + 1,
+                "last": start + len(chunk),
+                "count": len(communities),
+            }
+        tables.append(table)
     return {
         "report": doc,
         "period_text": _("%(first)s to %(last)s")
         % {"first": long_date(doc["from"]), "last": long_date(doc["to"])},
-        "tables": [_table(doc, chunk) for chunk in chunks],
+        "tables": tables,
     }
 
 
@@ -157,7 +168,7 @@ def network_report_csv(doc: dict) -> str:
     for key in ("from", "to"):
         writer.writerow([key, "", *[doc[key]] * len(columns)])
 
-    def cell(value):
+    def cell(value: float | None) -> float | str:
         return "" if value is None else value
 
     for key in SCALARS:
