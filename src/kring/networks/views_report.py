@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
+from django.views.decorators.http import require_safe
 
 from kring.core.forms import apply_service_errors
 from kring.illuminate.forms_report import ReportPeriodForm
@@ -42,6 +43,7 @@ def _download(body: bytes | str, content_type: str, name: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def network_report_view(request, slug: str):
     """The page; with a period that cannot be read, the page (400) with the message next to
     the field and no figures, for a download too, so nobody gets another period's figures

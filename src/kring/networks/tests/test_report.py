@@ -396,3 +396,10 @@ def test_pdf_tables_hold_five_communities_each(net):
     row = tables[1]["sections"][0]["rows"][0]
     assert (row["sum"], row["total"]) == ("7", "6")
     assert len(network_report_context(doc)["tables"]) == 1
+
+
+def test_the_page_only_reads(net, make_client):
+    """A POST to the report is not an action it has: 405 (or the CSRF refusal), nothing
+    rendered."""
+    response = make_client(net.coordinator).post(f"/networks/{net.network.slug}/report/")
+    assert response.status_code in (403, 405)
