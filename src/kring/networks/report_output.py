@@ -12,22 +12,23 @@ from django.utils.translation import gettext as _
 from kring.core.dates import long_date
 from kring.illuminate.models import Cycle
 from kring.knowledge.models import Kind
-from kring.networks.report import GROUPS, PEOPLE, PEOPLE_GROUPS, SCALARS
+from kring.networks.report import GROUPS, PEOPLE_GROUPS, SCALARS
 
 # Communities side by side on one PDF page (A4 landscape); more go on the next table.
 PDF_COLUMNS = 5
 
 
-def _sections() -> list[tuple[str, str, list[tuple[str, str, str | None]]]]:
+def _sections() -> list[tuple[str, str, list[tuple[str, str | None, str | None]]]]:
     """(id, title, [(figure, label, its group or None)]) in the community report's order and
-    with its words."""
+    with its words. A figure without a label shows only its group's parts: the members per
+    perspective come last, in sections of their own, so the main figures come first."""
     return [
         (
             "people",
             _("Who took part"),
             [
-                ("members", _("Members at the end of the period"), "members_by_perspective"),
-                ("took_part", _("Members who took part in the period"), "took_part_by_perspective"),
+                ("members", _("Members at the end of the period"), None),
+                ("took_part", _("Members who took part in the period"), None),
                 ("organisations", _("Organisations"), None),
                 ("members_without_perspective", _("Members without a perspective"), None),
             ],
@@ -71,6 +72,16 @@ def _sections() -> list[tuple[str, str, list[tuple[str, str, str | None]]]]:
             _("Value stories"),
             [("value_stories", _("Value stories shared in reports"), "value_stories_by_cycle")],
         ),
+        (
+            "perspectives",
+            _("Members by perspective"),
+            [("members_by_perspective", None, "members_by_perspective")],
+        ),
+        (
+            "took-part-perspectives",
+            _("Members who took part, by perspective"),
+            [("took_part_by_perspective", None, "took_part_by_perspective")],
+        ),
     ]
 
 
@@ -86,14 +97,16 @@ def _shown(value: float | None) -> str:
     return "–" if value is None else number_format(value)
 
 
-def _row(doc: dict, communities: list[dict], key: str, label: str, part: str = "") -> dict:
+def _row(
+    doc: dict, communities: list[dict], key: str, label: str, part: str = "", sub: bool = False
+) -> dict:
     def value(figures: dict) -> int | float | None:
         return figures[key].get(part, 0) if part else figures[key]
 
     return {
         "label": label,
-        "sub": bool(part),
-        "people": key in PEOPLE or key in PEOPLE_GROUPS,
+        "sub": sub,
+        "part": bool(part),
         "values": [_shown(value(c["figures"])) for c in communities],
         "sum": _shown(value(doc["sum"])),
         "total": _shown(value(doc["network_total"])),
@@ -105,11 +118,15 @@ def _table(doc: dict, communities: list[dict]) -> dict:
     for section_id, title, figures in _sections():
         rows = []
         for key, label, group in figures:
-            rows.append(_row(doc, communities, key, label))
-            if group:
-                for part in doc["sum"][group]:
-                    rows.append(_row(doc, communities, group, _part_label(doc, group, part), part))
-        sections.append({"id": section_id, "title": title, "rows": rows})
+            if label is not None:
+                rows.append(_row(doc, communities, key, label))
+            if group is None:
+                continue
+            for part in doc["sum"][group]:
+                part_label = _part_label(doc, group, part)
+                rows.append(_row(doc, communities, group, part_label, part, sub=label is not None))
+        if rows:
+            sections.append({"id": section_id, "title": title, "rows": rows})
     return {"communities": [c["name"] for c in communities], "sections": sections}
 
 

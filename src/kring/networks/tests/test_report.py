@@ -191,8 +191,9 @@ def test_known_figures_sums_and_people_counted_once(net):
     assert doc["network_total"]["median_hours_to_first_response"] is None
 
 
-def test_people_per_perspective_counted_once(net):
-    """Bo's perspective: two in the sum, one in the network."""
+def test_people_per_perspective_counted_once(net, make_client):
+    """Bo's perspective: two in the sum, one in the network; on the page in a section of its
+    own after the main figures."""
     from kring.accounts.models import Perspective
 
     net.bo.perspectives.set(Perspective.objects.filter(key="experience-expert"))
@@ -200,7 +201,11 @@ def test_people_per_perspective_counted_once(net):
     assert doc["sum"]["members_by_perspective"] == {"experience-expert": 2}
     assert doc["network_total"]["members_by_perspective"] == {"experience-expert": 1}
     assert doc["network_total"]["took_part_by_perspective"] == {"experience-expert": 1}
-    assert doc["perspectives"]["experience-expert"]
+    name = doc["perspectives"]["experience-expert"]
+    html = make_client(net.coordinator).get(f"/networks/{net.network.slug}/report/?{QUERY}")
+    html = html.content.decode()
+    assert html.index("Value stories shared in reports") < html.index("Members by perspective")
+    assert html.count(f'<th scope="row">{name}</th>') == 2
 
 
 def test_no_person_is_named(net, make_client):
