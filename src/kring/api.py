@@ -29,6 +29,7 @@ from kring.insights.api import router as insights_router
 from kring.knowledge.api import router as knowledge_router
 from kring.meetings.api import router as meetings_router
 from kring.networks.api import router as networks_router
+from kring.networks.api_report import router as network_report_router
 from kring.privacy.api import router as privacy_router
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -272,5 +273,7 @@ api.add_router("/communities", polls_router)
 api.add_router("/communities", rules_router)
 api.add_router("/communities", teams_router)
 api.add_router("/networks", networks_router)
+# The network report for coordinators: /networks/{slug}/report.
+api.add_router("/networks", network_report_router)
 # Your own data: /me/export and DELETE /me.
 api.add_router("/me", privacy_router)

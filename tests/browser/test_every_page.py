@@ -102,6 +102,13 @@ PAGES = [
     entry(
         "network-insights", lambda d: "/networks/leren-in-rivierenland/insights/", {F, P}, {A, M}
     ),
+    entry(
+        "network-report",
+        lambda d: "/networks/leren-in-rivierenland/report/",
+        {F, P},
+        {A, M},
+        primary={F, P},
+    ),
     entry("network-create", lambda d: "/networks/create/", {P}, {A, M, F}, primary={P}),
     entry("network-shared", lambda d: "/networks/leren-in-rivierenland/shared/", INSIDE, {A}),
     entry(

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from kring.core.models import ActivityEvent
 from kring.illuminate import permissions
 from kring.illuminate.models import CYCLES, Consent, ReportText, ValueStory
 from kring.insights.compute import compute
-from kring.insights.compute.passes import ACTIVE_VERBS
+from kring.insights.compute.passes import ACTIVE_VERBS, members_at
 from kring.insights.document import day_end
 from kring.insights.selectors import pulse_trend, pulses_for
 from kring.knowledge.models import KnowledgeItem
@@ -96,23 +96,36 @@ def _parse(value: str | date | None, field: str) -> date | None:
     return day
 
 
+def last_twelve_months(today: date | None = None) -> Period:
+    """The twelve months up to and including today."""
+    today = today or timezone.localdate()
+    return Period(first=_years_back(today, 1) + timedelta(days=1), last=today)
+
+
 def default_period(community: Community, today: date | None = None) -> Period:
     """The last twelve months up to today, or since the community started when it is
     younger."""
-    today = today or timezone.localdate()
-    first = _years_back(today, 1) + timedelta(days=1)
+    months = last_twelve_months(today)
     started = timezone.localtime(community.created_at).date()
-    return Period(first=max(first, min(started, today)), last=today)
+    return Period(first=max(months.first, min(started, months.last)), last=months.last)
 
 
 def period_parse(
-    *, community: Community, period_from: str | date | None, period_to: str | date | None
+    *,
+    community: Community | None = None,
+    period_from: str | date | None,
+    period_to: str | date | None,
+    default: Period | None = None,
 ) -> Period:
     """The period asked for, checked: dates as YYYY-MM-DD, `to` not before `from`, not after
-    today, at most MAX_YEARS years. A missing date takes its default (default_period)."""
+    today, at most MAX_YEARS years. A missing date takes its default: `default` when given
+    (a network's report), else the community's default_period."""
     first = _parse(period_from, "from")
     last = _parse(period_to, "to")
-    default = default_period(community)
+    if default is None:
+        if community is None:
+            raise TypeError("period_parse needs a community or a default period")
+        default = default_period(community)
     last = last or default.last
     if first is None:
         first = min(default.first, last)
@@ -163,24 +176,37 @@ def network_figures(insights: dict) -> dict:
     }
 
 
-def _members(insights: dict, took_part: set[int]) -> dict:
-    by_perspective: dict[str, int] = {}
-    took_part_by: dict[str, int] = {}
-    without = 0
-    for m in insights["members"]:
+def _people(members: list[dict], took_part: set[int]) -> dict:
+    """The people behind the members' figures, as sets of user ids: the members (rows of the
+    insights document's `members`), those without a perspective, those who took part, and
+    both per perspective (someone with two perspectives is in both)."""
+    by_perspective: dict[str, set[int]] = {}
+    took_part_by: dict[str, set[int]] = {}
+    without: set[int] = set()
+    for m in members:
         if not m["perspectives"]:
-            without += 1
+            without.add(m["id"])
         for key in m["perspectives"]:
-            by_perspective[key] = by_perspective.get(key, 0) + 1
+            by_perspective.setdefault(key, set()).add(m["id"])
             if m["id"] in took_part:
-                took_part_by[key] = took_part_by.get(key, 0) + 1
-    ids = {m["id"] for m in insights["members"]}
+                took_part_by.setdefault(key, set()).add(m["id"])
+    ids = {m["id"] for m in members}
     return {
-        "members": len(insights["members"]),
+        "members": ids,
         "members_by_perspective": dict(sorted(by_perspective.items())),
         "members_without_perspective": without,
-        "took_part": len(took_part & ids),
+        "took_part": took_part & ids,
         "took_part_by_perspective": dict(sorted(took_part_by.items())),
+    }
+
+
+def _members(insights: dict, took_part: set[int]) -> dict:
+    people = _people(insights["members"], took_part)
+    return {
+        key: {part: len(ids) for part, ids in value.items()}
+        if isinstance(value, dict)
+        else len(value)
+        for key, value in people.items()
     }
 
 
@@ -197,21 +223,32 @@ def _took_part(community: Community, period: Period) -> set[int]:
     return set(acted.distinct()) | set(attended.distinct())
 
 
-def _organisations(community: Community, period: Period) -> int:
+def _organisation_names(community: Community, period: Period) -> set[str]:
+    """The organisations the members at the end of the period name (without case or outer
+    spaces)."""
     names = (
         User.objects.filter(memberships__community=community, memberships__joined_at__lt=period.end)
         .exclude(organisation="")
         .values_list("organisation", flat=True)
         .distinct()
     )
-    return len({name.strip().casefold() for name in names if name.strip()})
+    return {name.strip().casefold() for name in names if name.strip()}
+
+
+def _attended(community: Community, period: Period) -> QuerySet[Attendance]:
+    """Attendance registered as attended at the sessions held in the period (not
+    cancelled)."""
+    sessions = (
+        Session.objects.filter(community=community).scheduled().filter(_in(period, "starts_at"))
+    )
+    return Attendance.objects.filter(session__in=sessions, status=AttendanceStatus.ATTENDED)
 
 
 def _sessions(community: Community, period: Period) -> dict:
     sessions = (
         Session.objects.filter(community=community).scheduled().filter(_in(period, "starts_at"))
     )
-    attended = Attendance.objects.filter(session__in=sessions, status=AttendanceStatus.ATTENDED)
+    attended = _attended(community, period)
     return {
         "sessions_held": sessions.count(),
         "attendances": attended.count(),
@@ -363,7 +400,7 @@ def _figures(community: Community, period: Period) -> tuple[dict, list[str]]:
         "days": period.days,
         "facilitators": public_faces(community),
         **_members(insights, _took_part(community, period)),
-        "organisations": _organisations(community, period),
+        "organisations": len(_organisation_names(community, period)),
         **_sessions(community, period),
         **_items(community, period),
         **_questions(community, period),
@@ -377,15 +414,39 @@ def _figures(community: Community, period: Period) -> tuple[dict, list[str]]:
     return figures, list(insights["coverage"]["names"])
 
 
-def report_build(*, community: Community, period: Period, fresh: bool = False) -> dict:
-    """The whole report (docs/report.md). Its figures come from the cache when they were
-    computed less than REPORT_CACHE_SECONDS ago, unless `fresh`."""
+def report_figures(
+    *, community: Community, period: Period, fresh: bool = False
+) -> tuple[dict, list[str]]:
+    """The report's figures and the perspective keys it names (no texts, no names of
+    perspectives): from the cache when they were computed less than REPORT_CACHE_SECONDS ago,
+    unless `fresh`. One query and a cache read when cached."""
     key = _figures_key(community, period)
     cached = None if fresh else cache.get(key)
     if cached is None:
         cached = _figures(community, period)
         cache.set(key, cached, REPORT_CACHE_SECONDS)
-    figures, perspective_keys = cached
+    return cached
+
+
+def report_people(*, community: Community, period: Period) -> dict:
+    """The people and organisations behind the report's people-based figures, as sets (user
+    ids; organisation names without case or outer spaces), by the same definitions:
+    `members`, `members_without_perspective`, `took_part`, `members_by_perspective`,
+    `took_part_by_perspective`, `attendees` and `organisations`. For counting each person once
+    over several communities (kring.networks.report); never shown. Six queries, not cached."""
+    people = _people(members_at(community, period.end), _took_part(community, period))
+    attendees = set(_attended(community, period).values_list("user_id", flat=True).distinct())
+    return {
+        **people,
+        "attendees": attendees,
+        "organisations": _organisation_names(community, period),
+    }
+
+
+def report_build(*, community: Community, period: Period, fresh: bool = False) -> dict:
+    """The whole report (docs/report.md). Its figures come from the cache when they were
+    computed less than REPORT_CACHE_SECONDS ago, unless `fresh`."""
+    figures, perspective_keys = report_figures(community=community, period=period, fresh=fresh)
     text = report_text_for(community, period)
     names = {p.key: str(p.name) for p in Perspective.objects.filter(key__in=perspective_keys)}
     return {

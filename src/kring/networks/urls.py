@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kring.networks import views, views_sharing
+from kring.networks import views, views_report, views_sharing
 
 urlpatterns = [
     path("networks/", views.network_list_view, name="network-list"),
@@ -36,4 +36,9 @@ urlpatterns = [
         views_sharing.withdraw_view,
         name="network-share-withdraw",
     ),
+]
+
+# The network report (kring.networks.views_report): the page, ?format=pdf and ?format=csv.
+urlpatterns += [
+    path("networks/<slug:slug>/report/", views_report.network_report_view, name="network-report"),
 ]
