@@ -342,3 +342,62 @@ def test_api_unknown_network_or_community_is_404(world, client, bearer):
         **admin,
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", LOGIN),
+        ("outsider", 404),
+        ("guest", 404),
+        ("member", 404),
+        ("facilitator", 404),
+        ("coordinator", 302),
+        ("both", 302),
+        ("admin", 302),
+    ],
+)
+def test_who_edits_a_network(world, make_client, who, status):
+    """Coordinators and platform admins; to anyone else the page does not exist."""
+    url = reverse("network-update", args=[world["network"].slug])
+    client = make_client(world["people"][who])
+    response = client.post(url, {"name": "Zorg Gelderland-Zuid", "level": "regional"})
+    assert status_of(response) == status
+    world["network"].refresh_from_db()
+    assert (world["network"].name == "Zorg Gelderland-Zuid") == (status == 302)
+    if status == 302:
+        bad = client.post(url, {"name": "", "level": "cosmic"})
+        assert bad.status_code == 400
+        assert set(bad.context["form"].errors) >= {"name", "level"}
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", LOGIN),
+        ("outsider", 404),
+        ("guest", 200),  # a guest of Tiel, which is linked
+        ("member", 200),
+        ("facilitator", 200),  # of Culemborg, linked too
+        ("coordinator", 404),  # in no linked community: reads nothing shared
+        ("both", 200),
+        ("admin", 200),
+    ],
+)
+def test_who_reads_what_is_shared(world, make_client, who, status):
+    from kring.knowledge.services import item_create
+    from kring.networks.services_sharing import share
+
+    link(world, "tiel", "both")
+    link(world, "culemborg", "facilitator", "coordinator")
+    item = item_create(
+        community=world["tiel"], by=world["people"]["both"], kind="toolkit", title="Toolkit"
+    )
+    share(network=world["network"], by=world["people"]["both"], item=item)
+    client = make_client(world["people"][who])
+    slug = world["network"].slug
+    for url in (
+        reverse("network-shared", args=[slug]),
+        reverse("network-shared-item", args=[slug, item.pk]),
+    ):
+        assert status_of(client.get(url)) == status
