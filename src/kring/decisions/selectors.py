@@ -49,9 +49,9 @@ def polls_about(
     subject = session or thread
     if subject is None or not permissions.can_read_polls(viewer, subject.community):
         return [], False
-    about = {"session": session} if session is not None else {"thread": thread}
+    about: dict[str, object] = {"session": session} if session is not None else {"thread": thread}
     mine = PollParticipation.objects.filter(poll=OuterRef("pk"), user_id=viewer.pk or 0)
-    polls = list(
+    polls: list[Poll] = list(
         Poll.objects.filter(community_id=subject.community_id, **about)
         .annotate(voters=Count("participations", distinct=True), voted=Exists(mine))
         .order_by("-created_at", "-id")[: ABOUT_MAX + 1]

@@ -42,15 +42,17 @@ def rules_page(*, community: Community, viewer: User | AnonymousUser) -> dict:
         .order_by("-number")[:HISTORY]
     )
     for version in versions:
-        version.agreed_people = list(version.agreed_by.all())
-        version.former_agreed = max(0, version.agreed_count - len(version.agreed_people))
+        people = list(version.agreed_by.all())
+        # What the page shows of each version: who agreed, and how many have left Kring since.
+        setattr(version, "agreed_people", people)  # noqa: B010
+        setattr(version, "former_agreed", max(0, version.agreed_count - len(people)))  # noqa: B010
     current = list(community.ground_rules.values_list("text", flat=True))
     proposal = (
         RulesProposal.objects.filter(community=community, status=ProposalStatus.OPEN)
         .select_related("proposed_by")
         .first()
     )
-    context = {
+    context: dict[str, object] = {
         "rules": current,
         "version": versions[0] if versions else None,
         "history": versions[1:],

@@ -33,7 +33,7 @@ def is_coordinator(user: Viewer, network: Network) -> bool:
     cache = getattr(user, "_coordinated_networks", None)
     if cache is None:
         cache = set(user.coordinated_networks.values_list("pk", flat=True))
-        user._coordinated_networks = cache
+        setattr(user, "_coordinated_networks", cache)  # noqa: B010 (kept for the request)
     return network.pk in cache
 
 

@@ -2,25 +2,29 @@
 communities (and platform admins). The source community must still be linked; the reader's
 own community too. Members of a community outside the network see nothing of it."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, QuerySet
 from django.http import Http404
 
+from kring.accounts.models import User
 from kring.communities.models import Membership
 from kring.conversations.models import Thread
 from kring.core import search
 from kring.knowledge.models import KnowledgeItem
 from kring.networks.models import LinkStatus, Network, NetworkLink, NetworkShare
 
+Viewer = User | AnonymousUser
 
-def _reader_networks(user) -> QuerySet:
+
+def _reader_networks(user: Viewer) -> QuerySet:
     """The networks in which the user is a member of a linked community."""
-    mine = Membership.objects.filter(user=user).values("community_id")
+    mine = Membership.objects.filter(user_id=user.pk or 0).values("community_id")
     return NetworkLink.objects.filter(community_id__in=mine, status=LinkStatus.LINKED).values(
         "network_id"
     )
 
 
-def can_read_shared(user, network: Network) -> bool:
+def can_read_shared(user: Viewer, network: Network) -> bool:
     if user is None or not user.is_authenticated:
         return False
     if user.is_superuser:
@@ -32,7 +36,7 @@ def can_read_shared(user, network: Network) -> bool:
     ).exists()
 
 
-def shares_of(*, network: Network, viewer, q: str = "") -> list[NetworkShare]:
+def shares_of(*, network: Network, viewer: Viewer, q: str = "") -> list[NetworkShare]:
     """What the network's communities shared, newest first; 404 for anyone else."""
     if not can_read_shared(viewer, network):
         raise Http404
@@ -54,27 +58,32 @@ def shares_of(*, network: Network, viewer, q: str = "") -> list[NetworkShare]:
     for doc_type in ("item", "thread"):
         ids = search.ranked_object_ids(q, community_ids=sources, doc_type=doc_type, limit=500)
         rank.update({(doc_type, pk): n for n, pk in enumerate(ids)})
-    found = [s for s in shares if ("item", s.item_id) in rank or ("thread", s.thread_id) in rank]
-    return sorted(
-        found, key=lambda s: rank.get(("item", s.item_id), rank.get(("thread", s.thread_id), 0))
-    )
+
+    def key(shared: NetworkShare) -> tuple[str, int]:
+        if shared.item_id is not None:
+            return ("item", shared.item_id)
+        return ("thread", shared.thread_id or 0)
+
+    return sorted((s for s in shares if key(s) in rank), key=lambda s: rank[key(s)])
 
 
-def shared_item_get(*, network: Network, pk: int, viewer) -> tuple[NetworkShare, KnowledgeItem]:
+def shared_item_get(
+    *, network: Network, pk: int, viewer: Viewer
+) -> tuple[NetworkShare, KnowledgeItem]:
     for shared in shares_of(network=network, viewer=viewer):
         if shared.item_id == pk:
             return shared, KnowledgeItem.objects.with_people().get(pk=pk)
     raise Http404
 
 
-def shared_thread_get(*, network: Network, pk: int, viewer) -> tuple[NetworkShare, Thread]:
+def shared_thread_get(*, network: Network, pk: int, viewer: Viewer) -> tuple[NetworkShare, Thread]:
     for shared in shares_of(network=network, viewer=viewer):
-        if shared.thread_id == pk:
+        if shared.thread_id == pk and shared.thread is not None:
             return shared, shared.thread
     raise Http404
 
 
-def _granted(user, **subject) -> bool:
+def _granted(user: Viewer, **subject: object) -> bool:
     """Is the subject shared with a network in which the user is a member of a linked
     community, while its own community is linked there too? One query."""
     return NetworkShare.objects.filter(
@@ -85,15 +94,15 @@ def _granted(user, **subject) -> bool:
     ).exists()
 
 
-def item_granted(user, item: KnowledgeItem) -> bool:
+def item_granted(user: Viewer, item: KnowledgeItem) -> bool:
     return _granted(user, item=item)
 
 
-def thread_granted(user, thread: Thread) -> bool:
+def thread_granted(user: Viewer, thread: Thread) -> bool:
     return _granted(user, thread=thread)
 
 
 def shares_of_subject(*, item: KnowledgeItem | None = None, thread: Thread | None = None) -> dict:
     """{network id: share} for an item or a question (the source's own view)."""
-    subject = {"item": item} if item is not None else {"thread": thread}
+    subject: dict[str, object] = {"item": item} if item is not None else {"thread": thread}
     return {s.network_id: s for s in NetworkShare.objects.filter(**subject)}

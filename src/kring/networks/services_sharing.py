@@ -8,6 +8,7 @@ knowledge and conversations services on the item or question itself: they flow b
 source. The source withdraws it at any time: gone everywhere at once.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from kring.networks.models import LinkStatus, Network, NetworkLink, NetworkShare
 from kring.networks.verbs import NetworkVerb
 
 
-def can_share(user, subject: KnowledgeItem | Thread) -> bool:
+def can_share(user: User | AnonymousUser, subject: KnowledgeItem | Thread) -> bool:
     community = subject.community
     if community_permissions.can_manage(user, community):
         return True
@@ -70,7 +71,7 @@ def share(
     return shared
 
 
-def can_withdraw(user, shared: NetworkShare) -> bool:
+def can_withdraw(user: User | AnonymousUser, shared: NetworkShare) -> bool:
     return community_permissions.can_manage(user, shared.community) or (
         user.is_authenticated
         and shared.shared_by_id == user.pk
