@@ -43,11 +43,7 @@ def _is_author(user: Viewer, post: Thread | Reply) -> bool:
 
 
 def can_see_thread(user: Viewer, thread: Thread) -> bool:
-    """Everyone inside, and the people an app above opened the thread to (kring.networks: a
-    question shared with their network); a hidden thread only for its author and facilitators."""
-    if not can_view(user, thread.community) and not grants.granted(
-        "conversations.thread", user, thread
-    ):
+    if not can_view(user, thread.community):
         return False
     return not thread.hidden or _is_author(user, thread) or can_moderate(user, thread.community)
 
@@ -58,8 +54,14 @@ def can_see_reply(user: Viewer, reply: Reply) -> bool:
 
 
 def can_reply(user: Viewer, thread: Thread) -> bool:
-    """Anyone inside may reply, until a facilitator locks the thread (they still may)."""
-    if not can_see_thread(user, thread) or thread.hidden:
+    """Anyone inside may reply, until a facilitator locks the thread (they still may). An app
+    above may open one visible thread to more people for this alone (kring.networks: a
+    question shared with their network): not to accept, flag, react or edit."""
+    if not can_see_thread(user, thread):
+        if thread.hidden or thread.locked:
+            return False
+        return grants.granted("conversations.thread", user, thread)
+    if thread.hidden:
         return False
     return not thread.locked or can_moderate(user, thread.community)
 

@@ -8,11 +8,12 @@ network's communities) registers a check in its AppConfig.ready():
 
 and the app that owns the object asks, after its own rule said no:
 
-    can_view(user, item.community) or grants.granted("knowledge.item", user, item)
+    can_react(user, item) or grants.granted("knowledge.item", user, item)
 
-A grant lets someone read the object and take part in it (mark it useful, comment, answer);
-it never opens the community's own pages, which keep checking membership. The answer is kept
-on the user object for the rest of the request.
+A grant is asked for one act only, where the owning app says so: marking a library item
+useful, answering a question. It never opens the community's own pages (which keep checking
+membership), nor commenting, flagging, accepting, editing or hidden posts. The answer is kept
+on the user object for the rest of the request (`forget` after a change).
 """
 
 from collections.abc import Callable

@@ -47,9 +47,14 @@ def can_feature(user: Viewer, item: KnowledgeItem) -> bool:
 
 
 def can_react(user: Viewer, item: KnowledgeItem) -> bool:
-    """Marking useful and commenting: everyone inside the community, guests too, and the
-    people an app above opened the item to (kring.networks: shared with their network)."""
-    return can_view(user, item.community) or grants.granted("knowledge.item", user, item)
+    """Marking useful and commenting: everyone inside the community, guests too."""
+    return can_view(user, item.community)
+
+
+def can_mark_useful(user: Viewer, item: KnowledgeItem) -> bool:
+    """Everyone inside, and the people an app above opened the item to for this alone
+    (kring.networks: shared with their network); they do not comment."""
+    return can_react(user, item) or grants.granted("knowledge.item", user, item)
 
 
 def check_view(user: Viewer, community: Community) -> None:
@@ -74,4 +79,9 @@ def check_feature(user: Viewer, item: KnowledgeItem) -> None:
 
 def check_react(user: Viewer, item: KnowledgeItem) -> None:
     if not can_react(user, item):
+        raise PermissionDenied
+
+
+def check_mark_useful(user: Viewer, item: KnowledgeItem) -> None:
+    if not can_mark_useful(user, item):
         raise PermissionDenied

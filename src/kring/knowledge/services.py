@@ -343,7 +343,7 @@ def _first_author(item: KnowledgeItem) -> User | None:
 @transaction.atomic
 def item_mark_useful(*, item: KnowledgeItem, by: User, useful: bool = True) -> KnowledgeItem:
     """Say (or unsay) that an item helped you. Counted once per person."""
-    permissions.check_react(by, item)
+    permissions.check_mark_useful(by, item)
     if useful:
         _mark, created = Useful.objects.get_or_create(item=item, user=by)
         if created:

@@ -103,11 +103,14 @@ def _community(request, network: Network, slug: str) -> Community:
     community = Community.objects.filter(slug=slug).first()
     if community is None:
         raise Http404
-    if not permissions.can_manage_network(request.user, network) and not can_view_inside(
-        request.user, community
-    ):
-        raise Http404
-    return community
+    if can_view_inside(request.user, community):
+        return community
+    # A coordinator may ask a community it is not in, if the community shows itself to the
+    # world or is already linked or asked; a private community's name is not confirmed.
+    known = community.spotlight_published or network.links.filter(community=community).exists()
+    if permissions.can_manage_network(request.user, network) and known:
+        return community
+    raise Http404
 
 
 def _unlink(request, slug: str, community_slug: str):

@@ -67,20 +67,37 @@ def shares_of(*, network: Network, viewer: Viewer, q: str = "") -> list[NetworkS
     return sorted((s for s in shares if key(s) in rank), key=lambda s: rank[key(s)])
 
 
+def _shared_one(network: Network, viewer: Viewer, **subject: object) -> NetworkShare:
+    """One share of the network, while its source community is linked; 404 for anyone who
+    may not read what is shared there. One query besides the reader check."""
+    if not can_read_shared(viewer, network):
+        raise Http404
+    shared = (
+        NetworkShare.objects.filter(
+            network=network,
+            network__links__community_id=F("community_id"),
+            network__links__status=LinkStatus.LINKED,
+            **subject,
+        )
+        .select_related("community", "item", "thread", "thread__author")
+        .first()
+    )
+    if shared is None:
+        raise Http404
+    return shared
+
+
 def shared_item_get(
     *, network: Network, pk: int, viewer: Viewer
 ) -> tuple[NetworkShare, KnowledgeItem]:
-    for shared in shares_of(network=network, viewer=viewer):
-        if shared.item_id == pk:
-            return shared, KnowledgeItem.objects.with_people().get(pk=pk)
-    raise Http404
+    shared = _shared_one(network, viewer, item_id=pk)
+    return shared, KnowledgeItem.objects.with_people().get(pk=pk)
 
 
 def shared_thread_get(*, network: Network, pk: int, viewer: Viewer) -> tuple[NetworkShare, Thread]:
-    for shared in shares_of(network=network, viewer=viewer):
-        if shared.thread_id == pk and shared.thread is not None:
-            return shared, shared.thread
-    raise Http404
+    shared = _shared_one(network, viewer, thread_id=pk, thread__hidden=False)
+    assert shared.thread is not None
+    return shared, shared.thread
 
 
 def _granted(user: Viewer, **subject: object) -> bool:

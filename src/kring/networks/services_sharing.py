@@ -61,6 +61,7 @@ def share(
             )
     except IntegrityError:
         raise ValidationError({"network": _("It is shared with this network already.")}) from None
+    grants.forget(by)
     activity_record(
         actor=by,
         verb=NetworkVerb.SHARED_WITH_NETWORK,

@@ -401,3 +401,17 @@ def test_who_reads_what_is_shared(world, make_client, who, status):
         reverse("network-shared-item", args=[slug, item.pk]),
     ):
         assert status_of(client.get(url)) == status
+
+
+def test_api_a_coordinator_cannot_probe_a_private_communitys_name(world, client, bearer):
+    """Culemborg is private and not linked: its name is not confirmed to a coordinator outside
+    it; once its facilitator asked, the coordinator's same call accepts."""
+    olga = bearer(world["people"]["coordinator"])
+    body = {"community": world["culemborg"].slug}
+    url = "/api/v1/networks/zorg-gelderland/communities"
+    response = client.post(url, body, content_type="application/json", **olga)
+    assert response.status_code == 404
+    assert not NetworkLink.objects.exists()
+    link(world, "culemborg", "facilitator")
+    accepted = client.post(url, body, content_type="application/json", **olga)
+    assert (accepted.status_code, accepted.json()["status"]) == (200, "linked")

@@ -195,3 +195,36 @@ def test_marks_and_answers_from_the_network_leave_the_sources_insights_whole(sha
     reply_create(thread=w["question"], by=w["cas"], body="De GGD in Culemborg.")
     raw = compute(community=w["tiel"])
     assert w["cas"].pk not in {m["id"] for m in raw["members"]}
+
+
+def test_the_network_opens_only_the_mark_and_the_answer(shared_world):
+    """A reader from the network marks an item useful and answers a question, nothing more:
+    no comments, no flags, no accepting, and the thread is not 'seen' by the source's rules."""
+    from kring.conversations import permissions as conversation_permissions
+    from kring.knowledge import permissions as knowledge_permissions
+    from kring.knowledge.services import comment_create
+
+    w = shared_world
+    services_sharing.share(network=w["network"], by=w["people"]["member"], item=w["story"])
+    services_sharing.share(network=w["network"], by=w["people"]["member"], thread=w["question"])
+    cas = w["cas"]
+    assert knowledge_permissions.can_mark_useful(cas, w["story"])
+    assert not knowledge_permissions.can_react(cas, w["story"])
+    with pytest.raises(PermissionDenied):
+        comment_create(item=w["story"], by=cas, body="Mooi!")
+    assert conversation_permissions.can_reply(cas, w["question"])
+    for check in ("can_see_thread", "can_accept", "can_react", "can_flag", "can_edit_post"):
+        assert not getattr(conversation_permissions, check)(cas, w["question"]), check
+
+
+def test_an_old_share_stays_reachable(shared_world, make_client):
+    """A share is fetched by itself, not looked up in the newest of the list."""
+    w = shared_world
+    services_sharing.share(network=w["network"], by=w["people"]["member"], item=w["story"])
+    for n in range(3):
+        item = item_create(
+            community=w["tiel"], by=w["people"]["member"], kind="toolkit", title=f"Toolkit {n}"
+        )
+        services_sharing.share(network=w["network"], by=w["people"]["member"], item=item)
+    url = reverse("network-shared-item", args=[w["network"].slug, w["story"].pk])
+    assert make_client(w["cas"]).get(url).status_code == 200
