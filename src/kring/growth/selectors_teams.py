@@ -3,7 +3,7 @@ person's teams for their profile and the member directory's team filter. Every r
 the viewer; a fixed number of queries however many teams, tasks or posts there are."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from kring.accounts.models import User
@@ -92,8 +92,19 @@ def team_removal(*, team: Team) -> dict[str, int]:
 
 
 def team_tasks(*, team: Team) -> QuerySet[TeamTask]:
-    """Open tasks first (soonest due first), then the done ones."""
-    return TeamTask.objects.filter(team=team).select_related("owner")
+    """Open tasks first (soonest due first, undated last), then the done ones (earliest done
+    first). Said in full here: the model's ordering puts NULLs first on SQLite and last on
+    PostgreSQL."""
+    return (
+        TeamTask.objects.filter(team=team)
+        .select_related("owner")
+        .order_by(
+            F("done_at").asc(nulls_first=True),
+            F("due_date").asc(nulls_last=True),
+            "created_at",
+            "id",
+        )
+    )
 
 
 def team_posts(*, team: Team, viewer: Viewer) -> QuerySet[TeamPost]:
