@@ -90,7 +90,3 @@ def proposal_get(*, community: Community, pk: int, viewer: User | AnonymousUser)
     if proposal is None:
         raise Http404
     return proposal
-
-
-def rules_open_proposal(*, community: Community) -> RulesProposal | None:
-    return RulesProposal.objects.filter(community=community, status=ProposalStatus.OPEN).first()

@@ -69,16 +69,6 @@ def can_unlink(user: Viewer, link: NetworkLink) -> bool:
     return can_manage_network(user, link.network) or can_speak_for_community(user, link.community)
 
 
-def can_see_community_name(user: Viewer, network: Network, community: Community) -> bool:
-    """A private linked community is named to its members and the network's coordinators;
-    to everyone else it is counted only."""
-    if community.spotlight_published:
-        return True
-    return can_manage_network(user, network) or community_permissions.can_view_inside(
-        user, community
-    )
-
-
 def _check(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
