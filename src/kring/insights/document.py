@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -34,12 +35,56 @@ def _pace_text(p: dict) -> str:
     }
 
 
+def _days(n: float) -> str:
+    return ngettext("%(n)s day", "%(n)s days", n if isinstance(n, int) else 2) % {
+        "n": number_format(n)
+    }
+
+
+def _rhythm_text(p: dict) -> str:
+    """A silence unusual for the member's own rhythm (compute.rhythm), how sure and why."""
+    months = round(p.get("history_days", 365) / 30.4)
+    if months >= 12:
+        longer = _("longer than any gap in the past year (the longest was %(longest)s)")
+    else:
+        longer = ngettext(
+            "longer than any gap in the past %(months)s month (the longest was %(longest)s)",
+            "longer than any gap in the past %(months)s months (the longest was %(longest)s)",
+            months,
+        )
+    values = {
+        "usual": _days(p["usual_days"]),
+        "silent": _days(p["silent_days"]),
+        "longer": longer % {"months": months, "longest": _days(p["longest_days"])},
+    }
+    if p["usual_days"] <= 1:
+        text = _("usually active every day; nothing for %(silent)s, %(longer)s") % values
+    else:
+        text = _("usually active every %(usual)s; nothing for %(silent)s, %(longer)s") % values
+    text = text[:1].upper() + text[1:]
+    tide = p.get("tide", 1.0)
+    if tide < 0.8:
+        text += _(
+            "; the community as a whole was quieter in that time, which is taken into account"
+        )
+    elif tide > 1.25:
+        text += _("; meanwhile the community was busier than usual")
+    if p.get("certainty") == "high":
+        return _("%(text)s. Very unusual for this rhythm.") % {"text": text}
+    return _("%(text)s. Unusual for this rhythm.") % {"text": text}
+
+
 def signal_reason(signal: dict) -> str:
     kind, rule, p = signal["kind"], signal.get("rule"), signal.get("params", {})
     if kind in ("drifting", "core_silent") and rule == "pace":
         text = _pace_text(p)
         if p.get("last_active"):
             text += _("; last active on %(date)s") % {"date": long_date(p["last_active"])}
+        if kind == "core_silent":
+            text = _("Core group: %(text)s") % {"text": text}
+        return text
+    if kind in ("drifting", "core_silent") and rule == "rhythm":
+        text = _rhythm_text(p)
         if kind == "core_silent":
             text = _("Core group: %(text)s") % {"text": text}
         return text

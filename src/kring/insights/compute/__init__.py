@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from kring.communities.models import Community, FormerMembership, Membership
 from kring.core import daterange
-from kring.insights.compute import coverage, network, passes, signals, suggestions
+from kring.insights.compute import coverage, network, passes, rhythm, signals, suggestions
 from kring.insights.compute.base import Thresholds, iso_day, month_keys, rfc3339
 
 
@@ -45,6 +45,7 @@ def compute(
         ties=partial(
             passes.tie_pairs, counted, community, as_of, as_of - timedelta(days=period_days), bounds
         ),
+        days=partial(passes.active_days, community, member_ids, as_of, rhythm.RHYTHM_DAYS),
     )
     members = passes.members_at(community, as_of)
     index = {m["id"]: i for i, m in enumerate(members)}
@@ -52,13 +53,16 @@ def compute(
     done = running()
     pace, contributions, activity_trend = done["activity"]
     pair_counts, first_ties, new_ties = done["ties"]
+    days = {uid: d for uid, d in done["days"].items() if uid in index}
     if len(counted) > 1:
         pace = {uid: p for uid, p in pace.items() if uid in index}
         contributions = {uid: n for uid, n in contributions.items() if uid in index}
         pair_counts = {p: n for p, n in pair_counts.items() if p[0] in index and p[1] in index}
     graph_data = network.network(community, members, index, pair_counts, as_of, period_days)
 
-    found = signals.signals(members, pace, contributions, attendance, graph_data, as_of, limits)
+    found = signals.signals(
+        members, pace, contributions, attendance, graph_data, as_of, limits, days
+    )
     mix = coverage.coverage(community, members, pace, attendance, as_of)
     return {
         "community": community.slug,

@@ -9,7 +9,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection, connections
-from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -337,3 +350,61 @@ def attendance_runs(community: Community, as_of: datetime, limits: Thresholds) -
         "excused": excused,
         "recent_attenders": recent_attenders,
     }
+
+
+class _DaysBefore(Func):
+    """Whole days from a timestamp column to a moment: 0 for the last 24 hours before it."""
+
+    output_field = IntegerField()
+
+    def __init__(self, column: str, moment: datetime) -> None:
+        super().__init__(F(column), Value(moment, output_field=DateTimeField()))
+
+    def _parts(self, compiler, connection) -> tuple[str, str, list]:  # noqa: ANN001
+        column, moment = self.source_expressions
+        column_sql, column_params = compiler.compile(column)
+        moment_sql, moment_params = compiler.compile(moment)
+        return column_sql, moment_sql, [*moment_params, *column_params]
+
+    def as_sqlite(self, compiler, connection, **extra):  # noqa: ANN001, ANN003, ANN201
+        column, moment, params = self._parts(compiler, connection)
+        return f"CAST(julianday({moment}) - julianday({column}) AS INTEGER)", params
+
+    def as_sql(self, compiler, connection, **extra):  # noqa: ANN001, ANN003, ANN201
+        # PostgreSQL: the interval in seconds, floored to whole days.
+        column, moment, params = self._parts(compiler, connection)
+        return f"FLOOR(EXTRACT(EPOCH FROM ({moment} - {column})) / 86400)::integer", params
+
+
+def active_days(
+    community: Community, member_ids: QuerySet, as_of: datetime, horizon: int
+) -> dict[int, list[int]]:
+    """Per member, the days on which they were active or attended a session in the last
+    `horizon` days, counted back from `as_of` (0: the last 24 hours). The database returns one
+    row per member and day, never one per event."""
+    start = as_of - timedelta(days=horizon)
+    days: dict[int, set[int]] = defaultdict(set)
+    rows = (
+        ActivityEvent.objects.filter(
+            actor__in=member_ids,
+            community=community,
+            verb__in=ACTIVE_VERBS,
+            created_at__gte=start,
+            created_at__lt=as_of,
+        )
+        .order_by()
+        .annotate(day=_DaysBefore("created_at", as_of))
+        .values_list("actor_id", "day")
+        .distinct()
+    )
+    for uid, day in rows:
+        days[uid].add(day)
+    for uid, starts_at in Attendance.objects.filter(
+        session__community=community,
+        status=AttendanceStatus.ATTENDED,
+        session__starts_at__gte=start,
+        session__starts_at__lt=as_of,
+        user__in=member_ids,
+    ).values_list("user_id", "session__starts_at"):
+        days[uid].add(int((as_of - starts_at).total_seconds() // 86400))
+    return {uid: sorted(found) for uid, found in days.items()}

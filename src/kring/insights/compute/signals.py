@@ -1,10 +1,13 @@
-"""The signals per member: drifting away (or, for the core group, gone quiet) by pace or by
-missed sessions, rising, not yet connected (newcomers) and reading along (docs/insights.md)."""
+"""The signals per member: drifting away (or, for the core group, gone quiet) by a silence
+unusual for their own rhythm, by pace or by missed sessions; rising, not yet connected
+(newcomers) and reading along (docs/insights.md). Pace and rhythm are read on the community's
+clock (compute.rhythm): when everyone is quiet, no one stands out for it."""
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kring.communities.models import Role
+from kring.insights.compute import rhythm
 from kring.insights.compute.base import Thresholds, iso_day
 
 NEWCOMER_MAX_DAYS = 120
@@ -19,18 +22,26 @@ def signals(
     graph_data: dict,
     as_of: datetime,
     limits: Thresholds,
+    days: dict[int, list[int]],
 ) -> dict[int, list[dict]]:
     """Per member id with any, their signals in a fixed order: a drift (by pace, else by
-    sessions) or else rising; then not connected; then reading along."""
+    rhythm, else by sessions) or else rising; then not connected; then reading along. `days`:
+    per member their active days counted back from `as_of` (passes.active_days)."""
     found: dict[int, list[dict]] = defaultdict(list)
+    the_clock = rhythm.clock(days, [(as_of - m["joined"]).days for m in members])
+    tide = _tide(the_clock, limits)
     for i, m in enumerate(members):
         uid = m["id"]
         p = pace.get(uid, NO_PACE)
         member_days = (as_of - m["joined"]).days
-        drift = _pace_drift(m, p, limits) or _sessions_drift(m, attendance, limits)
+        drift = (
+            _pace_drift(m, p, limits, tide)
+            or _rhythm_drift(m, days.get(uid, []), member_days, the_clock, as_of)
+            or _sessions_drift(m, attendance, limits)
+        )
         if drift is not None:
             found[uid].append(drift)
-        elif _is_rising(p, member_days, limits):
+        elif _is_rising(p, member_days, limits, tide):
             found[uid].append(_signal("rising", "pace", None, _pace_params(p, limits)))
         # The newcomers among the network's not connected (no direct tie in the period).
         if (
@@ -68,11 +79,42 @@ def _pace_params(p: dict, limits: Thresholds) -> dict:
     }
 
 
-def _pace_drift(member: dict, p: dict, limits: Thresholds) -> dict | None:
-    """Much less active than their own usual pace."""
+def _tide(the_clock: rhythm.Clock, limits: Thresholds) -> float:
+    """How busy the community was in the recent window against the baseline before it
+    (1: as usual; 0.5: half as busy). A member's pace is expected to follow it."""
+    at = the_clock.at
+    window = min(limits.window_days, len(at) - 1)
+    base_end = min(limits.window_days + limits.baseline_days, len(at) - 1)
+    if base_end <= window:
+        return 1.0
+    recent = at[window] / window
+    before = (at[base_end] - at[window]) / (base_end - window)
+    return recent / before if before > 0 else 1.0
+
+
+def _rhythm_drift(
+    member: dict, days: list[int], member_days: int, the_clock: rhythm.Clock, as_of: datetime
+) -> dict | None:
+    """A silence longer than any in the past year, and unlikely for their rhythm."""
+    since_day = min(rhythm.RHYTHM_DAYS - 1, member_days)
+    found = rhythm.silence(days, since_day, the_clock)
+    if found is None:
+        return None
+    last = iso_day(as_of - timedelta(days=found["silent_days"]))
+    return _signal(_drift_kind(member), "rhythm", last, found)
+
+
+def _pace_drift(member: dict, p: dict, limits: Thresholds, tide: float) -> dict | None:
+    """Much less active than their own usual pace, with the community's tide taken into
+    account (a quiet summer lowers the expected pace for everyone)."""
     recent_rate, base_rate = _rates(p, limits)
-    if p["baseline"] >= limits.min_baseline and recent_rate < limits.drift_ratio * base_rate:
-        params = {**_pace_params(p, limits), "last_active": iso_day(p["last"])}
+    expected = base_rate * min(tide, 1.0)
+    if p["baseline"] >= limits.min_baseline and recent_rate < limits.drift_ratio * expected:
+        params = {
+            **_pace_params(p, limits),
+            "last_active": iso_day(p["last"]),
+            "tide": round(tide, 2),
+        }
         return _signal(_drift_kind(member), "pace", iso_day(p["last"]), params)
     return None
 
@@ -100,10 +142,12 @@ def _sessions_drift(member: dict, attendance: dict, limits: Thresholds) -> dict 
     return _signal(_drift_kind(member), "sessions", iso_day(sessions[k - 1][1]), params)
 
 
-def _is_rising(p: dict, member_days: int, limits: Thresholds) -> bool:
-    """Clearly more active than usual, or active from the start after the first window."""
+def _is_rising(p: dict, member_days: int, limits: Thresholds, tide: float) -> bool:
+    """Clearly more active than usual (and than the community's own rise), or active from the
+    start after the first window."""
     recent_rate, base_rate = _rates(p, limits)
     if p["recent"] < 3:
         return False
-    faster = p["baseline"] >= limits.min_baseline and recent_rate >= limits.rising_ratio * base_rate
+    expected = base_rate * max(tide, 1.0)
+    faster = p["baseline"] >= limits.min_baseline and recent_rate >= limits.rising_ratio * expected
     return faster or (p["baseline"] == 0 and member_days > limits.window_days)

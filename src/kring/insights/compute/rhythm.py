@@ -1,0 +1,134 @@
+"""Silence measured against a member's own rhythm, on the community's own clock
+(docs/insights.md, "Silence against one's own rhythm" and "The community's tide").
+
+Input: per member the days (counted back from `as_of`: day 0 is the last 24 hours) on which
+they were active or attended a session, over the last RHYTHM_DAYS days. From those:
+
+- **the tide**: how busy the community is each day, against its usual level. A day's
+  intensity is the share of the members of that day who were active around it (a centred
+  TIDE_SMOOTH_DAYS mean), divided by the median of that over the year, held within
+  [TIDE_MIN, TIDE_MAX]. Time is then measured on the community's clock: a day counts as
+  much as its intensity. A quiet summer week is a short week; a week in which everyone is
+  busy is a long one.
+- **a member's rhythm**: the gaps between their active days, on that clock; the silence now is
+  the gap since their last active day. The silence is unusual when it is longer than every gap
+  of the past year, and a silence that long is unlikely for their history: under the
+  forgiving assumption that their gaps are as irregular as a random (exponential) process,
+  the chance that the current gap outlasts r times the longest of n earlier gaps is
+  Γ(n+1)·Γ(r+1)/Γ(n+r+1). A member with a regular rhythm is, in truth, even less likely to be
+  this quiet by chance; a bursty member's long past gaps raise the bar by themselves.
+"""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from statistics import median
+
+RHYTHM_DAYS = 365
+# A silence shorter than this is never unusual (a week away is ordinary life).
+MIN_SILENCE_DAYS = 7
+# Fewer earlier gaps than this: no rhythm to measure against.
+MIN_GAPS = 5
+# How unlikely the silence must be for the person's history to be a signal ...
+RHYTHM_ALPHA = 0.01
+# ... and below this it is said with more certainty ("very unusual").
+RHYTHM_ALPHA_STRONG = 0.001
+TIDE_SMOOTH_DAYS = 7
+TIDE_MIN = 0.15
+TIDE_MAX = 3.0
+# The tide "now" in the document: the mean intensity over the last TIDE_RECENT_DAYS days.
+TIDE_RECENT_DAYS = 28
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The community's clock: `at[d]` is the community time between `as_of` and the start of
+    day d (day 0 is the last 24 hours), in usual days."""
+
+    at: list[float]
+    intensity: list[float]
+
+    def recent(self, days: int = TIDE_RECENT_DAYS) -> float:
+        return self.at[days] / days
+
+
+def clock(
+    days_by_member: dict[int, list[int]], member_days: list[int], horizon: int = RHYTHM_DAYS
+) -> Clock:
+    """The community's clock from everyone's active days. `member_days`: for each member, how
+    many days ago they joined; a day's activity is taken as a share of the members of that
+    day, so that a community that grows does not seem to speed up."""
+    active = [0.0] * horizon
+    for days in days_by_member.values():
+        for d in days:
+            if 0 <= d < horizon:
+                active[d] += 1
+    # Members on day d: those who joined more than d days ago.
+    joined = [0] * (horizon + 1)
+    for ago in member_days:
+        joined[min(max(ago, 0), horizon)] += 1
+    members_then = 0
+    for d in range(horizon - 1, -1, -1):
+        members_then += joined[d + 1]
+        active[d] = active[d] / members_then if members_then else 0.0
+    half = TIDE_SMOOTH_DAYS // 2
+    # Centred mean, with prefix sums; near the ends the window is what there is.
+    prefix = [0]
+    for n in active:
+        prefix.append(prefix[-1] + n)
+    smooth = []
+    for d in range(horizon):
+        lo, hi = max(0, d - half), min(horizon, d + half + 1)
+        smooth.append((prefix[hi] - prefix[lo]) / (hi - lo))
+    usual = median(smooth) if any(smooth) else 0.0
+    if usual <= 0:
+        intensity = [1.0] * horizon
+    else:
+        intensity = [min(TIDE_MAX, max(TIDE_MIN, s / usual)) for s in smooth]
+    at = [0.0]
+    for x in intensity:
+        at.append(at[-1] + x)
+    return Clock(at=at, intensity=intensity)
+
+
+def tail_chance(gaps: int, ratio: float) -> float:
+    """The chance that a random (exponential) process's current gap lasts `ratio` times the
+    longest of `gaps` earlier gaps or more: Γ(n+1)·Γ(r+1)/Γ(n+r+1)."""
+    return math.exp(math.lgamma(gaps + 1) + math.lgamma(ratio + 1) - math.lgamma(gaps + ratio + 1))
+
+
+def silence(days: Iterable[int], since_day: int, the_clock: Clock) -> dict | None:
+    """A member's unusual silence, or None. `days`: their active days (counted back from
+    `as_of`); `since_day`: the oldest day that counts (joining, or the horizon)."""
+    seen = sorted({d for d in days if 0 <= d <= since_day})  # newest first
+    if len(seen) < MIN_GAPS + 1:
+        return None
+    last = seen[0]
+    if last < MIN_SILENCE_DAYS:
+        return None
+    at = the_clock.at
+    # Day d is [as_of - (d+1) days, as_of - d days): from the active day `b` (newer) back to
+    # `a` (older) is a - b days; on the community's clock, at[a] - at[b].
+    gaps = [at[a] - at[b] for b, a in zip(seen, seen[1:], strict=False)]
+    calendar = [a - b for b, a in zip(seen, seen[1:], strict=False)]
+    now = at[last]
+    longest = max(gaps)
+    if longest <= 0 or now <= longest:
+        return None
+    chance = tail_chance(len(gaps), now / longest)
+    if chance > RHYTHM_ALPHA:
+        return None
+    return {
+        "usual_days": _round_days(median(calendar)),
+        "silent_days": last,
+        "longest_days": max(calendar),
+        "gaps": len(gaps),
+        "history_days": seen[-1],
+        "chance": float(f"{chance:.2g}"),
+        "certainty": "high" if chance <= RHYTHM_ALPHA_STRONG else "medium",
+        "tide": round(now / last, 2),
+    }
+
+
+def _round_days(value: float) -> float | int:
+    return int(value) if value == int(value) else round(value, 1)

@@ -1,0 +1,209 @@
+"""Silence against a member's own rhythm and the community's tide (compute.rhythm), on
+constructed histories: a daily contributor, a weekly one, a session-only member, a monthly
+poster, a bursty member; a summer lull for everyone; a member quiet while everyone is busy.
+Then the same through compute() on a real community, with the reason in Dutch and English."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.utils import translation
+
+from kring.insights import document
+from kring.insights.compute import compute, rhythm
+from kring.insights.compute.base import iso_day
+from kring.insights.tests.histories import act, backdate_everyone, days_ago, join, session
+
+YEAR = rhythm.RHYTHM_DAYS
+
+
+def _every(step: int, *, start: int, until: int = YEAR - 1) -> list[int]:
+    """Active every `step` days from day `start` (counted back from now) to `until`."""
+    return list(range(start, until + 1, step))
+
+
+def _crowd(rng: random.Random, *, quiet: range | None = None, busy: range | None = None) -> dict:
+    """Forty members each active on about half the days; within `quiet` on a tenth as many,
+    within `busy` on nearly all."""
+    crowd = {}
+    for uid in range(1000, 1040):
+        days = []
+        for d in range(YEAR):
+            p = 0.5
+            if quiet is not None and d in quiet:
+                p = 0.05
+            if busy is not None and d in busy:
+                p = 0.95
+            if rng.random() < p:
+                days.append(d)
+        crowd[uid] = days
+    return crowd
+
+
+def _clock(member_days: list[int], crowd: dict) -> rhythm.Clock:
+    everyone = {**crowd, 1: member_days}
+    return rhythm.clock(everyone, [YEAR + 30] * len(everyone))
+
+
+@pytest.fixture
+def rng():
+    return random.Random(17)
+
+
+def test_daily_contributor_quiet_for_ten_days_is_noticed(rng):
+    """Active on most days all year, then nothing for ten days: far longer than any earlier
+    gap, and the reason says so."""
+    days = [d for d in range(10, YEAR) if rng.random() < 0.8]
+    found = rhythm.silence(days, YEAR - 1, _clock(days, _crowd(rng)))
+    assert found is not None
+    assert found["silent_days"] == days[0] == 10
+    assert found["usual_days"] == 1
+    assert found["longest_days"] < 10
+    assert found["certainty"] == "high"
+    assert found["chance"] <= rhythm.RHYTHM_ALPHA_STRONG
+
+
+def test_daily_contributor_away_for_a_long_weekend_is_not(rng):
+    """Four quiet days is an ordinary weekend away, whatever the rhythm."""
+    days = [4, *[d for d in range(5, YEAR) if rng.random() < 0.8]]
+    assert rhythm.silence(days, YEAR - 1, _clock(days, _crowd(rng))) is None
+
+
+def test_session_only_member_skipping_two_sessions_is_noticed_one_is_not(rng):
+    """Someone who only comes to the sessions (every three weeks): one missed session is
+    ordinary, two in a row is not."""
+    crowd = _crowd(rng)
+    one_missed = _every(21, start=30)
+    assert rhythm.silence(one_missed, YEAR - 1, _clock(one_missed, crowd)) is None
+    two_missed = _every(21, start=51)
+    found = rhythm.silence(two_missed, YEAR - 1, _clock(two_missed, crowd))
+    assert found is not None
+    assert (found["usual_days"], found["longest_days"], found["silent_days"]) == (21, 21, 51)
+
+
+def test_monthly_poster_is_not_noticed_for_an_ordinary_month(rng):
+    """Once a month, all year: six weeks without a post is within what such a rhythm does."""
+    days = _every(30, start=45)
+    assert rhythm.silence(days, YEAR - 1, _clock(days, _crowd(rng))) is None
+
+
+def test_bursty_member_with_long_quiet_stretches_is_not_noticed_within_them(rng):
+    """Bursts of activity with quiet stretches of up to six weeks: a month of quiet now is
+    one of those."""
+    days, d = [], 30
+    while d < YEAR:
+        days.extend(range(d, min(YEAR, d + 5)))
+        d += 5 + rng.choice([14, 21, 28, 35, 42])
+    assert rhythm.silence(days, YEAR - 1, _clock(days, _crowd(rng))) is None
+
+
+def test_weekly_member_silence_counts_only_since_joining(rng):
+    """Joined 8 weeks ago, weekly since, then three weeks quiet: only five gaps to go by,
+    too few for a rhythm."""
+    days = _every(7, start=21, until=56)
+    assert rhythm.silence(days, 56, _clock(days, _crowd(rng))) is None
+
+
+def test_a_quiet_summer_for_everyone_lowers_the_expectation(rng):
+    """The whole community is at a tenth of its pace for the last six weeks: a weekly member
+    quiet for four of those weeks is not singled out. The same silence while the community is
+    as busy as ever is."""
+    days = _every(7, start=28)
+    lull = _clock(days, _crowd(rng, quiet=range(0, 42)))
+    assert rhythm.silence(days, YEAR - 1, lull) is None
+    assert lull.recent() < 0.5
+    usual = _clock(days, _crowd(random.Random(17)))
+    found = rhythm.silence(days, YEAR - 1, usual)
+    assert found is not None
+    assert 0.8 <= found["tide"] <= 1.25
+
+
+def test_quiet_while_the_community_is_busy_stands_out_more(rng):
+    """Every eight days or so (gaps of 6–10 days), then 12 days quiet: ordinary on a usual
+    clock, unusual while everyone else is far busier than usual."""
+    days, d = [], 12
+    while d < YEAR:
+        days.append(d)
+        d += rng.choice([6, 7, 8, 9, 10])
+    ordinary = _clock(days, _crowd(random.Random(3)))
+    assert rhythm.silence(days, YEAR - 1, ordinary) is None
+    busy = _clock(days, _crowd(random.Random(3), busy=range(0, 14)))
+    found = rhythm.silence(days, YEAR - 1, busy)
+    assert found is not None
+    assert found["tide"] > 1.25
+
+
+def test_a_growing_community_does_not_speed_up_its_clock():
+    """Twice as many members in the second half of the year, each as active as the first:
+    the clock runs at the usual pace."""
+    crowd = {uid: list(range(0, YEAR, 2)) for uid in range(20)}
+    crowd.update({uid: list(range(0, YEAR // 2, 2)) for uid in range(20, 40)})
+    joined = [YEAR + 10] * 20 + [YEAR // 2] * 20
+    the_clock = rhythm.clock(crowd, joined)
+    assert 0.8 <= the_clock.recent() <= 1.25
+    assert 0.8 <= the_clock.at[YEAR] / YEAR <= 1.25
+
+
+def test_tail_chance_is_the_exponential_bound():
+    """n gaps and the current one r times the longest: Γ(n+1)Γ(r+1)/Γ(n+r+1); r = 1 is
+    1 / (n + 1), the chance that the latest of n + 1 equal gaps is the longest."""
+    assert rhythm.tail_chance(9, 1) == pytest.approx(0.1)
+    assert rhythm.tail_chance(17, 2) == pytest.approx(2 / (18 * 19))
+
+
+@pytest.fixture
+def regulars(db, make_community, make_user):
+    """A community with eight members active every third day for a year, and its
+    facilitator."""
+    now = days_ago(0)
+    facilitator = make_user(full_name="Fenna Facilitator")
+    community = make_community(by=facilitator, name="Ritme")
+    backdate_everyone(community, days_ago(400, now))
+    people = [
+        join(community, make_user, at=days_ago(400, now), full_name=f"Lid {i}") for i in range(8)
+    ]
+    for person in people:
+        for d in range(1, YEAR, 3):
+            act(person, community, days_ago(d + 0.5, now))
+    return now, community, facilitator, people
+
+
+def test_compute_names_a_daily_member_gone_quiet_with_the_reason(make_user, regulars):
+    """Through compute(): a member active nearly every day, silent for 12 days, is drifting
+    by the rhythm rule before the pace rule sees anything, with a reason in plain words."""
+    now, community, _facilitator, _people = regulars
+    daan = join(community, make_user, at=days_ago(400, now), full_name="Daan Dagelijks")
+    for d in range(12, YEAR):
+        if d % 5:
+            act(daan, community, days_ago(d + 0.5, now))
+    raw = compute(community=community, as_of=now)
+    (row,) = [m for m in raw["members"] if m["email"] == daan.email]
+    (signal,) = [s for s in row["signals"] if s["kind"] == "drifting"]
+    assert signal["rule"] == "rhythm"
+    assert signal["params"]["silent_days"] == 12
+    assert signal["since"] == iso_day(now - timedelta(days=12))
+    with translation.override("en"):
+        reason = document.signal_reason(signal)
+    assert reason.startswith("Usually active every day; nothing for 12 days, longer than any")
+    assert "Very unusual for this rhythm." in reason
+    with translation.override("nl"):
+        dutch = document.signal_reason(signal)
+    assert "12 dagen" in dutch
+    others = [m for m in raw["members"] if m["email"] != daan.email]
+    assert not [s for m in others for s in m["signals"] if s["kind"] == "drifting"]
+
+
+def test_compute_session_only_member_after_two_missed_sessions(make_user, regulars):
+    """Someone who only ever comes to the sessions (every three weeks, attendance registered),
+    and missed the latest two: noticed by their own rhythm."""
+    now, community, facilitator, people = regulars
+    sanne = join(community, make_user, at=days_ago(400, now), full_name="Sanne Sessie")
+    for k, d in enumerate(range(5, YEAR, 21)):
+        attended = people[:3] if k < 2 else [*people[:3], sanne]
+        session(community, facilitator, days_ago(d, now), attended=attended)
+    raw = compute(community=community, as_of=now)
+    (row,) = [m for m in raw["members"] if m["email"] == sanne.email]
+    drifting = [s for s in row["signals"] if s["kind"] == "drifting"]
+    assert [s["rule"] for s in drifting] == ["rhythm"]
+    assert drifting[0]["params"]["usual_days"] == 21
+    assert drifting[0]["since"] == iso_day(days_ago(47, now))
