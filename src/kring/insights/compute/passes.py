@@ -9,20 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection, connections
-from django.db.models import (
-    Case,
-    Count,
-    DateTimeField,
-    F,
-    Func,
-    IntegerField,
-    Max,
-    Min,
-    Q,
-    QuerySet,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, F, Max, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -352,39 +339,14 @@ def attendance_runs(community: Community, as_of: datetime, limits: Thresholds) -
     }
 
 
-class _DaysBefore(Func):
-    """Whole days from a timestamp column to a moment: 0 for the last 24 hours before it."""
-
-    output_field = IntegerField()
-
-    def __init__(self, column: str, moment: datetime) -> None:
-        super().__init__(F(column), Value(moment, output_field=DateTimeField()))
-
-    def _parts(self, compiler, connection) -> tuple[str, str, list]:  # noqa: ANN001
-        column, moment = self.source_expressions
-        column_sql, column_params = compiler.compile(column)
-        moment_sql, moment_params = compiler.compile(moment)
-        return column_sql, moment_sql, [*moment_params, *column_params]
-
-    def as_sqlite(self, compiler, connection, **extra):  # noqa: ANN001, ANN003, ANN201
-        column, moment, params = self._parts(compiler, connection)
-        return f"CAST(julianday({moment}) - julianday({column}) AS INTEGER)", params
-
-    def as_sql(self, compiler, connection, **extra):  # noqa: ANN001, ANN003, ANN201
-        # PostgreSQL: the interval in seconds, floored to whole days.
-        column, moment, params = self._parts(compiler, connection)
-        return f"FLOOR(EXTRACT(EPOCH FROM ({moment} - {column})) / 86400)::integer", params
-
-
 def active_days(
     community: Community, member_ids: QuerySet, as_of: datetime, horizon: int
 ) -> dict[int, list[int]]:
     """Per member, the days on which they were active or attended a session in the last
-    `horizon` days, counted back from `as_of` (0: the last 24 hours). The database returns one
-    row per member and day, never one per event."""
+    `horizon` days, counted back from `as_of` (0: the last 24 hours). The database finds each
+    member's distinct days and returns one row per member with their days as text."""
     start = as_of - timedelta(days=horizon)
-    days: dict[int, set[int]] = defaultdict(set)
-    rows = (
+    events = (
         ActivityEvent.objects.filter(
             actor__in=member_ids,
             community=community,
@@ -393,12 +355,29 @@ def active_days(
             created_at__lt=as_of,
         )
         .order_by()
-        .annotate(day=_DaysBefore("created_at", as_of))
-        .values_list("actor_id", "day")
-        .distinct()
+        .values_list("actor_id", "created_at")
     )
-    for uid, day in rows:
-        days[uid].add(day)
+    inner, params = events.query.sql_with_params()
+    actor, created = (connection.ops.quote_name(n) for n in ("actor_id", "created_at"))
+    seconds = as_of.timestamp()
+    if connection.vendor == "postgresql":
+        day = f"FLOOR((%s - EXTRACT(EPOCH FROM {created})) / 86400)::integer"
+        joined = "STRING_AGG(day::text, ',')"
+    else:
+        # julianday() of the moment, given as a number: computed once, not per row.
+        day = f"CAST(%s - julianday({created}) AS INTEGER)"
+        seconds = seconds / 86400 + 2440587.5
+        joined = "GROUP_CONCAT(day)"
+    # Only placeholders, quoted names and Django's own compiled SQL go into the text.
+    sql = (
+        f"SELECT {actor}, {joined} FROM (SELECT DISTINCT {actor}, {day} AS day "  # noqa: S608
+        f"FROM ({inner}) events) days GROUP BY {actor}"
+    )
+    days: dict[int, set[int]] = defaultdict(set)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [seconds, *params])
+        for uid, text in cursor.fetchall():
+            days[uid].update(int(d) for d in text.split(","))
     for uid, starts_at in Attendance.objects.filter(
         session__community=community,
         status=AttendanceStatus.ATTENDED,
