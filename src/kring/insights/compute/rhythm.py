@@ -73,7 +73,7 @@ def clock(
         active[d] = active[d] / members_then if members_then else 0.0
     half = TIDE_SMOOTH_DAYS // 2
     # Centred mean, with prefix sums; near the ends the window is what there is.
-    prefix = [0]
+    prefix: list[float] = [0.0]
     for n in active:
         prefix.append(prefix[-1] + n)
     smooth = []
