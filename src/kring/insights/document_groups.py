@@ -130,8 +130,8 @@ def group_suggestion_reason(
         if bridge and bridge == reader:
             return (
                 _(
-                    "You know people in both %(a)s and %(b)s, who are drifting apart: help bring "
-                    "them together at the next session."
+                    "You are still in touch with %(a)s and %(b)s, which are drifting apart: "
+                    "help bring them together at the next session."
                 )
                 % groups
             )
