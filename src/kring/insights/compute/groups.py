@@ -100,8 +100,9 @@ def drifting_apart(
     for (a, b), w in weekly.items():
         ga, gb = group_of.get(a), group_of.get(b)
         now = sum(w[:NOW_WEEKS])
-        for g in {ga, gb} - {None}:
-            involving_now[g] += now
+        for g in {ga, gb}:
+            if g is not None:
+                involving_now[g] += now
         if ga is not None and ga == gb:
             inner_strength[a] += before.get((a, b), 0)
             inner_strength[b] += before.get((a, b), 0)
