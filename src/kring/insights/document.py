@@ -11,7 +11,10 @@ from django.utils.translation import ngettext
 
 from kring.accounts.models import Perspective
 from kring.core.dates import long_date
+from kring.insights.document_groups import community_signal_reason, group_suggestion_reason
 from kring.insights.models import Suggestion, SuggestionStatus
+
+GROUP_SUGGESTION_KINDS = ("bring_together", "make_room", "invite_perspective")
 
 
 def day_end(day: date) -> datetime:
@@ -170,6 +173,8 @@ def suggestion_reason(
             "Introduce %(a)s to %(b)s: %(a)s has no contact with anyone yet; %(b)s is well "
             "connected."
         ) % {"a": name(0), "b": name(1)}
+    if kind in GROUP_SUGGESTION_KINDS:
+        return group_suggestion_reason(suggestion, names, perspectives, reader)
     if kind == "pair_perspectives":
         return _("%(a)s and %(b)s have no ties with each other: pair them in the next session.") % {
             "a": perspectives.get(p["a"], p["a"]),
@@ -246,6 +251,10 @@ def _render_rest(raw: dict, names: dict[str, str], community) -> dict:
             }
             for s in raw["suggestions"]
             if s["key"] not in decided
+        ],
+        "community_signals": [
+            {**s, "reason": community_signal_reason(s, names, perspectives)}
+            for s in raw.get("community_signals", [])
         ],
     }
 

@@ -58,7 +58,15 @@ def signal_intro(kind: str, newcomer_days: int = 21) -> str:
 # "Deze week": the top of the ranked open suggestions (docs/insights.md, "Ranking").
 THIS_WEEK = 5
 MORE_PER_PAGE = 10
-SUGGESTION_KINDS = ("call", "welcome", "introduce", "pair_perspectives")
+SUGGESTION_KINDS = (
+    "call",
+    "welcome",
+    "introduce",
+    "pair_perspectives",
+    "bring_together",
+    "make_room",
+    "invite_perspective",
+)
 
 
 def suggestion_kind_label(kind: str) -> str:
@@ -67,6 +75,9 @@ def suggestion_kind_label(kind: str) -> str:
         "welcome": _("Newcomers"),
         "introduce": _("Introductions"),
         "pair_perspectives": _("Perspectives"),
+        "bring_together": _("Groups apart"),
+        "make_room": _("One voice"),
+        "invite_perspective": _("Unheard"),
     }.get(kind, kind)
 
 
@@ -80,6 +91,9 @@ def suggestion_badge(suggestion: dict) -> str:
         "welcome": _("Newcomer on their own"),
         "introduce": _("Introduction"),
         "pair_perspectives": _("Perspectives apart"),
+        "bring_together": _("Groups drifting apart"),
+        "make_room": _("One voice fills the room"),
+        "invite_perspective": _("Perspective not heard"),
     }.get(suggestion["kind"], suggestion["kind"])
 
 

@@ -24,6 +24,9 @@ SUGGESTION_KIND_LABELS = {
     "introduce": lambda: _("Introduce you to someone"),
     "welcome": lambda: _("Welcome you and introduce you to someone"),
     "pair_perspectives": lambda: _("Pair perspectives in a session"),
+    "bring_together": lambda: _("Bring two groups together"),
+    "make_room": lambda: _("Make room for other voices"),
+    "invite_perspective": lambda: _("Invite your perspective into the conversations"),
 }
 
 

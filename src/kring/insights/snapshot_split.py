@@ -10,8 +10,8 @@ the members' parts hold their group, whether they are isolates or brokers, and t
               "member_count", "group_count", "group_sizes", "modularity",
               "network": {"density", "tie_count", "isolate_count", "brokers",
                           "perspective_ties", "new_ties"},
-              "coverage", "suggestions", "trends",
-              "people": {email: name}}          # everyone the suggestions and brokers name
+              "coverage", "suggestions", "trends", "community_signals",
+              "people": {email: name}}   # everyone the suggestions, brokers and reasons name
     member:  the raw member (id, email, name, role, perspectives, joined, signals, degree,
              strong_degree, betweenness, group, recent, baseline, last_active) and
              "broker", "isolate", "group_size",
@@ -60,6 +60,7 @@ def split(raw: dict) -> tuple[dict, list[dict]]:
             }
         )
     named_people = {e for s in raw.get("suggestions", []) for e in s["members"]} | brokers
+    named_people |= _signal_people(raw.get("community_signals", []))
     summary = {
         "format": FORMAT,
         **{
@@ -81,6 +82,18 @@ def split(raw: dict) -> tuple[dict, list[dict]]:
         "people": {e: names[e] for e in sorted(named_people) if e in names},
     }
     return summary, parts
+
+
+def _signal_people(signals: list[dict]) -> set[str]:
+    """The people the reasons of the community signals name (not every member of a group)."""
+    named: set[str] = set()
+    for s in signals:
+        p = s.get("params", {})
+        named.update(s.get("people", []))
+        named.update(p.get("bridges", [])[:3])
+        for anchors in p.get("anchors", []):
+            named.update(anchors)
+    return named
 
 
 def member_of(part: dict) -> dict:

@@ -19,7 +19,16 @@ from django.utils import timezone
 
 from kring.communities.models import Community, FormerMembership, Membership
 from kring.core import daterange
-from kring.insights.compute import coverage, network, passes, rhythm, signals, suggestions
+from kring.insights.compute import (
+    coverage,
+    groups,
+    network,
+    passes,
+    passes_groups,
+    rhythm,
+    signals,
+    suggestions,
+)
 from kring.insights.compute.base import Thresholds, iso_day, month_keys, rfc3339
 
 
@@ -46,6 +55,7 @@ def compute(
             passes.tie_pairs, counted, community, as_of, as_of - timedelta(days=period_days), bounds
         ),
         days=partial(passes.active_days, community, member_ids, as_of, rhythm.RHYTHM_DAYS),
+        groups=partial(passes_groups.group_pass, community, member_ids, as_of),
     )
     members = passes.members_at(community, as_of)
     index = {m["id"]: i for i, m in enumerate(members)}
@@ -64,6 +74,7 @@ def compute(
         members, pace, contributions, attendance, graph_data, as_of, limits, days
     )
     mix = coverage.coverage(community, members, pace, attendance, as_of)
+    feelers = groups.community_signals(members, done["groups"], as_of)
     return {
         "community": community.slug,
         "as_of": rfc3339(as_of),
@@ -81,7 +92,10 @@ def compute(
             "new_ties": new_ties,
         },
         "coverage": mix,
-        "suggestions": suggestions.suggestions(members, member_ids, found, graph_data, mix, as_of),
+        "community_signals": feelers,
+        "suggestions": suggestions.suggestions(
+            members, member_ids, found, graph_data, mix, as_of, community_signals=feelers
+        ),
         "trends": coverage.trends(community, as_of, months, bounds, activity_trend, first_ties),
     }
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.db.models import QuerySet
 
 from kring.accounts.models import User
+from kring.insights.compute.groups import group_suggestions
 
 MAX_SUGGESTIONS = 25
 # The rank of a suggestion (docs/insights.md, "Ranking"): its kind first, then how long the
@@ -17,7 +18,10 @@ MAX_SUGGESTIONS = 25
 PRIORITY_BASE = {
     "core_silent": 40,
     "drifting": 30,
+    "bring_together": 25,
     "welcome": 20,
+    "make_room": 15,
+    "invite_perspective": 15,
     "introduce": 10,
     "pair_perspectives": 0,
 }
@@ -38,6 +42,7 @@ def suggestions(
     graph_data: dict,
     coverage: dict,
     as_of: datetime,
+    community_signals: list[dict] | None = None,
 ) -> list[dict]:
     """The MAX_SUGGESTIONS highest ranked suggestions."""
     by_id = {m["id"]: m for m in members}
@@ -46,6 +51,7 @@ def suggestions(
         *_introductions(members, by_id, member_ids, graph_data),
         *_welcomes(members, by_id, signals, graph_data),
         *_perspective_pairs(coverage, graph_data),
+        *group_suggestions(community_signals or [], as_of),
     ]
     for suggestion in out:
         suggestion["priority"] = suggestion_priority(suggestion["kind"], suggestion["params"])

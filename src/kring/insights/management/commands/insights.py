@@ -113,6 +113,11 @@ class Command(BaseCommand):
             out("Coverage gaps:")
             for gap in coverage["gaps"]:
                 out(f"  {gap['reason']}")
+        if doc.get("community_signals"):
+            out("")
+            out("The group:")
+            for signal in doc["community_signals"]:
+                out(f"  {signal['kind']:<19} {signal['reason']}")
         out("")
         out("Suggestions:")
         for suggestion in doc["suggestions"] or [{"reason": "none"}]:
