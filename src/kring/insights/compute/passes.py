@@ -302,10 +302,14 @@ def tie_pairs(
     return counts, first_per_month, new_in_period
 
 
+# Sessions before the latest missed ones that show how often a member comes.
+SESSIONS_LOOK_BACK = 10
+
+
 def attendance_runs(community: Community, as_of: datetime, limits: Thresholds) -> dict:
     """The community's latest past sessions and who attended each, for the 'missed in a row'
     rule and for active members."""
-    look_back = limits.missed_sessions + 3
+    look_back = limits.missed_sessions + SESSIONS_LOOK_BACK
     sessions = list(
         Session.objects.filter(
             community=community, status=SessionStatus.SCHEDULED, starts_at__lt=as_of

@@ -33,7 +33,17 @@ MIN_GAPS = 5
 RHYTHM_ALPHA = 0.01
 # ... and below this it is said with more certainty ("very unusual").
 RHYTHM_ALPHA_STRONG = 0.001
+# A fade: a window of the last N days (the shorter first) with at most FADE_SHARE of the active
+# days the member's history expects, and a chance of at most RHYTHM_ALPHA / 10 (two windows
+# are tried, and a fade has no silence to help it stand out); a history of at least
+# FADE_HISTORY_WINDOWS such windows with FADE_MIN_DAYS active days.
+FADE_WINDOWS = (14, 28)
+FADE_SHARE = 0.35
+FADE_HISTORY_WINDOWS = 4
+FADE_MIN_DAYS = 10
 TIDE_SMOOTH_DAYS = 7
+# Below this many members active on the median day the community keeps calendar time.
+TIDE_MIN_ACTIVE = 3
 TIDE_MIN = 0.15
 TIDE_MAX = 3.0
 # The tide "now" in the document: the mean intensity over the last TIDE_RECENT_DAYS days.
@@ -63,6 +73,9 @@ def clock(
         for d in days:
             if 0 <= d < horizon:
                 active[d] += 1
+    if median(active) < TIDE_MIN_ACTIVE:
+        # Too few people active on a usual day for a tide: one member's absence would be it.
+        return Clock(at=[float(d) for d in range(horizon + 1)], intensity=[1.0] * horizon)
     # Members on day d: those who joined more than d days ago.
     joined = [0] * (horizon + 1)
     for ago in member_days:
@@ -132,3 +145,86 @@ def silence(days: Iterable[int], since_day: int, the_clock: Clock) -> dict | Non
 
 def _round_days(value: float) -> float | int:
     return int(value) if value == int(value) else round(value, 1)
+
+
+def poisson_at_most(k: int, mean: float) -> float:
+    """P(X ≤ k) for a Poisson count with this mean."""
+    if mean <= 0:
+        return 1.0
+    term = math.exp(-mean)
+    total = term
+    for i in range(1, max(k, 0) + 1):
+        term *= mean / i
+        total += term
+    return min(1.0, total) if k >= 0 else 0.0
+
+
+def fade(days: Iterable[int], since_day: int, the_clock: Clock) -> dict | None:
+    """A member still active now and then, but far less than their own rhythm: fewer active
+    days in the last FADE_WINDOWS days than their history makes likely, on the community's
+    clock. Their history's own irregularity (the dispersion of their counts in earlier
+    stretches of the same length) widens what counts as ordinary, so a bursty member's quiet
+    month is not a fade."""
+    seen = sorted({d for d in days if 0 <= d <= since_day})
+    at = the_clock.at
+    for window in FADE_WINDOWS:
+        if since_day < FADE_HISTORY_WINDOWS * window:
+            continue
+        earlier = [d for d in seen if d >= window]
+        if len(earlier) < FADE_MIN_DAYS:
+            continue
+        observed = len(seen) - len(earlier)
+        rate = len(earlier) / (at[since_day + 1] - at[window])
+        expected = rate * at[window]
+        if observed > FADE_SHARE * expected:
+            continue
+        spread = _dispersion(earlier, window, since_day, at, rate)
+        chance = poisson_at_most(math.floor(observed / spread), expected / spread)
+        if chance <= RHYTHM_ALPHA / 10:
+            return {
+                "window_days": window,
+                "active_days": observed,
+                "expected_days": round(expected, 1),
+                "chance": float(f"{chance:.2g}"),
+                "certainty": "high" if chance <= RHYTHM_ALPHA_STRONG / 10 else "medium",
+                "tide": round(at[window] / window, 2),
+                "last_day": seen[0] if seen else None,
+            }
+    return None
+
+
+def _dispersion(
+    earlier: list[int], window: int, since_day: int, at: list[float], rate: float
+) -> float:
+    """Pearson's dispersion of the member's counts in the earlier stretches of `window` days
+    (variance over what the rate expects; at least 1)."""
+    counts = [0] * ((since_day + 1 - window) // window)
+    for d in earlier:
+        k = (d - window) // window
+        if k < len(counts):
+            counts[k] += 1
+    if len(counts) < 2:
+        return 1.0
+    chi = 0.0
+    for k, n in enumerate(counts):
+        lo = window + k * window
+        e = rate * (at[lo + window] - at[lo])
+        if e > 0:
+            chi += (n - e) ** 2 / e
+    return max(1.0, chi / (len(counts) - 1))
+
+
+def drop_chance(days: Iterable[int], window: int, baseline: int, the_clock: Clock) -> float:
+    """How likely so few active days in the last `window` days are for the member's pace in
+    the `baseline` days before (on the community's clock), widened by how irregular they were
+    in the baseline (the dispersion of their counts in stretches of `window` days)."""
+    end = min(window + baseline, len(the_clock.at) - 1)
+    if end <= window:
+        return 1.0
+    seen = [d for d in days if 0 <= d < end]
+    earlier = [d for d in seen if d >= window]
+    at = the_clock.at
+    rate = len(earlier) / (at[end] - at[window]) if at[end] > at[window] else 0.0
+    observed = len(seen) - len(earlier)
+    spread = _dispersion(earlier, window, end - 1, at, rate)
+    return poisson_at_most(math.floor(observed / spread), rate * at[window] / spread)

@@ -11,6 +11,10 @@ from kring.insights.compute import rhythm
 from kring.insights.compute.base import Thresholds, iso_day
 
 NEWCOMER_MAX_DAYS = 120
+# Missing sessions in a row must be this unlikely for how often the member came.
+SESSIONS_ALPHA = 0.02
+# The pace rule's drop must be this unlikely for the member's usual pace (Poisson).
+PACE_ALPHA = 0.02
 NO_PACE = {"recent": 0, "baseline": 0, "last": None}
 
 
@@ -35,8 +39,9 @@ def signals(
         p = pace.get(uid, NO_PACE)
         member_days = (as_of - m["joined"]).days
         drift = (
-            _pace_drift(m, p, limits, tide)
+            _pace_drift(m, p, limits, tide, days.get(uid, []), the_clock)
             or _rhythm_drift(m, days.get(uid, []), member_days, the_clock, as_of)
+            or _fade_drift(m, days.get(uid, []), member_days, the_clock, as_of)
             or _sessions_drift(m, attendance, limits)
         )
         if drift is not None:
@@ -104,12 +109,37 @@ def _rhythm_drift(
     return _signal(_drift_kind(member), "rhythm", last, found)
 
 
-def _pace_drift(member: dict, p: dict, limits: Thresholds, tide: float) -> dict | None:
+def _fade_drift(
+    member: dict, days: list[int], member_days: int, the_clock: rhythm.Clock, as_of: datetime
+) -> dict | None:
+    """Still active now and then, but far less than their own rhythm."""
+    since_day = min(rhythm.RHYTHM_DAYS - 1, member_days)
+    found = rhythm.fade(days, since_day, the_clock)
+    if found is None:
+        return None
+    last = found.pop("last_day")
+    since = iso_day(as_of - timedelta(days=last)) if last is not None else None
+    return _signal(_drift_kind(member), "fading", since, found)
+
+
+def _pace_drift(
+    member: dict,
+    p: dict,
+    limits: Thresholds,
+    tide: float,
+    days: list[int],
+    the_clock: rhythm.Clock,
+) -> dict | None:
     """Much less active than their own usual pace, with the community's tide taken into
     account (a quiet summer lowers the expected pace for everyone)."""
     recent_rate, base_rate = _rates(p, limits)
     expected = base_rate * min(tide, 1.0)
-    if p["baseline"] >= limits.min_baseline and recent_rate < limits.drift_ratio * expected:
+    if p["baseline"] < limits.min_baseline or recent_rate >= limits.drift_ratio * expected:
+        return None
+    # And not a chance dip: someone active a few days a month, or in bursts, is often quiet
+    # for weeks. Judged on their active days, with their own irregularity.
+    likely = rhythm.drop_chance(days, limits.window_days, limits.baseline_days, the_clock)
+    if likely <= PACE_ALPHA:
         params = {
             **_pace_params(p, limits),
             "last_active": iso_day(p["last"]),
@@ -120,26 +150,30 @@ def _pace_drift(member: dict, p: dict, limits: Thresholds, tide: float) -> dict 
 
 
 def _sessions_drift(member: dict, attendance: dict, limits: Thresholds) -> dict | None:
-    """Missed the latest N sessions in a row after coming to most of the ones before."""
+    """Missed the latest N or more sessions in a row after coming to most of the ones before,
+    and that many misses in a row are unlikely for how often they came (SESSIONS_ALPHA)."""
     sessions = attendance["sessions"]
     k = limits.missed_sessions
-    if len(sessions) < k + 2:
-        return None
     uid = member["id"]
-    latest = [pk for pk, _start in sessions[:k]]
-    before = [pk for pk, _start in sessions[k:]]
     went = attendance["attended"].get(uid, set())
-    joined_before = all(start >= member["joined"] for _pk, start in sessions[k:])
-    regular = sum(pk in went for pk in before) >= max(2, (len(before) * 2 + 2) // 3)
-    missed = not any(pk in went or pk in attendance["excused"].get(uid, set()) for pk in latest)
-    if not (joined_before and regular and missed):
+    excused = attendance["excused"].get(uid, set())
+    missed = 0
+    for pk, _start in sessions:
+        if pk in went or pk in excused:
+            break
+        missed += 1
+    if missed < k:
         return None
-    params = {
-        "missed": k,
-        "attended_before": sum(pk in went for pk in before),
-        "before": len(before),
-    }
-    return _signal(_drift_kind(member), "sessions", iso_day(sessions[k - 1][1]), params)
+    before = [pk for pk, start in sessions[missed:] if start >= member["joined"]]
+    if len(before) < 2:
+        return None
+    came = sum(pk in went for pk in before)
+    # Their attendance rate, with one imagined session come and one missed (Laplace).
+    chance = (1 - (came + 1) / (len(before) + 2)) ** missed
+    if came < max(2, (len(before) * 2 + 2) // 3) or chance > SESSIONS_ALPHA:
+        return None
+    params = {"missed": missed, "attended_before": came, "before": len(before)}
+    return _signal(_drift_kind(member), "sessions", iso_day(sessions[missed - 1][1]), params)
 
 
 def _is_rising(p: dict, member_days: int, limits: Thresholds, tide: float) -> bool:

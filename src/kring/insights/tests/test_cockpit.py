@@ -53,7 +53,7 @@ def ranked(make_community, make_user):
     """A community whose right order is known (docs/insights.md, "Ranking"):
 
     - Dirk, drifting for 14 weeks: 30 + 12 (capped) = 42
-    - Cora, core group, quiet for 1 week (one act 10 days ago after ten before): 40 + 1 = 41
+    - Cora, core group, quiet for 1 week (one act 10 days ago after a habit): 40 + 1 = 41
     - Bea, drifting for 9 weeks: 30 + 9 = 39
     - Nora, a newcomer of 8 weeks without ties: 20 + 8 = 28
     - Nick, a newcomer of 4 weeks without ties: 20 + 4 = 24
@@ -73,10 +73,11 @@ def ranked(make_community, make_user):
     hans = join(community, make_user, at=long_ago, full_name="Hans Helpt")
     profile_update(user=sam, by=sam, seeking_tags=["mantelzorg"])
     profile_update(user=hans, by=hans, help_tags=["mantelzorg"])
-    for n in range(10):
-        act(cora, community, days_ago(50 + n), ConversationVerb.REPLIED, other=steady)
-        act(dirk, community, days_ago(100 + n), ConversationVerb.REPLIED, other=steady)
-        act(bea, community, days_ago(66 + n), ConversationVerb.REPLIED, other=steady)
+    # A habit of a reply every third day for four months, then (nearly) silence.
+    for n in range(40):
+        act(cora, community, days_ago(50 + 3 * n), ConversationVerb.REPLIED, other=steady)
+        act(dirk, community, days_ago(100 + 3 * n), ConversationVerb.REPLIED, other=steady)
+        act(bea, community, days_ago(66 + 3 * n), ConversationVerb.REPLIED, other=steady)
     act(cora, community, days_ago(10), ConversationVerb.REPLIED, other=steady)
     for n in range(3):  # the well-connected pair a newcomer is introduced to
         act(steady, community, days_ago(2 + n), ConversationVerb.REPLIED, other=facilitator)

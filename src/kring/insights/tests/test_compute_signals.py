@@ -187,22 +187,22 @@ def test_rising_member(history):
 
 
 def test_missed_two_sessions_after_regular_attendance_is_drifting(history):
-    """Came to the three sessions before, missed the latest two: drifting by the sessions
+    """Came to the six sessions before, missed the latest two: drifting by the sessions
     rule, since the first missed session; someone excused for them is not."""
-    truus = history.person("Truus Absent")
-    els = history.person("Els Excused")
-    starts = [days_ago(d, history.now) for d in (200, 158, 116, 74, 32)]
-    for start in starts[:3]:
+    truus = history.person("Truus Absent", joined_days_ago=340)
+    els = history.person("Els Excused", joined_days_ago=340)
+    starts = [days_ago(d, history.now) for d in (326, 284, 242, 200, 158, 116, 74, 32)]
+    for start in starts[:6]:
         session(history.community, history.facilitator, start, attended=[truus, els])
-    for start in starts[3:]:
+    for start in starts[6:]:
         session(history.community, history.facilitator, start, excused=[els])
     doc = history.document()
     drifting = [s for s in signals_of(doc, truus.email) if s["kind"] == "drifting"]
     assert len(drifting) == 1
     assert drifting[0]["rule"] == "sessions"
-    assert drifting[0]["since"] == timezone.localtime(starts[3]).date().isoformat()
+    assert drifting[0]["since"] == timezone.localtime(starts[6]).date().isoformat()
     assert drifting[0]["reason"] == (
-        "Missed the last 2 sessions after attending 3 of the 3 before them"
+        "Missed the last 2 sessions after attending 6 of the 6 before them"
     )
     assert "drifting" not in [s["kind"] for s in signals_of(doc, els.email)]
 

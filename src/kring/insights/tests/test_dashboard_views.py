@@ -34,20 +34,20 @@ def _url(community, name="insights-dashboard", **kwargs):
 
 @pytest.fixture
 def circle(make_community, make_member, make_user):
-    """A community with its facilitator, a steady member and one drifting away (eight replies
-    ten weeks ago, nothing since), and a snapshot-less start."""
+    """A community with its facilitator, a steady member and one drifting away (a reply every
+    week for four months, nothing in the last ten weeks), and a snapshot-less start."""
     community = make_community(name="Wijkzorg")
     facilitator = community.memberships.get(role=Role.FACILITATOR).user
     steady = make_member(community, full_name="Sanne Steady").user
     drifter = make_member(community, full_name="Daan Drift").user
     now = timezone.now()
-    for n in range(8):
+    for n in range(16):
         activity_record(
             actor=drifter,
             verb=ConversationVerb.REPLIED,
             community=community,
             other=steady,
-            at=now - timedelta(days=70 + n),
+            at=now - timedelta(days=70 + 7 * n),
         )
     for n in range(3):
         activity_record(
@@ -189,7 +189,7 @@ def test_dashboard_shows_signal_with_reason_and_age(circle, make_client):
     response = make_client(circle["facilitator"]).get(_url(circle["community"]))
     html = response.content.decode()
     assert "Drifting away" in html
-    assert "0 activities in the last 6 weeks, against 8 in the 18 weeks before" in html
+    assert "0 activities in the last 6 weeks, against 15 in the 18 weeks before" in html
     assert reverse("person-detail", kwargs={"pk": circle["drifter"].pk}) in html
     assert "Computed just now" in html
     assert "Call Daan Drift" in html
@@ -403,7 +403,7 @@ def test_older_snapshot_without_dashboard_part_is_built_from_data(circle, make_c
     Snapshot.objects.filter(pk=snapshot.pk).update(dashboard={}, data=raw, format=1)
     response = make_client(circle["facilitator"]).get(_url(circle["community"]))
     html = response.content.decode()
-    assert "0 activities in the last 6 weeks, against 8 in the 18 weeks before" in html
+    assert "0 activities in the last 6 weeks, against 15 in the 18 weeks before" in html
     assert "Call Daan Drift" in html
 
 
@@ -416,13 +416,13 @@ def test_long_lists_are_capped_with_and_n_more(circle, make_member, make_client,
     now = timezone.now()
     for n in range(3):
         quiet = make_member(circle["community"], full_name=f"Quiet {n}").user
-        for day in range(8):  # busy ten weeks ago, silent since: drifting away
+        for week in range(16):  # weekly for four months, silent for ten weeks: drifting away
             activity_record(
                 actor=quiet,
                 verb=ConversationVerb.REPLIED,
                 community=circle["community"],
                 other=circle["steady"],
-                at=now - timedelta(days=70 + day),
+                at=now - timedelta(days=70 + 7 * week),
             )
     services.snapshot_create(community=circle["community"])
     drifting = Snapshot.objects.get().dashboard["signals"]["drifting"]
@@ -479,13 +479,13 @@ def _drifting(circle, make_member, count: int) -> None:
     now = timezone.now()
     for n in range(count):
         quiet = make_member(circle["community"], full_name=f"Quiet {n:02d}").user
-        for day in range(8):  # busy ten weeks ago, silent since: drifting away
+        for week in range(16):  # weekly for four months, silent for ten weeks: drifting away
             activity_record(
                 actor=quiet,
                 verb=ConversationVerb.REPLIED,
                 community=circle["community"],
                 other=circle["steady"],
-                at=now - timedelta(days=70 + day),
+                at=now - timedelta(days=70 + 7 * week),
             )
 
 

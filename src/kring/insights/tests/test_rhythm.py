@@ -207,3 +207,44 @@ def test_compute_session_only_member_after_two_missed_sessions(make_user, regula
     assert [s["rule"] for s in drifting] == ["rhythm"]
     assert drifting[0]["params"]["usual_days"] == 21
     assert drifting[0]["since"] == iso_day(days_ago(47, now))
+
+
+def test_a_daily_member_fading_to_a_trickle_is_noticed(rng):
+    """Active on most days, then in the last three weeks on only two days (the latest two
+    days ago, so there is no long silence): a fade."""
+    days = [2, 9, *[d for d in range(21, YEAR) if rng.random() < 0.8]]
+    the_clock = _clock(days, _crowd(rng))
+    assert rhythm.silence(days, YEAR - 1, the_clock) is None
+    found = rhythm.fade(days, YEAR - 1, the_clock)
+    assert found is not None
+    assert found["window_days"] in rhythm.FADE_WINDOWS
+    assert found["active_days"] <= rhythm.FADE_SHARE * found["expected_days"]
+    assert found["chance"] <= rhythm.RHYTHM_ALPHA / 10
+    assert found["last_day"] == 2
+
+
+def test_a_bursty_member_between_bursts_is_not_fading(rng):
+    """Bursts of several days with quiet weeks between: two active days in the last month is
+    within what they do."""
+    days, d = [], 0
+    while d < YEAR:
+        days.extend(range(d, min(YEAR, d + rng.choice([2, 6]))))
+        d += rng.choice([10, 20, 30, 40])
+    assert rhythm.fade(days, YEAR - 1, _clock(days, _crowd(rng))) is None
+
+
+def test_pace_drop_of_a_monthly_poster_is_a_chance_dip(rng):
+    """Once a month: nothing in the last six weeks happens often; a weekly habit with nothing
+    in six weeks does not."""
+    crowd = _crowd(rng)
+    monthly = _every(30, start=44)
+    assert rhythm.drop_chance(monthly, 42, 126, _clock(monthly, crowd)) > 0.1
+    weekly = _every(7, start=43)
+    assert rhythm.drop_chance(weekly, 42, 126, _clock(weekly, crowd)) < 0.01
+
+
+def test_a_tiny_community_keeps_calendar_time():
+    """Two people active on a usual day: too few for a tide, the clock is the calendar."""
+    crowd = {1: list(range(0, YEAR, 2)), 2: list(range(1, YEAR, 2)), 3: list(range(50, 90))}
+    the_clock = rhythm.clock(crowd, [YEAR + 10] * 3)
+    assert the_clock.at[YEAR] == YEAR and the_clock.recent() == 1.0
