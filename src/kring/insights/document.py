@@ -91,6 +91,22 @@ def signal_reason(signal: dict) -> str:
         if kind == "core_silent":
             text = _("Core group: %(text)s") % {"text": text}
         return text
+    if kind in ("drifting", "core_silent") and rule == "fading":
+        text = _(
+            "Active on %(active)s of the last %(window)s days, where their own rhythm would "
+            "give about %(expected)s"
+        ) % {
+            "active": p["active_days"],
+            "window": p["window_days"],
+            "expected": number_format(p["expected_days"]),
+        }
+        if p.get("certainty") == "high":
+            text = _("%(text)s. Very unusual for this rhythm.") % {"text": text}
+        else:
+            text = _("%(text)s. Unusual for this rhythm.") % {"text": text}
+        if kind == "core_silent":
+            text = _("Core group: %(text)s") % {"text": text}
+        return text
     if kind in ("drifting", "core_silent") and rule == "sessions":
         text = _(
             "Missed the last %(missed)s sessions after attending %(went)s of the %(before)s "

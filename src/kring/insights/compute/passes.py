@@ -303,7 +303,7 @@ def tie_pairs(
 
 
 # Sessions before the latest missed ones that show how often a member comes.
-SESSIONS_LOOK_BACK = 10
+SESSIONS_LOOK_BACK = 18
 
 
 def attendance_runs(community: Community, as_of: datetime, limits: Thresholds) -> dict:

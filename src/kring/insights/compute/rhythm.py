@@ -34,9 +34,9 @@ RHYTHM_ALPHA = 0.01
 # ... and below this it is said with more certainty ("very unusual").
 RHYTHM_ALPHA_STRONG = 0.001
 # A fade: a window of the last N days (the shorter first) with at most FADE_SHARE of the active
-# days the member's history expects, and a chance of at most RHYTHM_ALPHA / 10 (two windows
-# are tried, and a fade has no silence to help it stand out); a history of at least
+# days the member's history expects, and a chance of at most FADE_ALPHA; a history of at least
 # FADE_HISTORY_WINDOWS such windows with FADE_MIN_DAYS active days.
+FADE_ALPHA = 0.005
 FADE_WINDOWS = (14, 28)
 FADE_SHARE = 0.35
 FADE_HISTORY_WINDOWS = 4
@@ -180,13 +180,13 @@ def fade(days: Iterable[int], since_day: int, the_clock: Clock) -> dict | None:
             continue
         spread = _dispersion(earlier, window, since_day, at, rate)
         chance = poisson_at_most(math.floor(observed / spread), expected / spread)
-        if chance <= RHYTHM_ALPHA / 10:
+        if chance <= FADE_ALPHA:
             return {
                 "window_days": window,
                 "active_days": observed,
                 "expected_days": round(expected, 1),
                 "chance": float(f"{chance:.2g}"),
-                "certainty": "high" if chance <= RHYTHM_ALPHA_STRONG / 10 else "medium",
+                "certainty": "high" if chance <= RHYTHM_ALPHA_STRONG else "medium",
                 "tide": round(at[window] / window, 2),
                 "last_day": seen[0] if seen else None,
             }
@@ -214,17 +214,28 @@ def _dispersion(
     return max(1.0, chi / (len(counts) - 1))
 
 
-def drop_chance(days: Iterable[int], window: int, baseline: int, the_clock: Clock) -> float:
+def drop_chance(
+    days: Iterable[int], window: int, baseline: int, the_clock: Clock, since_day: int
+) -> float:
     """How likely so few active days in the last `window` days are for the member's pace in
     the `baseline` days before (on the community's clock), widened by how irregular they were
-    in the baseline (the dispersion of their counts in stretches of `window` days)."""
+    over their whole history up to `since_day` (the dispersion of their counts in stretches
+    of `window` days)."""
     end = min(window + baseline, len(the_clock.at) - 1)
     if end <= window:
         return 1.0
-    seen = [d for d in days if 0 <= d < end]
-    earlier = [d for d in seen if d >= window]
     at = the_clock.at
-    rate = len(earlier) / (at[end] - at[window]) if at[end] > at[window] else 0.0
-    observed = len(seen) - len(earlier)
-    spread = _dispersion(earlier, window, end - 1, at, rate)
+    # The pace rule's own window and baseline count whatever the joining date says.
+    history = max(end - 1, min(since_day, len(at) - 2))
+    seen = [d for d in days if 0 <= d <= history]
+    in_baseline = sum(1 for d in seen if window <= d < end)
+    rate = in_baseline / (at[end] - at[window]) if at[end] > at[window] else 0.0
+    observed = sum(1 for d in seen if d < window)
+    earlier = [d for d in seen if window <= d <= history]
+    spread = _dispersion(earlier, window, history, at, _rate(earlier, window, history, at))
     return poisson_at_most(math.floor(observed / spread), rate * at[window] / spread)
+
+
+def _rate(earlier: list[int], window: int, history: int, at: list[float]) -> float:
+    span = at[history + 1] - at[window]
+    return len(earlier) / span if span > 0 else 0.0

@@ -12,7 +12,7 @@ from kring.insights.compute.base import Thresholds, iso_day
 
 NEWCOMER_MAX_DAYS = 120
 # Missing sessions in a row must be this unlikely for how often the member came.
-SESSIONS_ALPHA = 0.02
+SESSIONS_ALPHA = 0.01
 # The pace rule's drop must be this unlikely for the member's usual pace (Poisson).
 PACE_ALPHA = 0.02
 NO_PACE = {"recent": 0, "baseline": 0, "last": None}
@@ -39,7 +39,7 @@ def signals(
         p = pace.get(uid, NO_PACE)
         member_days = (as_of - m["joined"]).days
         drift = (
-            _pace_drift(m, p, limits, tide, days.get(uid, []), the_clock)
+            _pace_drift(m, p, limits, tide, days.get(uid, []), the_clock, member_days)
             or _rhythm_drift(m, days.get(uid, []), member_days, the_clock, as_of)
             or _fade_drift(m, days.get(uid, []), member_days, the_clock, as_of)
             or _sessions_drift(m, attendance, limits)
@@ -129,6 +129,7 @@ def _pace_drift(
     tide: float,
     days: list[int],
     the_clock: rhythm.Clock,
+    member_days: int,
 ) -> dict | None:
     """Much less active than their own usual pace, with the community's tide taken into
     account (a quiet summer lowers the expected pace for everyone)."""
@@ -138,7 +139,10 @@ def _pace_drift(
         return None
     # And not a chance dip: someone active a few days a month, or in bursts, is often quiet
     # for weeks. Judged on their active days, with their own irregularity.
-    likely = rhythm.drop_chance(days, limits.window_days, limits.baseline_days, the_clock)
+    since_day = min(rhythm.RHYTHM_DAYS - 1, member_days)
+    likely = rhythm.drop_chance(
+        days, limits.window_days, limits.baseline_days, the_clock, since_day
+    )
     if likely <= PACE_ALPHA:
         params = {
             **_pace_params(p, limits),
@@ -168,8 +172,9 @@ def _sessions_drift(member: dict, attendance: dict, limits: Thresholds) -> dict 
     if len(before) < 2:
         return None
     came = sum(pk in went for pk in before)
-    # Their attendance rate, with one imagined session come and one missed (Laplace).
-    chance = (1 - (came + 1) / (len(before) + 2)) ** missed
+    # Their attendance rate, with half an imagined session come and half missed, so that a
+    # short record is not taken as certainty.
+    chance = (1 - (came + 0.5) / (len(before) + 1)) ** missed
     if came < max(2, (len(before) * 2 + 2) // 3) or chance > SESSIONS_ALPHA:
         return None
     params = {"missed": missed, "attended_before": came, "before": len(before)}

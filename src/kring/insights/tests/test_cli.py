@@ -126,7 +126,7 @@ def test_summary_without_json(kring):
     text = run(community.slug, "--as-of", "2026-06-30")
     assert f"Insights of {community.slug} as of 2026-06-30" in text
     assert "drifting     Zoë Ünal" in text
-    assert "activities in the last 6 weeks" in text
+    assert "Usually active every 7 days; nothing for" in text
     assert "Suggestions:" in text
 
 

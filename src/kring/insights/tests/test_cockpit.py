@@ -73,11 +73,10 @@ def ranked(make_community, make_user):
     hans = join(community, make_user, at=long_ago, full_name="Hans Helpt")
     profile_update(user=sam, by=sam, seeking_tags=["mantelzorg"])
     profile_update(user=hans, by=hans, help_tags=["mantelzorg"])
-    # A habit of a reply every third day for four months, then (nearly) silence.
-    for n in range(40):
-        act(cora, community, days_ago(50 + 3 * n), ConversationVerb.REPLIED, other=steady)
-        act(dirk, community, days_ago(100 + 3 * n), ConversationVerb.REPLIED, other=steady)
-        act(bea, community, days_ago(66 + 3 * n), ConversationVerb.REPLIED, other=steady)
+    # A habit of a reply every third day since they joined, then (nearly) silence.
+    for person, quiet_since in ((cora, 50), (dirk, 100), (bea, 66)):
+        for ago in range(quiet_since, 299, 3):
+            act(person, community, days_ago(ago), ConversationVerb.REPLIED, other=steady)
     act(cora, community, days_ago(10), ConversationVerb.REPLIED, other=steady)
     for n in range(3):  # the well-connected pair a newcomer is introduced to
         act(steady, community, days_ago(2 + n), ConversationVerb.REPLIED, other=facilitator)

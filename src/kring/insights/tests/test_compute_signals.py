@@ -57,15 +57,13 @@ def history(make_community, make_user):
 
 
 def _drift(h, user) -> tuple[int, int]:
-    """Weekly contributions in the 18 weeks before the 6-week window, then one early in the
-    window; returns (baseline, recent)."""
+    """Weekly contributions since joining (300 days ago) up to the 6-week window, then one
+    early in the window; returns (baseline, recent): the contributions in the 18 weeks
+    before the window, and in it."""
     window_start = days_ago(42, h.now)
-    baseline = weekly(
-        user,
-        h.community,
-        start=window_start - timedelta(days=126) + timedelta(hours=1),
-        end=window_start,
-    )
+    base_start = window_start - timedelta(days=126) + timedelta(hours=1)
+    weekly(user, h.community, start=base_start - timedelta(days=126), end=base_start)
+    baseline = weekly(user, h.community, start=base_start, end=window_start)
     act(user, h.community, window_start + timedelta(days=2))
     return baseline, 1
 

@@ -219,7 +219,7 @@ def test_a_daily_member_fading_to_a_trickle_is_noticed(rng):
     assert found is not None
     assert found["window_days"] in rhythm.FADE_WINDOWS
     assert found["active_days"] <= rhythm.FADE_SHARE * found["expected_days"]
-    assert found["chance"] <= rhythm.RHYTHM_ALPHA / 10
+    assert found["chance"] <= rhythm.FADE_ALPHA
     assert found["last_day"] == 2
 
 
@@ -238,9 +238,9 @@ def test_pace_drop_of_a_monthly_poster_is_a_chance_dip(rng):
     in six weeks does not."""
     crowd = _crowd(rng)
     monthly = _every(30, start=44)
-    assert rhythm.drop_chance(monthly, 42, 126, _clock(monthly, crowd)) > 0.1
+    assert rhythm.drop_chance(monthly, 42, 126, _clock(monthly, crowd), YEAR - 1) > 0.1
     weekly = _every(7, start=43)
-    assert rhythm.drop_chance(weekly, 42, 126, _clock(weekly, crowd)) < 0.01
+    assert rhythm.drop_chance(weekly, 42, 126, _clock(weekly, crowd), YEAR - 1) < 0.01
 
 
 def test_a_tiny_community_keeps_calendar_time():
