@@ -63,6 +63,7 @@ def build(raw: dict) -> dict:
     groups = raw.get("groups", [])
     shown_groups = _groups(groups, by_email, name)
     network_part = _network(raw.get("network", {}), members, by_email, name)
+    group_signals = _group_signals(raw.get("community_signals", []), by_email, name)
     return {
         "version": VERSION,
         "member_count": len(members),
@@ -77,7 +78,26 @@ def build(raw: dict) -> dict:
             "shown": shown_groups,
         },
         "network": network_part,
+        "group_signals": group_signals,
     }
+
+
+def _group_signals(signals: list[dict], by_email: dict[str, dict], name: _Named) -> list[dict]:
+    """The feelers for the group without their (possibly long) member lists; the people their
+    sentences name (the groups' anchors, the bridges, the dominant voice) are named here."""
+    out = []
+    for signal in signals:
+        params = signal.get("params", {})
+        named = [
+            *(e for anchors in params.get("anchors", []) for e in anchors),
+            *params.get("bridges", [])[:3],
+            *signal.get("people", [])[:3],
+        ]
+        for email in named:
+            if email in by_email:
+                name(by_email[email])
+        out.append({k: v for k, v in signal.items() if k != "groups"})
+    return out
 
 
 def _signals(members: list[dict], name: _Named) -> dict:

@@ -17,6 +17,7 @@ from kring.communities.models import Community
 from kring.insights import charts, dashboard_doc, document, permissions, selectors
 from kring.insights.compute.signals import NEWCOMER_MAX_DAYS
 from kring.insights.compute.suggestions import suggestion_priority
+from kring.insights.document_groups import community_signal_reason
 from kring.insights.models import Snapshot
 from kring.insights.network_section import network_context
 
@@ -36,6 +37,14 @@ def signal_heading(kind: str) -> str:
         "rising": _("Rising"),
         "lurker": _("Reading along"),
     }[kind]
+
+
+def group_signal_heading(kind: str) -> str:
+    return {
+        "drifting_apart": _("Groups drifting apart"),
+        "dominant_voice": _("One voice fills the room"),
+        "unheard_perspective": _("Perspective not heard"),
+    }.get(kind, kind)
 
 
 def signal_intro(kind: str, newcomer_days: int = 21) -> str:
@@ -166,6 +175,16 @@ def dashboard_read(*, community: Community, user: User, kind: str = "", page: in
         )
     )
     context["health"] = _health(community, snapshot, dash, perspective_names)
+    if "group_signals" in dash:
+        context["group_signals"] = [
+            {
+                "kind": signal["kind"],
+                "heading": group_signal_heading(signal["kind"]),
+                "reason": community_signal_reason(signal, names, perspective_names),
+                "since": signal.get("since"),
+            }
+            for signal in dash["group_signals"]
+        ]
     context.update(
         {
             "signals": signals,

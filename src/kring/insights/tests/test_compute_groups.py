@@ -5,6 +5,7 @@ their suggestions, their reasons in English and Dutch, and the pass's query coun
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -284,3 +285,41 @@ def test_the_pass_reads_the_same_number_of_queries_for_more_members(room):
     for k in range(SPAN_WEEKS):
         _cross_week(room, more[:10], more[10:], k, 1)
     assert count() == few == 3
+
+
+def test_the_dashboard_shows_the_feelers_for_the_group(room, make_client):
+    """The facilitator's dashboard has a block for the group: the split in words, with the
+    people it names; a community where nothing stands out says so."""
+    from django.urls import reverse
+
+    from kring.communities.models import Role
+    from kring.insights import services
+
+    a, _b = _two_groups(room, now_cross=0)
+    services.snapshot_create(community=room.community, as_of=AS_OF)
+    facilitator = room.community.memberships.get(role=Role.FACILITATOR).user
+    url = reverse("insights-dashboard", kwargs={"slug": room.community.slug})
+    client = make_client(facilitator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    html = client.get(url).content.decode()
+    block = html.split('id="group-signals"', 1)[1].split("</section>", 1)[0]
+    assert "Groepen groeien uit elkaar" in block
+    assert "Niemand heeft nog contact met beide groepen." in block
+    assert any(u.full_name in block for u in a)
+    # A member of the community does not get the dashboard at all.
+    assert make_client(a[0]).get(url).status_code in (403, 404)
+
+
+def test_the_dashboard_says_when_nothing_stands_out_in_the_group(room, make_client):
+    from django.urls import reverse
+
+    from kring.communities.models import Role
+    from kring.insights import services
+
+    _two_groups(room)
+    services.snapshot_create(community=room.community, as_of=AS_OF)
+    facilitator = room.community.memberships.get(role=Role.FACILITATOR).user
+    url = reverse("insights-dashboard", kwargs={"slug": room.community.slug})
+    html = make_client(facilitator).get(url).content.decode()
+    block = html.split('id="group-signals"', 1)[1].split("</section>", 1)[0]
+    assert "Nothing stands out between the groups" in block
