@@ -12,7 +12,7 @@ from kring.insights.compute.base import Thresholds, iso_day
 
 NEWCOMER_MAX_DAYS = 120
 # Missing sessions in a row must be this unlikely for how often the member came.
-SESSIONS_ALPHA = 0.01
+SESSIONS_ALPHA = 0.02
 # The pace rule's drop must be this unlikely for the member's usual pace (Poisson).
 PACE_ALPHA = 0.02
 NO_PACE = {"recent": 0, "baseline": 0, "last": None}
