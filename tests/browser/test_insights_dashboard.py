@@ -45,13 +45,13 @@ def circle(transactional_db):
     for person in (daan, sanne):
         community_services.membership_add(community=community, user=person, by=anna)
     now = timezone.now()
-    for n in range(8):
+    for n in range(16):  # a weekly habit for four months, silent for the last ten weeks
         activity_record(
             actor=daan,
             verb=ConversationVerb.REPLIED,
             community=community,
             other=sanne,
-            at=now - timedelta(days=70 + n),
+            at=now - timedelta(days=70 + 7 * n),
         )
     for n in range(3):
         activity_record(
@@ -82,7 +82,7 @@ def test_facilitator_reads_signal_focuses_network_and_marks_done(
     expect(signals.get_by_role("heading", name="Drifting away")).to_be_visible()
     drifting = signals.locator(".signal-drifting .signal").filter(has_text="Daan Drift")
     expect(drifting.locator(".signal-reason")).to_contain_text(
-        "0 activities in the last 6 weeks, against 8 in the 18 weeks before"
+        "0 activities in the last 6 weeks, against 15 in the 18 weeks before"
     )
 
     # The name in the network is hidden until the node is hovered or focused.

@@ -55,6 +55,9 @@ def page_url(obj: Model) -> str | None:
         return None
 
 
+MAX_OFFSET = 2**31
+
+
 class LazyPage:
     """Hands django-ninja's paginator a sequence it can slice before rows become dicts.
 
@@ -82,6 +85,11 @@ class LazyPage:
         return self.rows.count()
 
     def __getitem__(self, item: slice) -> list[Any]:
+        # An offset past any real table (the API takes any integer) is an empty page, not a
+        # number the database cannot hold (SQLite: "datatype mismatch" above 2**63).
+        if (item.start or 0) >= MAX_OFFSET:
+            return []
+        item = slice(item.start, min(item.stop, MAX_OFFSET) if item.stop is not None else None)
         rows = list(self.rows[item])
         if self._page is not None:
             return list(self._page(rows))

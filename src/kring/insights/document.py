@@ -77,6 +77,15 @@ def _rhythm_text(p: dict) -> str:
     return _("%(text)s. Unusual for this rhythm.") % {"text": text}
 
 
+def _inner(reason: str) -> str:
+    """A reason put inside a sentence: without its own final full stop, and starting in lower
+    case when it is a sentence of its own ("Usually active ..." → "usually active ...")."""
+    reason = reason.rstrip(".")
+    if reason[:1].isupper() and reason[1:2].islower() and not reason.startswith(_("Core group")):
+        return reason[:1].lower() + reason[1:]
+    return reason
+
+
 def signal_reason(signal: dict) -> str:
     kind, rule, p = signal["kind"], signal.get("rule"), signal.get("params", {})
     if kind in ("drifting", "core_silent") and rule == "pace":
@@ -149,9 +158,11 @@ def suggestion_reason(
 
     if kind == "call":
         if is_reader(0):
-            pace = signal_reason({"kind": "drifting", "rule": p.get("rule"), "params": p})
+            pace = _inner(signal_reason({"kind": "drifting", "rule": p.get("rule"), "params": p}))
             return _("You are less active here than usual: %(reason)s.") % {"reason": pace}
-        reason = signal_reason({"kind": p.get("signal"), "rule": p.get("rule"), "params": p})
+        reason = _inner(
+            signal_reason({"kind": p.get("signal"), "rule": p.get("rule"), "params": p})
+        )
         return _("Call %(name)s: %(reason)s.") % {"name": name(0), "reason": reason}
     if kind == "introduce":
         if is_reader(1):

@@ -30,6 +30,8 @@ SUGGESTION_KIND_LABELS = {
 }
 
 
+GROUP_KINDS = {"bring_together", "make_room", "invite_perspective"}
+
 # The strongest ties shown on the page; the rest are paged on their own page.
 TIES_SHOWN = 12
 TIES_PER_PAGE = 50
@@ -114,7 +116,13 @@ def _suggestions(part: dict, community: Community, user: User, perspectives: dic
         row = decided.get(key)
         items.append(
             {
-                "reason": document.suggestion_reason(s, s.get("names", {}), perspectives),
+                "reason": (
+                    # A suggestion about the group names others (the groups, a bridge, fellow
+                    # members of a perspective): here only what it asks, never about others.
+                    str(SUGGESTION_KIND_LABELS[s["kind"]]())
+                    if s["kind"] in GROUP_KINDS
+                    else document.suggestion_reason(s, s.get("names", {}), perspectives)
+                ),
                 "status": row.status if row else SuggestionStatus.OPEN,
                 "status_label": row.get_status_display() if row else _("Open"),
                 "decided_at": row.decided_at if row else None,

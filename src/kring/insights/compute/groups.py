@@ -392,7 +392,7 @@ def group_suggestions(signals: list[dict], as_of: datetime) -> list[dict]:
         if s["kind"] == "drifting_apart":
             group_a, group_b = p["anchors"]
             bridge = p["bridges"][0] if p["bridges"] else ""
-            members = [*group_a, *group_b, *([bridge] if bridge else [])]
+            members = list(dict.fromkeys([*group_a, *group_b, *([bridge] if bridge else [])]))
             out.append(
                 {
                     "kind": "bring_together",

@@ -27,8 +27,9 @@ from statistics import median
 RHYTHM_DAYS = 365
 # A silence shorter than this is never unusual (a week away is ordinary life).
 MIN_SILENCE_DAYS = 7
-# Fewer earlier gaps than this: no rhythm to measure against.
+# Fewer earlier gaps than this, or a history shorter than this: no rhythm to measure against.
 MIN_GAPS = 5
+MIN_HISTORY_DAYS = 28
 # How unlikely the silence must be for the person's history to be a signal ...
 RHYTHM_ALPHA = 0.01
 # ... and below this it is said with more certainty ("very unusual").
@@ -80,10 +81,13 @@ def clock(
     joined = [0] * (horizon + 1)
     for ago in member_days:
         joined[min(max(ago, 0), horizon)] += 1
-    members_then = 0
+    members_then = joined[horizon]
+    with_members = []
     for d in range(horizon - 1, -1, -1):
-        members_then += joined[d + 1]
+        members_then += joined[d]
         active[d] = active[d] / members_then if members_then else 0.0
+        if members_then:
+            with_members.append(d)
     half = TIDE_SMOOTH_DAYS // 2
     # Centred mean, with prefix sums; near the ends the window is what there is.
     prefix: list[float] = [0.0]
@@ -93,7 +97,8 @@ def clock(
     for d in range(horizon):
         lo, hi = max(0, d - half), min(horizon, d + half + 1)
         smooth.append((prefix[hi] - prefix[lo]) / (hi - lo))
-    usual = median(smooth) if any(smooth) else 0.0
+    # The usual level: over the days the community had members.
+    usual = median(smooth[d] for d in with_members) if any(smooth) else 0.0
     if usual <= 0:
         intensity = [1.0] * horizon
     else:
@@ -114,7 +119,7 @@ def silence(days: Iterable[int], since_day: int, the_clock: Clock) -> dict | Non
     """A member's unusual silence, or None. `days`: their active days (counted back from
     `as_of`); `since_day`: the oldest day that counts (joining, or the horizon)."""
     seen = sorted({d for d in days if 0 <= d <= since_day})  # newest first
-    if len(seen) < MIN_GAPS + 1:
+    if len(seen) < MIN_GAPS + 1 or seen[-1] < MIN_HISTORY_DAYS:
         return None
     last = seen[0]
     if last < MIN_SILENCE_DAYS:
@@ -221,9 +226,11 @@ def drop_chance(
     the `baseline` days before (on the community's clock), widened by how irregular they were
     over their whole history up to `since_day` (the dispersion of their counts in stretches
     of `window` days)."""
-    end = min(window + baseline, len(the_clock.at) - 1)
-    if end <= window:
-        return 1.0
+    end = window + baseline
+    if end > len(the_clock.at) - 1:
+        # Thresholds longer than the year of active days read: no chance test (the rule as
+        # before it had one).
+        return 0.0
     at = the_clock.at
     # The pace rule's own window and baseline count whatever the joining date says.
     history = max(end - 1, min(since_day, len(at) - 2))
