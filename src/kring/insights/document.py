@@ -46,8 +46,14 @@ def _days(n: float) -> str:
 
 def _rhythm_text(p: dict) -> str:
     """A silence unusual for the member's own rhythm (compute.rhythm), how sure and why."""
-    months = round(p.get("history_days", 365) / 30.4)
-    if months >= 12:
+    months = max(1, round(p.get("history_days", 365) / 30.4))
+    if p["silent_days"] <= p["longest_days"]:
+        # Longer on the community's clock only: the longest gap fell in a quiet time.
+        longer = _(
+            "longer than any earlier gap once the community's quiet times are taken into "
+            "account (the longest, %(longest)s, fell in a quieter time)"
+        )
+    elif months >= 12:
         longer = _("longer than any gap in the past year (the longest was %(longest)s)")
     else:
         longer = ngettext(

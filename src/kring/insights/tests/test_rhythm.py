@@ -98,10 +98,13 @@ def test_bursty_member_with_long_quiet_stretches_is_not_noticed_within_them(rng)
 
 
 def test_weekly_member_silence_counts_only_since_joining(rng):
-    """Joined 8 weeks ago, weekly since, then three weeks quiet: only five gaps to go by,
-    too few for a rhythm."""
-    days = _every(7, start=21, until=56)
-    assert rhythm.silence(days, 56, _clock(days, _crowd(rng))) is None
+    """Weekly for a year, then three weeks quiet: unusual. The same days for someone who
+    joined eight weeks ago (the earlier days are not theirs to count): only five gaps to go
+    by, and three weeks is not yet unusual for so short a history."""
+    days = _every(7, start=21)
+    the_clock = _clock(days, _crowd(rng))
+    assert rhythm.silence(days, YEAR - 1, the_clock) is not None
+    assert rhythm.silence(days, 56, the_clock) is None
 
 
 def test_a_quiet_summer_for_everyone_lowers_the_expectation(rng):
@@ -248,3 +251,49 @@ def test_a_tiny_community_keeps_calendar_time():
     crowd = {1: list(range(0, YEAR, 2)), 2: list(range(1, YEAR, 2)), 3: list(range(50, 90))}
     the_clock = rhythm.clock(crowd, [YEAR + 10] * 3)
     assert the_clock.at[YEAR] == YEAR and the_clock.recent() == 1.0
+
+
+def test_the_reason_does_not_contradict_itself_when_the_longest_gap_was_in_a_quiet_time():
+    """On the community's clock the silence is the longest; in calendar days an earlier gap in
+    the summer was longer. The sentence says so instead of "longer than the longest"."""
+    signal = {
+        "kind": "drifting",
+        "rule": "rhythm",
+        "params": {
+            "usual_days": 4,
+            "silent_days": 14,
+            "longest_days": 21,
+            "gaps": 60,
+            "history_days": 365,
+            "chance": 0.004,
+            "certainty": "medium",
+            "tide": 1.0,
+        },
+    }
+    with translation.override("en"):
+        reason = document.signal_reason(signal)
+    assert "nothing for 14 days, longer than any earlier gap once the community's quiet" in reason
+    assert "the longest, 21 days, fell in a quieter time" in reason
+
+
+def test_active_days_are_counted_back_from_as_of_on_this_database(regulars, make_community):
+    """passes.active_days on the database the tests run on (SQLite, and PostgreSQL in CI):
+    a second before `as_of` is day 0, a day and a second before is day 1, an attended session
+    ten and a half days before is day 10, 364.5 days is day 364; a year and a day is out, and
+    so is an act in another community."""
+    from kring.communities.models import Membership
+    from kring.insights.compute import passes
+
+    now, community, facilitator, people = regulars
+    anna = people[0]
+    as_of = now + timedelta(days=1000)  # past everything the fixture made
+    for ago in (timedelta(seconds=1), timedelta(days=1, seconds=1), timedelta(days=364.5)):
+        act(anna, community, as_of - ago)
+    act(anna, community, as_of - timedelta(days=366))
+    other = make_community(by=facilitator, name="Elders")
+    act(facilitator, other, as_of - timedelta(days=2))
+    session(community, facilitator, as_of - timedelta(days=10.5), attended=[anna])
+    members = Membership.objects.filter(community=community).values("user_id")
+    days = passes.active_days(community, members, as_of, YEAR)
+    assert days[anna.pk] == [0, 1, 10, 364]
+    assert facilitator.pk not in days
