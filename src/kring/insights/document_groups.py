@@ -194,3 +194,63 @@ def group_suggestion_reason(
             "text": _unheard_text(p),
         }
     return kind
+
+
+def own_signal_reason(signal: dict) -> str:
+    """A community signal as the member it concerns reads it (snapshot_split's member part:
+    `part` says how it concerns them), naming no one else."""
+    kind, p, part = signal["kind"], signal.get("params", {}), signal.get("part")
+    if kind == "drifting_apart":
+        numbers = {
+            "cross_now": p["cross_now"],
+            "total_now": p["total_now"],
+            "now_weeks": p["now_weeks"],
+            "cross_before": p["cross_before"],
+            "total_before": p["total_before"],
+            "before_weeks": p["before_weeks"],
+        }
+        if part == "bridge":
+            return (
+                _(
+                    "You are still in touch with both of two groups that now interact much "
+                    "less with each other: %(cross_now)s of %(total_now)s interactions went "
+                    "between them in the last %(now_weeks)s weeks, against %(cross_before)s of "
+                    "%(total_before)s in the %(before_weeks)s weeks before."
+                )
+                % numbers
+            )
+        return (
+            _(
+                "You are in one of two groups that now interact much less with each other: "
+                "%(cross_now)s of %(total_now)s interactions went between them in the last "
+                "%(now_weeks)s weeks, against %(cross_before)s of %(total_before)s in the "
+                "%(before_weeks)s weeks before."
+            )
+            % numbers
+        )
+    if kind == "dominant_voice":
+        numbers = {
+            "share": p["share"],
+            "now_weeks": p["now_weeks"],
+            "others_now": p["others_now"],
+            "others_before": p["others_before"],
+            "before_weeks": p["before_weeks"],
+        }
+        if signal.get("perspective"):
+            return (
+                _(
+                    "People with your perspective made %(share)s%% of the contributions in the "
+                    "last %(now_weeks)s weeks, while the others made fewer: %(others_now)s, "
+                    "against %(others_before)s in the %(before_weeks)s weeks before."
+                )
+                % numbers
+            )
+        return (
+            _(
+                "You made %(share)s%% of the contributions in the last %(now_weeks)s weeks, "
+                "while the others made fewer: %(others_now)s, against %(others_before)s in "
+                "the %(before_weeks)s weeks before."
+            )
+            % numbers
+        )
+    return kind

@@ -10,6 +10,7 @@ from kring.accounts.models import User
 from kring.communities.models import Community, Role
 from kring.communities.selectors import memberships_of_user
 from kring.insights import document, permissions, snapshot_split
+from kring.insights.document_groups import own_signal_reason
 from kring.insights.models import Suggestion, SuggestionStatus
 from kring.insights.selectors import (
     pulse_has_answered,
@@ -66,6 +67,9 @@ def own_insights(*, user: User, community: Community) -> dict:
     out["is_broker"] = bool(part.get("broker"))
     out["is_isolate"] = bool(part.get("isolate"))
     out["suggestions"] = _suggestions(part, community, user, facts["names"])
+    # The feelers for the group that concern them (a split they are part of, a voice filling
+    # the room), as they concern them: facilitators see these too.
+    out["group_signals"] = [own_signal_reason(s) for s in part.get("community_signals", [])]
     out["thresholds"] = facts["thresholds"]
     out["role_label"] = Role(me["role"]).label if me["role"] in Role.values else me["role"]
     out["perspective_names"] = [facts["names"].get(p, p) for p in me.get("perspectives", [])]

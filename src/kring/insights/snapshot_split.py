@@ -17,6 +17,7 @@ the members' parts hold their group, whether they are isolates or brokers, and t
              "broker", "isolate", "group_size",
              "ties": [[other_id, weight, strong]]    # strongest first
              "suggestions": [raw suggestion + "names": {email: name}]   # those naming them
+             "community_signals": [community signal without the other people, + "part"]
 """
 
 FORMAT = 2
@@ -44,6 +45,7 @@ def split(raw: dict) -> tuple[dict, list[dict]]:
         named = {e: names[e] for e in s["members"] if e in names}
         for email in s["members"]:
             naming.setdefault(email, []).append({**s, "names": named})
+    about = _signals_about(raw.get("community_signals", []))
     parts = []
     for m in members:
         mine = ties[m["email"]]
@@ -57,6 +59,7 @@ def split(raw: dict) -> tuple[dict, list[dict]]:
                 "group_size": len(groups[group - 1]) if group and group <= len(groups) else 0,
                 "ties": mine,
                 "suggestions": naming.get(m["email"], []),
+                "community_signals": about.get(m["email"], []),
             }
         )
     named_people = {e for s in raw.get("suggestions", []) for e in s["members"]} | brokers
@@ -96,9 +99,34 @@ def _signal_people(signals: list[dict]) -> set[str]:
     return named
 
 
+def _signals_about(signals: list[dict]) -> dict[str, list[dict]]:
+    """Per e-mail, the community signals that concern them, so that they can read what the
+    facilitators read about them: `part` says how (`group`: in one of the groups drifting
+    apart; `bridge`: still in touch with both; `voice`: the one filling the room). The other
+    people are left out; the numbers stay."""
+    about: dict[str, list[dict]] = {}
+    for s in signals:
+        bare = {k: v for k, v in s.items() if k not in ("groups", "people")}
+        bare["params"] = {
+            k: v for k, v in s.get("params", {}).items() if k not in ("anchors", "bridges")
+        }
+        concerned: dict[str, str] = {}
+        for group in s.get("groups", []):
+            for email in group:
+                concerned[email] = "group"
+        for email in s.get("params", {}).get("bridges", []):
+            concerned[email] = "bridge"
+        for email in s.get("people", []):
+            concerned[email] = "voice"
+        for email, how in concerned.items():
+            about.setdefault(email, []).append({**bare, "part": how})
+    return about
+
+
 def member_of(part: dict) -> dict:
     """The raw document's member (with "broker" and "isolate") of a member part."""
-    return {k: v for k, v in part.items() if k not in ("group_size", "ties", "suggestions")}
+    leave = ("group_size", "ties", "suggestions", "community_signals")
+    return {k: v for k, v in part.items() if k not in leave}
 
 
 def ties_once(part: dict) -> list[list]:

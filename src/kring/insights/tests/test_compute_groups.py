@@ -323,3 +323,29 @@ def test_the_dashboard_says_when_nothing_stands_out_in_the_group(room, make_clie
     html = make_client(facilitator).get(url).content.decode()
     block = html.split('id="group-signals"', 1)[1].split("</section>", 1)[0]
     assert "Nothing stands out between the groups" in block
+
+
+def test_members_of_a_split_read_it_on_their_own_page_without_other_names(room, make_client):
+    """What the facilitators read about the split, the people in it can read about themselves
+    ("What Kring sees about me"): that their group and another interact much less, with the
+    numbers, naming no one else; and a group suggestion shows only what it asks."""
+    from django.urls import reverse
+
+    from kring.insights import services
+
+    a, b = _two_groups(room, now_cross=0)
+    services.snapshot_create(community=room.community, as_of=AS_OF)
+    url = reverse("insights-me", kwargs={"slug": room.community.slug})
+    html = make_client(a[2]).get(url).content.decode()
+    block = html.split("About the group, and you in it", 1)[1].split("Suggestions that name", 1)
+    assert "You are in one of two groups that now interact much less with each other" in block[0]
+    others = [u.full_name for u in (*a, *b) if u != a[2]]
+    assert not [name for name in others if name in block[0]]
+    # Their ties may name people; the suggestions never name the other group or a bridge.
+    suggestions = block[1].split("</ul>", 1)[0]
+    assert not [u.full_name for u in b if u.full_name in suggestions]
+    # Someone in neither group reads nothing about it.
+    (outsider,) = room.people("ozzy", 1)
+    services.snapshot_create(community=room.community, as_of=AS_OF)
+    html = make_client(outsider).get(url).content.decode()
+    assert "two groups that now interact" not in html
