@@ -79,6 +79,7 @@ def build(raw: dict) -> dict:
         },
         "network": network_part,
         "group_signals": group_signals,
+        "tide": raw.get("tide"),
     }
 
 

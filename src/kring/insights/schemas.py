@@ -54,6 +54,15 @@ class InsightsNetworkOut(_Open):
     brokers: list[str]
 
 
+class InsightsCommunitySignalOut(_Open):
+    kind: str
+    reason: str
+    since: str | None
+    groups: list[list[str]] | None = None
+    people: list[str] | None = None
+    perspective: str | None = None
+
+
 class InsightsOut(_Open):
     community: str
     as_of: str
@@ -65,3 +74,4 @@ class InsightsOut(_Open):
     coverage: dict
     suggestions: list[InsightsSuggestionOut]
     trends: dict
+    community_signals: list[InsightsCommunitySignalOut] = []

@@ -39,6 +39,25 @@ def signal_heading(kind: str) -> str:
     }[kind]
 
 
+def _tide_note(tide: dict | None) -> str:
+    """A sentence when the community is clearly quieter or busier than usual: the signals
+    take it into account (docs/insights.md, "The community's tide")."""
+    if not tide:
+        return ""
+    percent = round(100 * tide["level"])
+    if tide["level"] < 0.8:
+        return _(
+            "The community is quieter than usual: about %(percent)s%% of its usual activity in "
+            "the last %(days)s days. The signals expect less of everyone for now."
+        ) % {"percent": percent, "days": tide["days"]}
+    if tide["level"] > 1.25:
+        return _(
+            "The community is busier than usual: about %(percent)s%% of its usual activity in "
+            "the last %(days)s days. Someone quiet now stands out sooner."
+        ) % {"percent": percent, "days": tide["days"]}
+    return ""
+
+
 def group_signal_heading(kind: str) -> str:
     return {
         "drifting_apart": _("Groups drifting apart"),
@@ -175,6 +194,7 @@ def dashboard_read(*, community: Community, user: User, kind: str = "", page: in
         )
     )
     context["health"] = _health(community, snapshot, dash, perspective_names)
+    context["tide_note"] = _tide_note(dash.get("tide"))
     if "group_signals" in dash:
         context["group_signals"] = [
             {

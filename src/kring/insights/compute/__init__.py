@@ -70,8 +70,9 @@ def compute(
         pair_counts = {p: n for p, n in pair_counts.items() if p[0] in index and p[1] in index}
     graph_data = network.network(community, members, index, pair_counts, as_of, period_days)
 
+    the_clock = rhythm.clock(days, [(as_of - m["joined"]).days for m in members])
     found = signals.signals(
-        members, pace, contributions, attendance, graph_data, as_of, limits, days
+        members, pace, contributions, attendance, graph_data, as_of, limits, days, the_clock
     )
     mix = coverage.coverage(community, members, pace, attendance, as_of)
     feelers = groups.community_signals(members, done["groups"], as_of)
@@ -93,6 +94,8 @@ def compute(
         },
         "coverage": mix,
         "community_signals": feelers,
+        # How busy the community was lately against its usual level (1: as usual).
+        "tide": {"days": rhythm.TIDE_RECENT_DAYS, "level": round(the_clock.recent(), 2)},
         "suggestions": suggestions.suggestions(
             members, member_ids, found, graph_data, mix, as_of, community_signals=feelers
         ),

@@ -27,12 +27,13 @@ def signals(
     as_of: datetime,
     limits: Thresholds,
     days: dict[int, list[int]],
+    the_clock: rhythm.Clock,
 ) -> dict[int, list[dict]]:
     """Per member id with any, their signals in a fixed order: a drift (by pace, else by
     rhythm, else by sessions) or else rising; then not connected; then reading along. `days`:
-    per member their active days counted back from `as_of` (passes.active_days)."""
+    per member their active days counted back from `as_of` (passes.active_days);
+    `the_clock`: the community's clock made from them (rhythm.clock)."""
     found: dict[int, list[dict]] = defaultdict(list)
-    the_clock = rhythm.clock(days, [(as_of - m["joined"]).days for m in members])
     tide = _tide(the_clock, limits)
     for i, m in enumerate(members):
         uid = m["id"]

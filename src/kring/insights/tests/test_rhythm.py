@@ -297,3 +297,20 @@ def test_active_days_are_counted_back_from_as_of_on_this_database(regulars, make
     days = passes.active_days(community, members, as_of, YEAR)
     assert days[anna.pk] == [0, 1, 10, 364]
     assert facilitator.pk not in days
+
+
+def test_the_document_and_the_dashboard_tell_the_tide(regulars):
+    """The raw document carries the tide of the last four weeks; the dashboard says in words
+    when the community is clearly quieter or busier than usual, and nothing otherwise."""
+    from kring.insights.selectors_dashboard import _tide_note
+
+    now, community, _facilitator, _people = regulars
+    raw = compute(community=community, as_of=now)
+    assert raw["tide"]["days"] == rhythm.TIDE_RECENT_DAYS
+    assert 0.8 <= raw["tide"]["level"] <= 1.25
+    with translation.override("en"):
+        assert _tide_note(raw["tide"]) == ""
+        quiet = _tide_note({"days": 28, "level": 0.42})
+        busy = _tide_note({"days": 28, "level": 1.6})
+    assert quiet.startswith("The community is quieter than usual: about 42% of its usual")
+    assert busy.startswith("The community is busier than usual: about 160% of its usual")
