@@ -78,9 +78,7 @@ def _rhythm_text(p: dict) -> str:
         )
     elif tide > 1.25:
         text += _("; meanwhile the community was busier than usual")
-    if p.get("certainty") == "high":
-        return _("%(text)s. Very unusual for this rhythm.") % {"text": text}
-    return _("%(text)s. Unusual for this rhythm.") % {"text": text}
+    return _sure(text, p)
 
 
 def _inner(reason: str) -> str:
@@ -92,41 +90,48 @@ def _inner(reason: str) -> str:
     return reason
 
 
-def signal_reason(signal: dict) -> str:
-    kind, rule, p = signal["kind"], signal.get("rule"), signal.get("params", {})
-    if kind in ("drifting", "core_silent") and rule == "pace":
+def _sure(text: str, p: dict) -> str:
+    if p.get("certainty") == "high":
+        return _("%(text)s. Very unusual for this rhythm.") % {"text": text}
+    return _("%(text)s. Unusual for this rhythm.") % {"text": text}
+
+
+def _drift_text(rule: str | None, p: dict) -> str | None:
+    """Why a member is drifting away, by the rule that found it (docs/insights.md)."""
+    if rule == "pace":
         text = _pace_text(p)
         if p.get("last_active"):
             text += _("; last active on %(date)s") % {"date": long_date(p["last_active"])}
-        if kind == "core_silent":
-            text = _("Core group: %(text)s") % {"text": text}
         return text
-    if kind in ("drifting", "core_silent") and rule == "rhythm":
-        text = _rhythm_text(p)
-        if kind == "core_silent":
-            text = _("Core group: %(text)s") % {"text": text}
-        return text
-    if kind in ("drifting", "core_silent") and rule == "fading":
-        text = _(
-            "Active on %(active)s of the last %(window)s days, where their own rhythm would "
-            "give about %(expected)s"
-        ) % {
-            "active": p["active_days"],
-            "window": p["window_days"],
-            "expected": number_format(p["expected_days"]),
-        }
-        if p.get("certainty") == "high":
-            text = _("%(text)s. Very unusual for this rhythm.") % {"text": text}
-        else:
-            text = _("%(text)s. Unusual for this rhythm.") % {"text": text}
-        if kind == "core_silent":
-            text = _("Core group: %(text)s") % {"text": text}
-        return text
-    if kind in ("drifting", "core_silent") and rule == "sessions":
-        text = _(
+    if rule == "rhythm":
+        return _rhythm_text(p)
+    if rule == "fading":
+        return _sure(
+            _(
+                "Active on %(active)s of the last %(window)s days, where their own rhythm would "
+                "give about %(expected)s"
+            )
+            % {
+                "active": p["active_days"],
+                "window": p["window_days"],
+                "expected": number_format(p["expected_days"]),
+            },
+            p,
+        )
+    if rule == "sessions":
+        return _(
             "Missed the last %(missed)s sessions after attending %(went)s of the %(before)s "
             "before them"
         ) % {"missed": p["missed"], "went": p["attended_before"], "before": p["before"]}
+    return None
+
+
+def signal_reason(signal: dict) -> str:
+    kind, rule, p = signal["kind"], signal.get("rule"), signal.get("params", {})
+    if kind in ("drifting", "core_silent"):
+        text = _drift_text(rule, p)
+        if text is None:
+            return kind
         if kind == "core_silent":
             text = _("Core group: %(text)s") % {"text": text}
         return text

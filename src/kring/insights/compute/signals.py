@@ -42,7 +42,6 @@ def signals(
         drift = (
             _pace_drift(m, p, limits, tide, days.get(uid, []), the_clock, member_days)
             or _rhythm_drift(m, days.get(uid, []), member_days, the_clock, as_of)
-            or _fade_drift(m, days.get(uid, []), member_days, the_clock, as_of)
             or _sessions_drift(m, attendance, limits)
         )
         if drift is not None:
@@ -101,26 +100,20 @@ def _tide(the_clock: rhythm.Clock, limits: Thresholds) -> float:
 def _rhythm_drift(
     member: dict, days: list[int], member_days: int, the_clock: rhythm.Clock, as_of: datetime
 ) -> dict | None:
-    """A silence longer than any in the past year, and unlikely for their rhythm."""
+    """A silence longer than any in the past year and unlikely for their rhythm (rule
+    `rhythm`), else still active now and then but far less than their rhythm (`fading`).
+    *since*: their last active day."""
     since_day = min(rhythm.RHYTHM_DAYS - 1, member_days)
     found = rhythm.silence(days, since_day, the_clock)
-    if found is None:
-        return None
-    last = iso_day(as_of - timedelta(days=found["silent_days"]))
-    return _signal(_drift_kind(member), "rhythm", last, found)
-
-
-def _fade_drift(
-    member: dict, days: list[int], member_days: int, the_clock: rhythm.Clock, as_of: datetime
-) -> dict | None:
-    """Still active now and then, but far less than their own rhythm."""
-    since_day = min(rhythm.RHYTHM_DAYS - 1, member_days)
-    found = rhythm.fade(days, since_day, the_clock)
-    if found is None:
-        return None
-    last = found.pop("last_day")
+    if found is not None:
+        rule, last = "rhythm", found["silent_days"]
+    else:
+        found = rhythm.fade(days, since_day, the_clock)
+        if found is None:
+            return None
+        rule, last = "fading", found.pop("last_day")
     since = iso_day(as_of - timedelta(days=last)) if last is not None else None
-    return _signal(_drift_kind(member), "fading", since, found)
+    return _signal(_drift_kind(member), rule, since, found)
 
 
 def _pace_drift(
