@@ -31,17 +31,19 @@ MIN_SILENCE_DAYS = 7
 MIN_GAPS = 5
 MIN_HISTORY_DAYS = 28
 # How unlikely the silence must be for the person's history to be a signal ...
-RHYTHM_ALPHA = 0.01
+RHYTHM_ALPHA = 0.015
 # ... and below this it is said with more certainty ("very unusual").
 RHYTHM_ALPHA_STRONG = 0.001
 # A fade: a window of the last N days (the shorter first) with at most FADE_SHARE of the active
 # days the member's history expects, and a chance of at most FADE_ALPHA; a history of at least
 # FADE_HISTORY_WINDOWS such windows with FADE_MIN_DAYS active days.
-FADE_ALPHA = 0.005
+FADE_ALPHA = 0.01
 FADE_WINDOWS = (14, 28)
-FADE_SHARE = 0.35
+FADE_SHARE = 0.5
 FADE_HISTORY_WINDOWS = 4
 FADE_MIN_DAYS = 10
+# Missing sessions while taking part online at this share of one's pace or more: not drifting.
+STILL_ACTIVE_SHARE = 0.5
 TIDE_SMOOTH_DAYS = 7
 # Below this many members active on the median day the community keeps calendar time.
 TIDE_MIN_ACTIVE = 3
@@ -115,11 +117,18 @@ def tail_chance(gaps: int, ratio: float) -> float:
     return math.exp(math.lgamma(gaps + 1) + math.lgamma(ratio + 1) - math.lgamma(gaps + ratio + 1))
 
 
+def has_rhythm(days: Iterable[int], since_day: int) -> bool:
+    """Enough active days since `since_day` (MIN_GAPS gaps over MIN_HISTORY_DAYS) for a
+    rhythm to measure a silence against."""
+    seen = [d for d in days if 0 <= d <= since_day]
+    return len(set(seen)) >= MIN_GAPS + 1 and max(seen) >= MIN_HISTORY_DAYS
+
+
 def silence(days: Iterable[int], since_day: int, the_clock: Clock) -> dict | None:
     """A member's unusual silence, or None. `days`: their active days (counted back from
     `as_of`); `since_day`: the oldest day that counts (joining, or the horizon)."""
     seen = sorted({d for d in days if 0 <= d <= since_day})  # newest first
-    if len(seen) < MIN_GAPS + 1 or seen[-1] < MIN_HISTORY_DAYS:
+    if not has_rhythm(seen, since_day):
         return None
     last = seen[0]
     if last < MIN_SILENCE_DAYS:
@@ -246,3 +255,17 @@ def drop_chance(
 def _rate(earlier: list[int], window: int, history: int, at: list[float]) -> float:
     span = at[history + 1] - at[window]
     return len(earlier) / span if span > 0 else 0.0
+
+
+def still_active(days: Iterable[int], span: int, the_clock: Clock) -> bool:
+    """At least half the active days in the last `span` days that their pace in the year
+    before gives (on the community's clock), and at least two: taking part as usual."""
+    at = the_clock.at
+    span = min(span, len(at) - 2)
+    seen = [d for d in days if 0 <= d < len(at) - 1]
+    recent = sum(1 for d in seen if d < span)
+    history = at[len(at) - 1] - at[span]
+    if recent < 2 or history <= 0:
+        return False
+    expected = (len(seen) - recent) / history * at[span]
+    return recent >= STILL_ACTIVE_SHARE * expected

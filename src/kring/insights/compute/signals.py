@@ -42,7 +42,7 @@ def signals(
         drift = (
             _pace_drift(m, p, limits, tide, days.get(uid, []), the_clock, member_days)
             or _rhythm_drift(m, days.get(uid, []), member_days, the_clock, as_of)
-            or _sessions_drift(m, attendance, limits)
+            or _sessions_drift(m, attendance, limits, days.get(uid, []), the_clock, as_of)
         )
         if drift is not None:
             found[uid].append(drift)
@@ -131,9 +131,17 @@ def _pace_drift(
     expected = base_rate * min(tide, 1.0)
     if p["baseline"] < limits.min_baseline or recent_rate >= limits.drift_ratio * expected:
         return None
+    since_day = min(rhythm.RHYTHM_DAYS - 1, member_days)
+    # Nothing at all in the window is a silence: where their history shows a rhythm, the
+    # rhythm rule judges it (a quiet stretch as long as earlier ones is no drift).
+    if (
+        p["recent"] == 0
+        and rhythm.has_rhythm(days, since_day)
+        and rhythm.silence(days, since_day, the_clock) is None
+    ):
+        return None
     # And not a chance dip: someone active a few days a month, or in bursts, is often quiet
     # for weeks. Judged on their active days, with their own irregularity.
-    since_day = min(rhythm.RHYTHM_DAYS - 1, member_days)
     likely = rhythm.drop_chance(
         days, limits.window_days, limits.baseline_days, the_clock, since_day
     )
@@ -147,7 +155,14 @@ def _pace_drift(
     return None
 
 
-def _sessions_drift(member: dict, attendance: dict, limits: Thresholds) -> dict | None:
+def _sessions_drift(
+    member: dict,
+    attendance: dict,
+    limits: Thresholds,
+    days: list[int],
+    the_clock: rhythm.Clock,
+    as_of: datetime,
+) -> dict | None:
     """Missed the latest N or more sessions in a row after coming to most of the ones before,
     and that many misses in a row are unlikely for how often they came (SESSIONS_ALPHA)."""
     sessions = attendance["sessions"]
@@ -171,8 +186,13 @@ def _sessions_drift(member: dict, attendance: dict, limits: Thresholds) -> dict 
     chance = (1 - (came + 0.5) / (len(before) + 1)) ** missed
     if came < max(2, (len(before) * 2 + 2) // 3) or chance > SESSIONS_ALPHA:
         return None
+    # Someone as active here as ever is not drifting away: they skip the sessions.
+    first_missed = sessions[missed - 1][1]
+    span = max(1, int((as_of - first_missed).total_seconds() // 86400))
+    if rhythm.still_active(days, span, the_clock):
+        return None
     params = {"missed": missed, "attended_before": came, "before": len(before)}
-    return _signal(_drift_kind(member), "sessions", iso_day(sessions[missed - 1][1]), params)
+    return _signal(_drift_kind(member), "sessions", iso_day(first_missed), params)
 
 
 def _is_rising(p: dict, member_days: int, limits: Thresholds, tide: float) -> bool:

@@ -217,6 +217,32 @@ def test_two_misses_of_someone_who_often_misses_one_are_not_yet_drifting(history
     assert "drifting" not in [s["kind"] for s in signals_of(history.document(), piet.email)]
 
 
+def test_missing_sessions_while_as_active_as_ever_is_not_drifting(history):
+    """Came to six of six sessions and missed the latest two, but takes part online every
+    week as before: skipping sessions is not drifting away from the community."""
+    ria = history.person("Ria Online", joined_days_ago=340)
+    starts = [days_ago(d, history.now) for d in (326, 284, 242, 200, 158, 116, 74, 32)]
+    for start in starts[:6]:
+        session(history.community, history.facilitator, start, attended=[ria])
+    for start in starts[6:]:
+        session(history.community, history.facilitator, start)
+    weekly(ria, history.community, start=days_ago(330, history.now), end=history.now)
+    assert "drifting" not in [s["kind"] for s in signals_of(history.document(), ria.email)]
+
+
+def test_a_bursty_member_in_an_ordinary_quiet_stretch_is_not_drifting(history):
+    """Four busy days every seven weeks all year, and six weeks quiet now: nothing in the pace
+    window, but no longer quiet than their earlier stretches, so the pace rule leaves it to
+    the rhythm rule, which sees nothing unusual."""
+    bo = history.person("Bo Burst", joined_days_ago=340)
+    for start in range(43, 330, 49):
+        for day in range(start, start + 4):
+            act(bo, history.community, days_ago(day + 0.5, history.now))
+    doc = history.document()
+    assert member_of(doc, bo.email)["recent"] == 0
+    assert "drifting" not in [s["kind"] for s in signals_of(doc, bo.email)]
+
+
 def test_missing_sessions_without_regular_attendance_is_not_drifting(history):
     """Someone who came to one of the earlier sessions did not drift from a habit."""
     piet = history.person("Piet Sometimes")

@@ -122,9 +122,9 @@ def test_a_quiet_summer_for_everyone_lowers_the_expectation(rng):
 
 
 def test_quiet_while_the_community_is_busy_stands_out_more(rng):
-    """Every eight days or so (gaps of 6–10 days), then 12 days quiet: ordinary on a usual
+    """Every eight days or so (gaps of 6–10 days), then 10 days quiet: ordinary on a usual
     clock, unusual while everyone else is far busier than usual."""
-    days, d = [], 12
+    days, d = [], 10
     while d < YEAR:
         days.append(d)
         d += rng.choice([6, 7, 8, 9, 10])
