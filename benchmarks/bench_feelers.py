@@ -28,11 +28,8 @@ database holds the communities of the same --seed and --members (else it is rebu
 """
 
 import argparse
-import contextlib
 import json
 import os
-import platform
-import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -46,6 +43,7 @@ sys.path.insert(0, str(SRC))
 sys.path.insert(0, str(HERE))
 
 import feelers_sim as sim  # noqa: E402
+from benchkit import git_commit, log, machine, prepare_environment, wipe  # noqa: E402
 
 FLAG_KINDS = {"drifting", "core_silent"}
 TARGETS = {
@@ -58,70 +56,6 @@ TARGETS = {
     "jaccard": 0.6,
 }
 ONLY = {"rhythm": ["rhythm"], "split": ["split", "steady"], "dominant": ["dominant"]}
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def backend_name() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    return "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
-
-
-def prepare_environment(args) -> str:
-    """Settings read the environment at import: decide the data directory first."""
-    backend = backend_name()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kring.settings")
-    os.environ.setdefault("KRING_DATA_DIR", f"/tmp/kring-bench-feelers-{backend}")
-    os.environ.pop("KRING_DEBUG", None)
-    data_dir = Path(os.environ["KRING_DATA_DIR"]).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    if backend == "sqlite" and "bench" not in str(data_dir) and not args.force:
-        sys.exit(f"refusing to use {data_dir}: its path lacks 'bench' (use --force)")
-    if backend == "postgresql":
-        name = os.environ["DATABASE_URL"].rsplit("/", 1)[-1].split("?")[0]
-        if "bench" not in name and not args.force:
-            sys.exit(f"refusing to use database {name!r}: its name lacks 'bench' (use --force)")
-    return backend
-
-
-def wipe(backend: str) -> None:
-    from django.db import connection
-
-    if backend == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE")
-            cursor.execute("CREATE SCHEMA public")
-    else:
-        connection.close()
-        path = Path(connection.settings_dict["NAME"])
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def machine() -> dict:
-    cpu = "unknown"
-    with contextlib.suppress(OSError), open("/proc/cpuinfo") as handle:
-        for line in handle:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
-    }
-
-
-def git_commit() -> str:
-    out = subprocess.run(
-        ["git", "-C", str(SRC.parent), "describe", "--always", "--dirty"],
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout.strip() or "unknown"
 
 
 # Build ---------------------------------------------------------------------------------------
@@ -642,7 +576,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the database built before")
     parser.add_argument("--force", action="store_true", help="a database without 'bench'")
     args = parser.parse_args()
-    backend = prepare_environment(args)
+    backend = prepare_environment("feelers", args.force)
     import django
 
     django.setup()
@@ -685,7 +619,7 @@ def main() -> None:
         "seed": args.seed,
         "members": args.members,
         "only": args.only,
-        "commit": git_commit(),
+        "commit": git_commit(SRC.parent),
         "machine": machine(),
         "has_community_signals": any(
             m["community_signals"] is not None for c in seen.values() for m in c.values()

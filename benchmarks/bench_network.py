@@ -32,13 +32,10 @@ is printed as Markdown.
 """
 
 import argparse
-import contextlib
 import json
 import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -48,6 +45,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SRC = Path(os.environ.get("BENCH_SRC", ROOT / "src")).resolve()
 sys.path.insert(0, str(SRC))
+sys.path.insert(0, str(HERE))
+
+from benchkit import git_commit, log, machine, prepare_environment, wipe  # noqa: E402
 
 NETWORK_SLUG = "bench-network"
 COORDINATOR = "coordinator@bench.example"
@@ -73,32 +73,6 @@ STAGES = ["potential", "coalescing", "maturing", "maturing", "stewardship", "tra
 ITEM_KEYS = ["ps1", "ps2", "ps3", "ps4", "ps5", "ps6", "ps7", "learn", "trust"]
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def backend_name() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    return "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
-
-
-def prepare_environment(args) -> str:
-    """Settings read the environment at import: decide the data directory first."""
-    backend = backend_name()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kring.settings")
-    os.environ.setdefault("KRING_DATA_DIR", f"/tmp/kring-bench-network-{backend}")
-    os.environ.pop("KRING_DEBUG", None)
-    data_dir = Path(os.environ["KRING_DATA_DIR"]).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    if backend == "sqlite" and "bench" not in str(data_dir) and not args.force:
-        sys.exit(f"refusing to use {data_dir}: its path lacks 'bench' (use --force)")
-    if backend == "postgresql":
-        name = os.environ["DATABASE_URL"].rsplit("/", 1)[-1].split("?")[0]
-        if "bench" not in name and not args.force:
-            sys.exit(f"refusing to use database {name!r}: its name lacks 'bench' (use --force)")
-    return backend
-
-
 def django_setup() -> None:
     import django
 
@@ -107,43 +81,6 @@ def django_setup() -> None:
 
     if "testserver" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-
-
-def wipe(backend: str) -> None:
-    from django.db import connection
-
-    if backend == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE")
-            cursor.execute("CREATE SCHEMA public")
-    else:
-        connection.close()
-        path = Path(connection.settings_dict["NAME"])
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def machine() -> dict:
-    cpu = "unknown"
-    with contextlib.suppress(OSError), open("/proc/cpuinfo") as handle:
-        for line in handle:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1),
-        "python": platform.python_version(),
-        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
-    }
-
-
-def git_commit() -> str:
-    out = subprocess.run(
-        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True
-    )
-    return out.stdout.strip() or "unknown"
 
 
 # The plan: everything as plain data, from one seeded generator -----------------------------
@@ -647,7 +584,7 @@ def main() -> None:
     parser.add_argument("--force", action="store_true", help="a database without 'bench'")
     args = parser.parse_args()
     args.events_estimate = int(args.members * 1.05 * 0.4 * 13)
-    backend = prepare_environment(args)
+    backend = prepare_environment("network", args.force)
     django_setup()
     from django.core.management import call_command
 
@@ -672,7 +609,7 @@ def main() -> None:
         "backend": backend,
         "communities": args.communities,
         "members": args.members,
-        "commit": git_commit(),
+        "commit": git_commit(ROOT),
         "machine": machine(),
         "build": {**build_info, **sizes_in_database()},
         "measured": measured,

@@ -59,7 +59,6 @@ class Clock:
     day d (day 0 is the last 24 hours), in usual days."""
 
     at: list[float]
-    intensity: list[float]
 
     def recent(self, days: int = TIDE_RECENT_DAYS) -> float:
         return self.at[days] / days
@@ -78,7 +77,7 @@ def clock(
                 active[d] += 1
     if median(active) < TIDE_MIN_ACTIVE:
         # Too few people active on a usual day for a tide: one member's absence would be it.
-        return Clock(at=[float(d) for d in range(horizon + 1)], intensity=[1.0] * horizon)
+        return Clock(at=[float(d) for d in range(horizon + 1)])
     # Members on day d: those who joined more than d days ago.
     joined = [0] * (horizon + 1)
     for ago in member_days:
@@ -108,7 +107,7 @@ def clock(
     at = [0.0]
     for x in intensity:
         at.append(at[-1] + x)
-    return Clock(at=at, intensity=intensity)
+    return Clock(at=at)
 
 
 def tail_chance(gaps: int, ratio: float) -> float:
