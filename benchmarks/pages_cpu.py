@@ -23,7 +23,7 @@ import bench_pages  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("pages", nargs="*", help="page names as in bench_pages.py")
+    parser.add_argument("pages", nargs="*", help="page names as in bench_pages.py (none: all)")
     parser.add_argument("--path", action="append", default=[], help="NAME|PATH|session/token")
     parser.add_argument("--size", default="L")
     parser.add_argument("--calls", type=int, default=11)
@@ -40,7 +40,8 @@ def main() -> None:
     person = bench_pages.measured_person(community)
     _token, secret = api_token_create(user=person, name="pages-cpu")
     get = bench_pages.in_process_client(person, secret)
-    chosen = [p for p in bench_pages.pages(community, person) if p["name"] in args.pages]
+    every = bench_pages.pages(community, person)
+    chosen = [p for p in every if p["name"] in args.pages or not (args.pages or args.path)]
     for extra in args.path:
         name, path, auth = extra.split("|")
         chosen.append({"name": name, "path": path, "auth": auth})

@@ -4,7 +4,7 @@ answers accepted in the feed, and the questions still waiting for an answer besi
 from django.utils.translation import gettext as _
 
 from kring.conversations import selectors
-from kring.conversations.models import Reply, Thread
+from kring.conversations.models import Reply, Thread, reply_url
 from kring.conversations.verbs import ConversationVerb
 from kring.core.feed import FeedEntry, link, person_link, sentence
 
@@ -38,7 +38,7 @@ def describe(events, viewer) -> dict[int, FeedEntry]:
             thread = threads.get(reply.thread_id) if reply is not None else None
             if thread is None or reply.hidden or thread.accepted_reply_id != reply.pk:
                 continue
-            url = thread.get_absolute_url() + f"#reply-{reply.pk}"
+            url = reply_url(thread, reply.pk)
             text = sentence(
                 _("%(name)s accepted %(author)s's answer to %(title)s"),
                 name=person_link(event.actor),

@@ -133,7 +133,13 @@ class Reply(TimeStampedModel):
         return f"reply {self.pk} in {self.thread_id}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.thread.get_absolute_url()}#reply-{self.pk}"
+        return reply_url(self.thread, self.pk)
+
+
+def reply_url(thread: Thread, reply_pk: int) -> str:
+    """A link to one reply. ``show`` makes the thread page render it even when it is among
+    the earlier replies of a long thread, which the page otherwise folds away."""
+    return f"{thread.get_absolute_url()}?show={reply_pk}#reply-{reply_pk}"
 
 
 class PostRevision(models.Model):

@@ -19,6 +19,7 @@ from kring.conversations.forms_moderation import (
     ModerationActionForm,
     ModerationMessageForm,
 )
+from kring.conversations.models import reply_url
 from kring.conversations.services import moderation as moderation_services
 from kring.core.forms import apply_service_errors
 from kring.core.markdown import render_markdown
@@ -40,7 +41,7 @@ def moderation_post_url(thread, reply=None) -> str:
 
 def _post_url(thread, reply) -> str:
     if reply is not None:
-        return f"{thread.get_absolute_url()}#reply-{reply.pk}"
+        return reply_url(thread, reply.pk)
     return thread.get_absolute_url()
 
 

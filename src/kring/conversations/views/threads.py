@@ -19,13 +19,19 @@ from kring.communities.header import header_context
 from kring.communities.selectors import community_get_inside
 from kring.conversations import permissions, selectors
 from kring.conversations.forms import ReplyForm, ReplyUpdateForm, ThreadForm, ThreadUpdateForm
-from kring.conversations.models import ThreadKind
+from kring.conversations.models import ThreadKind, reply_url
 from kring.conversations.services import threads as thread_services
 from kring.core.attachments import attachment_response
 from kring.core.forms import apply_service_errors
 from kring.core.markdown import render_markdown
 
 THREAD_PAGE_SIZE = 25
+# A long thread opens on its latest replies: with more than REPLIES_COLLAPSE_OVER top-level
+# replies (the accepted answer aside), the earlier ones sit behind one link and the last
+# REPLIES_SHOWN are rendered. Rendering a reply costs about a millisecond, so a thread of
+# hundreds of replies would otherwise cost as much as its length.
+REPLIES_COLLAPSE_OVER = 30
+REPLIES_SHOWN = 20
 # Errors the services report under their own names, shown next to these form fields.
 ERROR_FIELDS = {"file": "attachments"}
 
@@ -244,6 +250,30 @@ def _prepare_post(
         post.marked_useful = post.pk in mine
 
 
+def _collapse_earlier(replies: list, thread, *, show_all: bool, wanted: tuple) -> tuple:
+    """The top-level replies to render, how many posts (with their children) sit behind the
+    "earlier replies" link, and where in the list that link goes (after the accepted answer,
+    which stays first). A reply asked for by id (``?show=``, ``?reply_to=``) and everything
+    after it is always rendered, so a link to a reply lands on it."""
+    pinned = 1 if replies and replies[0].pk == thread.accepted_reply_id else 0
+    rest = replies[pinned:]
+    if show_all or len(rest) <= REPLIES_COLLAPSE_OVER:
+        return replies, {}, 0
+    start = len(rest) - REPLIES_SHOWN
+    for index, reply in enumerate(rest[:start]):
+        if {reply.pk, *(child.pk for child in reply.child_list)} & set(wanted):
+            start = index
+            break
+    if start == 0:
+        return replies, {}, 0
+    hidden = rest[:start]
+    earlier = {
+        "count": sum(1 + len(reply.child_list) for reply in hidden),
+        "first": hidden[0].pk,
+    }
+    return replies[:pinned] + rest[start:], earlier, pinned
+
+
 def _detail_context(request, thread, *, reply_form=None, reply_parent: int | None = None) -> dict:
     """The thread page. There is one reply form: under the thread, or, after "Reply to ..."
     (``?reply_to=<pk>``, or a posted form that came back), aimed at that top-level reply. No
@@ -259,6 +289,12 @@ def _detail_context(request, thread, *, reply_form=None, reply_parent: int | Non
     can_reply = permissions.can_reply(user, thread)
     if reply_form is None and can_reply:
         reply_parent = _int(request.GET.get("reply_to"))
+    replies, earlier, earlier_at = _collapse_earlier(
+        replies,
+        thread,
+        show_all=request.GET.get("replies") == "all",
+        wanted=(reply_parent, _int(request.GET.get("show"))),
+    )
     reply_to = None
     for reply in replies:
         if reply.pk == reply_parent:
@@ -279,6 +315,8 @@ def _detail_context(request, thread, *, reply_form=None, reply_parent: int | Non
         **_frame(request, community),
         "thread": thread,
         "replies": replies,
+        "earlier": earlier,
+        "earlier_at": earlier_at,
         "reply_to": reply_to,
         "thread_urls": urls,
         "attachments": selectors.thread_attachments(thread=thread),
@@ -325,7 +363,7 @@ def reply_create_view(request, slug: str, pk: int):
             apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
             messages.success(request, _("Your reply has been posted."))
-            return redirect(f"{thread.get_absolute_url()}#reply-{reply.pk}")
+            return redirect(reply_url(thread, reply.pk))
     # The form comes back aimed at the same top-level reply (a reply to a child goes to its parent).
     context = _detail_context(
         request,
@@ -357,7 +395,7 @@ def reply_update_view(request, slug: str, pk: int, reply_pk: int):
             apply_service_errors(form, exc, rename=ERROR_FIELDS)
         else:
             messages.success(request, _("Your changes have been saved."))
-            return redirect(f"{thread.get_absolute_url()}#reply-{reply.pk}")
+            return redirect(reply_url(thread, reply.pk))
     return render(
         request,
         "conversations/thread_reply_form.html",
@@ -382,8 +420,7 @@ def _useful(request, thread, reply=None):
         )
     if useful:
         messages.success(request, _("Thanks: the author will be glad it helped."))
-    anchor = f"#reply-{reply.pk}" if reply is not None else ""
-    return redirect(thread.get_absolute_url() + anchor)
+    return redirect(reply_url(thread, reply.pk) if reply is not None else thread.get_absolute_url())
 
 
 @login_required
@@ -419,7 +456,7 @@ def answer_accept_view(request, slug: str, pk: int):
         messages.error(request, " ".join(exc.messages))
         return redirect(thread)
     messages.success(request, _("Marked as the accepted answer. Thank you for closing the loop."))
-    return redirect(f"{thread.get_absolute_url()}#reply-{reply.pk}")
+    return redirect(reply_url(thread, reply.pk))
 
 
 # --- History --------------------------------------------------------------------------------
