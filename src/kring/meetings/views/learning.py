@@ -114,10 +114,17 @@ def learning_context(request, session) -> dict:
     points = selectors.action_points_for_session(session=session, user=user)
     started = session.starts_at <= timezone.now() and not session.is_cancelled
     can_add = started and permissions.can_create_action_point(user, community)
-    form = None
+    # The form itself (with its list of owners) is fetched when "Add an action point" is
+    # opened: most visits only read the page, and the form was a fifth of its rendering.
+    add_url = None
     if can_add:
-        initial = {"owner": user.pk} if permissions.is_member(user, community) else {}
-        form = ActionPointForm(community=community, session=session, initial=initial, prefix="ap")
+        add_url = (
+            reverse("action-point-create", kwargs={"slug": community.slug})
+            + "?"
+            + urlencode(
+                {"session": session.pk, "next": session.get_absolute_url() + "#action-points"}
+            )
+        )
     return {
         "learning": {
             "reflections": reflections,
@@ -126,7 +133,7 @@ def learning_context(request, session) -> dict:
             "can_highlight": can_highlight,
             "carried": _mark(points["carried"], user, today, community),
             "made_here": _mark(points["made_here"], user, today, community),
-            "action_point_form": form,
+            "add_action_point_url": add_url,
             "next": session.get_absolute_url() + "#action-points",
         }
     }
