@@ -122,10 +122,10 @@ def item_get(
 
 
 # The library's theme and perspective options, and its size, are the same for every viewer
-# and cost a scan of the library's items, tags and authors: they are cached per community. The key holds a version
-# that the knowledge services change after every write to the library (library_changed) and
-# the accounts' profiles version (someone's perspectives); the expiry covers the rest (an
-# erasure, the admin).
+# and cost a scan of the library's items, tags and authors: they are cached per community.
+# The key holds a version that the knowledge services change after every write to the
+# library (library_changed) and the accounts' profiles version (someone's perspectives); the
+# expiry covers the rest (an erasure, the admin).
 LIBRARY_OPTIONS_SECONDS = 600
 LIBRARY_VERSION_KEY = "knowledge:library-version:{}"
 

@@ -86,9 +86,7 @@ def test_a_link_to_an_earlier_reply_renders_it_and_what_follows(
     assert "Show 1 earlier reply" in page
 
 
-def test_the_accepted_answer_stays_first_even_when_it_is_early(
-    long_thread, circle, make_client
-):
+def test_the_accepted_answer_stays_first_even_when_it_is_early(long_thread, circle, make_client):
     thread, replies, _child = long_thread
     answer_accept(thread=thread, reply=replies[2], by=circle.asker)
     page = _page(make_client(circle.answerer), thread)
