@@ -164,7 +164,14 @@ if env("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for a few thousand kept fragments (library cards) besides the rest; Django's
+    # default of 300 would drop a third of everything whenever it fills.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 # The login throttle's counters and the background tasks' locks (kring.core.locks) must be
 # seen by every process, on every machine: in Redis when it is configured, otherwise in the
 # database (the table is created by core's migrations).

@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kring.accounts.models import User
+from kring.accounts.services import profiles_changed
 from kring.privacy import erasure_content as content
 from kring.privacy.erasure_content import Work
 from kring.privacy.erasure_policy import Contributions, Policy, policy_for, user_relations
@@ -286,4 +287,7 @@ def account_erase(*, user: User, contributions: str, by: User) -> User:
     transaction.on_commit(
         partial(_after_commit, work=work, old_pk=old_pk, email=email, language=language)
     )
+    # Whatever was cached from profiles (library cards, the directory's filters) is made
+    # anew: none of it may go on showing the erased name.
+    transaction.on_commit(profiles_changed)
     return tombstone

@@ -50,7 +50,7 @@ def test_a_long_thread_shows_the_latest_replies_and_a_link_to_the_earlier(
 ):
     thread, replies, child = long_thread
     page = _page(make_client(circle.answerer), thread)
-    assert 35 > REPLIES_COLLAPSE_OVER
+    assert REPLIES_COLLAPSE_OVER < 35
     assert _shown(page) == [str(n) for n in range(35 - REPLIES_SHOWN, 35)]
     assert "A child of reply 1" not in page
     # 15 top-level replies and the child are folded away; the link opens all, at the first.

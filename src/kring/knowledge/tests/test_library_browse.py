@@ -135,3 +135,43 @@ def test_the_library_size_is_cached_and_follows_the_library(
     with django_capture_on_commit_callbacks(execute=True):
         services.item_delete(item=new, by=lib["facilitator"])
     assert client.get(url).context["page"].paginator.count == 2
+
+
+def _cards(client, community, **params) -> str:
+    from django.urls import reverse
+
+    response = client.get(reverse("item-list", kwargs={"slug": community.slug}), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_kept_cards_follow_edits_marks_renames_and_erasure(
+    two_libraries, make_client, django_capture_on_commit_callbacks
+):
+    """Library cards are kept between views, and a kept card never shows what changed since:
+    an edited title, a useful mark, an author's new name, an erased author, the language."""
+    from kring.privacy.erasure import account_erase
+
+    lib = two_libraries
+    here, ada = lib["here"], lib["ada"]
+    client = make_client(lib["facilitator"])
+    assert "Toolkit" in _cards(client, here)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.item_update(item=lib["mine"], by=ada, title="Toolkit, tweede druk")
+    assert "Toolkit, tweede druk" in _cards(client, here)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.item_mark_useful(item=lib["mine"], by=lib["facilitator"])
+    assert "1 found this useful" in _cards(client, here)
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(user=ada, by=ada, full_name="Ada de Auteur")
+    assert "Ada de Auteur" in _cards(client, here)
+    # The same card in the reader's other language.
+    client.cookies["kring_language"] = "nl"
+    assert "1 vond dit nuttig" in _cards(client, here)
+    client.cookies["kring_language"] = "en"
+    assert "1 found this useful" in _cards(client, here)
+    with django_capture_on_commit_callbacks(execute=True):
+        account_erase(user=ada, contributions="keep", by=ada)
+    page = _cards(client, here)
+    assert "Ada de Auteur" not in page
+    assert "Toolkit, tweede druk" in page
