@@ -138,7 +138,9 @@ def member_list(
         role=role,
         q=q,
     )
-    return LazyPage(memberships, row=_member_out)
+    return LazyPage(
+        memberships, page=lambda rows: [_member_out(m) for m in selectors.members_prepare(rows)]
+    )
 
 
 @router.post("/{slug}/members", response={201: MemberAdded}, summary="Add a person by e-mail")

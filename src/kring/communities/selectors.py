@@ -4,7 +4,7 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import get_language
 
@@ -22,6 +22,7 @@ from kring.communities.models import (
     Role,
 )
 from kring.core.models import Tag
+from kring.core.prefetch import prefetch_m2m
 
 
 def community_get_visible(*, slug: str, user: User | AnonymousUser) -> Community:
@@ -241,11 +242,18 @@ def members_directory(
             | Q(user__organisation__icontains=q)
             | Q(user__job_title__icontains=q)
         )
-    return qs.prefetch_related(
-        Prefetch("user__perspectives", queryset=Perspective.objects.all()),
-        "user__help_tags",
-        "user__seeking_tags",
-    ).order_by("user__full_name", "pk")
+    # The people's perspectives and tags: members_prepare, for the page that is shown.
+    return qs.order_by("user__full_name", "pk")
+
+
+def members_prepare(memberships: list[Membership]) -> list[Membership]:
+    """A page of `members_directory` with each person's perspectives, help tags and seeking
+    tags, one query each (`user.perspectives.all()` and so on need none after this)."""
+    people = [membership.user for membership in memberships]
+    prefetch_m2m(people, "perspectives", Perspective.objects.all())
+    prefetch_m2m(people, "help_tags")
+    prefetch_m2m(people, "seeking_tags")
+    return memberships
 
 
 def _perspective_counts(community: Community) -> dict[int, int]:

@@ -167,6 +167,7 @@ def member_list_view(request, slug: str):
         community=community, viewer=request.user, extra=extra, **filters
     )
     page = Paginator(memberships, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.members_prepare(list(page.object_list))
     context = {
         "community": community,
         "page": page,
