@@ -177,8 +177,11 @@ def item_list(
         period=period,
         featured=featured,
         sort=sort,
-    ).prefetch_related("attachments")
-    return LazyPage(items, row=_item_out)
+    )
+    return LazyPage(
+        items,
+        page=lambda rows: [_item_out(i) for i in selectors.items_prepare(rows, attachments=True)],
+    )
 
 
 @router.post("/{slug}/knowledge", response={201: ItemOut}, summary="Share a library item")

@@ -19,6 +19,7 @@ from kring.communities import permissions as community_permissions
 from kring.communities.models import Community, Membership
 from kring.communities.selectors import members_of
 from kring.core import search
+from kring.core.prefetch import prefetch_m2m
 from kring.core.search import text
 from kring.knowledge import permissions
 from kring.knowledge.models import (
@@ -91,7 +92,20 @@ def items_for_community(
         qs = (
             qs.filter(featured=featured) if featured in Featured.values else qs.exclude(featured="")
         )
-    return qs.with_people().order_by(*SORTS.get(sort, SORTS["new"]))
+    # The authors and themes of the page shown: items_prepare.
+    return qs.select_related("created_by").order_by(*SORTS.get(sort, SORTS["new"]))
+
+
+def items_prepare(items: list[KnowledgeItem], *, attachments: bool = False) -> list[KnowledgeItem]:
+    """A page of `items_for_community` with its authors (in their order), themes and, when
+    asked, attachments: one query each, for the page rather than per item."""
+    prefetch_m2m(
+        items, "item_authors", ItemAuthor.objects.select_related("user").order_by("position")
+    )
+    prefetch_m2m(items, "tags")
+    if attachments:
+        prefetch_m2m(items, "attachments")
+    return items
 
 
 def featured_items(*, community: Community, viewer: Viewer) -> dict[str, list[KnowledgeItem]]:

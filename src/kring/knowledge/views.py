@@ -83,6 +83,7 @@ def item_list_view(request, slug: str):
     if not filtered:
         paginator.count = selectors.library_size(community=community)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.items_prepare(list(page.object_list))
     context = {
         **_frame(request, community),
         "page": page,

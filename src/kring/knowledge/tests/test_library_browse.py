@@ -41,7 +41,7 @@ def test_the_list_comes_newest_first_with_its_community(two_libraries, django_as
     lib = two_libraries
     items = selectors.items_for_community(community=lib["here"], viewer=lib["facilitator"])
     with django_assert_num_queries(3):  # items, authors, themes: the community comes along
-        listed = list(items)
+        listed = selectors.items_prepare(list(items))
         assert [item.community.slug for item in listed] == ["wijkzorg", "wijkzorg"]
     assert listed == [lib["plain"], lib["mine"]]
 
