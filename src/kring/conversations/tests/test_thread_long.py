@@ -116,3 +116,6 @@ def test_links_to_a_reply_name_it_for_the_page(long_thread, circle, make_client)
     assert response["Location"].endswith(f"?show={made.pk}#reply-{made.pk}")
     page = _page(client, thread, f"?show={made.pk}")
     assert "One more" in page
+    # A reply's own time links to it the same way, so a copied link still lands on it.
+    last = replies[-1].pk
+    assert f'href="?show={last}#reply-{last}"' in page
