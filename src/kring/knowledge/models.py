@@ -132,6 +132,13 @@ class KnowledgeItem(TimeStampedModel):
     def author_list(self) -> list:
         return [link.user for link in self.item_authors.all()]
 
+    @property
+    def author_key(self) -> str:
+        """Who the authors are, as ids: part of a kept library card's key, so that a card
+        changes in every web process at once when an author is erased (their links move to
+        the former member) or the authors change, not only in the process that did it."""
+        return "-".join(str(link.user_id) for link in self.item_authors.all())
+
 
 class ItemAuthor(models.Model):
     item = models.ForeignKey(KnowledgeItem, on_delete=models.CASCADE, related_name="item_authors")

@@ -30,7 +30,9 @@ from kring.knowledge.models import (
 
 LIBRARY_PAGE_SIZE = 24
 SEARCH_PAGE_SIZE = 20
-CARD_SECONDS = 3600
+# Without Redis each web process keeps its own cards and its own profiles' version: another
+# process shows a renamed author's new name within this time (an erasure at once: author_key).
+CARD_SECONDS = 600
 # Errors the services report under their own names, shown next to these form fields.
 ERROR_FIELDS = {"file": "attachments"}
 

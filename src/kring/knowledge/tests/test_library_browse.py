@@ -175,3 +175,19 @@ def test_kept_cards_follow_edits_marks_renames_and_erasure(
     page = _cards(client, here)
     assert "Ada de Auteur" not in page
     assert "Toolkit, tweede druk" in page
+
+
+def test_a_kept_card_follows_its_authors_without_the_profiles_version(
+    two_libraries, make_client, django_capture_on_commit_callbacks
+):
+    """Another web process does not see this one's profiles' version (no Redis): a card must
+    still change when its authors change, as when an erasure moves them to a former member."""
+    from kring.knowledge.models import ItemAuthor
+
+    lib = two_libraries
+    client = make_client(lib["facilitator"])
+    assert "Ada Auteur" in _cards(client, lib["here"])
+    ItemAuthor.objects.filter(item=lib["mine"]).update(user=lib["facilitator"])
+    page = _cards(client, lib["here"])
+    assert "Ada Auteur" not in page
+    assert page.count("Fenna Facilitator") >= 2  # the handout, and now the toolkit
