@@ -29,7 +29,6 @@ import contextlib
 import importlib.util
 import json
 import os
-import platform
 import random
 import resource
 import statistics
@@ -44,25 +43,11 @@ SRC = Path(os.environ.get("BENCH_SRC", ROOT / "src")).resolve()
 sys.path.insert(0, str(SRC))
 sys.path.insert(0, str(HERE))
 
+from benchkit import machine  # noqa: E402
+
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def machine() -> dict:
-    cpu = "unknown"
-    with contextlib.suppress(OSError), open("/proc/cpuinfo") as handle:
-        for line in handle:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1),
-        "python": platform.python_version(),
-        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
-    }
 
 
 def git_commit() -> str:

@@ -44,7 +44,6 @@ import io
 import itertools
 import json
 import os
-import platform
 import pstats
 import random
 import signal
@@ -62,6 +61,9 @@ ROOT = HERE.parent
 SRC = Path(os.environ.get("BENCH_SRC", ROOT / "src")).resolve()
 sys.path.insert(0, str(SRC))
 sys.path.insert(0, str(HERE))
+
+import benchkit  # noqa: E402
+from benchkit import machine, wipe  # noqa: E402
 
 SIZES = {
     # members, events, library items, threads
@@ -131,41 +133,8 @@ def django_setup() -> None:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 
-def wipe(backend: str) -> None:
-    from django.db import connection
-
-    if backend == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE")
-            cursor.execute("CREATE SCHEMA public")
-    else:
-        connection.close()
-        path = Path(connection.settings_dict["NAME"])
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def machine() -> dict:
-    cpu = "unknown"
-    with contextlib.suppress(OSError), open("/proc/cpuinfo") as handle:
-        for line in handle:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3, 1),
-        "python": platform.python_version(),
-        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
-    }
-
-
 def git_commit() -> str:
-    out = subprocess.run(
-        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True, text=True
-    )
-    return out.stdout.strip() or "unknown"
+    return benchkit.git_commit(ROOT)
 
 
 # Build -------------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ import gc
 import http.client
 import json
 import os
-import platform
 import resource
 import signal
 import socket
@@ -40,6 +39,7 @@ sys.path.insert(0, str(SRC))
 sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
+from benchkit import machine  # noqa: E402
 
 # (type, queries). Each type gets an equal share of the timed queries, interleaved.
 QUERY_MIX = [
@@ -124,23 +124,6 @@ def rss_mb() -> float:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def machine() -> dict:
-    cpu = "unknown"
-    with contextlib.suppress(OSError), open("/proc/cpuinfo") as handle:
-        for line in handle:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "memory_gb": round(mem_gb, 1),
-        "python": platform.python_version(),
-        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
-    }
 
 
 def git_commit() -> str:
