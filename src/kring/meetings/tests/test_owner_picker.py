@@ -47,7 +47,9 @@ def _form_url(session_page: str) -> str:
     """The address the session page fetches its "Add an action point" form from (and
     links to without JavaScript)."""
     details = session_page[session_page.index('class="card add-action-point"') :]
-    return html.unescape(re.search(r'hx-get="([^"]+)"', details).group(1))
+    url = re.search(r'hx-get="([^"]+)"', details).group(1)
+    assert f'<a href="{url}">' in details  # the same form without JavaScript
+    return html.unescape(url)
 
 
 def _form_html(client, past) -> str:
