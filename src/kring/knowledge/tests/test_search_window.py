@@ -3,9 +3,11 @@ found in most of the library stays fast; narrower queries behave exactly as befo
 Also the bulk import's batched tag lookup. Runs on whichever backend is configured."""
 
 import pytest
+from django.db import connection
 
 from kring.core import search
 from kring.core.models import Tag
+from kring.core.search import postgres
 from kring.knowledge import services, services_import
 from kring.knowledge.models import Kind
 
@@ -60,6 +62,30 @@ def test_beyond_the_window_the_newest_matches_are_ranked_and_the_total_is_capped
     assert results.total_capped is True
     assert set(found(results)) == {item.pk for item in newer}
     assert old_title_match.pk not in found(results)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search in passes")
+@pytest.mark.parametrize("first_pass", [1, 2, 5, 10_000])
+def test_searching_back_in_passes_finds_the_same_newest_matches(
+    two_communities, monkeypatch, first_pass
+):
+    """PostgreSQL looks at the newest ids first and further back only as far as needed:
+    whatever the first pass's size, the hits are the newest RANK_WINDOW matches of this
+    community, each once (equal scores: oldest first, as on SQLite)."""
+    facilitator, a, b = two_communities
+    monkeypatch.setattr(search, "RANK_WINDOW", 4)
+    monkeypatch.setattr(postgres, "FIRST_PASS_IDS", first_pass)
+    matches = []
+    for n in range(7):
+        matches.append(share(a, facilitator, f"Verhaal {n}", body="Het wijkteam hielp."))
+        for m in range(n % 3):  # gaps of other documents between the matches
+            share(a, facilitator, f"Ander verhaal {n}.{m}", body="Over de buurt.")
+        share(b, facilitator, f"Elders {n}", body="Het wijkteam elders.")
+
+    results = search.search("wijkteam", community_ids=[a.pk], doc_types=["item"], limit=10)
+
+    assert (results.total, results.total_capped) == (4, True)
+    assert found(results) == [item.pk for item in matches[3:]]
 
 
 def test_a_page_past_the_window_is_empty(two_communities, monkeypatch):
