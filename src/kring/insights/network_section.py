@@ -8,6 +8,7 @@ the newcomers among them.
 """
 
 import hashlib
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.utils import formats
@@ -16,6 +17,18 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from kring.insights import charts, dashboard_doc
+
+
+class DrawnPerson(NamedTuple):
+    """What the picture needs of a person: who, and their name now."""
+
+    pk: int
+    full_name: str
+
+
+def drawn_people(names: dict[int, str]) -> dict[int, DrawnPerson]:
+    """`people` for network_context without the list: the members' names by id."""
+    return {pk: DrawnPerson(pk, name) for pk, name in names.items()}
 
 
 def groups_sentence(groups: int, modularity: float) -> str:

@@ -223,6 +223,17 @@ def people_by_id(*, community: Community, ids: Iterable[int]) -> dict[int, User]
     }
 
 
+def names_now(*, community: Community, ids: Iterable[int]) -> dict[int, str]:
+    """The names of the members among `ids` (people who left since the snapshot are left
+    out), without reading whole rows: the dashboard checks and draws hundreds of people but
+    shows a face for only a few."""
+    return dict(
+        members_of(community=community, active_only=False)
+        .filter(pk__in=list(ids))
+        .values_list("id", "full_name")
+    )
+
+
 def perspectives_by_key() -> dict[str, Perspective]:
     """Every perspective (their colours and names for the network), in one query."""
     return {p.key: p for p in Perspective.objects.all()}

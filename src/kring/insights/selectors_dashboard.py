@@ -2,6 +2,7 @@
 computed in the request) with its signals, suggestions, health strip, network, coverage and
 trends, in the reader's words and number format. The view (views.dashboard) renders it."""
 
+from collections.abc import Container
 from datetime import date, datetime
 
 from django.core.cache import cache
@@ -19,7 +20,7 @@ from kring.insights.compute.signals import NEWCOMER_MAX_DAYS
 from kring.insights.compute.suggestions import suggestion_priority
 from kring.insights.document_groups import community_signal_reason
 from kring.insights.models import Snapshot
-from kring.insights.network_section import network_context
+from kring.insights.network_section import drawn_people, network_context
 
 # Most urgent first; lurking is a way of taking part, shown last and quietly.
 SIGNAL_ORDER = ("core_silent", "drifting", "unconnected", "rising", "lurker")
@@ -169,7 +170,9 @@ def dashboard_read(*, community: Community, user: User, kind: str = "", page: in
         return context
     dash = _dashboard_part(snapshot)
     stored = {p["id"]: p for p in dash["people"]}
-    people = selectors.people_by_id(community=community, ids=list(stored))
+    # Who is still a member, by name only: the picture draws hundreds of them, but faces
+    # are shown for the few on screen (their rows are read at the end, in one query).
+    present = selectors.names_now(community=community, ids=list(stored))
     perspectives = selectors.perspectives_by_key()
     coverage = dash.get("coverage", {})
     # Perspective names in the reader's language (a snapshot was made in the worker's).
@@ -178,14 +181,13 @@ def dashboard_read(*, community: Community, user: User, kind: str = "", page: in
         **{key: str(p.name) for key, p in perspectives.items()},
     }
     names = {p["email"]: p["name"] for p in stored.values()}
-    by_email = {p["email"]: p for p in stored.values() if p["id"] in people}
-    signals = _signals_context(dash, people, limits.newcomer_days, user)
+    by_email = {p["email"]: p for p in stored.values() if p["id"] in present}
+    signals = _signals_context(dash, present, limits.newcomer_days, user)
     context.update(
         _suggestions_context(
             community=community,
             reader=user.email,
             dash=dash,
-            people=people,
             names=names,
             by_email=by_email,
             perspective_names=perspective_names,
@@ -212,7 +214,7 @@ def dashboard_read(*, community: Community, user: User, kind: str = "", page: in
             **_coverage_context(coverage, perspective_names),
             **network_context(
                 dash,
-                people=people,
+                people=drawn_people(present),
                 perspectives=perspectives,
                 snapshot=snapshot,
                 unconnected=dash["signals"].get("unconnected", {}).get("count", 0),
@@ -221,7 +223,24 @@ def dashboard_read(*, community: Community, user: User, kind: str = "", page: in
             "trends": _trend_charts(snapshot, dash.get("trends", {})),
         }
     )
+    _faces(signals, [*context["this_week"], *context["more_page"].object_list], community)
     return context
+
+
+def _faces(signals: list[dict], cards: list[dict], community: Community) -> None:
+    """The people shown with a face (signals and suggestion cards) as User rows, in one
+    query; until now they were ids."""
+    wanted = {i["person"] for s in signals for i in s["items"]}
+    wanted.update(pk for card in cards for pk in card["people"])
+    people = selectors.people_by_id(community=community, ids=wanted)
+    for signal in signals:
+        signal["items"] = [
+            {**item, "person": people[item["person"]]}
+            for item in signal["items"]
+            if item["person"] in people
+        ]
+    for card in cards:
+        card["people"] = [people[pk] for pk in card["people"] if pk in people]
 
 
 def network_list_read(*, community: Community, user: User) -> dict | None:
@@ -246,7 +265,8 @@ def network_list_read(*, community: Community, user: User) -> dict | None:
     }
 
 
-def _signal_item(item: dict, kind: str, person: User, reader: User) -> dict:
+def _signal_item(item: dict, kind: str, person: User | int, reader: User) -> dict:
+    """One person's signal; `person` is their User, or their id until _faces reads it."""
     return {
         "person": person,
         "signal": {
@@ -260,17 +280,17 @@ def _signal_item(item: dict, kind: str, person: User, reader: User) -> dict:
 
 
 def _signals_context(
-    dash: dict, people: dict[int, User], newcomer_days: int, reader: User
+    dash: dict, present: Container[int], newcomer_days: int, reader: User
 ) -> list[dict]:
     """The signals per kind, most urgent first, with their reasons: the first SIGNALS_ON_DASHBOARD
-    people who are still members; `more` says how many the signal's own list adds."""
+    people who are still members (`present`), each by id (see _faces); `more` says how many
+    the signal's own list adds."""
     signals = []
     for kind in SIGNAL_ORDER:
         part = dash["signals"].get(kind, {"count": 0, "items": []})
-        current = [item for item in part["items"] if item["id"] in people]
+        current = [item for item in part["items"] if item["id"] in present]
         items = [
-            _signal_item(item, kind, people[item["id"]], reader)
-            for item in current[:SIGNALS_ON_DASHBOARD]
+            _signal_item(item, kind, item["id"], reader) for item in current[:SIGNALS_ON_DASHBOARD]
         ]
         signals.append(
             {
@@ -501,7 +521,6 @@ def _suggestions_context(
     community: Community,
     reader: str,
     dash: dict,
-    people: dict[int, User],
     names: dict[str, str],
     by_email: dict[str, dict],
     perspective_names: dict[str, str],
@@ -509,7 +528,8 @@ def _suggestions_context(
     page_number: int,
 ) -> dict:
     """This week's suggestions (the top THIS_WEEK open ones by rank) and the rest, filtered by
-    kind and paged. The sentences are written for the reader: one that names them says "you"."""
+    kind and paged. The sentences are written for the reader: one that names them says "you".
+    A card's people are ids until _faces reads them."""
     now = timezone.now()
     states = selectors.suggestion_states_open(
         community=community, keys=[s["key"] for s in dash["suggestions"]]
@@ -533,7 +553,7 @@ def _suggestions_context(
             "pk": states[s["key"]][0],
             "reason": document.suggestion_reason(s, names, perspective_names, reader=reader),
             # The reader is "you" in the sentence, not a face on their own to-do card.
-            "people": [people[by_email[e]["id"]] for e in s["members"] if e != reader],
+            "people": [by_email[e]["id"] for e in s["members"] if e != reader],
             "badge": suggestion_badge(s),
             "duration": suggestion_duration(s),
         }
