@@ -298,8 +298,16 @@ def _notifications_visible(user: User) -> QuerySet[Notification]:
 
 
 def notifications_for(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
-    qs = _notifications_visible(user).select_related(
-        "actor", "community", "thread__community", "reply__thread__community", "event"
+    # The threads and replies (with their thread and community) come in a query each: as
+    # eight joins in one, PostgreSQL spent ~10 ms planning the order of the joins, for a
+    # query that runs in under 1 ms.
+    qs = (
+        _notifications_visible(user)
+        .select_related("actor", "community", "event")
+        .prefetch_related(
+            Prefetch("thread", queryset=Thread.objects.select_related("community")),
+            Prefetch("reply", queryset=Reply.objects.select_related("thread__community")),
+        )
     )
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
