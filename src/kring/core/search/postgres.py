@@ -6,6 +6,8 @@ The vector holds the same stemmed words as SQLite's FTS5 table, made in Python
 documents, and the database does no stemming of its own.
 """
 
+import itertools
+
 from django.db import connection
 
 from kring.core.search import text
@@ -126,12 +128,11 @@ def _tsquery(terms: list[tuple[str, ...]]) -> tuple[str, list[str]]:
     return " && ".join(parts), params
 
 
-# The newest ids the first pass looks at (see search): a query matching one document in
-# sixteen or more is answered in one pass. Measured at 100,000 items (benchmarks/README.md):
-# a smaller first pass sends more queries to a second one, a larger one reads more.
-FIRST_PASS_IDS = 16384
-# A later pass reaches this much further back than the matches seen so far suggest.
-PASS_MARGIN = 1.25
+# The id ranges searched one after the other, newest first (see search): the newest 16,384
+# ids, the 49,152 before them, then the rest. Measured at 100,000 items
+# (benchmarks/README.md): a query matching one document in sixteen or more is answered
+# from the first range.
+PASSES = (16_384, 65_536)
 
 
 def search(terms, *, words, community_ids, doc_types, kinds, theme, limit):
@@ -139,9 +140,11 @@ def search(terms, *, words, community_ids, doc_types, kinds, theme, limit):
 
     Every matching row is read from the table (its id, for the order; its vector, for the
     rank), and a row is about a page: read all the matches of two fairly common words and
-    that is thousands of pages. So the newest ids are searched first, and further back only
-    as far as the matches found so far say is needed (at most a few passes): the index
-    narrows each pass to its range of ids, and only the matches in it are read."""
+    that is thousands of pages. So the search goes back in ranges of ids, newest first, and
+    stops as soon as it has `limit` matches: the index narrows each range to its matches,
+    and a later range is not searched at all when an earlier one had enough. One statement
+    (ranges as parts of a UNION ALL, which PostgreSQL runs in order and stops), so the
+    number of queries does not depend on the data."""
     query_sql, query_params = _tsquery(terms)
     where = ["d.search_vector @@ q.query", "d.community_id = ANY(%s)"]
     params: list = [community_ids]
@@ -156,25 +159,28 @@ def search(terms, *, words, community_ids, doc_types, kinds, theme, limit):
         params.append(f"% {theme} %")
     # Newest first and no further: ts_rank for every match of a common word is what would
     # take time.
-    sql = (
-        f"SELECT d.id, ts_rank(%s::float4[], d.search_vector, q.query) AS score "
+    part = (
+        f"(SELECT d.id, ts_rank(%s::float4[], d.search_vector, q.query) AS score "
         f"FROM core_searchdocument d, (SELECT {query_sql} AS query) q "
-        f"WHERE {' AND '.join(where)} AND d.id > %s AND d.id <= %s "
-        "ORDER BY d.id DESC LIMIT %s"
+        f"WHERE {' AND '.join(where)} AND {{range}} ORDER BY d.id DESC LIMIT %s)"
     )
-    found: list = []
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(id) FROM core_searchdocument")
         newest = cursor.fetchone()[0] or 0
-        upper, lower = newest, newest - FIRST_PASS_IDS
-        while True:
-            cursor.execute(sql, [WEIGHTS, *query_params, *params, lower, upper, limit - len(found)])
-            found.extend(cursor.fetchall())
-            if len(found) >= limit or lower <= 0:
-                return found
-            share = len(found) / (newest - lower)
-            reach = (limit - len(found)) / share * PASS_MARGIN if share else newest
-            upper, lower = lower, max(0, lower - int(reach) - 1)
+        bounds = [newest - reach for reach in PASSES]
+        ranges = [
+            ("d.id > %s", [bounds[0]]),
+            *(("d.id > %s AND d.id <= %s", [lo, hi]) for hi, lo in itertools.pairwise(bounds)),
+            ("d.id <= %s", [bounds[-1]]),
+        ]
+        sql = " UNION ALL ".join(part.format(range=condition) for condition, _ in ranges)
+        sql_params = [
+            value
+            for _, bound in ranges
+            for value in (WEIGHTS, *query_params, *params, *bound, limit)
+        ]
+        cursor.execute(f"{sql} LIMIT %s", [*sql_params, limit])
+        return cursor.fetchall()
 
 
 def index_size_bytes() -> int:

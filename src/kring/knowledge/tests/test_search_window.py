@@ -65,16 +65,16 @@ def test_beyond_the_window_the_newest_matches_are_ranked_and_the_total_is_capped
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's search in passes")
-@pytest.mark.parametrize("first_pass", [1, 2, 5, 10_000])
+@pytest.mark.parametrize("passes", [(1, 2), (2, 5), (1, 3, 8), (10_000, 20_000)])
 def test_searching_back_in_passes_finds_the_same_newest_matches(
-    two_communities, monkeypatch, first_pass
+    two_communities, monkeypatch, passes
 ):
     """PostgreSQL looks at the newest ids first and further back only as far as needed:
-    whatever the first pass's size, the hits are the newest RANK_WINDOW matches of this
+    whatever the ranges of ids, the hits are the newest RANK_WINDOW matches of this
     community, each once (equal scores: oldest first, as on SQLite)."""
     facilitator, a, b = two_communities
     monkeypatch.setattr(search, "RANK_WINDOW", 4)
-    monkeypatch.setattr(postgres, "FIRST_PASS_IDS", first_pass)
+    monkeypatch.setattr(postgres, "PASSES", passes)
     matches = []
     for n in range(7):
         matches.append(share(a, facilitator, f"Verhaal {n}", body="Het wijkteam hielp."))
