@@ -392,22 +392,43 @@ def who_knows(
     ]
 
 
+# How long a community's help-tag vocabulary is kept at most (see _help_vocabulary).
+HELP_VOCABULARY_SECONDS = 300
+
+
+def _help_vocabulary(community: Community) -> list[tuple[int, frozenset[str]]]:
+    """The help tags the community's active members hold, each with the stems of its name.
+
+    The same for every question, and reading it joins every holder with their memberships
+    (5 ms on PostgreSQL at 10,000 members), so it is kept per community until a profile
+    changes (profiles_version) and at most HELP_VOCABULARY_SECONDS: the tags of someone who
+    joins or comes back show within that time. A kept tag that nobody holds any more does no
+    harm, the people themselves are read afresh."""
+    key = f"knowledge:help-vocabulary:{community.pk}:{profiles_version()}"
+    vocabulary = cache.get(key)
+    if vocabulary is None:
+        held = User.help_tags.through.objects.filter(
+            user__memberships__community=community, user__is_active=True
+        )
+        vocabulary = [
+            (pk, frozenset(s for w in text.words(name) for s in text.stems(w)))
+            for pk, name in held.values_list("tag_id", "tag__name").distinct().order_by()
+        ]
+        cache.set(key, vocabulary, HELP_VOCABULARY_SECONDS)
+    return vocabulary
+
+
 def _add_helpers(found: dict[int, _Evidence], *, community: Community, wanted: set[str]) -> None:
     """Members who say on their profile that they can help with the topic.
 
     Few members name help tags and they share a small vocabulary: the tags in use are
     matched against the query's stems, then only the people with a matching tag are read."""
+    matching = [pk for pk, stems in _help_vocabulary(community) if wanted & stems]
+    if not matching:
+        return
     held = User.help_tags.through.objects.filter(
         user__memberships__community=community, user__is_active=True
     )
-    vocabulary = held.values_list("tag_id", "tag__name").distinct().order_by()
-    matching = [
-        pk
-        for pk, name in vocabulary
-        if wanted & {s for w in text.words(name) for s in text.stems(w)}
-    ]
-    if not matching:
-        return
     for user_id, name, tag in (
         held.filter(tag_id__in=matching)
         .values_list("user_id", "user__full_name", "tag__name")

@@ -217,6 +217,28 @@ def test_who_knows_leaves_out_outsiders_inactive_people_and_former_members(netwo
     assert not names & {"Olga Outsider", "Slapende Helper", "Auteur 3"}
 
 
+def test_a_new_help_tag_counts_at_once_and_a_dropped_one_at_once_too(
+    network, django_capture_on_commit_callbacks
+):
+    """The community's help-tag vocabulary is kept between questions, yet a profile that
+    adds a help tag is found on the next question, and a person who no longer holds a kept
+    tag (here removed behind the services' back) is not named for it."""
+    community, reader = network["community"], network["reader"]
+
+    def helpers(query: str) -> set[str]:
+        got = selectors.who_knows(community=community, viewer=reader, query=query, limit=50)
+        return {e.user.full_name for e in got if any("help" in r for r in e.reasons)}
+
+    assert helpers("zonnepanelen") == set()
+    newcomer = User.objects.get(full_name="Lezer 1")
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(user=newcomer, by=newcomer, help_tags=["zonnepanelen"])
+    assert helpers("zonnepanelen") == {"Lezer 1"}
+
+    newcomer.help_tags.clear()
+    assert helpers("zonnepanelen") == set()
+
+
 def test_who_knows_is_closed_to_outsiders(network):
     """An outsider cannot ask who knows inside a private community."""
     from django.core.exceptions import PermissionDenied
