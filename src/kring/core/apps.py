@@ -9,7 +9,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Kring core")
 
     def ready(self) -> None:
+        from django.db.models import ForeignKey, IntegerField
+
         from kring.core import db  # noqa: F401  (connects the SQLite tuning signal)
+        from kring.core.lookups import InIds
+
+        IntegerField.register_lookup(InIds)
+        ForeignKey.register_lookup(InIds)
 
         # Each app registers its activity verbs when its verbs.py is imported (see
         # kring.core.verbs); importing them all here makes the registry complete at start-up.

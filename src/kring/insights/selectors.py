@@ -218,7 +218,7 @@ def people_by_id(*, community: Community, ids: Iterable[int]) -> dict[int, User]
     return {
         user.pk: user
         for user in members_of(community=community, active_only=False)
-        .filter(pk__in=list(ids))
+        .filter(pk__in_ids=ids)
         .only("id", "full_name", "email", "photo")
     }
 
@@ -229,7 +229,7 @@ def names_now(*, community: Community, ids: Iterable[int]) -> dict[int, str]:
     shows a face for only a few."""
     return dict(
         members_of(community=community, active_only=False)
-        .filter(pk__in=list(ids))
+        .filter(pk__in_ids=ids)
         .values_list("id", "full_name")
     )
 

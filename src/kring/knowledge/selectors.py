@@ -444,7 +444,7 @@ def _add_authors(found: dict[int, _Evidence], *, community: Community, item_ids:
     # Former members and inactive people count as authors too (not active_only); one
     # membership row per person and community, so the join adds no duplicates.
     links = ItemAuthor.objects.filter(
-        item_id__in=item_ids, user__memberships__community=community
+        item_id__in_ids=item_ids, user__memberships__community=community
     ).values_list("user_id", "user__full_name", "item_id", "item__kind")
     authored: dict[int, set[int]] = defaultdict(set)
     for user_id, name, item_id, item_kind in links:
@@ -458,7 +458,7 @@ def _add_authors(found: dict[int, _Evidence], *, community: Community, item_ids:
     # Distinct people who found an author's matching work useful (one person marking
     # three of their items counts once).
     fans: dict[int, set[int]] = defaultdict(set)
-    for item_id, user_id in Useful.objects.filter(item_id__in=item_ids).values_list(
+    for item_id, user_id in Useful.objects.filter(item_id__in_ids=item_ids).values_list(
         "item_id", "user_id"
     ):
         for author_id in authored.get(item_id, ()):

@@ -285,7 +285,7 @@ def ranked_object_ids(
         terms, words, community_ids=community_ids, doc_types=[doc_type], kinds=None, theme=""
     )
     pks = [pk for pk, _score in window[:limit]]
-    object_ids = dict(SearchDocument.objects.filter(pk__in=pks).values_list("pk", "doc_id"))
+    object_ids = dict(SearchDocument.objects.filter(pk__in_ids=pks).values_list("pk", "doc_id"))
     return [object_ids[pk] for pk in pks if pk in object_ids]
 
 
