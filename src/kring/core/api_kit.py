@@ -62,7 +62,8 @@ class LazyPage:
     """Hands django-ninja's paginator a sequence it can slice before rows become dicts.
 
     Give `row` to convert each row, or `page` to convert a whole page at once (so per-row
-    extras are fetched in one query for the page).
+    extras are fetched in one query for the page). Give `count` when the number of rows is
+    known without counting them (a kept figure): the paginator then does not COUNT.
     """
 
     def __init__(
@@ -71,18 +72,22 @@ class LazyPage:
         *,
         row: Callable[[Any], Any] | None = None,
         page: Callable[[list[Any]], Sequence[Any]] | None = None,
+        count: int | None = None,
     ) -> None:
         if (row is None) == (page is None):
             raise TypeError("LazyPage takes exactly one of row= and page=")
         self.rows = rows
         self._row = row
         self._page = page
+        self._count = count
 
     def __len__(self) -> int:
-        return self.rows.count()
+        return self.count()
 
     def count(self) -> int:
-        return self.rows.count()
+        if self._count is None:
+            self._count = self.rows.count()
+        return self._count
 
     def __getitem__(self, item: slice) -> list[Any]:
         # An offset past any real table (the API takes any integer) is an empty page, not a

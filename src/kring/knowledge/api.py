@@ -178,9 +178,12 @@ def item_list(
         featured=featured,
         sort=sort,
     )
+    filtered = any((kind, theme, author, perspective, period, featured))
     return LazyPage(
         items,
         page=lambda rows: [_item_out(i) for i in selectors.items_prepare(rows, attachments=True)],
+        # The whole library: its size is kept (as for the library page), not counted.
+        count=None if filtered else selectors.library_size(community=community),
     )
 
 

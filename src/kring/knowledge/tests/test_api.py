@@ -606,7 +606,26 @@ def test_list_query_count_does_not_grow(client, lib, django_assert_max_num_queri
             body=body,
             tags=["Extra"],
         )
+    # The library's size is kept between requests: the first list after a change counts
+    # the items once, the next ones do not.
+    assert count_queries() == small + 1
     assert count_queries() == small
+
+
+def test_the_whole_librarys_size_is_kept_and_follows_changes(client, lib):
+    """Unfiltered, the API list's `count` is the kept library size, not a COUNT each time,
+    and a new item shows in it at once; a filtered list is counted."""
+    headers = bearer(lib["member"], "read")
+    before = client.get(items_url(), **headers).json()["count"]
+    services.item_create(
+        community=lib["community"], by=lib["member"], kind=Kind.HANDOUT, title="Nieuw"
+    )
+    assert client.get(items_url(), **headers).json()["count"] == before + 1
+    handouts = client.get(items_url() + "?kind=handout", **headers).json()
+    assert (
+        handouts["count"]
+        == KnowledgeItem.objects.filter(community=lib["community"], kind=Kind.HANDOUT).count()
+    )
 
 
 def test_useful_marks_count_once(client, lib):
