@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kring.accounts.selectors import perspectives_version, profiles_version
 from kring.communities import landing, permissions, selectors, services
 from kring.communities.directory_filters import VALUE_MAX, directory_filters
 from kring.communities.forms import (
@@ -152,6 +153,24 @@ def community_update_view(request, slug: str):
     )
 
 
+# How long a person's directory card is kept at most (communities/_directory_results.html).
+DIRECTORY_CARD_SECONDS = 600
+
+
+def _directory_card_keys(request: HttpRequest) -> dict:
+    """What a kept directory card depends on besides the person and their role: every
+    profile and everyone's perspectives (versions that change with them; per process
+    without Redis, so a change shows in other web processes within DIRECTORY_CARD_SECONDS)
+    and the filters, which its help-tag links keep. The same for every reader."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "card_seconds": DIRECTORY_CARD_SECONDS,
+        "card_version": f"{profiles_version()}.{perspectives_version()}",
+        "card_query": query.urlencode(),
+    }
+
+
 @login_required
 def member_list_view(request, slug: str):
     community = selectors.community_get_inside(slug=slug, user=request.user)
@@ -176,6 +195,7 @@ def member_list_view(request, slug: str):
         "can_manage": permissions.can_manage(request.user, community),
         "roles": Role.choices,
         "tab": "members",
+        **_directory_card_keys(request),
     }
     if request.htmx and request.htmx.target == "directory-results":
         response = render(request, "communities/_directory_results.html", context)

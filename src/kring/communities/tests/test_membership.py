@@ -181,3 +181,41 @@ def test_directory_htmx_fragment(make_client, make_member, community, facilitato
     assert b"<html" not in response.content
     assert b"Anna Alders" in response.content
     assert "HX-Request" in response["Vary"]
+
+
+def test_a_kept_directory_card_follows_the_person(
+    make_client, make_member, community, facilitator, django_capture_on_commit_callbacks
+):
+    """Directory cards are kept between requests and readers, yet a new name, help tag,
+    role or first login shows at once, the help-tag links keep the reader's filters, and a
+    second reader never gets the first one's manage menu."""
+    from django.utils import timezone
+
+    from kring.accounts.models import User
+    from kring.accounts.services import profile_update
+
+    anna = make_member(community, full_name="Anna Alders", organisation="Gemeente Delft").user
+    url = f"/communities/{community.slug}/members/"
+    lead = make_client(facilitator)
+    reader = make_client(make_member(community, full_name="Rita Reader").user)
+
+    assert "Anna Alders" in lead.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(user=anna, by=anna, full_name="Anna de Wit", help_tags=["buurtzorg"])
+    page = lead.get(url).content.decode()
+    assert "Anna de Wit" in page and "Anna Alders" not in page
+    page = lead.get(url, {"organisation": "Gemeente Delft"}).content.decode()
+    assert "?organisation=Gemeente+Delft&amp;tag=buurtzorg" in page
+
+    membership_role_change(
+        membership=community.memberships.get(user=anna), role=Role.CORE, by=facilitator
+    )
+    page = reader.get(url).content.decode()
+    assert "badge-core" in page
+    assert f'id="role-{anna.pk}"' not in page  # the facilitator's menu, not kept in the card
+    assert f'id="role-{anna.pk}"' in lead.get(url).content.decode()
+
+    User.objects.filter(pk=anna.pk).update(password="!unusable", last_login=None)
+    assert "Invited, has not logged in yet" in reader.get(url).content.decode()
+    User.objects.filter(pk=anna.pk).update(last_login=timezone.now())
+    assert "Invited, has not logged in yet" not in reader.get(url).content.decode()
