@@ -142,3 +142,23 @@ def test_network_list_loads_when_opened(open_tab, log_in, circle):
     with tab.expect_response(lambda r: "/insights/network/" in r.url and r.status == 200):
         details.locator("summary").click()
     expect(details.locator(".network-people").first).to_contain_text("Daan Drift")
+
+
+def test_thresholds_form_loads_when_opened_and_saves(open_tab, log_in, circle):
+    """The thresholds form is not in the dashboard: opening "Thresholds" loads it in place,
+    and saving a value brings the facilitator back with it stored."""
+    from kring.insights.models import InsightSettings
+
+    tab = open_tab()
+    log_in(tab, "anna@example.org", PASSWORD, "Anna de Wit")
+    tab.goto("/communities/wijkzorg-noord/insights/")
+    section = tab.locator("#settings")
+    expect(section.locator("form.insights-settings-form")).to_have_count(0)
+    with tab.expect_response(lambda r: "/insights/settings/" in r.url and r.status == 200):
+        section.locator("summary").click()
+    field = section.locator('input[name="window_days"]')
+    expect(field).to_be_visible()
+    field.fill("21")
+    section.get_by_role("button", name="Save thresholds").click()
+    expect(tab.locator(".message")).to_contain_text("Thresholds saved")
+    assert InsightSettings.objects.get(community=circle["community"]).window_days == 21

@@ -329,6 +329,23 @@ GOOD = {
 }
 
 
+def test_the_thresholds_form_is_fetched_when_opened(circle, make_client):
+    """The dashboard holds no thresholds form, only where to fetch it (htmx, when the
+    section is opened) and a plain link to it; that page has the form with the stored
+    values."""
+    client = make_client(circle["facilitator"])
+    settings_url = _url(circle["community"], "insights-settings")
+    dashboard = client.get(_url(circle["community"])).content.decode()
+    assert 'name="window_days"' not in dashboard
+    assert f'hx-get="{settings_url}"' in dashboard
+    assert 'hx-select=".insights-settings-form"' in dashboard
+    assert f'<a href="{settings_url}">' in dashboard
+
+    form_page = client.get(settings_url).content.decode()
+    assert 'class="insights-settings-form"' in form_page
+    assert 'name="window_days"' in form_page
+
+
 def test_settings_first_save_creates_the_row(circle, make_client):
     """The first save makes the community's thresholds; the next snapshot uses them."""
     response = make_client(circle["facilitator"]).post(

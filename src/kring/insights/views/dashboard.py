@@ -54,7 +54,6 @@ def dashboard_view(request, slug: str):
     context = {
         **_frame(request, community),
         **dashboard,
-        "settings_form": InsightSettingsForm(instance=dashboard["insight_settings"]),
         "decide_form": SuggestionDecideForm(),
     }
     if request.htmx and request.htmx.target == "more-suggestions" and context["snapshot"]:
