@@ -121,8 +121,9 @@ TEMPLATES = [
                 "kring.core.context_processors.kring",
                 "kring.conversations.context_processors.notifications",
             ],
-            # |day, |day_time, |when, |number in every template without {% load %}.
-            "builtins": ["kring.core.templatetags.dates"],
+            # |day, |day_time, |when, |number in every template without {% load %}, and
+            # {% url %} with its answers kept (kring.core.reverse).
+            "builtins": ["kring.core.templatetags.dates", "kring.core.templatetags.urls"],
         },
     },
 ]

@@ -4,7 +4,6 @@ notifications, and the moderation that keeps talk within the community's ground 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -14,6 +13,7 @@ from kring.core.attachments import AttachmentBase
 from kring.core.diff import Row
 from kring.core.models import Tag, TimeStampedModel
 from kring.core.notices import Notice
+from kring.core.reverse import reverse
 
 
 class ThreadKind(models.TextChoices):

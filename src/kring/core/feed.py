@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from kring.core.models import ActivityEvent
+from kring.core.reverse import reverse
 
 FEED_PAGE_SIZE = 20
 # A page with many events whose target was removed is filled from the next batches, up to

@@ -3,13 +3,13 @@ implicit knowledge (practice stories, lessons learned), with revisions and attac
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kring.core.attachments import AttachmentBase
 from kring.core.models import Tag, TimeStampedModel
+from kring.core.reverse import reverse
 
 
 class Kind(models.TextChoices):

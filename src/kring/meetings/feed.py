@@ -3,12 +3,12 @@ action points in the feed, and the next session beside it."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Subquery
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kring.core.feed import FeedEntry, link, person_link, sentence
+from kring.core.reverse import reverse
 from kring.meetings import ical, permissions, selectors
 from kring.meetings.models import ActionPoint, Series, Session, SessionStatus
 from kring.meetings.verbs import MeetingVerb

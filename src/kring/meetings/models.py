@@ -4,13 +4,13 @@ waiting list, attendance, reflections at three levels, and action points."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kring.core import daterange
 from kring.core.models import TimeStampedModel
+from kring.core.reverse import reverse
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 

@@ -1,13 +1,13 @@
 """The "Moderation" tab in the community header, for facilitators, with the open flags."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kring.conversations import permissions, selectors
+from kring.core.reverse import reverse
 
 register = template.Library()
 

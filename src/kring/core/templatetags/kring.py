@@ -1,8 +1,9 @@
 """UI helpers: avatars, role badges, query-string building."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
+
+from kring.core.reverse import reverse
 
 register = template.Library()
 

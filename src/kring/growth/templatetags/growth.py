@@ -4,11 +4,11 @@ directory and a person's teams on their profile."""
 
 from django import template
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from kring.core.reverse import reverse
 from kring.growth import permissions, selectors_teams
 
 register = template.Library()

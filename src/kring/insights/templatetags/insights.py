@@ -1,11 +1,11 @@
 """The "Insights" tab in the community header, for facilitators only."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from kring.core.reverse import reverse
 from kring.insights import permissions
 
 register = template.Library()

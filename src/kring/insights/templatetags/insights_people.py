@@ -2,11 +2,11 @@
 pulses there), for members once the community has had a pulse."""
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from kring.core.reverse import reverse
 from kring.insights import permissions, selectors
 
 register = template.Library()
