@@ -1,5 +1,7 @@
 """Community pages. Views parse input, call one service or selector, and render."""
 
+from collections.abc import Iterable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -157,15 +159,18 @@ def community_update_view(request, slug: str):
 DIRECTORY_CARD_SECONDS = 600
 
 
-def _directory_card_keys(request: HttpRequest) -> dict:
+def _directory_card_keys(request: HttpRequest, known: Iterable[str]) -> dict:
     """What a kept directory card depends on besides the person and their role: every
     profile and everyone's perspectives (versions that change with them; per process
     without Redis, so a change shows in other web processes within DIRECTORY_CARD_SECONDS)
-    and the filters, which its help-tag links keep. The same for every reader."""
+    and the filters, which its help-tag links keep. The same for every reader. Cards are
+    kept only for the directory's own filters: any other parameter in the address (which
+    the links would carry too) would otherwise fill the cache with one copy per address."""
     query = request.GET.copy()
     query.pop("page", None)
+    only_known = set(query) <= set(known)
     return {
-        "card_seconds": DIRECTORY_CARD_SECONDS,
+        "card_seconds": DIRECTORY_CARD_SECONDS if only_known else 0,
         "card_version": f"{profiles_version()}.{perspectives_version()}",
         "card_query": query.urlencode(),
     }
@@ -195,7 +200,7 @@ def member_list_view(request, slug: str):
         "can_manage": permissions.can_manage(request.user, community),
         "roles": Role.choices,
         "tab": "members",
-        **_directory_card_keys(request),
+        **_directory_card_keys(request, known=[*filters, *extra]),
     }
     if request.htmx and request.htmx.target == "directory-results":
         response = render(request, "communities/_directory_results.html", context)

@@ -10,7 +10,7 @@ CoreConfig.ready(); use it where a list of ids can run into the hundreds.
 
 import json
 
-from django.db.models import Lookup
+from django.db.models import IntegerField, Lookup
 
 
 class InIds(Lookup):
@@ -18,6 +18,9 @@ class InIds(Lookup):
     prepare_rhs = False
 
     def get_prep_lookup(self):
+        field = self.lhs.output_field
+        if not isinstance(getattr(field, "target_field", field), IntegerField):
+            raise TypeError(f"__in_ids compares integer columns, not {type(field).__name__}")
         return [int(value) for value in self.rhs]
 
     def as_sql(self, compiler, connection):

@@ -29,10 +29,15 @@ def _kept(viewname, args, kwargs, current_app, prefix, urlconf) -> str:
     )
 
 
-def reverse(viewname, urlconf=None, args=None, kwargs=None, current_app=None) -> str:
+def reverse(
+    viewname, urlconf=None, args=None, kwargs=None, current_app=None, *, query=None, fragment=None
+) -> str:
     values = [*(args or ()), *(kwargs or {}).values()]
-    if not isinstance(viewname, str) or any(type(v) not in (str, int) for v in values):
-        return django_reverse(viewname, urlconf, args, kwargs, current_app)
+    plain = query is None and fragment is None
+    if not plain or not isinstance(viewname, str) or any(type(v) not in (str, int) for v in values):
+        return django_reverse(
+            viewname, urlconf, args, kwargs, current_app, query=query, fragment=fragment
+        )
     return _kept(
         viewname,
         tuple(args or ()),

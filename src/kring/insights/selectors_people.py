@@ -160,5 +160,5 @@ def own_sections(*, user: User) -> list[dict]:
     """own_section for every community the user belongs to, by name."""
     return [
         own_section(user=user, community=membership.community)
-        for membership in memberships_of_user(user=user)
+        for membership in memberships_of_user(user=user, counts=False)
     ]

@@ -219,3 +219,13 @@ def test_a_kept_directory_card_follows_the_person(
     assert "Invited, has not logged in yet" in reader.get(url).content.decode()
     User.objects.filter(pk=anna.pk).update(last_login=timezone.now())
     assert "Invited, has not logged in yet" not in reader.get(url).content.decode()
+
+
+def test_directory_cards_are_kept_only_for_the_directorys_own_filters(rf, facilitator):
+    """Any other parameter in the address would give a copy of every card per address."""
+    from kring.communities.views import DIRECTORY_CARD_SECONDS, _directory_card_keys
+
+    known = ["q", "tag", "organisation"]
+    kept = _directory_card_keys(rf.get("/", {"tag": "zorg", "page": "2"}), known)
+    assert (kept["card_seconds"], kept["card_query"]) == (DIRECTORY_CARD_SECONDS, "tag=zorg")
+    assert _directory_card_keys(rf.get("/", {"tag": "zorg", "x": "1"}), known)["card_seconds"] == 0

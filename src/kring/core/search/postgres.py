@@ -179,6 +179,8 @@ def search(terms, *, words, community_ids, doc_types, kinds, theme, limit):
             for _, bound in ranges
             for value in (WEIGHTS, *query_params, *params, *bound, limit)
         ]
+        # The order of the result relies on PostgreSQL running a UNION ALL's parts one
+        # after the other (an Append; a LIMIT in each part keeps it from a parallel one).
         cursor.execute(f"{sql} LIMIT %s", [*sql_params, limit])
         return cursor.fetchall()
 
