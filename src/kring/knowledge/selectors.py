@@ -17,7 +17,7 @@ from kring.accounts.models import Perspective, User
 from kring.accounts.selectors import profiles_version
 from kring.communities import permissions as community_permissions
 from kring.communities.models import Community, Membership
-from kring.communities.selectors import members_of
+from kring.communities.selectors import member_count, members_of
 from kring.core import search
 from kring.core.prefetch import prefetch_m2m
 from kring.core.search import text
@@ -401,10 +401,11 @@ def _help_vocabulary(community: Community) -> list[tuple[int, frozenset[str]]]:
 
     The same for every question, and reading it joins every holder with their memberships
     (5 ms on PostgreSQL at 10,000 members), so it is kept per community until a profile
-    changes (profiles_version) and at most HELP_VOCABULARY_SECONDS: the tags of someone who
-    joins or comes back show within that time. A kept tag that nobody holds any more does no
-    harm, the people themselves are read afresh."""
-    key = f"knowledge:help-vocabulary:{community.pk}:{profiles_version()}"
+    changes (profiles_version) or someone joins or leaves (the kept member count), and at
+    most HELP_VOCABULARY_SECONDS (someone coming back as active, say). A kept tag that
+    nobody holds any more does no harm, the people themselves are read afresh."""
+    members = member_count(community=community)
+    key = f"knowledge:help-vocabulary:{community.pk}:{profiles_version()}:{members}"
     vocabulary = cache.get(key)
     if vocabulary is None:
         held = User.help_tags.through.objects.filter(

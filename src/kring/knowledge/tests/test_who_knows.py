@@ -15,7 +15,7 @@ from kring.accounts.models import User
 from kring.accounts.services import api_token_create, profile_update
 from kring.communities.models import Role
 from kring.communities.selectors import members_of
-from kring.communities.services import membership_remove
+from kring.communities.services import membership_add, membership_remove
 from kring.core import search
 from kring.core.search import text
 from kring.knowledge import selectors, services
@@ -218,7 +218,7 @@ def test_who_knows_leaves_out_outsiders_inactive_people_and_former_members(netwo
 
 
 def test_a_new_help_tag_counts_at_once_and_a_dropped_one_at_once_too(
-    network, django_capture_on_commit_callbacks
+    network, make_user, django_capture_on_commit_callbacks
 ):
     """The community's help-tag vocabulary is kept between questions, yet a profile that
     adds a help tag is found on the next question, and a person who no longer holds a kept
@@ -237,6 +237,14 @@ def test_a_new_help_tag_counts_at_once_and_a_dropped_one_at_once_too(
 
     newcomer.help_tags.clear()
     assert helpers("zonnepanelen") == set()
+
+    # Someone who joins with help tags of their own counts at once too.
+    joiner = make_user(full_name="Nieuwe Helper")
+    profile_update(user=joiner, by=joiner, help_tags=["warmtepomp"])
+    assert helpers("warmtepomp") == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_add(community=community, user=joiner, by=network["facilitator"])
+    assert helpers("warmtepomp") == {"Nieuwe Helper"}
 
 
 def test_who_knows_is_closed_to_outsiders(network):
