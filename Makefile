@@ -102,7 +102,7 @@ test: $(VENV)/.installed-dev pdf-libs $(if $(findstring not browser,$(PYTEST_ARG
 TYPED = $(shell find src/kring -name tests -prune -o -name migrations -prune -o \
   \( -name 'services*.py' -o -name 'selectors*.py' -o -name 'permissions*.py' \
   -o -path '*/services/*.py' -o -path '*/selectors/*.py' \) -print | sort) \
-  src/kring/core/api_kit.py src/kring/core/attachments.py src/kring/core/verbs.py \
+  src/kring/core/api_kit.py src/kring/core/attachments.py src/kring/core/bulk.py src/kring/core/verbs.py \
   src/kring/core/csvimport.py $(wildcard src/kring/insights/compute/*.py)
 
 lint: $(VENV)/.installed-dev
