@@ -3,15 +3,27 @@
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import Protocol
 
 from django.urls import reverse
 
+from kring.communities.models import Community
 from kring.core import search
 from kring.core.models import Tag
 from kring.core.search import SearchDoc
 from kring.knowledge.models import LESSON_SECTIONS, KnowledgeItem
 
 BATCH = 1000
+
+
+class ItemText(Protocol):
+    """What an item's search document is made of: an item, or an import's new row."""
+
+    pk: int
+    kind: str
+    title: str
+    body: str
+    sections: dict
 
 
 def item_document(item: KnowledgeItem) -> SearchDoc:
@@ -29,19 +41,39 @@ def item_document(item: KnowledgeItem) -> SearchDoc:
     )
 
 
-def item_document_fast(item: KnowledgeItem, community, tag_names: list[str]) -> SearchDoc:
-    """The same document, built without queries (bulk imports know the tags already)."""
+# An item's plain text and its index columns.
+PreparedText = tuple[str, tuple[str, str, str, str]]
+
+
+def item_document_fast(
+    item: ItemText,
+    community: Community,
+    tag_names: list[str],
+    prepared: PreparedText | None = None,
+) -> SearchDoc:
+    """The same document, built without queries (bulk imports know the tags already, and
+    may have worked out its text ahead with `prepared_text`)."""
+    body, indexed = prepared if prepared is not None else (item_plain_text(item), None)
     return SearchDoc(
         doc_type="item",
         doc_id=item.pk,
         community_id=community.pk,
         title=item.title,
-        body=item_plain_text(item),
+        body=body,
         tags=list(tag_names),
         themes=[Tag.slug_for(name) for name in tag_names],
         kind=item.kind,
         url=_item_url(community.slug, item.pk),
+        indexed=indexed,
     )
+
+
+def prepared_text(item: ItemText, tag_names: list[str]) -> PreparedText:
+    """The part of an item's search document that takes time (Markdown to text, stems,
+    compounds), needing neither its id nor the database: an import works it out for its
+    next batch in a thread of its own while it writes the batch before."""
+    body = item_plain_text(item)
+    return body, search.index_columns(item.title, body, tag_names)
 
 
 _PK_MARK = 987654321
@@ -81,7 +113,7 @@ def markdown_to_text(source: str) -> str:
     return _MD_MARKS.sub("", _MD_LINE_MARKS.sub("", source))
 
 
-def item_plain_text(item: KnowledgeItem) -> str:
+def item_plain_text(item: ItemText) -> str:
     if item.sections:
         parts = [item.sections.get(key, "") for key, _label in LESSON_SECTIONS]
         return markdown_to_text("\n\n".join(p for p in parts if p))

@@ -5,8 +5,12 @@ batches with bulk inserts: items, authors, the first revision, themes, the activ
 the search documents and the import keys, each batch in one transaction.
 """
 
+import multiprocessing
+import signal
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,14 +20,28 @@ from django.utils import timezone
 
 from kring.accounts.models import User
 from kring.communities.models import Community
-from kring.core import search
+from kring.core import bulk, search
 from kring.core.models import ActivityEvent, Tag
+from kring.core.search import compounds
 from kring.core.services import tags_get_or_create
 from kring.knowledge import permissions
 from kring.knowledge.models import ImportedDocument, ItemAuthor, Kind, KnowledgeItem, Revision
-from kring.knowledge.search import item_document_fast
+from kring.knowledge.search import PreparedText, item_document_fast, prepared_text
 from kring.knowledge.services import clean_authors, clean_item_fields, library_changed
 from kring.knowledge.verbs import KnowledgeVerb
+
+
+@dataclass
+class _NewItem:
+    """An item of the batch: its checked fields, and its id once it is written."""
+
+    pk: int
+    kind: str
+    title: str
+    body: str
+    sections: dict
+    url: str
+    created_at: datetime | None
 
 
 @dataclass
@@ -31,8 +49,9 @@ class _Document:
     """One checked document, waiting for its batch."""
 
     source: dict[str, Any]
-    values: dict[str, Any]
+    item: _NewItem
     tags: list[str]
+    text: PreparedText | None = None  # its plain text and index columns, worked out ahead
 
 
 def imported_keys(community: Community) -> set[str]:
@@ -59,37 +78,113 @@ def items_bulk_create(
     """
     permissions.check_create(by, community)
     people = clean_authors(community, authors, by)
-    created, problems = 0, []
+    problems: list[str] = []
     pending: list[_Document] = []
     known: set[str] | None = None
 
-    def write() -> int:
-        count = _write_batch(community=community, by=by, people=people, documents=pending)
-        pending.clear()
+    def write(documents: list[_Document]) -> int:
+        count = _write_batch(community=community, by=by, people=people, documents=documents)
         if count and progress:
             progress(count)
         return count
 
-    for number, doc in enumerate(documents, start=1):
-        key = doc.get("import_key")
-        if key:
-            if known is None:
-                known = imported_keys(community)
-            if key in known:
-                continue
+    with _BatchWriter(write) as writer:
         try:
-            checked = _check(doc)
-        except ValidationError as exc:
-            label = doc.get("source") or f"#{number}"
-            problems.append(f"{label}: {' '.join(exc.messages)}")
-            continue
-        if key and known is not None:
-            known.add(key)
-        pending.append(checked)
-        if len(pending) >= batch:
-            created += write()
-    created += write()
-    return created, problems
+            for number, doc in enumerate(documents, start=1):
+                key = doc.get("import_key")
+                if key:
+                    if known is None:
+                        known = imported_keys(community)
+                    if key in known:
+                        continue
+                try:
+                    checked = _check(doc)
+                except ValidationError as exc:
+                    label = doc.get("source") or f"#{number}"
+                    problems.append(f"{label}: {' '.join(exc.messages)}")
+                    continue
+                if key and known is not None:
+                    known.add(key)
+                pending.append(checked)
+                if len(pending) >= batch:
+                    writer.add(pending)
+                    pending = []
+            writer.add(pending, last=True)
+        finally:
+            # Also when something stopped the run (an interrupt, a file that could not be
+            # read): the batch read before it is whole and keeps its import keys, so it is
+            # written, as it would have been without the read-ahead, and the next run resumes.
+            writer.write_queued()
+    return writer.created, problems
+
+
+class _BatchWriter:
+    """Writes the batches in order, and works out the texts of each batch (Markdown to
+    plain text, stems, compound parts: about half of an import's work, with no database)
+    in a process of its own while this process writes the batch before, so that an import
+    uses two cores. An import of a single batch stays in this process."""
+
+    def __init__(self, write: Callable[[list[_Document]], int]) -> None:
+        self.write = write
+        self.created = 0
+        self.pool: ProcessPoolExecutor | None = None
+        self.queued: tuple[list[_Document], Future] | None = None
+
+    def __enter__(self) -> "_BatchWriter":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def add(self, documents: list[_Document], *, last: bool = False) -> None:
+        if not documents:
+            return
+        if self.pool is None and last:
+            for doc, prepared in zip(documents, _texts(_text_sources(documents)), strict=True):
+                doc.text = prepared
+            self.created += self.write(documents)
+            return
+        if self.pool is None:
+            self.pool = _texts_process()
+        future = self.pool.submit(_texts, _text_sources(documents))
+        self.write_queued()
+        self.queued = (documents, future)
+
+    def write_queued(self) -> None:
+        if self.queued is None:
+            return
+        documents, future = self.queued
+        self.queued = None
+        for doc, prepared in zip(documents, future.result(), strict=True):
+            doc.text = prepared
+        self.created += self.write(documents)
+
+
+def _texts_process() -> ProcessPoolExecutor:
+    """One worker process, forked from this one: it starts at once and shares the word
+    list of compounds, loaded here first, instead of reading it again."""
+    compounds.lexicon()
+    return ProcessPoolExecutor(
+        max_workers=1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_leave_interrupts_to_the_import,
+    )
+
+
+def _leave_interrupts_to_the_import() -> None:
+    """Ctrl-C reaches both processes; only the import's own process stops on it (and writes
+    the batch it read ahead, with the texts this process still hands over)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _text_sources(documents: list[_Document]) -> list[tuple[_NewItem, list[str]]]:
+    return [(doc.item, doc.tags) for doc in documents]
+
+
+def _texts(sources: list[tuple[_NewItem, list[str]]]) -> list[PreparedText]:
+    """Each item's plain text and index columns (runs in the worker process)."""
+    return [prepared_text(item, tags) for item, tags in sources]
 
 
 def _check(doc: dict[str, Any]) -> _Document:
@@ -102,119 +197,176 @@ def _check(doc: dict[str, Any]) -> _Document:
         url=doc.get("url", ""),
         tags=tags,
     )
-    return _Document(source=doc, values=values, tags=tags)
+    return _Document(
+        source=doc, item=_NewItem(pk=0, created_at=doc.get("created_at"), **values), tags=tags
+    )
 
 
 def _write_batch(
     *, community: Community, by: User, people: list[User], documents: list[_Document]
 ) -> int:
-    """Write one batch in one transaction; returns the number of items made."""
+    """Write one batch in one transaction; returns the number of items made.
+
+    The rows go in as plain values (`core.bulk.insert`): the documents were checked with
+    the same rules as an item shared on the site, and no model instance is built per row."""
     if not documents:
         return 0
+    now = timezone.now()
     with transaction.atomic():
-        items = _create_items(community=community, by=by, documents=documents)
-        ItemAuthor.objects.bulk_create(
-            [
-                ItemAuthor(item=item, user=u, position=i)
-                for item in items
-                for i, u in enumerate(people)
-            ]
+        bulk.commit_without_waiting()
+        items = _create_items(community=community, by=by, documents=documents, now=now)
+        bulk.insert(
+            ItemAuthor,
+            ("item_id", "user_id", "position"),
+            [(item.pk, u.pk, i) for item in items for i, u in enumerate(people)],
         )
         _create_first_revisions(items, documents, by=by)
         _link_tags(items, documents)
         _record_events(items, community=community, by=by)
         search.write_batch(
             [
-                item_document_fast(item, community, doc.tags)
+                item_document_fast(item, community, doc.tags, doc.text)
                 for item, doc in zip(items, documents, strict=True)
-            ]
+            ],
+            new=True,
         )
         library_changed(community.pk)
-        ImportedDocument.objects.bulk_create(
+        bulk.insert(
+            ImportedDocument,
+            ("community_id", "key", "item_id", "created_at"),
             [
-                ImportedDocument(community=community, key=doc.source["import_key"], item=item)
+                (community.pk, doc.source["import_key"], item.pk, now)
                 for item, doc in zip(items, documents, strict=True)
                 if doc.source.get("import_key")
-            ]
+            ],
         )
     return len(documents)
 
 
 def _create_items(
-    *, community: Community, by: User, documents: list[_Document]
-) -> list[KnowledgeItem]:
-    now = timezone.now()
-    items = KnowledgeItem.objects.bulk_create(
+    *, community: Community, by: User, documents: list[_Document], now: datetime
+) -> list[_NewItem]:
+    items = [doc.item for doc in documents]
+    for item in items:
+        item.created_at = item.created_at or now
+    ids = bulk.insert(
+        KnowledgeItem,
+        (
+            "community_id",
+            "created_by_id",
+            "kind",
+            "title",
+            "body",
+            "sections",
+            "url",
+            "created_at",
+            "updated_at",
+        ),
         [
-            KnowledgeItem(
-                community=community,
-                created_by=by,
-                created_at=doc.source.get("created_at") or now,
-                **doc.values,
+            (
+                community.pk,
+                by.pk,
+                item.kind,
+                item.title,
+                item.body,
+                item.sections,
+                item.url,
+                item.created_at,
+                now,
             )
-            for doc in documents
-        ]
+            for item in items
+        ],
+        returning_ids=True,
     )
-    if items and items[0].pk is None:
-        raise RuntimeError("the database did not return ids for bulk-created items")
+    for item, pk in zip(items, ids, strict=True):
+        item.pk = pk
     return items
 
 
-def _create_first_revisions(
-    items: list[KnowledgeItem], documents: list[_Document], *, by: User
-) -> None:
-    Revision.objects.bulk_create(
+def _create_first_revisions(items: list[_NewItem], documents: list[_Document], *, by: User) -> None:
+    bulk.insert(
+        Revision,
+        (
+            "item_id",
+            "number",
+            "kind",
+            "title",
+            "body",
+            "sections",
+            "url",
+            "tags",
+            "edited_by_id",
+            "created_at",
+            "note",
+        ),
         [
-            Revision(
-                item=item,
-                number=1,
-                kind=item.kind,
-                title=item.title,
-                body=item.body,
-                sections=item.sections,
-                url=item.url,
-                tags=sorted(doc.tags),
-                edited_by=by,
-                created_at=item.created_at,
-                note="import",
+            (
+                item.pk,
+                1,
+                item.kind,
+                item.title,
+                item.body,
+                item.sections,
+                item.url,
+                sorted(doc.tags),
+                by.pk,
+                item.created_at,
+                "import",
             )
             for item, doc in zip(items, documents, strict=True)
-        ]
+        ],
     )
 
 
-def _link_tags(items: list[KnowledgeItem], documents: list[_Document]) -> None:
-    through = KnowledgeItem.tags.through
+def _link_tags(items: list[_NewItem], documents: list[_Document]) -> None:
     # One lookup for the whole batch's tags, not one per item.
     tag_ids = {
         tag.slug: tag.pk
         for tag in tags_get_or_create(names=[name for doc in documents for name in doc.tags])
     }
     links = [
-        through(knowledgeitem_id=item.pk, tag_id=tag_ids[slug])
+        (item.pk, tag_ids[slug])
         for item, doc in zip(items, documents, strict=True)
         for slug in dict.fromkeys(_tag_slug(name) for name in doc.tags)
         if slug
     ]
-    if links:
-        through.objects.bulk_create(links, ignore_conflicts=True)
+    bulk.insert(
+        KnowledgeItem.tags.through,
+        ("knowledgeitem_id", "tag_id"),
+        links,
+        ignore_conflicts=True,
+    )
 
 
-def _record_events(items: list[KnowledgeItem], *, community: Community, by: User) -> None:
+def _record_events(items: list[_NewItem], *, community: Community, by: User) -> None:
     item_type = ContentType.objects.get_for_model(KnowledgeItem)
-    ActivityEvent.objects.bulk_create(
+    verb = str(KnowledgeVerb.ITEM_CREATED.value)
+    bulk.insert(
+        ActivityEvent,
+        (
+            "actor_id",
+            "verb",
+            "community_id",
+            "target_type_id",
+            "target_id",
+            "created_at",
+            "data",
+        ),
         [
-            ActivityEvent(
-                actor=by,
-                verb=KnowledgeVerb.ITEM_CREATED,
-                community=community,
-                target_type=item_type,
-                target_id=item.pk,
-                created_at=item.created_at,
-                data={"kind": item.kind, "import": True},
+            (
+                by.pk,
+                verb,
+                community.pk,
+                item_type.pk,
+                item.pk,
+                item.created_at,
+                {
+                    "kind": item.kind,
+                    "import": True,
+                },
             )
             for item in items
-        ]
+        ],
     )
 
 

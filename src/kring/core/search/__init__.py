@@ -30,6 +30,17 @@ class SearchDoc:
     tags: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
     kind: str = ""
+    # The index columns (`index_columns`), when worked out ahead: an import prepares them
+    # for its next batch while it writes the one before.
+    indexed: tuple[str, str, str, str] | None = field(default=None, repr=False)
+
+
+TITLE_MAX = 300
+
+
+def index_columns(title: str, body: str, tags: list[str]) -> tuple[str, str, str, str]:
+    """What the backends index for a document with this title, text and tags."""
+    return text.index_columns(title[:TITLE_MAX], body, " ".join(tags))
 
 
 # Only the newest RANK_WINDOW matches of a query (the most recently indexed documents) are
@@ -120,22 +131,27 @@ def backend():
     return module
 
 
-def _write(docs: list[SearchDoc]) -> None:
-    """Insert or replace rows and their index entries; docs are unique by key."""
+def _write(docs: list[SearchDoc], *, new: bool = False) -> None:
+    """Insert or replace rows and their index entries; docs are unique by key. With `new`,
+    the caller knows none of them has a row yet (an import, a rebuild)."""
     if not docs:
         return
     keys = {(d.doc_type, d.doc_id, d.community_id) for d in docs}
     types = {k[0] for k in keys}
     ids = {k[1] for k in keys}
-    existing = {
-        (row.doc_type, row.doc_id, row.community_id): row
-        for row in SearchDocument.objects.filter(doc_type__in=types, doc_id__in=ids)
-    }
-    rows_new, rows_changed = [], []
+    existing = (
+        {}
+        if new
+        else {
+            (row.doc_type, row.doc_id, row.community_id): row
+            for row in SearchDocument.objects.filter(doc_type__in=types, doc_id__in=ids)
+        }
+    )
+    rows_new, rows_changed, docs_new = [], [], []
     for doc in docs:
         values = {
             "kind": doc.kind,
-            "title": doc.title[:300],
+            "title": doc.title[:TITLE_MAX],
             "body": doc.body,
             "tags": " ".join(doc.tags),
             "themes": (" " + " ".join(doc.themes) + " ") if doc.themes else "",
@@ -143,6 +159,7 @@ def _write(docs: list[SearchDoc]) -> None:
         }
         row = existing.get((doc.doc_type, doc.doc_id, doc.community_id))
         if row is None:
+            docs_new.append(doc)
             rows_new.append(
                 SearchDocument(
                     doc_type=doc.doc_type,
@@ -160,20 +177,13 @@ def _write(docs: list[SearchDoc]) -> None:
             rows_changed, ["kind", "title", "body", "tags", "themes", "url"]
         )
     module = backend()
-    indexed = rows_changed
-    if rows_new and hasattr(module, "insert"):
-        module.insert(rows_new)  # rows and their index entries in one statement
-    elif rows_new:
-        SearchDocument.objects.bulk_create(rows_new)
-        if rows_new[0].pk is None:  # backends that do not return ids
-            lookup = {
-                (r.doc_type, r.doc_id, r.community_id): r.pk
-                for r in SearchDocument.objects.filter(doc_type__in=types, doc_id__in=ids)
-            }
-            for row in rows_new:
-                row.pk = lookup[(row.doc_type, row.doc_id, row.community_id)]
-        indexed = rows_changed + rows_new
-    module.write(indexed)
+    if rows_new:
+        # The rows and their index entries; docs_new[i] is rows_new[i]'s document.
+        module.insert(
+            rows_new,
+            [doc.indexed or index_columns(doc.title, doc.body, doc.tags) for doc in docs_new],
+        )
+    module.write(rows_changed)
 
 
 @transaction.atomic
@@ -210,10 +220,11 @@ def _delete_rows(pks: list[int]) -> None:
         SearchDocument.objects.filter(pk__in=pks).delete()
 
 
-def write_batch(docs: list[SearchDoc]) -> None:
-    """For bulk imports: write documents for objects that are new (no stale rows to drop)."""
+def write_batch(docs: list[SearchDoc], *, new: bool = False) -> None:
+    """For bulk imports and rebuilds: write many documents at once. With `new`, the caller
+    knows the objects have no documents yet (items an import has just made)."""
     with transaction.atomic():
-        _write(docs)
+        _write(docs, new=new)
 
 
 def reindex_all(*, progress: Callable[[int], None] | None = None, batch: int = 500) -> int:

@@ -63,17 +63,16 @@ _INSERT_TYPES = (
 )
 
 
-def insert(rows) -> None:
+def insert(rows, indexed: list[tuple[str, str, str, str]]) -> None:
     """New SearchDocument rows with their vectors, in one INSERT (no second write of each
-    row to fill the vector in, which would leave a dead row behind). Sets each row's pk."""
+    row to fill the vector in, which would leave a dead row behind); `indexed[i]` are
+    rows[i]'s index columns. Sets each row's pk."""
     values: list[list] = [[] for _ in _INSERT_COLUMNS]
     texts: list[list] = [[], [], [], []]
-    for row in rows:
+    for row, columns in zip(rows, indexed, strict=True):
         for column, name in zip(values, _INSERT_COLUMNS, strict=True):
             column.append(getattr(row, name))
-        for column, value in zip(
-            texts, text.index_columns(row.title, row.body, row.tags), strict=True
-        ):
+        for column, value in zip(texts, columns, strict=True):
             column.append(value)
     unnest = ", ".join(f"%s::{kind}[]" for kind in (*_INSERT_TYPES, "text", "text", "text", "text"))
     names = ", ".join((*_INSERT_COLUMNS, "title_i", "body_i", "tags_i", "parts_i"))

@@ -2,6 +2,8 @@
 
 from django.db import connection
 
+from kring.core import bulk
+from kring.core.models import SearchDocument
 from kring.core.search import text
 
 TABLE = "core_search_fts"
@@ -26,6 +28,27 @@ def create_table_with_parts(cursor) -> None:
         "title, body, tags, parts, tokenize = 'unicode61 remove_diacritics 2', "
         "detail = 'full')"
     )
+
+
+def insert(rows, indexed: list[tuple[str, str, str, str]]) -> None:
+    """New SearchDocument rows and their index entries (`indexed[i]`, rows[i]'s index
+    columns). Sets each row's pk."""
+    ids = bulk.insert(
+        SearchDocument,
+        ("doc_type", "doc_id", "community_id", "kind", "title", "body", "tags", "themes", "url"),
+        [
+            (r.doc_type, r.doc_id, r.community_id, r.kind, r.title, r.body, r.tags, r.themes, r.url)
+            for r in rows
+        ],
+        returning_ids=True,
+    )
+    for row, pk in zip(rows, ids, strict=True):
+        row.pk = pk
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {TABLE} (rowid, title, body, tags, parts) VALUES (%s, %s, %s, %s, %s)",
+            [(row.pk, *columns) for row, columns in zip(rows, indexed, strict=True)],
+        )
 
 
 def write(rows, *, connection=connection) -> None:

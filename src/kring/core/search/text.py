@@ -13,15 +13,26 @@ parts beside the text, in a column of their own with a low weight ("regiotaxi" i
 import bisect
 import html
 import re
+import threading
 from functools import lru_cache
 
 import Stemmer
 
 from kring.core.search import compounds
 
-# The Snowball algorithm PostgreSQL's `dutch` configuration uses.
-_DUTCH = Stemmer.Stemmer("dutch_porter")
-_ENGLISH = Stemmer.Stemmer("english")
+# A stemmer keeps its state while it works on a word, so each thread has its own (web
+# threads, and an import's thread that prepares texts). "dutch_porter" is the Snowball
+# algorithm PostgreSQL's `dutch` configuration uses.
+_STEMMERS = threading.local()
+
+
+def _stemmers() -> tuple[Stemmer.Stemmer, Stemmer.Stemmer]:
+    try:
+        return _STEMMERS.pair
+    except AttributeError:
+        _STEMMERS.pair = (Stemmer.Stemmer("dutch_porter"), Stemmer.Stemmer("english"))
+        return _STEMMERS.pair
+
 
 WORD_RE = re.compile(r"\w+(?:['’-]\w+)*", re.UNICODE)
 MAX_QUERY_TERMS = 12
@@ -41,8 +52,9 @@ STOPWORDS = frozenset(
 @lru_cache(maxsize=65536)
 def stems(word: str) -> tuple[str, ...]:
     """The Dutch and English stems of one lower-cased word (one if they agree)."""
-    dutch = _DUTCH.stemWord(word)
-    english = _ENGLISH.stemWord(word)
+    stem_dutch, stem_english = _stemmers()
+    dutch = stem_dutch.stemWord(word)
+    english = stem_english.stemWord(word)
     return (dutch,) if dutch == english else (dutch, english)
 
 
@@ -89,14 +101,16 @@ def index_columns(title: str, body: str, tags: str) -> tuple[str, str, str, str]
     parts of the compounds in all three (one low-weight column). Each part is kept once,
     and not at all when the document has it as a word of its own already: it would find
     nothing new, and the vectors stay small (compounds add about a quarter, not half)."""
-    title_stems, title_parts = indexed_text(title)
-    body_stems, body_parts = indexed_text(body)
-    tag_stems, tag_parts = indexed_text(tags)
-    parts = " ".join(f"{title_parts} {body_parts} {tag_parts}".split())
+    columns = [WORD_RE.findall(value or "") for value in (title, body, tags)]
+    stemmed = [" ".join(filter(None, map(_indexed, tokens))) for tokens in columns]
+    # Parts and stems depend on the token alone: each distinct token is looked at once,
+    # in the order of first occurrence (a text repeats most of its words).
+    distinct = dict.fromkeys(token for tokens in columns for token in tokens)
+    parts = " ".join(filter(None, map(_parts_indexed, distinct)))
     if parts:
-        have = set(f"{title_stems} {body_stems} {tag_stems}".split())
+        have = set(" ".join(map(_indexed, distinct)).split())
         parts = " ".join(p for p in dict.fromkeys(parts.split()) if p not in have)
-    return title_stems, body_stems, tag_stems, parts
+    return stemmed[0], stemmed[1], stemmed[2], parts
 
 
 def query_words(query: str) -> list[str]:
