@@ -101,16 +101,14 @@ def index_columns(title: str, body: str, tags: str) -> tuple[str, str, str, str]
     parts of the compounds in all three (one low-weight column). Each part is kept once,
     and not at all when the document has it as a word of its own already: it would find
     nothing new, and the vectors stay small (compounds add about a quarter, not half)."""
-    columns = [WORD_RE.findall(value or "") for value in (title, body, tags)]
-    stemmed = [" ".join(filter(None, map(_indexed, tokens))) for tokens in columns]
-    # Parts and stems depend on the token alone: each distinct token is looked at once,
-    # in the order of first occurrence (a text repeats most of its words).
-    distinct = dict.fromkeys(token for tokens in columns for token in tokens)
-    parts = " ".join(filter(None, map(_parts_indexed, distinct)))
+    title_stems, title_parts = indexed_text(title)
+    body_stems, body_parts = indexed_text(body)
+    tag_stems, tag_parts = indexed_text(tags)
+    parts = " ".join(f"{title_parts} {body_parts} {tag_parts}".split())
     if parts:
-        have = set(" ".join(map(_indexed, distinct)).split())
+        have = set(f"{title_stems} {body_stems} {tag_stems}".split())
         parts = " ".join(p for p in dict.fromkeys(parts.split()) if p not in have)
-    return stemmed[0], stemmed[1], stemmed[2], parts
+    return title_stems, body_stems, tag_stems, parts
 
 
 def query_words(query: str) -> list[str]:
