@@ -68,7 +68,7 @@ def search_document(
         limit=limit,
         offset=offset,
     )
-    experts = selectors.who_knows(community=community, viewer=viewer, query=q)
+    experts = selectors.who_knows(community=community, viewer=viewer, query=q, searched=found)
     return {
         "total": found.total,
         "results": [

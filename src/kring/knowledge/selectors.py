@@ -350,8 +350,11 @@ def who_knows(
     query: str = "",
     item: KnowledgeItem | None = None,
     limit: int = 5,
+    searched: search.Results | None = None,
 ) -> list[Expert]:
     """Members most likely to help with a question or an item, each with reasons in words.
+    `searched`: the caller's own search for the same query in this community (the search
+    page, the API): its matching items are used instead of searching a second time.
 
     Evidence, strongest first: saying they can help with it (profile tags), having written
     about it (library items that match), and others marking that work useful.
@@ -372,7 +375,9 @@ def who_knows(
     topic = topic if len(topic) <= 60 else topic[:57] + "…"
     found: dict[int, _Evidence] = {}
     _add_helpers(found, community=community, wanted=wanted)
-    item_ids = search.ranked_object_ids(query, community_ids=[community.pk], doc_type="item")
+    item_ids = search.object_ids(searched, "item") if searched and item is None else None
+    if item_ids is None:
+        item_ids = search.ranked_object_ids(query, community_ids=[community.pk], doc_type="item")
     if item is not None:
         item_ids = [pk for pk in item_ids if pk != item.pk]
     if item_ids:

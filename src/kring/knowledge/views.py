@@ -487,7 +487,12 @@ def search_view(request, slug: str):
             "filters": {"kind": kind, "theme": theme},
             "results": results,
             "page": SearchPage(number, results.total, SEARCH_PAGE_SIZE),
-            "experts": selectors.who_knows(community=community, viewer=request.user, query=q)
+            "experts": selectors.who_knows(
+                community=community,
+                viewer=request.user,
+                query=q,
+                searched=results,
+            )
             if q
             else [],
             "themes": selectors.library_themes(community=community),

@@ -77,6 +77,10 @@ class Results:
     # True when more than RANK_WINDOW documents matched: `total` is then RANK_WINDOW and
     # means "at least that many"; hits come from the newest RANK_WINDOW matches.
     total_capped: bool = False
+    # The ranked window the hits come from, (document pk, score) best first, and whether
+    # the search was narrowed to some kinds, a theme or some document types: see object_ids.
+    window: list[tuple[int, float]] = field(default_factory=list, repr=False)
+    narrowed: bool = False
 
 
 class Provider(Protocol):
@@ -279,7 +283,30 @@ def search(
         for pk, score in ranked
         if pk in rows
     ]
-    return Results(hits=hits, total=total, terms=terms, total_capped=capped)
+    return Results(
+        hits=hits,
+        total=total,
+        terms=terms,
+        total_capped=capped,
+        window=window,
+        narrowed=bool(doc_types or kinds or theme),
+    )
+
+
+def object_ids(results: Results, doc_type: str, *, limit: int = 200) -> list[int] | None:
+    """The ids of the best `limit` objects of one type in a search's ranked window, best
+    first: what ranked_object_ids finds for the same query, without searching again (when
+    more than RANK_WINDOW documents matched, the objects among the newest RANK_WINDOW
+    matches of every type). None when the search was narrowed and cannot tell."""
+    if results.narrowed:
+        return None
+    pks = [pk for pk, _score in results.window]
+    if not pks:
+        return []
+    found = dict(
+        SearchDocument.objects.filter(pk__in_ids=pks, doc_type=doc_type).values_list("pk", "doc_id")
+    )
+    return [found[pk] for pk in pks if pk in found][:limit]
 
 
 def ranked_object_ids(

@@ -194,6 +194,51 @@ def test_who_knows_matches_reading_every_member(network, viewer):
         assert all(isinstance(e.user, User) for e in got)
 
 
+def test_who_knows_from_the_callers_own_search_matches_reading_every_member(network):
+    """The search page and the API pass their own search: the same people, order and
+    reasons as reading every member, without a second search of the items."""
+    community, reader = network["community"], network["reader"]
+    for query in QUERIES:
+        expected = reference_who_knows(community=community, viewer=reader, query=query)
+        searched = selectors.community_search(community=community, viewer=reader, q=query)
+
+        with CaptureQueriesContext(connection) as captured:
+            got = selectors.who_knows(
+                community=community, viewer=reader, query=query, searched=searched
+            )
+
+        assert shown(got) == shown(expected), query
+        fts = [q for q in captured.captured_queries if "MATCH" in q["sql"] or "@@" in q["sql"]]
+        assert fts == [], query
+
+
+def test_a_narrowed_search_is_not_reused(network):
+    """A search narrowed to a kind, a theme or people cannot say which items match the
+    question: who knows this searches the items itself, and finds the same people."""
+    community, reader = network["community"], network["reader"]
+    expected = reference_who_knows(community=community, viewer=reader, query="begeleiding")
+    for narrowing in ({"kind": Kind.TOOLKIT}, {"theme": "mantelzorg"}, {"types": ["person"]}):
+        searched = selectors.community_search(
+            community=community, viewer=reader, q="begeleiding", **narrowing
+        )
+        assert search.object_ids(searched, "item") is None
+
+        got = selectors.who_knows(
+            community=community, viewer=reader, query="begeleiding", searched=searched
+        )
+
+        assert shown(got) == shown(expected), narrowing
+
+
+def test_object_ids_are_the_matching_items_best_first(network):
+    community = network["community"]
+    for query in QUERIES:
+        searched = search.search(query, community_ids=[community.pk])
+        expected = search.ranked_object_ids(query, community_ids=[community.pk], doc_type="item")
+
+        assert search.object_ids(searched, "item") == expected, query
+
+
 def test_who_knows_an_item_matches_reading_every_member(network):
     """For an item's page: the same people, without counting the item itself."""
     community, item = network["community"], network["item"]
