@@ -801,7 +801,7 @@ def test_materials_picker_lists_a_few_and_searches_the_rest(make_session, kring,
     oldest = items[0]
     session = make_session()
     client = make_client(kring.facilitator)
-    page = client.get(session.get_absolute_url()).content.decode()
+    page = client.get(url("session-materials", session)).content.decode()
     assert page.count("Handout ") == selectors.MATERIAL_CHOICES
     lookup = url("session-material-lookup", session)
     assert lookup in page
@@ -810,8 +810,49 @@ def test_materials_picker_lists_a_few_and_searches_the_rest(make_session, kring,
     assert client.get(lookup, {"q": "h"}).json()["results"] == []
     client.post(url("session-materials", session), {"items": [oldest.pk]})
     assert list(session.materials.all()) == [oldest]
-    page = client.get(session.get_absolute_url()).content.decode()
+    page = client.get(url("session-materials", session)).content.decode()
     assert f'value="{oldest.pk}" selected' in page
+
+
+def test_the_materials_picker_is_fetched_when_opened(make_session, kring, make_client):
+    """The session page holds no picker, only where to fetch it (htmx, when "Choose
+    materials" is opened) and a plain link for browsers without JavaScript; the form it
+    fetches saves to the same place as before."""
+    _library(kring, 3)
+    session = make_session()
+    client = make_client(kring.facilitator)
+    form_url = url("session-materials", session)
+
+    page = client.get(session.get_absolute_url()).content.decode()
+
+    assert "Handout " not in page and 'class="stack session-materials-form"' not in page
+    assert f'hx-get="{form_url}"' in page and f'<a href="{form_url}">' in page
+    assert 'hx-select=".session-materials-form"' in page
+    fetched = client.get(form_url, headers={"HX-Request": "true"}).content.decode()
+    assert 'class="stack session-materials-form"' in fetched
+    assert f'action="{form_url}"' in fetched and "Handout 002" in fetched
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("outsider", 404), ("guest", 403), ("member", 403), ("facilitator", 200), ("admin", 200)],
+)
+def test_the_materials_page_is_for_planners(who, status, people, make_session, make_client):
+    session = make_session()
+
+    response = make_client(people[who]).get(url("session-materials", session))
+
+    assert response.status_code == status
+    if status == 200:
+        assert b"session-materials-form" in response.content
+
+
+def test_members_see_no_materials_picker(make_session, kring, make_client):
+    session = make_session()
+
+    page = make_client(kring.anna).get(session.get_absolute_url()).content.decode()
+
+    assert url("session-materials", session) not in page
 
 
 def test_material_lookup_only_for_planners_and_this_community(

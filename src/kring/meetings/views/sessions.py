@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kring.communities.header import header_context
 from kring.communities.selectors import community_get_inside, members_of
@@ -358,14 +358,20 @@ def session_detail_view(request, slug: str, pk: int):
             else []
         ),
     }
-    if can_plan:
-        context["materials_form"] = MaterialsForm(
-            items=selectors.material_options(session=session),
-            shown=selectors.material_choices(session=session),
-            lookup_url=reverse("session-material-lookup", args=[community.slug, session.pk]),
-            initial={"items": [m.pk for m in context["materials"]]},
-        )
+    # The materials picker is fetched when its section is opened (session_materials_view).
+    context["materials_url"] = (
+        reverse("session-materials", args=[community.slug, session.pk]) if can_plan else ""
+    )
     return render(request, "meetings/session_detail.html", context)
+
+
+def _materials_form(session, materials: list) -> MaterialsForm:
+    return MaterialsForm(
+        items=selectors.material_options(session=session),
+        shown=selectors.material_choices(session=session),
+        lookup_url=reverse("session-material-lookup", args=[session.community.slug, session.pk]),
+        initial={"items": [m.pk for m in materials]},
+    )
 
 
 @login_required
@@ -386,10 +392,23 @@ def session_material_lookup_view(request, slug: str, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_materials_view(request, slug: str, pk: int):
+    """GET: the materials picker, as a page of its own (the session page fetches its form
+    when "Choose materials" is opened, and links here without JavaScript). POST: save."""
     session = selectors.session_get_inside(slug=slug, pk=pk, user=request.user)
     permissions.check_plan(request.user, session.community)
+    if request.method == "GET":
+        materials = list(session.materials.order_by("title"))
+        return render(
+            request,
+            "meetings/session_materials.html",
+            {
+                **sessions_frame(request, session.community),
+                "session": session,
+                "materials_form": _materials_form(session, materials),
+            },
+        )
     form = MaterialsForm(request.POST, items=selectors.material_options(session=session))
     if form.is_valid():
         try:

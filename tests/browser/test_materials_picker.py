@@ -1,0 +1,86 @@
+"""The session's materials picker on a phone (390 px): fetched when "Choose materials" is
+opened, it lists the latest library items, and typing a title finds an older one through
+the server's lookup."""
+
+import os
+from datetime import timedelta
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
+# database access from the test body ("You cannot call this from an async context").
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+import pytest  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "leerkring-materiaal-2026"
+
+
+@pytest.fixture
+def scene(transactional_db):
+    """Fenna (facilitator) plans next week's session; the library holds an old toolkit and
+    more recent hand-outs than the picker lists."""
+    from django.contrib.auth.models import Permission
+
+    from kring.accounts.models import User
+    from kring.communities import services as community_services
+    from kring.knowledge.services import item_create
+    from kring.meetings import selectors, services
+
+    fenna = User.objects.create_user(
+        "fenna@example.org", PASSWORD, full_name="Fenna de Boer", language="en"
+    )
+    fenna.user_permissions.add(Permission.objects.get(codename="add_community"))
+    fenna = User.objects.get(pk=fenna.pk)
+    community = community_services.community_create(
+        by=fenna, name="Wijkzorg Noord", slug="wijkzorg-noord"
+    )
+    old = item_create(
+        community=community, by=fenna, kind="toolkit", title="Gesprekskaarten regiotaxi"
+    )
+    for n in range(selectors.MATERIAL_CHOICES + 2):
+        item_create(community=community, by=fenna, kind="handout", title=f"Hand-out {n:02d}")
+    start = timezone.now() + timedelta(days=7)
+    session = services.session_create(
+        community=community,
+        by=fenna,
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        title="Leerkring",
+        mode="offline",
+        location="Buurthuis De Spreeuw",
+    )
+    return {"session": session, "old": old}
+
+
+def test_an_older_item_found_by_title_on_a_phone(open_tab, log_in, scene, screenshot):
+    """Fenna opens the picker, types part of the old toolkit's title, the server's answer
+    offers it, and after saving it is the session's material; no sideways scrolling."""
+    tab = open_tab()
+    tab.set_viewport_size({"width": 390, "height": 844})
+    log_in(tab, "fenna@example.org", PASSWORD, "Fenna de Boer")
+    tab.goto(scene["session"].get_absolute_url())
+    tab.locator("summary", has_text="Choose materials from the library").click()
+    control = tab.locator("#id_items-ts-control")
+    expect(control).to_be_attached(timeout=15_000)
+    tab.locator(".ts-control", has=control).click()
+    expect(control).to_be_focused()
+    with tab.expect_response(
+        lambda r: "/materials/lookup/" in r.url and "q=regio" in r.url and r.status == 200,
+        timeout=30_000,
+    ):
+        control.fill("regio")  # one input event: no keystroke can be lost on a busy machine
+    option = tab.locator(".ts-dropdown .option", has_text="Gesprekskaarten regiotaxi")
+    expect(option).to_be_visible(timeout=15_000)
+    option.click()
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(tab, "session-materials-picker-390")
+    # A list that takes more than one item stays open after a choice; the tap on the button
+    # closes it, and the button must not move away from under that tap (a long title fills
+    # the box's line, so the search box sits on a line of its own, focused or not).
+    tab.locator("button", has_text="Save materials").click()
+    expect(tab.locator(".message-success")).to_contain_text("The materials are saved.")
+    expect(tab.locator(".session-materials")).to_contain_text("Gesprekskaarten regiotaxi")
+    assert list(scene["session"].materials.all()) == [scene["old"]]
