@@ -62,7 +62,10 @@ def test_an_older_item_found_by_title_on_a_phone(open_tab, log_in, scene, screen
     tab.set_viewport_size({"width": 390, "height": 844})
     log_in(tab, "fenna@example.org", PASSWORD, "Fenna de Boer")
     tab.goto(scene["session"].get_absolute_url())
-    tab.locator("summary", has_text="Choose materials from the library").click()
+    with tab.expect_response(
+        lambda r: r.url.endswith("/materials/") and r.status == 200, timeout=30_000
+    ):
+        tab.locator("summary", has_text="Choose materials from the library").click()
     control = tab.locator("#id_items-ts-control")
     expect(control).to_be_attached(timeout=15_000)
     tab.locator(".ts-control", has=control).click()

@@ -42,7 +42,7 @@ def insert(
     filled = [
         field
         for field in meta.concrete_fields
-        if field.attname not in named and not field.primary_key
+        if field.attname not in named and not field.primary_key and not field.generated
     ]
     extra = tuple(_prepare(field, _default(model, field)) for field in filled)
     prepared = _rows(rows, [_preparer(field) for field in given], extra)
@@ -69,7 +69,9 @@ def insert(
                 f"{head}{values} {tail} RETURNING {pk}",
                 [value for row in chunk for value in row],
             )
-            ids.extend(row[0] for row in cursor.fetchall())
+            # New keys grow in the order of the rows; sorted, since neither database
+            # promises to return the rows of a multi-row INSERT in that order.
+            ids.extend(sorted(row[0] for row in cursor.fetchall()))
     if len(ids) != len(rows):
         raise RuntimeError(f"{meta.label}: {len(rows)} rows inserted, {len(ids)} ids returned")
     return ids
@@ -112,9 +114,18 @@ def _preparer(field: models.Field) -> Callable | None:
     return lambda value: field.get_db_prep_save(value, connection=connection)
 
 
+# Defaults that may be worked out once for all the rows of a call.
+_SHARED_DEFAULTS = (timezone.now, dict, list)
+
+
 def _default(model: type[models.Model], field: models.Field) -> Any:
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         return timezone.now()
+    if field.has_default() and callable(field.default):
+        if field.default not in _SHARED_DEFAULTS:
+            # A default such as uuid4 must differ per row: the caller names the field.
+            raise TypeError(f"{model._meta.label}.{field.name}: name it in the fields")
+        return field.get_default()
     if field.has_default() or field.null:
         return field.get_default()
     if isinstance(field, (models.CharField, models.TextField)) and field.blank:

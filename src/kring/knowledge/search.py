@@ -71,7 +71,7 @@ def item_document_fast(
 def prepared_text(item: ItemText, tag_names: list[str]) -> PreparedText:
     """The part of an item's search document that takes time (Markdown to text, stems,
     compounds), needing neither its id nor the database: an import works it out for its
-    next batch in a thread of its own while it writes the batch before."""
+    next batch in a process of its own while it writes the batch before."""
     body = item_plain_text(item)
     return body, search.index_columns(item.title, body, tag_names)
 

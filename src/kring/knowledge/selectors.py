@@ -375,7 +375,11 @@ def who_knows(
     topic = topic if len(topic) <= 60 else topic[:57] + "…"
     found: dict[int, _Evidence] = {}
     _add_helpers(found, community=community, wanted=wanted)
-    item_ids = search.object_ids(searched, "item") if searched and item is None else None
+    item_ids = (
+        search.object_ids(searched, "item", community_ids=[community.pk])
+        if searched and item is None
+        else None
+    )
     if item_ids is None:
         item_ids = search.ranked_object_ids(query, community_ids=[community.pk], doc_type="item")
     if item is not None:

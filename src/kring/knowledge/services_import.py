@@ -133,9 +133,10 @@ class _BatchWriter:
     def __enter__(self) -> "_BatchWriter":
         return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, exc_type: object, *exc_info: object) -> None:
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            # After an error, the batch the process is working on is not wanted: no waiting.
+            self.pool.shutdown(wait=exc_type is None, cancel_futures=True)
 
     def add(self, documents: list[_Document], *, last: bool = False) -> None:
         if not documents:

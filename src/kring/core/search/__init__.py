@@ -293,18 +293,24 @@ def search(
     )
 
 
-def object_ids(results: Results, doc_type: str, *, limit: int = 200) -> list[int] | None:
+def object_ids(
+    results: Results, doc_type: str, *, community_ids: list[int], limit: int = 200
+) -> list[int] | None:
     """The ids of the best `limit` objects of one type in a search's ranked window, best
-    first: what ranked_object_ids finds for the same query, without searching again (when
-    more than RANK_WINDOW documents matched, the objects among the newest RANK_WINDOW
-    matches of every type). None when the search was narrowed and cannot tell."""
+    first, in these communities: what ranked_object_ids finds for the same query, without
+    searching again. When more than RANK_WINDOW documents matched, they are the objects
+    among the newest RANK_WINDOW matches of every type (ranked_object_ids takes the newest
+    RANK_WINDOW of this type), so a broad query may give fewer. None when the search was
+    narrowed (kinds, a theme, document types) and cannot tell."""
     if results.narrowed:
         return None
     pks = [pk for pk, _score in results.window]
     if not pks:
         return []
     found = dict(
-        SearchDocument.objects.filter(pk__in_ids=pks, doc_type=doc_type).values_list("pk", "doc_id")
+        SearchDocument.objects.filter(
+            pk__in_ids=pks, doc_type=doc_type, community_id__in=community_ids
+        ).values_list("pk", "doc_id")
     )
     return [found[pk] for pk in pks if pk in found][:limit]
 

@@ -20,8 +20,8 @@ import Stemmer
 
 from kring.core.search import compounds
 
-# A stemmer keeps its state while it works on a word, so each thread has its own (web
-# threads, and an import's thread that prepares texts). "dutch_porter" is the Snowball
+# A stemmer keeps its state while it works on a word, so each thread has its own (a web
+# process serves requests in several threads). "dutch_porter" is the Snowball
 # algorithm PostgreSQL's `dutch` configuration uses.
 _STEMMERS = threading.local()
 

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_insert_returns_the_new_ids_in_row_order(make_user):
+    """Each id is its own row's: values and prepared JSON and dates read back in order."""
     actor = make_user(full_name="Ada")
     when = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
 
@@ -33,6 +34,7 @@ def test_insert_returns_the_new_ids_in_row_order(make_user):
 
 
 def test_fields_not_named_get_their_defaults_and_values_keep_their_types(make_user):
+    """JSON comes back as written, a date-time default is now, nullable fields are empty."""
     actor = make_user(full_name="Ada")
     before = timezone.now()
 
@@ -49,6 +51,7 @@ def test_fields_not_named_get_their_defaults_and_values_keep_their_types(make_us
 
 
 def test_a_named_null_value_stays_null(make_user):
+    """None is SQL NULL, also for a field that needs preparing."""
     actor = make_user(full_name="Ada")
 
     bulk.insert(ActivityEvent, ("actor_id", "verb", "community_id"), [(actor.pk, "t.x", None)])
@@ -57,6 +60,7 @@ def test_a_named_null_value_stays_null(make_user):
 
 
 def test_ignore_conflicts_skips_rows_that_already_exist():
+    """An existing row keeps its values; the new ones are added."""
     Tag.objects.create(name="Zorg", slug="zorg")
 
     bulk.insert(
@@ -67,6 +71,7 @@ def test_ignore_conflicts_skips_rows_that_already_exist():
 
 
 def test_a_conflict_without_ignore_fails_and_writes_nothing_of_the_call():
+    """A duplicate fails the whole statement: the row before it is not kept either."""
     Tag.objects.create(name="Zorg", slug="zorg")
 
     with pytest.raises(Exception, match="(?i)unique"), transaction.atomic():
@@ -76,6 +81,7 @@ def test_a_conflict_without_ignore_fails_and_writes_nothing_of_the_call():
 
 
 def test_mistakes_in_the_call_are_refused_before_anything_is_written(make_user):
+    """A row of the wrong length, or a required field left out: an error, and no rows."""
     actor = make_user(full_name="Ada")
 
     with pytest.raises(ValueError, match="2 values for 3 fields"):
@@ -87,6 +93,7 @@ def test_mistakes_in_the_call_are_refused_before_anything_is_written(make_user):
 
 
 def test_nothing_to_insert_is_no_query():
+    """No rows, no statement."""
     with CaptureQueriesContext(connection) as captured:
         assert bulk.insert(Tag, ("name", "slug"), [], returning_ids=True) == []
 
@@ -115,13 +122,26 @@ def _synchronous_commit() -> str:
 
 @pytest.mark.django_db(transaction=True)  # a real transaction, not the test's savepoint
 def test_commit_without_waiting_lasts_for_the_transaction_only():
-    """PostgreSQL: off inside the transaction, back on after it. SQLite: nothing to do."""
+    """PostgreSQL: off inside the transaction, as before after it. SQLite: nothing to do."""
+    before = _synchronous_commit() if connection.vendor == "postgresql" else None
     with transaction.atomic(), CaptureQueriesContext(connection) as captured:
         bulk.commit_without_waiting()
         inside = _synchronous_commit() if connection.vendor == "postgresql" else None
 
     if connection.vendor == "postgresql":
         assert inside == "off"
-        assert _synchronous_commit() == "on"
+        assert _synchronous_commit() == before
     else:
         assert captured.captured_queries == []
+
+
+def test_a_default_that_must_differ_per_row_is_refused(monkeypatch):
+    """A callable default other than now, dict or list (uuid4, say) would give every row
+    the same value: the caller has to name the field."""
+    field = Tag._meta.get_field("name")
+    monkeypatch.setattr(field, "default", lambda: "zelfde")
+
+    with pytest.raises(TypeError, match="Tag.name: name it in the fields"):
+        bulk.insert(Tag, ("slug",), [("a",), ("b",)])
+
+    assert not Tag.objects.exists()

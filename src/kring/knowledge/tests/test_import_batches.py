@@ -135,14 +135,22 @@ def test_a_failure_while_reading_keeps_the_batches_read_before_it(place):
     assert KnowledgeItem.objects.filter(community=community).count() == 4
 
 
-def test_stems_are_the_same_in_another_thread():
+def test_each_thread_stems_with_its_own_stemmers_and_gets_the_same_stems():
+    """A stemmer keeps state while it works: web threads each have their own."""
     words = ["begeleiders", "mantelzorgondersteuning", "leerkringen", "walking"]
-    here = [text.stems(w) for w in words]
-    text.stems.cache_clear()
+    here = [text.stems.__wrapped__(w) for w in words]  # around the shared cache
+    mine = text._stemmers()
     there: list = []
-    worker = threading.Thread(target=lambda: there.extend(text.stems(w) for w in words))
+    theirs: list = []
+
+    def work() -> None:
+        theirs.append(text._stemmers())
+        there.extend(text.stems.__wrapped__(w) for w in words)
+
+    worker = threading.Thread(target=work)
     worker.start()
     worker.join()
 
     assert there == here
     assert "begeleid" in here[0]
+    assert theirs[0][0] is not mine[0] and theirs[0][1] is not mine[1]

@@ -17,6 +17,7 @@ from kring.communities.models import Role
 from kring.communities.selectors import members_of
 from kring.communities.services import membership_add, membership_remove
 from kring.core import search
+from kring.core.models import SearchDocument
 from kring.core.search import text
 from kring.knowledge import selectors, services
 from kring.knowledge.models import ItemAuthor, Kind, Useful
@@ -221,7 +222,7 @@ def test_a_narrowed_search_is_not_reused(network):
         searched = selectors.community_search(
             community=community, viewer=reader, q="begeleiding", **narrowing
         )
-        assert search.object_ids(searched, "item") is None
+        assert search.object_ids(searched, "item", community_ids=[community.pk]) is None
 
         got = selectors.who_knows(
             community=community, viewer=reader, query="begeleiding", searched=searched
@@ -231,12 +232,33 @@ def test_a_narrowed_search_is_not_reused(network):
 
 
 def test_object_ids_are_the_matching_items_best_first(network):
+    """Below RANK_WINDOW matches, a search's own window gives the items a search of the
+    items alone gives, in the same order."""
     community = network["community"]
     for query in QUERIES:
         searched = search.search(query, community_ids=[community.pk])
         expected = search.ranked_object_ids(query, community_ids=[community.pk], doc_type="item")
 
-        assert search.object_ids(searched, "item") == expected, query
+        assert search.object_ids(searched, "item", community_ids=[community.pk]) == expected
+
+
+def test_object_ids_of_a_broad_query_are_the_items_among_the_newest_matches(network, monkeypatch):
+    """Beyond RANK_WINDOW matches the window is the newest matches of every type: the items
+    among them, best first, and none of another community."""
+    community = network["community"]
+    monkeypatch.setattr(search, "RANK_WINDOW", 6)
+    searched = search.search("begeleiding", community_ids=[community.pk])
+    assert searched.total_capped
+    in_window = dict(
+        SearchDocument.objects.filter(pk__in=[pk for pk, _s in searched.window]).values_list(
+            "pk", "doc_type"
+        )
+    )
+    expected_pks = [pk for pk, _s in searched.window if in_window[pk] == "item"]
+    expected = [SearchDocument.objects.get(pk=pk).doc_id for pk in expected_pks]
+
+    assert search.object_ids(searched, "item", community_ids=[community.pk]) == expected
+    assert search.object_ids(searched, "item", community_ids=[community.pk + 999]) == []
 
 
 def test_who_knows_an_item_matches_reading_every_member(network):

@@ -6,6 +6,8 @@ from datetime import time, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -829,8 +831,26 @@ def test_the_materials_picker_is_fetched_when_opened(make_session, kring, make_c
     assert f'hx-get="{form_url}"' in page and f'<a href="{form_url}">' in page
     assert 'hx-select=".session-materials-form"' in page
     fetched = client.get(form_url, headers={"HX-Request": "true"}).content.decode()
+    assert fetched.startswith('<form method="post"')  # only the form, no page around it
     assert 'class="stack session-materials-form"' in fetched
     assert f'action="{form_url}"' in fetched and "Handout 002" in fetched
+    own_page = client.get(form_url).content.decode()
+    assert "<!doctype html>" in own_page and 'class="stack session-materials-form"' in own_page
+
+
+def test_the_materials_form_does_not_grow_with_the_library(make_session, kring, make_client):
+    """The picker lists a few items and finds the rest by title: as many queries for a
+    library of 2 as of 30."""
+    session = make_session()
+    client = make_client(kring.facilitator)
+    counts = []
+    for extra in (2, 28):
+        _library(kring, extra)
+        client.get(url("session-materials", session), headers={"HX-Request": "true"})
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url("session-materials", session), headers={"HX-Request": "true"})
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
 
 
 @pytest.mark.parametrize(
@@ -838,6 +858,7 @@ def test_the_materials_picker_is_fetched_when_opened(make_session, kring, make_c
     [("outsider", 404), ("guest", 403), ("member", 403), ("facilitator", 200), ("admin", 200)],
 )
 def test_the_materials_page_is_for_planners(who, status, people, make_session, make_client):
+    """Only who may plan sessions opens the picker; outsiders do not learn the session exists."""
     session = make_session()
 
     response = make_client(people[who]).get(url("session-materials", session))
@@ -848,6 +869,7 @@ def test_the_materials_page_is_for_planners(who, status, people, make_session, m
 
 
 def test_members_see_no_materials_picker(make_session, kring, make_client):
+    """A member's session page does not even say where the picker is."""
     session = make_session()
 
     page = make_client(kring.anna).get(session.get_absolute_url()).content.decode()

@@ -399,16 +399,25 @@ def session_materials_view(request, slug: str, pk: int):
     session = selectors.session_get_inside(slug=slug, pk=pk, user=request.user)
     permissions.check_plan(request.user, session.community)
     if request.method == "GET":
-        materials = list(session.materials.order_by("title"))
-        return render(
-            request,
-            "meetings/session_materials.html",
-            {
-                **sessions_frame(request, session.community),
-                "session": session,
-                "materials_form": _materials_form(session, materials),
-            },
-        )
+        form = _materials_form(session, list(session.materials.order_by("title")))
+        if request.htmx:  # the session page fetching the form for its "Choose materials"
+            response = render(
+                request,
+                "meetings/_materials_form.html",
+                {"session": session, "community": session.community, "materials_form": form},
+            )
+        else:
+            response = render(
+                request,
+                "meetings/session_materials.html",
+                {
+                    **sessions_frame(request, session.community),
+                    "session": session,
+                    "materials_form": form,
+                },
+            )
+        patch_vary_headers(response, ("HX-Request",))
+        return response
     form = MaterialsForm(request.POST, items=selectors.material_options(session=session))
     if form.is_valid():
         try:
