@@ -155,8 +155,12 @@ def test_only_direct_ties_are_drawn_and_know_their_people():
     """Direct ties are lines carrying both people's ids (for highlighting); ties of shared
     sessions only are left out of the picture."""
     doc = _doc(4, edges=[(0, 1, True), (1, 2, True), (2, 3, False), (0, 2, False)])
-    lines = _svg(doc).find("svg:g[@class='net-edges']", NS).findall("svg:line", NS)
+    edges = _svg(doc).find("svg:g[@class='net-edges']", NS)
+    lines = edges.findall("svg:line", NS)
     assert [(line.get("data-a"), line.get("data-b")) for line in lines] == [("1", "2"), ("2", "3")]
+    # Colour and opacity are the group's, inherited by every line; each line has its width.
+    assert edges.get("stroke") == charts.COLOUR_STRONG and edges.get("stroke-opacity") == "0.6"
+    assert all(line.get("stroke") is None and line.get("stroke-width") for line in lines)
 
 
 def test_groups_have_their_own_colour_and_shape():
