@@ -157,8 +157,10 @@ def test_tail_chance_is_the_exponential_bound():
 @pytest.fixture
 def regulars(db, make_community, make_user):
     """A community with eight members active every third day for a year, and its
-    facilitator."""
-    now = days_ago(0)
+    facilitator. "Now" is yesterday at noon (UTC): the signals' "since" is a local date, and
+    between 22:00 and midnight UTC a day 47 days back, across the change from summer time,
+    falls on another local date than the same clock time today (a failure seen at 22:17 UTC)."""
+    now = days_ago(1).replace(hour=12, minute=0, second=0, microsecond=0)
     facilitator = make_user(full_name="Fenna Facilitator")
     community = make_community(by=facilitator, name="Ritme")
     backdate_everyone(community, days_ago(400, now))
