@@ -134,6 +134,32 @@ def log_in():
     return log_in
 
 
+@pytest.fixture
+def pick_from_server():
+    """pick_from_server(tab, control_id, typed, lookup_path, option_text): type into a
+    picker (Tom Select) whose list the server completes, wait for the server's answer to the
+    whole text, and choose the option. Safe on a busy machine: the box is focused before the
+    text goes in as one input event, and an earlier answer for a shorter text is not taken."""
+    from playwright.sync_api import expect
+
+    def pick(tab, control_id: str, typed: str, lookup_path: str, option_text: str) -> None:
+        control = tab.locator(f"#{control_id}")
+        expect(control).to_be_attached(timeout=15_000)
+        # The picker's box takes the click (its input sits aside).
+        tab.locator(".ts-control", has=control).click()
+        expect(control).to_be_focused()
+        with tab.expect_response(
+            lambda r: lookup_path in r.url and f"q={typed}" in r.url and r.status == 200,
+            timeout=30_000,
+        ):
+            control.fill(typed)
+        option = tab.locator(".ts-dropdown .option", has_text=option_text)
+        expect(option).to_be_visible(timeout=15_000)
+        option.click()
+
+    return pick
+
+
 @pytest.fixture(autouse=True)
 def _throttle_counters_start_empty(request):
     """The login and join-request counters live in a cache table that no model owns, so a

@@ -55,7 +55,9 @@ def scene(transactional_db):
     return {"session": session, "old": old}
 
 
-def test_an_older_item_found_by_title_on_a_phone(open_tab, log_in, scene, screenshot):
+def test_an_older_item_found_by_title_on_a_phone(
+    open_tab, log_in, scene, screenshot, pick_from_server
+):
     """Fenna opens the picker, types part of the old toolkit's title, the server's answer
     offers it, and after saving it is the session's material; no sideways scrolling."""
     tab = open_tab()
@@ -66,18 +68,9 @@ def test_an_older_item_found_by_title_on_a_phone(open_tab, log_in, scene, screen
         lambda r: r.url.endswith("/materials/") and r.status == 200, timeout=30_000
     ):
         tab.locator("summary", has_text="Choose materials from the library").click()
-    control = tab.locator("#id_items-ts-control")
-    expect(control).to_be_attached(timeout=15_000)
-    tab.locator(".ts-control", has=control).click()
-    expect(control).to_be_focused()
-    with tab.expect_response(
-        lambda r: "/materials/lookup/" in r.url and "q=regio" in r.url and r.status == 200,
-        timeout=30_000,
-    ):
-        control.fill("regio")  # one input event: no keystroke can be lost on a busy machine
-    option = tab.locator(".ts-dropdown .option", has_text="Gesprekskaarten regiotaxi")
-    expect(option).to_be_visible(timeout=15_000)
-    option.click()
+    pick_from_server(
+        tab, "id_items-ts-control", "regio", "/materials/lookup/", "Gesprekskaarten regiotaxi"
+    )
     assert tab.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(tab, "session-materials-picker-390")
     # A list that takes more than one item stays open after a choice; the tap on the button
