@@ -1,4 +1,4 @@
-"""The unread counts in the header (bell and messages), one small query each per page."""
+"""The unread counts in the header (bell and messages), one small query per page."""
 
 
 def notifications(request) -> dict:
@@ -7,7 +7,5 @@ def notifications(request) -> dict:
         return {}
     from kring.conversations import selectors
 
-    return {
-        "unread_notifications": selectors.notifications_unread_count(user=user),
-        "unread_messages": selectors.messages_unread_count(user=user),
-    }
+    notifications, messages = selectors.unread_counts(user=user)
+    return {"unread_notifications": notifications, "unread_messages": messages}

@@ -1,9 +1,11 @@
 """Reads for conversations. Every selector takes the viewer and returns only what they may see;
 a guessed id gives Http404, never someone else's data."""
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -331,6 +333,45 @@ def notification_get(*, user: User, pk: int) -> Notification:
 
 def notifications_unread_count(*, user: User) -> int:
     return _notifications_visible(user).filter(read_at__isnull=True).count()
+
+
+@functools.cache
+def _unread_counts_sql() -> str:
+    """unread_counts's query, written out once from the models' table and column names."""
+    n, t = Notification._meta, Thread._meta
+    m, ms = Message._meta, Membership._meta
+
+    def col(meta, name: str) -> str:
+        return connection.ops.quote_name(meta.get_field(name).column)
+
+    def table(meta) -> str:
+        return connection.ops.quote_name(meta.db_table)
+
+    # Only the models' own table and column names go into the text; values are parameters.
+    return (
+        f"SELECT (SELECT COUNT(*) FROM {table(n)} n LEFT OUTER JOIN {table(t)} t"  # noqa: S608
+        f" ON n.{col(n, 'thread')} = t.{col(t, 'id')}"
+        f" WHERE n.{col(n, 'recipient')} = %s AND n.{col(n, 'read_at')} IS NULL"
+        f" AND (%s OR n.{col(n, 'thread')} IS NULL OR t.{col(t, 'hidden')} = %s"
+        f" OR t.{col(t, 'author')} = %s OR t.{col(t, 'community')} IN"
+        f" (SELECT {col(ms, 'community')} FROM {table(ms)}"
+        f" WHERE {col(ms, 'user')} = %s AND {col(ms, 'role')} = %s))),"
+        f" (SELECT COUNT(*) FROM {table(m)}"
+        f" WHERE {col(m, 'recipient')} = %s AND {col(m, 'read_at')} IS NULL)"
+    )
+
+
+def unread_counts(*, user: User) -> tuple[int, int]:
+    """(unread notifications, unread messages) for the header of every page, in one query.
+
+    The same as notifications_unread_count and messages_unread_count (a test holds them
+    equal), written out once: building and compiling those two ORM queries took ~1 ms a
+    page, forty times what the database takes to answer them."""
+    params = [user.pk, bool(user.is_superuser), False, user.pk, user.pk, Role.FACILITATOR]
+    with connection.cursor() as cursor:
+        cursor.execute(_unread_counts_sql(), [*params, user.pk])
+        notifications, messages = cursor.fetchone()
+    return notifications, messages
 
 
 # Moderation --------------------------------------------------------------------------------

@@ -200,10 +200,11 @@ def inbox(*, user: User, limit: int = LATEST_SHOWN) -> dict:
         .select_related("sender")
         .order_by("-created_at", "-id")[:limit]
     )
+    notifications_unread, messages_unread = conversation_selectors.unread_counts(user=user)
     return {
-        "messages_unread": conversation_selectors.messages_unread_count(user=user),
+        "messages_unread": messages_unread,
         "messages": messages,
-        "notifications_unread": conversation_selectors.notifications_unread_count(user=user),
+        "notifications_unread": notifications_unread,
         # Community notices (a session planned) are described in one batch, not one query each.
         "notifications": conversation_selectors.notices_attach(
             conversation_selectors.notifications_for(user=user, unread_only=True)[:limit]
