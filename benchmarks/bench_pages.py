@@ -19,7 +19,8 @@ Steps:
 3. count SQL queries per page in this process (Django's test Client, CaptureQueriesContext,
    the same database; the second of two calls);
 4. collect static files and serve the database with gunicorn as in production
-   (`gunicorn kring.wsgi`, gthread, 2 workers x 2 threads, DEBUG off), log the measured person
+   (`gunicorn kring.wsgi --config python:kring.gunicorn_conf`, gthread, 2 workers x 2
+   threads, DEBUG off; `--gunicorn-config ""` leaves the config out), log the measured person
    in (a session cookie for pages, a read token for the API) and, page by page, run a warm-up
    and then 1 and 20 concurrent keep-alive clients for --seconds each: p50/p95/p99 ms,
    requests/s, response size, status (anything but 200 fails the run). /healthz is the floor.
@@ -526,7 +527,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(port: int, workers: int, threads: int, log_path: Path):
+def server(port: int, workers: int, threads: int, log_path: Path, config: str = ""):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH", "")]))
     env.pop("KRING_DEBUG", None)
@@ -547,6 +548,7 @@ def server(port: int, workers: int, threads: int, log_path: Path):
         "30",
         "--bind",
         f"127.0.0.1:{port}",
+        *(["--config", config] if config else []),
     ]
     with open(log_path, "w") as out:
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=out, start_new_session=True)
@@ -761,6 +763,11 @@ def main() -> None:
     parser.add_argument("--no-http", action="store_true", help="query counts only")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--gunicorn-config",
+        default="python:kring.gunicorn_conf",
+        help='gunicorn --config, as docs/operations.md runs it ("": none)',
+    )
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--profile", metavar="PAGE", default="", help="cProfile one page")
     parser.add_argument("--profile-calls", type=int, default=5)
@@ -786,7 +793,8 @@ def main() -> None:
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
         "clients": clients,
         "seconds_per_measure": args.seconds,
-        "server": f"gunicorn kring.wsgi, gthread, {args.workers} workers x {args.threads} threads",
+        "server": f"gunicorn kring.wsgi, gthread, {args.workers} workers x {args.threads} threads"
+        + (f", --config {args.gunicorn_config}" if args.gunicorn_config else ""),
     }
     run_began = time.perf_counter()
     if not args.profile:
@@ -854,7 +862,7 @@ def main() -> None:
         call_command("collectstatic", "--no-input", verbosity=0)
         port = free_port()
         log_path = Path(os.environ["KRING_DATA_DIR"]) / "gunicorn.log"
-        with server(port, args.workers, args.threads, log_path) as proc:
+        with server(port, args.workers, args.threads, log_path, args.gunicorn_config) as proc:
             for page in chosen:
                 headers = headers_for(page, cookie, secret)
                 try:
