@@ -257,3 +257,35 @@ def test_api_pages_refuse_a_bad_page(make_community, make_user, make_client, par
     )
     assert response.status_code == 422
     assert response.json()["code"] == "invalid"
+
+
+def test_the_dashboard_part_is_read_once_per_snapshot_and_handed_out_as_a_copy(
+    make_community, make_user
+):
+    """The dashboard part never changes once written: kept by snapshot, read from the
+    database again only for a newer snapshot; changing what a caller got changes nothing."""
+    from kring.insights.selectors import snapshot_latest_dashboard
+
+    community, _facilitator, _people = _circle(make_community, make_user, 6)
+    first = snapshot_create(community=community)
+
+    def read():
+        with CaptureQueriesContext(connection) as captured:
+            snapshot = snapshot_latest_dashboard(community=community)
+        dashboard_column = [q for q in captured.captured_queries if '"dashboard"' in q["sql"]]
+        return snapshot, dashboard_column
+
+    cold, cold_reads = read()
+    assert cold.pk == first.pk and len(cold_reads) == 1
+    assert cold.dashboard == Snapshot.objects.get(pk=first.pk).dashboard
+    cold.dashboard["people"].clear()  # a caller changing its copy in place
+
+    warm, warm_reads = read()
+    assert warm_reads == []
+    assert warm.dashboard == Snapshot.objects.get(pk=first.pk).dashboard
+    assert len(warm.dashboard["people"]) == 7
+
+    second = snapshot_create(community=community)
+    newer, newer_reads = read()
+    assert newer.pk == second.pk and len(newer_reads) == 1
+    assert newer.dashboard == Snapshot.objects.get(pk=second.pk).dashboard
