@@ -124,8 +124,10 @@ def search(
     theme: str = "",
     limit: int = Query(20, ge=1, le=SEARCH_MAX_LIMIT),
     offset: int = Query(0, ge=0, le=100_000),
+    people: bool = False,
 ):
-    """Items and people best first, and who knows about it. `q` is required."""
+    """Items and people best first; with `people=true` also who knows about it. `q` is
+    required."""
     community = community_get_inside(slug=slug, user=request.user)
     return search_document(
         community=community,
@@ -135,6 +137,7 @@ def search(
         theme=theme,
         limit=limit,
         offset=offset,
+        people=people,
     )
 
 

@@ -35,12 +35,16 @@ def search_document(
     theme: str = "",
     limit: int = 20,
     offset: int = 0,
+    people: bool = False,
 ) -> dict:
     """What `GET /communities/{slug}/search` and `kring search --json` return.
 
     {"total", "results": [{"type", "id", "title", "snippet", "snippet_html", "score",
-    "url"}], "people": [{"email", "name", "reason"}]}, results best first. The viewer
-    must be allowed inside the community (selectors check this).
+    "url"}], "people": [{"email", "name", "reason"}] or None}, results best first. The
+    viewer must be allowed inside the community (selectors check this).
+
+    `people` ("who knows this?") only when asked: it reads the help tags, the authors of up
+    to 200 matching items and their useful marks, which cost as much as the search itself.
     """
     q = " ".join((q or "").split())
     errors = {}
@@ -68,7 +72,11 @@ def search_document(
         limit=limit,
         offset=offset,
     )
-    experts = selectors.who_knows(community=community, viewer=viewer, query=q, searched=found)
+    experts = (
+        selectors.who_knows(community=community, viewer=viewer, query=q, searched=found)
+        if people
+        else None
+    )
     return {
         "total": found.total,
         "results": [
@@ -83,7 +91,12 @@ def search_document(
             }
             for hit in found.hits
         ],
-        "people": [
-            {"email": e.user.email, "name": e.user.full_name, "reason": e.reason} for e in experts
-        ],
+        "people": (
+            None
+            if experts is None
+            else [
+                {"email": e.user.email, "name": e.user.full_name, "reason": e.reason}
+                for e in experts
+            ]
+        ),
     }

@@ -25,7 +25,9 @@ class ExpertOut(Schema):
 class SearchOut(Schema):
     total: int
     results: list[SearchResultOut]
-    people: list[ExpertOut]
+    people: list[ExpertOut] | None = Field(
+        None, description="Who knows about this (up to five members); only with people=true."
+    )
 
 
 class AttachmentOut(Schema):

@@ -305,14 +305,21 @@ def object_ids(
     if results.narrowed:
         return None
     pks = [pk for pk, _score in results.window]
-    if not pks:
-        return []
-    found = dict(
-        SearchDocument.objects.filter(
-            pk__in_ids=pks, doc_type=doc_type, community_id__in=community_ids
-        ).values_list("pk", "doc_id")
-    )
-    return [found[pk] for pk in pks if pk in found][:limit]
+    # The best `limit` are nearly always among the first few hundred of the window (most
+    # matches are of the one type asked for): read those first, and the rest of the window
+    # only when they hold too few. Reading all 1,000 took ~2 ms more a common word.
+    first = limit + limit // 4
+    ids: list[int] = []
+    for part in (pks[:first], pks[first:]):
+        if not part or len(ids) >= limit:
+            break
+        found = dict(
+            SearchDocument.objects.filter(
+                pk__in_ids=part, doc_type=doc_type, community_id__in=community_ids
+            ).values_list("pk", "doc_id")
+        )
+        ids.extend(found[pk] for pk in part if pk in found)
+    return ids[:limit]
 
 
 def ranked_object_ids(

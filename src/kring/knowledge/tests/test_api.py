@@ -126,11 +126,28 @@ def test_search_document_shape(client, lib):
 
 def test_search_people_say_who_knows(client, lib):
     """`people` names members who know about the query, with the reason in words."""
-    people = search(client, lib["member"], "begeleiding").json()["people"]
+    people = search(client, lib["member"], "begeleiding", people="true").json()["people"]
     helper = next(p for p in people if p["email"] == lib["helper"].email)
     assert helper["name"] == "Bea Begeleider"
     assert "begeleiding" in helper["reason"]
     assert {"email", "name", "reason"} == set(helper)
+
+
+def test_search_leaves_who_knows_out_unless_asked(client, lib):
+    """Without people=true the answer has `people: null`, and who knows this? is not worked
+    out: fewer queries than with it, the same results."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as plain:
+        without = search(client, lib["member"], "begeleiding").json()
+    with CaptureQueriesContext(connection) as asked:
+        with_people = search(client, lib["member"], "begeleiding", people="true").json()
+    assert without["people"] is None
+    assert with_people["people"]
+    assert without["results"] == with_people["results"]
+    assert not any("knowledge_itemauthor" in q["sql"] for q in plain.captured_queries)
+    assert len(plain.captured_queries) < len(asked.captured_queries)
 
 
 def test_search_finds_people_as_results(client, lib):

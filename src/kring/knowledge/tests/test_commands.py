@@ -63,7 +63,7 @@ def place(make_user, make_community, make_member):
 def test_search_json_equals_the_api_document(client, place):
     """`kring search --json --as` prints exactly what the API answers that person."""
     _token, secret = api_token_create(user=place["member"])
-    params = {"q": "begeleiders", "kind": "implicit", "limit": 5}
+    params = {"q": "begeleiders", "kind": "implicit", "limit": 5, "people": "true"}
     api = client.get(
         "/api/v1/communities/wijk/search", params, HTTP_AUTHORIZATION=f"Bearer {secret}"
     )
@@ -78,6 +78,7 @@ def test_search_json_equals_the_api_document(client, place):
         "implicit",
         "--limit",
         "5",
+        "--people",
         "--json",
         "--language",
         "en",  # the test client asks for English
@@ -98,14 +99,18 @@ def test_search_without_as_sees_every_community(place):
 
 
 def test_search_prints_a_readable_list(place):
-    """Without --json the results are listed with snippet and address, then who knows."""
-    out, _err = run("search", "wijk", "begeleiding", "--kind", "practice_story")
+    """Without --json the results are listed with snippet and address, then (--people) who
+    knows."""
+    out, _err = run("search", "wijk", "begeleiding", "--kind", "practice_story", "--people")
     lines = out.splitlines()
     assert lines[0] == "2 results for 'begeleiding'"
     assert lines[1].startswith("  1. Begeleiding van vrijwilligers  [item ")
     assert "Inwerken en ondersteunen." in out
     assert "/communities/wijk/library/" in out
     assert "Who knows about this:" in out and "Bea Begeleider <bea@example.org>" in out
+    plain, _err = run("search", "wijk", "begeleiding", "--kind", "practice_story")
+    assert plain.splitlines()[:2] == lines[:2]
+    assert "Who knows about this:" not in plain
 
 
 @pytest.mark.parametrize(

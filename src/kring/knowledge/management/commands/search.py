@@ -40,6 +40,11 @@ class Command(BaseCommand):
             choices=[code for code, _name in settings.LANGUAGES],
             help="language of the reasons in `people` (default: %(default)s, as the API)",
         )
+        parser.add_argument(
+            "--people",
+            action="store_true",
+            help="also who knows about it (the API's people=true)",
+        )
         parser.add_argument("--json", action="store_true", help="print the API's JSON document")
 
     def handle(self, *args, slug, query, as_email, kind, theme, limit, offset, language, **opts):
@@ -60,6 +65,7 @@ class Command(BaseCommand):
                     theme=theme,
                     limit=limit,
                     offset=offset,
+                    people=opts["people"],
                 )
             except Http404:
                 raise CommandError(f"No community {slug!r} that this person may see.") from None
