@@ -387,3 +387,29 @@ def test_a_guest_sees_who_knows_too(client, network, make_member):
     got = selectors.who_knows(community=network["community"], viewer=guest, query="vrijwilligers")
 
     assert shown(got) == shown(expected)
+
+
+def test_object_ids_reads_further_when_the_first_matches_hold_too_few(network):
+    """Whatever the limit (so also when the first part of the window holds fewer items than
+    asked, as when people match first), the same ids as reading the whole window at once."""
+    community = network["community"]
+    searched = search.search("begeleiding", community_ids=[community.pk])
+    types = dict(
+        SearchDocument.objects.filter(pk__in=[pk for pk, _s in searched.window]).values_list(
+            "pk", "doc_type"
+        )
+    )
+    assert "item" in types.values() and set(types.values()) != {"item"}
+    # Some limit k whose first part (the first k + k // 4 matches) holds fewer than k items.
+    assert any(
+        sum(types[pk] == "item" for pk, _s in searched.window[: k + k // 4]) < k
+        for k in range(1, len(searched.window) + 1)
+    )
+    every_item = [
+        SearchDocument.objects.get(pk=pk).doc_id
+        for pk, _s in searched.window
+        if types[pk] == "item"
+    ]
+    for limit in range(1, len(searched.window) + 2):
+        got = search.object_ids(searched, "item", community_ids=[community.pk], limit=limit)
+        assert got == every_item[:limit], limit
