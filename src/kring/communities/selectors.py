@@ -1,5 +1,6 @@
 """Reads about communities and their people. Every selector takes the viewer."""
 
+import time
 from collections.abc import Sequence
 
 from django.contrib.auth.models import AnonymousUser
@@ -350,8 +351,24 @@ def member_stats(*, community: Community) -> dict:
 
 
 def member_stats_forget(*, community_id: int) -> None:
-    """Someone joined or left: the counts of member_stats are stale."""
+    """Someone joined or left: the counts of member_stats are stale, and members_version
+    moves on."""
     cache.delete(_member_stats_key(community_id))
+    key = _members_version_key(community_id)
+    try:
+        cache.incr(key)
+    except ValueError:  # not kept (yet, or any more): any new number will do
+        cache.set(key, time.time_ns(), None)
+
+
+def _members_version_key(community_id: int) -> str:
+    return f"communities:members-version:{community_id}"
+
+
+def members_version(*, community: Community) -> int:
+    """A number that changes whenever someone joins or leaves the community: part of the
+    key of anything kept about who its members are."""
+    return int(cache.get(_members_version_key(community.pk), 0))
 
 
 def member_count(*, community: Community) -> int:

@@ -4,6 +4,8 @@ the health strip. The dashboard reads the latest snapshot (never computes in a r
 fetches the people it links to in one query (selectors_dashboard); what a member sees about
 themselves is selectors_people."""
 
+import zlib
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,8 +17,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from kring.accounts.models import Perspective, User
+from kring.accounts.selectors import profiles_version
 from kring.communities.models import Community
-from kring.communities.selectors import community_get_inside, members_of
+from kring.communities.selectors import community_get_inside, members_of, members_version
 from kring.insights import permissions, snapshot_split
 from kring.insights.compute import compute
 from kring.insights.models import (
@@ -241,15 +244,35 @@ def people_by_id(*, community: Community, ids: Iterable[int]) -> dict[int, User]
     }
 
 
+# How long names_now's answer is kept at most: joining, leaving (members_version) and
+# profile changes (profiles_version) make it stale at once; this bounds what bypasses the
+# services (the admin).
+NAMES_NOW_SECONDS = 300
+
+
 def names_now(*, community: Community, ids: Iterable[int]) -> dict[int, str]:
     """The names of the members among `ids` (people who left since the snapshot are left
     out), without reading whole rows: the dashboard checks and draws hundreds of people but
-    shows a face for only a few."""
-    return dict(
-        members_of(community=community, active_only=False)
-        .filter(pk__in_ids=ids)
-        .values_list("id", "full_name")
+    shows a face for only a few.
+
+    The dashboard asks this for the same few hundred people on every request (2 ms on
+    SQLite, 5 on PostgreSQL at 10,000 members), so the answer is kept until someone joins
+    or leaves, a profile changes, or NAMES_NOW_SECONDS pass."""
+    ids = sorted(set(ids))
+    key = (
+        f"insights:names-now:{community.pk}:{members_version(community=community)}:"
+        f"{profiles_version()}:{len(ids)}:{zlib.crc32(array('q', ids).tobytes())}"
     )
+    names = cache.get(key)
+    if names is None:
+        names = dict(
+            members_of(community=community, active_only=False)
+            .filter(pk__in_ids=ids)
+            .order_by()
+            .values_list("id", "full_name")
+        )
+        cache.set(key, names, NAMES_NOW_SECONDS)
+    return names
 
 
 def perspectives_by_key() -> dict[str, Perspective]:

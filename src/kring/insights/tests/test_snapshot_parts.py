@@ -289,3 +289,42 @@ def test_the_dashboard_part_is_read_once_per_snapshot_and_handed_out_as_a_copy(
     newer, newer_reads = read()
     assert newer.pk == second.pk and len(newer_reads) == 1
     assert newer.dashboard == Snapshot.objects.get(pk=second.pk).dashboard
+
+
+def test_names_now_are_kept_until_someone_joins_leaves_or_changes_their_profile(
+    make_community, make_user, make_member, django_capture_on_commit_callbacks
+):
+    """The dashboard's "who is still a member, by what name" is read once, then kept; it
+    is read afresh after a join, a leave or a profile change."""
+    from kring.accounts.services import profile_update
+    from kring.communities.services import membership_remove
+    from kring.insights.selectors import names_now
+
+    community, facilitator, people = _circle(make_community, make_user, 4)
+    newcomer = make_user(full_name="Nina Nieuw")
+    ids = [p.pk for p in people] + [newcomer.pk]
+
+    def read():
+        with CaptureQueriesContext(connection) as captured:
+            names = names_now(community=community, ids=ids)
+        return names, len(captured.captured_queries)
+
+    names, queries = read()
+    assert names == {p.pk: p.full_name for p in people} and queries == 1
+    assert read() == (names, 0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_member(community, user=newcomer)
+    names, queries = read()
+    assert names[newcomer.pk] == "Nina Nieuw" and queries == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_update(user=people[0], by=people[0], full_name="Pim Nieuwenhuis")
+    names, queries = read()
+    assert names[people[0].pk] == "Pim Nieuwenhuis" and queries == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership_remove(membership=people[1].memberships.get(community=community), by=facilitator)
+    names, queries = read()
+    assert people[1].pk not in names and queries == 1
+    assert read()[1] == 0
