@@ -436,7 +436,7 @@ def test_members_mark_items_useful_comment_and_facilitators_feature():
 
 def search_json(slug: str, query: str) -> dict:
     out = io.StringIO()
-    call_command("search", slug, query, "--json", stdout=out)
+    call_command("search", slug, query, "--people", "--json", stdout=out)
     return json.loads(out.getvalue())
 
 
