@@ -12,7 +12,14 @@ busiest page's p95 was twice its p50. With a bound, the connections a worker can
 wait in the shared listen queue for whichever worker is free, and a worker that holds
 enough answers the next request on a kept-alive connection with "Connection: close" (so
 the client comes back through that queue). Same load, 10/10 split: p95 within 1.2x of
-p50 (benchmarks/README.md). An explicit `--worker-connections` is left as it is.
+p50 (benchmarks/README.md). A `--worker-connections` other than gunicorn's default (1,000)
+is left as it is.
+
+This assumes a proxy in front that opens a connection per request (nginx's plain
+`proxy_pass`, as docs/operations.md sets it up): idle kept-alive connections count against
+the bound too, so browsers connecting to gunicorn directly, or a proxy keeping a pool of
+idle connections to it, can hold a worker's slots while its threads are free (each for up
+to `--keep-alive` seconds); give such a set-up a larger `--worker-connections`.
 """
 
 CONNECTIONS_PER_THREAD = 5
@@ -27,3 +34,8 @@ def on_starting(server) -> None:
     if cfg.worker_connections != GUNICORN_DEFAULT_WORKER_CONNECTIONS:
         return
     cfg.set("worker_connections", max(cfg.threads, 1) * CONNECTIONS_PER_THREAD)
+
+
+# A reload (SIGHUP) reads the settings again from scratch and starts new workers without
+# running on_starting: bound them the same way.
+on_reload = on_starting

@@ -367,8 +367,11 @@ def _members_version_key(community_id: int) -> str:
 
 def members_version(*, community: Community) -> int:
     """A number that changes whenever someone joins or leaves the community: part of the
-    key of anything kept about who its members are."""
-    return int(cache.get(_members_version_key(community.pk), 0))
+    key of anything kept about who its members are. A version the cache lost (evicted)
+    comes back as a new number, never as one used before."""
+    key = _members_version_key(community.pk)
+    cache.add(key, time.time_ns(), None)
+    return int(cache.get(key, 0))
 
 
 def member_count(*, community: Community) -> int:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from kring.accounts import oidc
 from kring.accounts.models import Perspective, User
-from kring.accounts.services import perspectives_changed
+from kring.accounts.services import perspectives_changed, profiles_changed
 from kring.communities import permissions
 from kring.communities.models import (
     Community,
@@ -260,6 +260,7 @@ def invitation_signup(
         user.set_password(password)
         user.is_active = True
         user.save(update_fields=["full_name", "password", "is_active"])
+        transaction.on_commit(profiles_changed)  # a name kept from before is stale
     membership = _accept(invitation, user)
     return user, membership
 

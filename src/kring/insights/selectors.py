@@ -4,7 +4,7 @@ the health strip. The dashboard reads the latest snapshot (never computes in a r
 fetches the people it links to in one query (selectors_dashboard); what a member sees about
 themselves is selectors_people."""
 
-import zlib
+import hashlib
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -85,6 +85,12 @@ def snapshot_latest(*, community: Community) -> Snapshot | None:
 DASHBOARD_PART_SECONDS = 3600
 
 
+def dashboard_part_key(snapshot_pk: int) -> str:
+    """Where a snapshot's dashboard part is kept. Snapshot ids are never used again (SQLite
+    AUTOINCREMENT, PostgreSQL sequences); erasure deletes the keys of what it deletes."""
+    return f"insights:dashboard-part:{snapshot_pk}"
+
+
 def snapshot_latest_dashboard(*, community: Community) -> Snapshot | None:
     """The latest snapshot without its document (`data`); the dashboard reads its
     `dashboard` part.
@@ -97,7 +103,7 @@ def snapshot_latest_dashboard(*, community: Community) -> Snapshot | None:
     snapshot = snapshot_latest(community=community)
     if snapshot is None:
         return None
-    key = f"insights:dashboard-part:{snapshot.pk}:{snapshot.computed_at.timestamp()}"
+    key = dashboard_part_key(snapshot.pk)
     part = cache.get(key)
     if part is None:
         part = Snapshot.objects.filter(pk=snapshot.pk).values_list("dashboard", flat=True).first()
@@ -245,8 +251,9 @@ def people_by_id(*, community: Community, ids: Iterable[int]) -> dict[int, User]
 
 
 # How long names_now's answer is kept at most: joining, leaving (members_version) and
-# profile changes (profiles_version) make it stale at once; this bounds what bypasses the
-# services (the admin).
+# profile changes (profiles_version) make it stale at once where the cache is shared
+# (Redis); without Redis each process keeps its own copy and only the process that made
+# the change sees it at once. This bounds the rest (other processes, the admin).
 NAMES_NOW_SECONDS = 300
 
 
@@ -261,7 +268,7 @@ def names_now(*, community: Community, ids: Iterable[int]) -> dict[int, str]:
     ids = sorted(set(ids))
     key = (
         f"insights:names-now:{community.pk}:{members_version(community=community)}:"
-        f"{profiles_version()}:{len(ids)}:{zlib.crc32(array('q', ids).tobytes())}"
+        f"{profiles_version()}:{hashlib.blake2b(array('q', ids).tobytes()).hexdigest()}"
     )
     names = cache.get(key)
     if names is None:

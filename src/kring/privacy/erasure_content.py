@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Count, Max, Min, Q, TextField
 from django.db.models.fields.files import FieldFile
@@ -346,6 +347,7 @@ def json_needles(text: str) -> list[str]:
 
 def insights(user: User, work: Work) -> None:
     from kring.insights.models import Snapshot, SnapshotMember, Suggestion, SuggestionStatus
+    from kring.insights.selectors import dashboard_part_key
 
     about = Suggestion.objects.filter(members=user)
     # Done ones are the facilitators' follow-ups, a trend of their own: they stay, but their
@@ -374,7 +376,11 @@ def insights(user: User, work: Work) -> None:
         .filter(mentioning)
         .values_list("pk", "community_id")
     )
-    Snapshot.objects.filter(
+    erased = Snapshot.objects.filter(
         Q(community_id__in=work.communities) | Q(pk__in=[pk for pk, _c in left])
-    ).delete()
+    )
+    # Their dashboard parts, kept decoded by the dashboard, go with them.
+    kept = [dashboard_part_key(pk) for pk in erased.values_list("pk", flat=True)]
+    transaction.on_commit(partial(cache.delete_many, kept))
+    erased.delete()
     work.communities |= {community_id for _pk, community_id in left}

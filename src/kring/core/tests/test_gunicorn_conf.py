@@ -29,6 +29,16 @@ def test_a_threaded_worker_takes_five_connections_per_thread(monkeypatch, args, 
     assert _arbiter(monkeypatch, *args).cfg.worker_connections == expected
 
 
+def test_a_reload_keeps_the_bound(monkeypatch):
+    """SIGHUP reloads the settings from scratch and runs on_reload, not on_starting."""
+    arbiter = _arbiter(monkeypatch, "--workers", "2", "--threads", "2")
+    arbiter.app.reload()
+    arbiter.cfg = arbiter.app.cfg
+    assert arbiter.cfg.worker_connections == 1000  # what gunicorn alone would give now
+    arbiter.cfg.on_reload(arbiter)
+    assert arbiter.cfg.worker_connections == 10
+
+
 def test_an_explicit_bound_and_other_worker_classes_are_left_alone(monkeypatch):
     explicit = _arbiter(monkeypatch, "--threads", "2", "--worker-connections", "64")
     assert explicit.cfg.worker_connections == 64

@@ -79,3 +79,24 @@ def test_snapshots_of_communities_left_before_forget_the_person(world):
     assert not SnapshotMember.objects.filter(user=w.eva).exists()
     for part in SnapshotMember.objects.values_list("data", flat=True):
         assert w.eva.email not in str(part)
+
+
+def test_erasure_drops_the_kept_dashboard_part_of_a_snapshot_it_deletes(
+    world, django_capture_on_commit_callbacks
+):
+    """The dashboard keeps a snapshot's dashboard part decoded in the cache, names and
+    addresses included: erasing someone it names deletes that copy with the snapshot."""
+    from django.core.cache import cache
+
+    from kring.insights.selectors import dashboard_part_key, snapshot_latest_dashboard
+    from kring.insights.services import snapshot_create
+
+    w = world
+    snapshot = snapshot_create(community=w.b)
+    assert snapshot_latest_dashboard(community=w.b).pk == snapshot.pk
+    assert w.eva.email in str(cache.get(dashboard_part_key(snapshot.pk)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_erase(user=w.eva, contributions="keep", by=w.eva)
+
+    assert cache.get(dashboard_part_key(snapshot.pk)) is None
