@@ -160,6 +160,47 @@ def pick_from_server():
     return pick
 
 
+@pytest.fixture
+def make_founder(transactional_db):
+    """make_founder(email, password, full_name, **fields) -> (person, community): someone
+    allowed to found communities, who founded "Wijkzorg Noord" (slug wijkzorg-noord)."""
+    from django.contrib.auth.models import Permission
+
+    from kring.accounts.models import User
+    from kring.communities.services import community_create
+
+    def make(email: str, password: str, full_name: str, **fields):
+        person = User.objects.create_user(email, password, full_name=full_name, **fields)
+        person.user_permissions.add(Permission.objects.get(codename="add_community"))
+        person = User.objects.get(pk=person.pk)  # permissions are cached on the instance
+        community = community_create(by=person, name="Wijkzorg Noord", slug="wijkzorg-noord")
+        return person, community
+
+    return make
+
+
+@pytest.fixture
+def make_session(transactional_db):
+    """make_session(community, by, starts_at, title, **fields): a two-hour session in
+    Buurthuis De Spreeuw."""
+    from datetime import timedelta
+
+    from kring.meetings.services import session_create
+
+    def make(community, by, starts_at, title: str, **fields):
+        return session_create(
+            community=community,
+            by=by,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            title=title,
+            location="Buurthuis De Spreeuw",
+            **fields,
+        )
+
+    return make
+
+
 @pytest.fixture(autouse=True)
 def _throttle_counters_start_empty(request):
     """The login and join-request counters live in a cache table that no model owns, so a

@@ -20,32 +20,19 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def week(transactional_db):
+def week(make_founder, make_session):
     """Anna, a member of "Wijkzorg Noord" with one session coming and one action point."""
-    from django.contrib.auth.models import Permission
-
     from kring.accounts.models import User
-    from kring.communities.services import community_create, membership_add
-    from kring.meetings.services import session_create
+    from kring.communities.services import membership_add
     from kring.meetings.services_learning import action_point_create
 
-    fenna = User.objects.create_user("fenna@example.org", PASSWORD, full_name="Fenna de Boer")
-    fenna.user_permissions.add(Permission.objects.get(codename="add_community"))
-    fenna = User.objects.get(pk=fenna.pk)
+    fenna, community = make_founder("fenna@example.org", PASSWORD, "Fenna de Boer")
     anna = User.objects.create_user(
         "anna@example.org", PASSWORD, full_name="Anna de Wit", language="en"
     )
-    community = community_create(by=fenna, name="Wijkzorg Noord", slug="wijkzorg-noord")
     membership_add(community=community, user=anna, by=fenna)
     starts = timezone.now() + timedelta(days=5)
-    session = session_create(
-        community=community,
-        by=fenna,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        title="Leerkring Wijkzorg",
-        location="Buurthuis De Spreeuw",
-    )
+    session = make_session(community, fenna, starts, "Leerkring Wijkzorg")
     point = action_point_create(
         community=community, by=fenna, what="Bel de bibliotheek", owner=anna
     )

@@ -20,10 +20,9 @@ PASSWORD = "wijkzorg-kring-2026"
 
 
 @pytest.fixture
-def circle(transactional_db):
+def circle(make_founder):
     """Anna facilitates "Wijkzorg Noord"; Daan replied eight times ten weeks ago and has been
     quiet since; Sanne is steady. A snapshot is computed, as the background task would."""
-    from django.contrib.auth.models import Permission
     from django.utils import timezone
 
     from kring.accounts.models import User
@@ -32,14 +31,7 @@ def circle(transactional_db):
     from kring.core.services import activity_record
     from kring.insights import services
 
-    anna = User.objects.create_user(
-        "anna@example.org", PASSWORD, full_name="Anna de Wit", language="en"
-    )
-    anna.user_permissions.add(Permission.objects.get(codename="add_community"))
-    anna = User.objects.get(pk=anna.pk)
-    community = community_services.community_create(
-        by=anna, name="Wijkzorg Noord", slug="wijkzorg-noord"
-    )
+    anna, community = make_founder("anna@example.org", PASSWORD, "Anna de Wit", language="en")
     daan = User.objects.create_user("daan@example.org", PASSWORD, full_name="Daan Drift")
     sanne = User.objects.create_user("sanne@example.org", PASSWORD, full_name="Sanne Steady")
     for person in (daan, sanne):

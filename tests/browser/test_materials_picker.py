@@ -19,39 +19,20 @@ PASSWORD = "leerkring-materiaal-2026"
 
 
 @pytest.fixture
-def scene(transactional_db):
+def scene(make_founder, make_session):
     """Fenna (facilitator) plans next week's session; the library holds an old toolkit and
     more recent hand-outs than the picker lists."""
-    from django.contrib.auth.models import Permission
-
-    from kring.accounts.models import User
-    from kring.communities import services as community_services
     from kring.knowledge.services import item_create
-    from kring.meetings import selectors, services
+    from kring.meetings import selectors
 
-    fenna = User.objects.create_user(
-        "fenna@example.org", PASSWORD, full_name="Fenna de Boer", language="en"
-    )
-    fenna.user_permissions.add(Permission.objects.get(codename="add_community"))
-    fenna = User.objects.get(pk=fenna.pk)
-    community = community_services.community_create(
-        by=fenna, name="Wijkzorg Noord", slug="wijkzorg-noord"
-    )
+    fenna, community = make_founder("fenna@example.org", PASSWORD, "Fenna de Boer", language="en")
     old = item_create(
         community=community, by=fenna, kind="toolkit", title="Gesprekskaarten regiotaxi"
     )
     for n in range(selectors.MATERIAL_CHOICES + 2):
         item_create(community=community, by=fenna, kind="handout", title=f"Hand-out {n:02d}")
     start = timezone.now() + timedelta(days=7)
-    session = services.session_create(
-        community=community,
-        by=fenna,
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-        title="Leerkring",
-        mode="offline",
-        location="Buurthuis De Spreeuw",
-    )
+    session = make_session(community, fenna, start, "Leerkring", mode="offline")
     return {"session": session, "old": old}
 
 

@@ -19,39 +19,22 @@ ACTION = "De wijkagent uitnodigen"
 
 
 @pytest.fixture
-def scene(transactional_db):
+def scene(make_founder, make_session):
     """Fenna (facilitator) held yesterday's session; Anna (member) attended; Zoë is a member
     who was not there."""
-    from django.contrib.auth.models import Permission
-
     from kring.accounts.models import User
     from kring.communities import services as community_services
     from kring.meetings import services
 
-    fenna = User.objects.create_user(
-        "fenna@example.org", PASSWORD, full_name="Fenna de Boer", language="en"
-    )
-    fenna.user_permissions.add(Permission.objects.get(codename="add_community"))
-    fenna = User.objects.get(pk=fenna.pk)
+    fenna, community = make_founder("fenna@example.org", PASSWORD, "Fenna de Boer", language="en")
     anna = User.objects.create_user(
         "anna@example.org", PASSWORD, full_name="Anna de Wit", language="en"
     )
     zoe = User.objects.create_user("zoe@example.org", PASSWORD, full_name="Zoë Verweg")
-    community = community_services.community_create(
-        by=fenna, name="Wijkzorg Noord", slug="wijkzorg-noord"
-    )
     for person in (anna, zoe):
         community_services.membership_add(community=community, user=person, by=fenna)
     start = timezone.now() - timedelta(days=1)
-    session = services.session_create(
-        community=community,
-        by=fenna,
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-        title="Leerkring",
-        mode="offline",
-        location="Buurthuis De Spreeuw",
-    )
+    session = make_session(community, fenna, start, "Leerkring", mode="offline")
     services.attendance_set(session=session, by=fenna, user=anna, status="attended")
     return {"session": session, "zoe": zoe}
 
