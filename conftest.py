@@ -160,6 +160,31 @@ def make_member(make_user):
 
 
 @pytest.fixture
+def plan(db):
+    """plan(community, by, days=7, title=...) plans a two-hour session `days` from now (a
+    negative number: in the past) in Buurthuis De Spreeuw."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kring.meetings.services import session_create
+
+    def make(community, by, *, days: float = 7, title: str = "Bijeenkomst", **kw):
+        starts_at = timezone.now() + timedelta(days=days)
+        return session_create(
+            community=community,
+            by=by,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            title=title,
+            location="Buurthuis De Spreeuw",
+            **kw,
+        )
+
+    return make
+
+
+@pytest.fixture
 def bearer(db):
     """Request headers with a new personal access token for `user` (write scope by default)."""
     from kring.accounts.services import api_token_create

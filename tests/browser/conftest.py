@@ -179,28 +179,6 @@ def make_founder(transactional_db):
     return make
 
 
-@pytest.fixture
-def make_session(transactional_db):
-    """make_session(community, by, starts_at, title, **fields): a two-hour session in
-    Buurthuis De Spreeuw."""
-    from datetime import timedelta
-
-    from kring.meetings.services import session_create
-
-    def make(community, by, starts_at, title: str, **fields):
-        return session_create(
-            community=community,
-            by=by,
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=2),
-            title=title,
-            location="Buurthuis De Spreeuw",
-            **fields,
-        )
-
-    return make
-
-
 @pytest.fixture(autouse=True)
 def _throttle_counters_start_empty(request):
     """The login and join-request counters live in a cache table that no model owns, so a

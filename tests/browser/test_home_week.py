@@ -3,14 +3,12 @@ in one tap (htmx), an action point is ticked off in one tap, nothing overflows a
 console stays clean."""
 
 import os
-from datetime import timedelta
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
 # database access from the test body ("You cannot call this from an async context").
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -20,7 +18,7 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
-def week(make_founder, make_session):
+def week(make_founder, plan):
     """Anna, a member of "Wijkzorg Noord" with one session coming and one action point."""
     from kring.accounts.models import User
     from kring.communities.services import membership_add
@@ -31,8 +29,7 @@ def week(make_founder, make_session):
         "anna@example.org", PASSWORD, full_name="Anna de Wit", language="en"
     )
     membership_add(community=community, user=anna, by=fenna)
-    starts = timezone.now() + timedelta(days=5)
-    session = make_session(community, fenna, starts, "Leerkring Wijkzorg")
+    session = plan(community, fenna, days=5, title="Leerkring Wijkzorg")
     point = action_point_create(
         community=community, by=fenna, what="Bel de bibliotheek", owner=anna
     )

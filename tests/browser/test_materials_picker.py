@@ -3,14 +3,12 @@ opened, it lists the latest library items, and typing a title finds an older one
 the server's lookup."""
 
 import os
-from datetime import timedelta
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
 # database access from the test body ("You cannot call this from an async context").
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -19,7 +17,7 @@ PASSWORD = "leerkring-materiaal-2026"
 
 
 @pytest.fixture
-def scene(make_founder, make_session):
+def scene(make_founder, plan):
     """Fenna (facilitator) plans next week's session; the library holds an old toolkit and
     more recent hand-outs than the picker lists."""
     from kring.knowledge.services import item_create
@@ -31,8 +29,7 @@ def scene(make_founder, make_session):
     )
     for n in range(selectors.MATERIAL_CHOICES + 2):
         item_create(community=community, by=fenna, kind="handout", title=f"Hand-out {n:02d}")
-    start = timezone.now() + timedelta(days=7)
-    session = make_session(community, fenna, start, "Leerkring", mode="offline")
+    session = plan(community, fenna, days=7, title="Leerkring", mode="offline")
     return {"session": session, "old": old}
 
 

@@ -2,14 +2,12 @@
 and typing a name finds any other member through the server's lookup."""
 
 import os
-from datetime import timedelta
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse
 # database access from the test body ("You cannot call this from an async context").
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest  # noqa: E402
-from django.utils import timezone  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -19,7 +17,7 @@ ACTION = "De wijkagent uitnodigen"
 
 
 @pytest.fixture
-def scene(make_founder, make_session):
+def scene(make_founder, plan):
     """Fenna (facilitator) held yesterday's session; Anna (member) attended; Zoë is a member
     who was not there."""
     from kring.accounts.models import User
@@ -33,8 +31,7 @@ def scene(make_founder, make_session):
     zoe = User.objects.create_user("zoe@example.org", PASSWORD, full_name="Zoë Verweg")
     for person in (anna, zoe):
         community_services.membership_add(community=community, user=person, by=fenna)
-    start = timezone.now() - timedelta(days=1)
-    session = make_session(community, fenna, start, "Leerkring", mode="offline")
+    session = plan(community, fenna, days=-1, title="Leerkring", mode="offline")
     services.attendance_set(session=session, by=fenna, user=anna, status="attended")
     return {"session": session, "zoe": zoe}
 

@@ -1,31 +1,9 @@
 """A member in two communities, and a third community they are not in, each with a little of
 everything the week shows; all made through the services."""
 
-from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
-
-
-@pytest.fixture
-def plan(make_user):
-    """plan(community, by, days=7, title=...) plans a session `days` from now."""
-    from kring.meetings.services import session_create
-
-    def make(community, by, *, days: float = 7, title: str = "Bijeenkomst", **kw):
-        starts_at = timezone.now() + timedelta(days=days)
-        return session_create(
-            community=community,
-            by=by,
-            starts_at=starts_at,
-            ends_at=starts_at + timedelta(hours=2),
-            title=title,
-            location="Buurthuis De Spreeuw",
-            **kw,
-        )
-
-    return make
 
 
 @pytest.fixture
